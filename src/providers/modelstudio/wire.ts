@@ -1,0 +1,95 @@
+// Model Studio response shapes (contract §5), parsed leniently: unknown fields are kept out, missing
+// optional ones tolerated, both usage spellings (`duration` and older `video_duration`) read.
+import { z } from 'zod';
+import { TASK_STATUSES, type TaskSnapshot } from '../../wan/tasks';
+import type { TaskListItem } from '../provider';
+
+const status = z.enum(TASK_STATUSES).catch('UNKNOWN');
+
+export const createAnswer = z.object({
+  request_id: z.string().optional(),
+  output: z.object({ task_id: z.string().min(1), task_status: status }),
+});
+
+export const errorAnswer = z.object({
+  code: z.string().optional(),
+  message: z.string().optional(),
+  request_id: z.string().optional(),
+});
+
+const usage = z
+  .object({
+    duration: z.number().optional(),
+    video_duration: z.number().optional(),
+    input_video_duration: z.number().optional(),
+    output_video_duration: z.number().optional(),
+    video_count: z.number().optional(),
+    SR: z.union([z.number(), z.string()]).optional(),
+    ratio: z.string().optional(),
+    video_ratio: z.string().optional(),
+  })
+  .optional();
+
+export const queryAnswer = z.object({
+  request_id: z.string().optional(),
+  output: z.object({
+    task_id: z.string(),
+    task_status: status,
+    submit_time: z.string().optional(),
+    scheduled_time: z.string().optional(),
+    end_time: z.string().optional(),
+    video_url: z.string().optional(),
+    orig_prompt: z.string().optional(),
+    actual_prompt: z.string().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  usage,
+});
+
+export function toSnapshot(a: z.output<typeof queryAnswer>): TaskSnapshot {
+  const o = a.output;
+  const u = a.usage;
+  return {
+    taskId: o.task_id,
+    status: o.task_status,
+    requestId: a.request_id,
+    submitTime: o.submit_time,
+    scheduledTime: o.scheduled_time,
+    endTime: o.end_time,
+    videoUrl: o.video_url,
+    origPrompt: o.orig_prompt,
+    actualPrompt: o.actual_prompt,
+    code: o.code,
+    message: o.message,
+    usage: u && {
+      duration: u.duration ?? u.video_duration,
+      inputVideoDuration: u.input_video_duration,
+      outputVideoDuration: u.output_video_duration,
+      videoCount: u.video_count,
+      sr: u.SR === undefined ? undefined : Number(u.SR),
+      ratio: u.ratio ?? u.video_ratio,
+    },
+  };
+}
+
+// The list body is undocumented (§9): accept the task array under `data`, `output.data` or `tasks`.
+const listItem = z.object({
+  task_id: z.string(),
+  task_status: status.optional(),
+  model_name: z.string().optional(),
+  model: z.string().optional(),
+  submit_time: z.string().optional(),
+});
+const items = z.array(listItem);
+export const listAnswer = z.object({
+  data: items.optional(),
+  tasks: items.optional(),
+  output: z.object({ data: items.optional() }).optional(),
+  total: z.number().optional(),
+});
+
+export function toListItems(a: z.output<typeof listAnswer>): TaskListItem[] {
+  const raw = a.data ?? a.output?.data ?? a.tasks ?? [];
+  return raw.map((t) => ({ taskId: t.task_id, status: t.task_status, model: t.model_name ?? t.model, submitTime: t.submit_time }));
+}

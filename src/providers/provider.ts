@@ -1,0 +1,35 @@
+// The interface every route owner's adapter implements. Nothing Temporal here.
+import type { TaskSnapshot, TaskStatus } from '../wan/tasks';
+import type { VideoRequest } from '../wan/requests';
+
+export const ROUTES = ['modelstudio'] as const;
+export type RouteId = (typeof ROUTES)[number];
+
+export interface CreatedTask {
+  taskId: string;
+  requestId?: string;
+}
+
+export interface TaskListFilter {
+  startMs: number;
+  endMs: number;
+  model?: string;
+  status?: TaskStatus;
+  pageNo?: number;
+  pageSize?: number;
+}
+
+export interface TaskListItem {
+  taskId: string;
+  status?: TaskStatus;
+  model?: string;
+  submitTime?: string;
+}
+
+export interface VideoProvider {
+  readonly route: RouteId;
+  createVideoTask(body: VideoRequest): Promise<CreatedTask>;
+  getTask(taskId: string): Promise<TaskSnapshot>;
+  cancelTask(taskId: string): Promise<void>;
+  listTasks(filter: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }>;
+}

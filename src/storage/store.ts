@@ -1,0 +1,40 @@
+// One interface for every asset store. Writes stream (a 100 MB video is never held in memory) and
+// record the SHA-256 and content type of what was written.
+import type { Readable } from 'node:stream';
+
+export interface StoredAsset {
+  key: string;
+  sizeBytes: number;
+  sha256: string;
+  contentType: string;
+  /** Where the asset lives, for people and tools: a file path or `s3://bucket/key`. */
+  location: string;
+}
+
+export interface AssetStore {
+  readonly kind: 'fs' | 's3';
+  put(key: string, body: Readable, contentType: string): Promise<StoredAsset>;
+  putJson(key: string, value: unknown): Promise<StoredAsset>;
+  get(key: string): Promise<Readable>;
+  exists(key: string): Promise<boolean>;
+  /** A URL another service can fetch: presigned (S3) or file:// (filesystem, this machine only). */
+  url(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(
+    message: string,
+    readonly remedy: string,
+    opts?: { cause?: unknown },
+  ) {
+    super(message, opts);
+  }
+}
+
+/** Keys are relative, '/'-separated, without '..' segments, so no store can be walked out of. */
+export function assertSafeKey(key: string): void {
+  if (!key || key.startsWith('/') || key.split('/').some((seg) => seg === '..' || seg === '')) {
+    throw new StorageError(`unsafe storage key ${JSON.stringify(key)}`, 'Use relative keys like "jobs/<id>/output.mp4".');
+  }
+}

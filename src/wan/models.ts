@@ -1,0 +1,45 @@
+// Wan 2.7 model IDs and what each one is for (contract §1). Pure data.
+export const VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
+export type VideoModel = (typeof VIDEO_MODELS)[number];
+
+/** Models whose request schema, simulator handling and job workflow exist today. */
+export const SUPPORTED_VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v'] as const satisfies readonly VideoModel[];
+export type SupportedVideoModel = (typeof SUPPORTED_VIDEO_MODELS)[number];
+
+export const RESOLUTIONS = ['720P', '1080P'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
+export type Ratio = (typeof RATIOS)[number];
+
+/** Output pixel sizes by resolution and ratio (contract §4). Output is H.264 MP4 at 30 fps. */
+export const OUTPUT_SIZES: Record<Resolution, Record<Ratio, { width: number; height: number }>> = {
+  '720P': {
+    '16:9': { width: 1280, height: 720 },
+    '9:16': { width: 720, height: 1280 },
+    '1:1': { width: 960, height: 960 },
+    '4:3': { width: 1104, height: 832 },
+    '3:4': { width: 832, height: 1104 },
+  },
+  '1080P': {
+    '16:9': { width: 1920, height: 1080 },
+    '9:16': { width: 1080, height: 1920 },
+    '1:1': { width: 1440, height: 1440 },
+    '4:3': { width: 1648, height: 1248 },
+    '3:4': { width: 1248, height: 1648 },
+  },
+};
+
+export const OUTPUT_FPS = 30;
+
+/** The ratio of the five offered whose aspect is closest to width:height (i2v follows its input). */
+export function nearestRatio(width: number, height: number): Ratio {
+  const aspect = width / height;
+  let best: Ratio = '16:9';
+  for (const ratio of RATIOS) {
+    const [w, h] = ratio.split(':').map(Number) as [number, number];
+    const [bw, bh] = best.split(':').map(Number) as [number, number];
+    if (Math.abs(Math.log(aspect / (w / h))) < Math.abs(Math.log(aspect / (bw / bh)))) best = ratio;
+  }
+  return best;
+}

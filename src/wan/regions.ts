@@ -1,0 +1,42 @@
+// Regions bind host, API key and model availability together (contract §2).
+import type { VideoModel } from './models';
+
+export const REGION_IDS = ['cn-beijing', 'ap-southeast-1', 'us-east-1', 'eu-central-1'] as const;
+export type RegionId = (typeof REGION_IDS)[number];
+
+export interface Region {
+  id: RegionId;
+  /** Public host; undefined where only workspace hosts exist. */
+  host?: string;
+  /** Workspace host template; `{WorkspaceId}` is replaced. */
+  workspaceHost?: string;
+  videoModels: readonly VideoModel[];
+}
+
+const ALL: readonly VideoModel[] = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'];
+
+export const REGIONS: Record<RegionId, Region> = {
+  'cn-beijing': {
+    id: 'cn-beijing',
+    host: 'https://dashscope.aliyuncs.com',
+    workspaceHost: 'https://{WorkspaceId}.cn-beijing.maas.aliyuncs.com',
+    videoModels: ALL,
+  },
+  'ap-southeast-1': {
+    id: 'ap-southeast-1',
+    host: 'https://dashscope-intl.aliyuncs.com',
+    workspaceHost: 'https://{WorkspaceId}.ap-southeast-1.maas.aliyuncs.com',
+    videoModels: ALL,
+  },
+  // Only i2v is confirmed in Virginia.
+  'us-east-1': { id: 'us-east-1', host: 'https://dashscope-us.aliyuncs.com', videoModels: ['wan2.7-i2v'] },
+  // Wan 2.7 availability in Frankfurt is unconfirmed: nothing is offered until it is.
+  'eu-central-1': { id: 'eu-central-1', workspaceHost: 'https://{WorkspaceId}.eu-central-1.maas.aliyuncs.com', videoModels: [] },
+};
+
+/** The `/api/v1` base URL for a region, preferring the workspace host when a workspace is given. */
+export function regionBaseUrl(region: RegionId, workspaceId?: string): string | undefined {
+  const r = REGIONS[region];
+  const host = workspaceId && r.workspaceHost ? r.workspaceHost.replace('{WorkspaceId}', workspaceId) : r.host;
+  return host ? `${host}/api/v1` : undefined;
+}

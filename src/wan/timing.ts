@@ -1,0 +1,23 @@
+// How long a Wan 2.7 video task is expected to take (contract §7: usually 1–5 min, 80 s to 12 min seen).
+// Polling starts from this estimate, so it is configuration with defaults fitted to those figures.
+import type { Resolution } from './models';
+
+export interface TaskTimingModel {
+  /** Queue plus fixed start-up, seconds. */
+  baseSeconds: number;
+  /** Generation seconds per output second at 720P. */
+  perOutputSecond720: number;
+  /** Multiplier for 1080P. */
+  factor1080: number;
+}
+
+export const DEFAULT_TIMING: TaskTimingModel = { baseSeconds: 45, perOutputSecond720: 12, factor1080: 1.5 };
+
+export function expectedTaskSeconds(
+  resolution: Resolution,
+  durationSeconds: number,
+  timing: TaskTimingModel = DEFAULT_TIMING,
+): number {
+  const perSecond = timing.perOutputSecond720 * (resolution === '1080P' ? timing.factor1080 : 1);
+  return timing.baseSeconds + perSecond * durationSeconds;
+}

@@ -1,0 +1,77 @@
+// Turns a request into the exact body to send, or a typed error that names every bad field, its value
+// and the limit — before any money is spent.
+import type { z } from 'zod';
+import { REGIONS, type RegionId } from './regions';
+import { SUPPORTED_VIDEO_MODELS, VIDEO_MODELS } from './models';
+import { videoRequestSchemas, type Strictness, type VideoRequest } from './requests';
+import { DEFAULT_LIMITS, type WanLimits } from './limits';
+
+export interface FieldProblem {
+  field: string;
+  value: unknown;
+  message: string;
+}
+
+export class InvalidRequestError extends Error {
+  override readonly name = 'InvalidRequestError';
+  readonly remedy = 'Fix the named fields; nothing was sent to the provider.';
+  constructor(readonly problems: FieldProblem[]) {
+    super(`invalid request: ${problems.map(describe).join('; ')}`);
+  }
+}
+
+function describe(p: FieldProblem): string {
+  const shown = p.value === undefined ? '' : ` (got ${JSON.stringify(p.value)?.slice(0, 80)})`;
+  return `${p.field}: ${p.message}${shown}`;
+}
+
+function toProblems(issues: z.core.$ZodIssue[], body: unknown): FieldProblem[] {
+  return issues.map((issue) => ({
+    field: issue.path.join('.') || '(body)',
+    value: 'input' in issue ? issue.input : valueAt(body, issue.path),
+    message: issue.message,
+  }));
+}
+
+function valueAt(body: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = body;
+  for (const key of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+export function parseVideoRequest(
+  body: unknown,
+  opts: { limits?: WanLimits; strictness?: Strictness } = {},
+): VideoRequest {
+  const model = (body as { model?: unknown } | null)?.model;
+  if (typeof model !== 'string' || !(SUPPORTED_VIDEO_MODELS as readonly string[]).includes(model)) {
+    const known = (VIDEO_MODELS as readonly string[]).includes(model as string);
+    throw new InvalidRequestError([
+      {
+        field: 'model',
+        value: model,
+        message: known
+          ? `is a Wan 2.7 model wanflow does not run yet; supported: ${SUPPORTED_VIDEO_MODELS.join(', ')}`
+          : `must be one of ${SUPPORTED_VIDEO_MODELS.join(', ')}`,
+      },
+    ]);
+  }
+  const schemas = videoRequestSchemas(opts.limits ?? DEFAULT_LIMITS, opts.strictness ?? 'strict');
+  const parsed = schemas.any.safeParse(body, { reportInput: true });
+  if (!parsed.success) throw new InvalidRequestError(toProblems(parsed.error.issues, body));
+  return parsed.data;
+}
+
+/** Refuses a model the region does not offer: the service would answer with an auth or 404 error. */
+export function assertModelInRegion(model: string, region: RegionId): void {
+  const offered = REGIONS[region].videoModels as readonly string[];
+  if (!offered.includes(model)) {
+    throw new InvalidRequestError([
+      {
+        field: 'region',
+        value: region,
+        message: `does not offer ${model}; offered there: ${offered.length ? offered.join(', ') : 'no Wan 2.7 video model'}`,
+      },
+    ]);
+  }
+}
