@@ -1,0 +1,40 @@
+// The simulator fetches every input URL the way the real service does, so an unreachable source fails
+// at create, and probes it to size i2v outputs after the input's aspect.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { request } from 'undici';
+import { probeMedia, type MediaProbe } from '../media/probe';
+
+export class InputFetchError extends Error {
+  override readonly name = 'InputFetchError';
+}
+
+const MAX_BYTES = 100 * 1024 * 1024;
+
+export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<MediaProbe> {
+  if (!/^https?:\/\//.test(url)) throw new InputFetchError(`cannot download ${url}: only http(s) URLs are simulated`);
+  const dir = await mkdtemp(join(tmpdir(), 'wanflow-sim-input-'));
+  const file = join(dir, 'input');
+  try {
+    const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new InputFetchError(`download of the media resource failed with HTTP ${res.statusCode}`);
+    }
+    let bytes = 0;
+    res.body.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes > MAX_BYTES) res.body.destroy(new InputFetchError('media resource is larger than 100 MB'));
+    });
+    await pipeline(res.body, createWriteStream(file));
+    return await probeMedia(file);
+  } catch (err) {
+    if (err instanceof InputFetchError) throw err;
+    throw new InputFetchError(`download of the media resource failed: ${(err as Error).message}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,47 @@
+// Simulator settings and fault injection. Every field has a flag in `wanflow simulator --help`.
+import { z } from 'zod';
+import { REGION_IDS } from '../wan/regions';
+
+export const SIM_DEFAULT_KEY = 'sk-wanflow-simulator';
+
+export const faultsSchema = z.strictObject({
+  /** The next N creates answer 429 Throttling.RateQuota. */
+  createRateLimited: z.number().int().min(0).default(0),
+  /** The next N queries answer 429 Throttling. */
+  queryRateLimited: z.number().int().min(0).default(0),
+  /** The next N API requests (create, query, list) answer 500 InternalError. */
+  serverErrors: z.number().int().min(0).default(0),
+  /** The next N creates make the task, then drop the connection without answering. */
+  dropCreateResponse: z.number().int().min(0).default(0),
+  /** The next N creates are refused with 400 DataInspectionFailed. */
+  dataInspectionAtCreate: z.number().int().min(0).default(0),
+  /** The next N tasks created end FAILED with DataInspectionFailed. */
+  dataInspectionTask: z.number().int().min(0).default(0),
+  /** Extra running time for tasks created while set. */
+  slowTaskExtraMs: z.number().int().min(0).default(0),
+  /** Overrides the result URL lifetime for tasks that finish while set; 0 issues already-expired URLs. */
+  resultUrlTtlSeconds: z.number().int().min(0).optional(),
+});
+export type Faults = z.output<typeof faultsSchema>;
+
+export const simulatorOptionsSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(8090),
+  host: z.string().default('127.0.0.1'),
+  /** The region whose host this simulator impersonates; keys of other regions get 401. */
+  region: z.enum(REGION_IDS).default('cn-beijing'),
+  /** Accepted keys and the region each is bound to. */
+  keys: z.record(z.string(), z.enum(REGION_IDS)).default({}),
+  queueMs: z.number().int().min(0).default(1000),
+  runMs: z.number().int().min(0).default(2000),
+  runPerOutputSecondMs: z.number().int().min(0).default(200),
+  /** After this, a task id answers UNKNOWN (the real service: 24 h). */
+  taskTtlMs: z.number().int().min(1).default(24 * 3600_000),
+  resultUrlTtlSeconds: z.number().int().min(0).default(24 * 3600),
+  /** Where rendered MP4s are cached. */
+  cacheDir: z.string().optional(),
+  /** Base URL clients use to reach this server (defaults to the bound address). */
+  publicUrl: z.string().optional(),
+  faults: faultsSchema.default(faultsSchema.parse({})),
+});
+export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;
+export type ResolvedSimulatorOptions = z.output<typeof simulatorOptionsSchema>;

@@ -1,0 +1,323 @@
+// The Model Studio simulator: the stand-in for the paid API, and only for it. Routes and answers follow
+// ../shared/wan27-contract.md closely enough for the official DashScope SDKs; a deviation is a bug.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { parseVideoRequest, InvalidRequestError } from '../wan/validation';
+import { REGIONS } from '../wan/regions';
+import { OUTPUT_SIZES, nearestRatio, type Ratio } from '../wan/models';
+import type { VideoRequest } from '../wan/requests';
+import { parseListTime } from '../wan/time';
+import { TASK_STATUSES } from '../wan/tasks';
+import { faultsSchema, simulatorOptionsSchema, SIM_DEFAULT_KEY, type Faults, type ResolvedSimulatorOptions, type SimulatorOptions } from './options';
+import { emptyStats, maskKey, type SimulatorStats } from './stats';
+import { TaskTable, type SimTask } from './task-table';
+import { VideoRenderer } from './render';
+import { fetchAndProbe, InputFetchError } from './media-inputs';
+import { sendError, sendJson, taskBody } from './wire';
+
+export interface RunningSimulator {
+  /** `http://host:port` */
+  url: string;
+  /** `http://host:port/api/v1`, the DASHSCOPE_HTTP_BASE_URL to use. */
+  baseUrl: string;
+  defaultKey: string;
+  stats(): SimulatorStats;
+  setFaults(f: Partial<Faults>): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(input: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const opts = simulatorOptionsSchema.parse(input);
+  const sim = new Simulator(opts);
+  const server = createServer((req, res) => {
+    sim.handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalError', (err as Error).message);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, resolve);
+  });
+  const addr = server.address() as AddressInfo;
+  const url = opts.publicUrl ?? `http://${opts.host}:${addr.port}`;
+  sim.publicUrl = url;
+  return {
+    url,
+    baseUrl: `${url}/api/v1`,
+    defaultKey: SIM_DEFAULT_KEY,
+    stats: () => structuredClone(sim.stats),
+    setFaults: (f) => sim.setFaults(f),
+    reset: () => sim.reset(),
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+class Simulator {
+  stats = emptyStats();
+  publicUrl = '';
+  private faults: Faults;
+  private readonly tasks: TaskTable;
+  private readonly renderer: VideoRenderer;
+  private readonly signingKey = randomBytes(32);
+  private readonly keys: Record<string, string>;
+
+  constructor(private readonly opts: ResolvedSimulatorOptions) {
+    this.faults = opts.faults;
+    this.tasks = new TaskTable(opts.taskTtlMs);
+    this.renderer = new VideoRenderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
+    this.keys = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
+  }
+
+  setFaults(f: Partial<Faults>): void {
+    this.faults = faultsSchema.parse({ ...this.faults, ...f });
+  }
+
+  reset(): void {
+    this.stats = emptyStats();
+    this.faults = faultsSchema.parse({});
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname;
+    if (path === '/_sim/stats' && req.method === 'GET') return sendJson(res, 200, this.stats);
+    if (path === '/_sim/faults' && req.method === 'POST') {
+      this.setFaults(JSON.parse((await readBody(req)) || '{}'));
+      return sendJson(res, 200, this.faults);
+    }
+    if (path === '/_sim/reset' && req.method === 'POST') {
+      this.reset();
+      return sendJson(res, 200, {});
+    }
+    if (path.startsWith('/results/') && req.method === 'GET') return this.download(path.slice(9), url, res);
+    if (!path.startsWith('/api/v1/')) return sendError(res, 404, 'NotFound', `no route ${req.method} ${path}`);
+
+    const route = `${req.method} ${path.slice(7)}`;
+    const key = this.authorize(req, res);
+    if (!key) return;
+    if (route === 'POST /services/aigc/video-generation/video-synthesis') return this.create(req, res, key);
+    if (this.takeFault('serverErrors')) return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
+    if (route === 'GET /tasks') return this.list(url, res);
+    const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);
+    if (m && m[1] === 'GET' && !m[3]) return this.query(decodeURIComponent(m[2]!), res);
+    if (m && m[1] === 'POST' && m[3]) return this.cancel(decodeURIComponent(m[2]!), res);
+    return sendError(res, 404, 'NotFound', `no route ${route}`);
+  }
+
+  private refuse(res: ServerResponse, status: number, code: string, message: string): void {
+    this.stats.refusals[code] = (this.stats.refusals[code] ?? 0) + 1;
+    sendError(res, status, code, message);
+  }
+
+  private takeFault(name: 'createRateLimited' | 'queryRateLimited' | 'serverErrors' | 'dropCreateResponse' | 'dataInspectionAtCreate' | 'dataInspectionTask'): boolean {
+    if (this.faults[name] <= 0) return false;
+    this.faults[name] -= 1;
+    return true;
+  }
+
+  private authorize(req: IncomingMessage, res: ServerResponse): string | undefined {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const region = m ? this.keys[m[1]!] : undefined;
+    if (!m || region !== this.opts.region) {
+      this.refuse(res, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+      return undefined;
+    }
+    return m[1];
+  }
+
+  private async create(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+    this.stats.createRequests += 1;
+    const text = await readBody(req);
+    if (req.headers['x-dashscope-async'] !== 'enable') {
+      return this.refuse(res, 403, 'AccessDenied', 'current user api does not support synchronous calls');
+    }
+    if (this.takeFault('serverErrors')) return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
+    if (this.takeFault('createRateLimited')) return this.refuse(res, 429, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return this.refuse(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
+    }
+    const model = (body as { model?: unknown }).model;
+    if (typeof model === 'string' && model.startsWith('wan2.7-') && !(REGIONS[this.opts.region].videoModels as readonly string[]).includes(model)) {
+      return this.refuse(res, 403, 'Model.AccessDenied', `Model ${model} is not available in ${this.opts.region}.`);
+    }
+    let request: VideoRequest;
+    try {
+      request = parseVideoRequest(normalizeSdkExtras(body), { strictness: 'lenient' });
+    } catch (err) {
+      if (err instanceof InvalidRequestError) return this.refuse(res, 400, 'InvalidParameter', err.message);
+      throw err;
+    }
+    if (this.takeFault('dataInspectionAtCreate')) {
+      return this.refuse(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
+    }
+    let shape: { width: number; height: number; ratio: Ratio; inputVideoSeconds: number };
+    try {
+      shape = await this.outputShape(request);
+    } catch (err) {
+      if (err instanceof InputFetchError) return this.refuse(res, 400, 'InvalidURL', err.message);
+      throw err;
+    }
+    const task = this.admit(request, key, shape);
+    if (this.takeFault('dropCreateResponse')) {
+      res.socket?.destroy();
+      return;
+    }
+    sendJson(res, 200, { request_id: randomUUID(), output: { task_id: task.id, task_status: 'PENDING' } });
+  }
+
+  private async outputShape(request: VideoRequest) {
+    const resolution = request.parameters.resolution;
+    if (request.model === 'wan2.7-t2v') {
+      const ratio = request.parameters.ratio;
+      return { ...OUTPUT_SIZES[resolution][ratio], ratio, inputVideoSeconds: 0 };
+    }
+    const probes = await Promise.all(request.input.media.map(async (m) => ({ role: m.type, probe: await fetchAndProbe(m.url) })));
+    const visual = probes.find((p) => p.role === 'first_frame' || p.role === 'first_clip')?.probe.video;
+    if (!visual) throw new InputFetchError('the first frame or clip has no picture');
+    const ratio = nearestRatio(visual.width, visual.height);
+    return { ...OUTPUT_SIZES[resolution][ratio], ratio, inputVideoSeconds: 0 };
+  }
+
+  private admit(request: VideoRequest, key: string, shape: { width: number; height: number; ratio: Ratio; inputVideoSeconds: number }): SimTask {
+    const now = Date.now();
+    const seconds = request.parameters.duration;
+    const runStartsAt = now + this.opts.queueMs;
+    const task: SimTask = {
+      id: randomUUID(),
+      model: request.model,
+      keyLabel: maskKey(key),
+      request,
+      createdAt: now,
+      runStartsAt,
+      endsAt: runStartsAt + this.opts.runMs + this.opts.runPerOutputSecondMs * seconds + this.faults.slowTaskExtraMs,
+      width: shape.width,
+      height: shape.height,
+      ratio: shape.ratio,
+      outputSeconds: seconds,
+      inputVideoSeconds: shape.inputVideoSeconds,
+      failWith: this.takeFault('dataInspectionTask') ? { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' } : undefined,
+    };
+    this.tasks.add(task);
+    this.stats.tasksCreated += 1;
+    const byModel = (this.stats.tasksByKeyAndModel[task.keyLabel] ??= {});
+    byModel[task.model] = (byModel[task.model] ?? 0) + 1;
+    if (!task.failWith) {
+      this.renderer.render(task.width, task.height, seconds).then(
+        (file) => (task.video = file),
+        (err: Error) => (task.renderError = `render failed: ${err.message}`),
+      );
+    }
+    return task;
+  }
+
+  private query(id: string, res: ServerResponse): void {
+    this.stats.queries += 1;
+    if (this.takeFault('queryRateLimited')) return this.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
+    const now = Date.now();
+    const task = this.tasks.get(id);
+    const status = this.tasks.statusOf(task, now);
+    sendJson(res, 200, taskBody(task, id, status, now, task && status === 'SUCCEEDED' ? this.signedUrl(task, now) : undefined));
+  }
+
+  private cancel(id: string, res: ServerResponse): void {
+    this.stats.cancels += 1;
+    const task = this.tasks.get(id);
+    if (!task || !this.tasks.cancel(task, Date.now())) {
+      return this.refuse(res, 400, 'UnsupportedOperation', 'Failed to cancel the task, please confirm if the task is in PENDING status.');
+    }
+    sendJson(res, 200, { request_id: randomUUID() });
+  }
+
+  private list(url: URL, res: ServerResponse): void {
+    this.stats.lists += 1;
+    const q = url.searchParams;
+    const start = parseListTime(q.get('start_time') ?? '') ?? 0;
+    const end = parseListTime(q.get('end_time') ?? '') ?? Number.MAX_SAFE_INTEGER;
+    const model = q.get('model_name');
+    const status = q.get('status');
+    if (status && !(TASK_STATUSES as readonly string[]).includes(status)) {
+      return this.refuse(res, 400, 'InvalidParameter', `status ${status} is not a task status`);
+    }
+    const pageNo = Math.max(1, Number(q.get('page_no') ?? 1));
+    const pageSize = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 10)));
+    const now = Date.now();
+    // Times in the filter have second precision: the window includes its last second.
+    const rows = this.tasks
+      .all()
+      .filter((t) => t.createdAt >= start && t.createdAt < end + 1000 && (!model || t.model === model))
+      .map((t) => ({ t, s: this.tasks.statusOf(t, now) }))
+      .filter(({ s }) => s !== 'UNKNOWN' && (!status || s === status));
+    const page = rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    sendJson(res, 200, {
+      request_id: randomUUID(),
+      data: page.map(({ t, s }) => taskBody(t, t.id, s, now).output),
+      total: rows.length,
+      page_no: pageNo,
+      page_size: pageSize,
+    });
+  }
+
+  private signedUrl(task: SimTask, now: number): string {
+    const ttl = this.faults.resultUrlTtlSeconds ?? this.opts.resultUrlTtlSeconds;
+    task.resultUrlExpiresAt ??= Math.floor(now / 1000) + ttl;
+    const expires = String(task.resultUrlExpiresAt);
+    return `${this.publicUrl}/results/${task.id}.mp4?Expires=${expires}&OSSAccessKeyId=SIMULATOR&Signature=${encodeURIComponent(this.sign(task.id, expires))}`;
+  }
+
+  private sign(id: string, expires: string): string {
+    return createHmac('sha1', this.signingKey).update(`GET\n${id}\n${expires}`).digest('base64');
+  }
+
+  /** Answers like OSS: 403 with an XML error once the signature or its expiry fails. */
+  private async download(file: string, url: URL, res: ServerResponse): Promise<void> {
+    const id = file.replace(/\.mp4$/, '');
+    const expires = url.searchParams.get('Expires') ?? '';
+    const task = this.tasks.get(id);
+    const ossError = (code: string, message: string) => {
+      res.writeHead(403, { 'Content-Type': 'application/xml' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+    };
+    if (!task?.video || url.searchParams.get('Signature') !== this.sign(id, expires)) return ossError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    if (Number(expires) * 1000 <= Date.now()) return ossError('AccessDenied', 'Request has expired.');
+    this.stats.downloads += 1;
+    const { size } = await stat(task.video);
+    res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': size });
+    createReadStream(task.video).pipe(res);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The official SDKs send `input.extend_prompt` and a null or empty prompt; the service accepts both. */
+function normalizeSdkExtras(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const b = body as { input?: Record<string, unknown> };
+  if (!b.input) return body;
+  const input = { ...b.input };
+  delete input.extend_prompt;
+  if (input.prompt === null || input.prompt === '') delete input.prompt;
+  return { ...b, input };
+}
+

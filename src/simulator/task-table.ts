@@ -1,0 +1,62 @@
+// The simulator's task state machine. Status is a function of time since creation:
+// PENDING for queueMs, RUNNING for the run time (and until the MP4 is rendered), then SUCCEEDED or
+// FAILED; CANCELED if cancelled while PENDING; UNKNOWN once older than the task TTL or never created.
+import type { VideoRequest } from '../wan/requests';
+import type { TaskStatus } from '../wan/tasks';
+
+export interface SimTask {
+  id: string;
+  model: string;
+  keyLabel: string;
+  request: VideoRequest;
+  createdAt: number;
+  runStartsAt: number;
+  endsAt: number;
+  width: number;
+  height: number;
+  ratio: string;
+  /** Output seconds (for continuation, the total including the clip). */
+  outputSeconds: number;
+  inputVideoSeconds: number;
+  failWith?: { code: string; message: string };
+  canceledAt?: number;
+  video?: string;
+  renderError?: string;
+  /** Fixed the first time the result is shown, like a real signed URL. */
+  resultUrlExpiresAt?: number;
+}
+
+export class TaskTable {
+  private readonly tasks = new Map<string, SimTask>();
+
+  constructor(private readonly taskTtlMs: number) {}
+
+  add(task: SimTask): void {
+    this.tasks.set(task.id, task);
+  }
+
+  get(id: string): SimTask | undefined {
+    return this.tasks.get(id);
+  }
+
+  all(): SimTask[] {
+    return [...this.tasks.values()];
+  }
+
+  statusOf(task: SimTask | undefined, now: number): TaskStatus {
+    if (!task || now - task.createdAt > this.taskTtlMs) return 'UNKNOWN';
+    if (task.canceledAt !== undefined) return 'CANCELED';
+    if (now < task.runStartsAt) return 'PENDING';
+    if (task.renderError) return 'FAILED';
+    if (now < task.endsAt) return 'RUNNING';
+    if (task.failWith) return 'FAILED';
+    return task.video ? 'SUCCEEDED' : 'RUNNING';
+  }
+
+  /** Cancel succeeds only while PENDING (contract §3). */
+  cancel(task: SimTask, now: number): boolean {
+    if (this.statusOf(task, now) !== 'PENDING') return false;
+    task.canceledAt = now;
+    return true;
+  }
+}

@@ -1,0 +1,49 @@
+// Answers in Model Studio's shapes (contract §5): flat error bodies, task bodies with UTC+8 times.
+import type { ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { formatUtc8 } from '../wan/time';
+import type { TaskStatus } from '../wan/tasks';
+import type { SimTask } from './task-table';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { code, message, request_id: randomUUID() });
+}
+
+export function taskBody(task: SimTask | undefined, id: string, status: TaskStatus, now: number, videoUrl?: string) {
+  const output: Record<string, unknown> = { task_id: id, task_status: status };
+  if (task && status !== 'UNKNOWN') {
+    output.submit_time = formatUtc8(task.createdAt);
+    if (now >= task.runStartsAt && task.canceledAt === undefined) output.scheduled_time = formatUtc8(task.runStartsAt);
+    const prompt = (task.request.input as { prompt?: string }).prompt;
+    if (prompt !== undefined) output.orig_prompt = prompt;
+  }
+  const body: Record<string, unknown> = { request_id: randomUUID(), output };
+  if (!task) return body;
+  if (status === 'SUCCEEDED') {
+    output.end_time = formatUtc8(task.endsAt);
+    output.video_url = videoUrl;
+    const prompt = (task.request.input as { prompt?: string }).prompt;
+    if (prompt !== undefined && task.request.parameters.prompt_extend) output.actual_prompt = `${prompt} (extended)`;
+    body.usage = {
+      duration: task.outputSeconds + task.inputVideoSeconds,
+      input_video_duration: task.inputVideoSeconds,
+      output_video_duration: task.outputSeconds,
+      video_count: 1,
+      SR: task.request.parameters.resolution === '1080P' ? 1080 : 720,
+      ratio: task.ratio,
+    };
+  } else if (status === 'FAILED') {
+    output.end_time = formatUtc8(task.endsAt);
+    output.code = task.failWith?.code ?? 'InternalError.Algo';
+    output.message = task.failWith?.message ?? task.renderError ?? 'generation failed';
+  } else if (status === 'CANCELED' && task.canceledAt !== undefined) {
+    output.end_time = formatUtc8(task.canceledAt);
+  }
+  return body;
+}
