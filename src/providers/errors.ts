@@ -91,6 +91,10 @@ export class RateLimitedError extends ProviderError {
   ) {
     super(message, opts);
   }
+
+  override details(): Record<string, unknown> {
+    return { ...super.details(), retryAfterMs: this.retryAfterMs };
+  }
 }
 
 /** The service answered with a transient failure (5xx, 408): retry with backoff. */

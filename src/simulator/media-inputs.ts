@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { request } from 'undici';
 import { probeMedia, type MediaProbe } from '../media/probe';
+import { byteCounter } from '../storage/streams';
 
 export class InputFetchError extends Error {
   override readonly name = 'InputFetchError';
@@ -24,12 +25,7 @@ export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<Me
       await res.body.dump();
       throw new InputFetchError(`download of the media resource failed with HTTP ${res.statusCode}`);
     }
-    let bytes = 0;
-    res.body.on('data', (c: Buffer) => {
-      bytes += c.length;
-      if (bytes > MAX_BYTES) res.body.destroy(new InputFetchError('media resource is larger than 100 MB'));
-    });
-    await pipeline(res.body, createWriteStream(file));
+    await pipeline(res.body, byteCounter(() => undefined, MAX_BYTES), createWriteStream(file));
     return await probeMedia(file);
   } catch (err) {
     if (err instanceof InputFetchError) throw err;

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import { HashingStream } from './hashing';
+import { HashingStream } from './streams';
 import { assertSafeKey, type AssetStore, type StoredAsset } from './store';
 
 export class FileSystemStore implements AssetStore {

@@ -3,7 +3,7 @@
 // the stream has ended, after the object's metadata was sent).
 import { Client } from 'minio';
 import { Readable } from 'node:stream';
-import { HashingStream } from './hashing';
+import { HashingStream } from './streams';
 import { assertSafeKey, StorageError, type AssetStore, type StoredAsset } from './store';
 
 export interface S3StoreOptions {

@@ -42,3 +42,9 @@ export function costOf(price: PriceEntry | undefined, seconds: number): CostFigu
     source: price.source,
   };
 }
+
+/** The billed figure at the estimate's price, for the seconds the provider reported in `usage`. */
+export function billedAt(estimate: CostFigure | undefined, seconds: number | undefined): CostFigure | undefined {
+  if (!estimate || seconds === undefined) return undefined;
+  return { ...estimate, seconds, amount: Math.round(estimate.perSecond * seconds * 1e6) / 1e6 };
+}

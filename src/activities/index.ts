@@ -1,0 +1,68 @@
+// The activities, built by a factory over narrow dependencies (providers, store, prices, clock), so a
+// worker wires real ones and nothing here reads global configuration.
+import { Context } from '@temporalio/activity';
+import type { Dispatcher } from 'undici';
+import type { RouteId, VideoProvider } from '../providers/provider';
+import type { RegionId } from '../wan/regions';
+import type { PriceEntry } from '../wan/pricing';
+import type { WanLimits } from '../wan/limits';
+import type { VideoRequest } from '../wan/requests';
+import type { TaskSnapshot } from '../wan/tasks';
+import type { AssetStore, StoredAsset } from '../storage/store';
+import { createAgent } from '../providers/http';
+import { typed } from './failures';
+import { validateJob, type ValidateJobInput } from './validate';
+import { findSubmittedTask } from './reconcile';
+import { persistOutput } from './persist';
+import type { JobRecord } from './job-record';
+
+export interface ActivityDeps {
+  provider(route: RouteId, region: RegionId): VideoProvider;
+  store: AssetStore;
+  prices: readonly PriceEntry[];
+  limits?: WanLimits;
+  now?: () => number;
+  downloadDispatcher?: Dispatcher;
+}
+
+export interface TaskRef {
+  route: RouteId;
+  region: RegionId;
+  taskId: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const now = deps.now ?? Date.now;
+  // Result downloads may be large and slow: generous idle timeouts, not a total one.
+  const dispatcher = deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
+  return {
+    validateJob: typed(async (input: ValidateJobInput) => validateJob(input, deps.prices, deps.limits)),
+
+    submitTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) =>
+      deps.provider(input.route, input.region).createVideoTask(input.request),
+    ),
+
+    findSubmittedTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest; fromMs: number; toMs: number }) =>
+      findSubmittedTask(deps.provider(input.route, input.region), input),
+    ),
+
+    /** One query. The signed result URL is left out: it is fetched again by persistOutput. */
+    pollTask: typed(async (ref: TaskRef): Promise<TaskSnapshot> => {
+      const { videoUrl: _dropped, ...snapshot } = await deps.provider(ref.route, ref.region).getTask(ref.taskId);
+      return snapshot;
+    }),
+
+    cancelTask: typed(async (ref: TaskRef) => deps.provider(ref.route, ref.region).cancelTask(ref.taskId)),
+
+    persistOutput: typed(async (input: TaskRef & { jobId: string }) =>
+      persistOutput(
+        { provider: deps.provider(input.route, input.region), store: deps.store, dispatcher, now, heartbeat: (bytes) => Context.current().heartbeat(bytes) },
+        input,
+      ),
+    ),
+
+    recordJob: typed(async (record: JobRecord): Promise<StoredAsset> => deps.store.putJson(`jobs/${record.jobId}/manifest.json`, record)),
+  };
+}
+
+export type WanflowActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,60 @@
+// The job record: what the manifest beside the output holds and what the workflow's query returns.
+// It carries no secrets and no signed URLs (their queries are redacted).
+import type { CostFigure } from '../wan/pricing';
+import type { RegionId } from '../wan/regions';
+import type { TaskStatus, TaskUsage } from '../wan/tasks';
+import type { FailureCause } from '../providers/errors';
+import type { RouteId } from '../providers/provider';
+import type { StoredAsset } from '../storage/store';
+
+export const JOB_STATUSES = ['validating', 'submitting', 'submitted', 'polling', 'succeeded', 'failed', 'expired', 'stored'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobFailure {
+  cause: FailureCause | 'invalid_input' | 'task_failed' | 'timeout' | 'canceled' | 'ambiguous_submit';
+  message: string;
+  code?: string;
+  remedy?: string;
+}
+
+export interface JobRecord {
+  jobId: string;
+  route: RouteId;
+  model: string;
+  region: RegionId;
+  endpointFamily: 'video-synthesis';
+  mediaRoles: string[];
+  sourceAssets: { role: string; url: string }[];
+  /** The exact body sent (media URL queries redacted). */
+  request?: unknown;
+  resolution?: string;
+  durationSeconds?: number;
+  expectedTaskSeconds?: number;
+  taskId?: string;
+  /** True when the task was found through the task list after an ambiguous submit. */
+  taskAdopted?: boolean;
+  requestId?: string;
+  providerStatus?: TaskStatus;
+  polls: number;
+  status: JobStatus;
+  timestamps: {
+    created: string;
+    submitted?: string;
+    providerSubmit?: string;
+    providerScheduled?: string;
+    providerEnd?: string;
+    stored?: string;
+    finished?: string;
+  };
+  usage?: TaskUsage;
+  output?: StoredAsset & { durationSeconds?: number; width?: number; height?: number };
+  manifestKey?: string;
+  cost: { estimated?: CostFigure; billed?: CostFigure };
+  failure?: JobFailure;
+}
+
+/** Signed URLs carry credentials in their query: records keep only scheme, host and path. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : `${url.slice(0, q)}?<redacted>`;
+}

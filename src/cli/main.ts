@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// The `wanflow` command. Only this file touches argv, stdout and exit codes; commands are data in, data out.
+import { parseArgs } from 'node:util';
+import { loadConfig, type WanflowConfig } from '../config/config';
+import { connectClient, getJobState, startJob, waitForJob } from '../client/jobs';
+import { InvalidRequestError } from '../wan/validation';
+import { REGION_IDS, type RegionId } from '../wan/regions';
+import { startEmbeddedStack } from '../stack/embedded';
+import { startSimulator } from '../simulator/server';
+import { createWanflowWorker } from '../worker/worker';
+import { installCompactLogging } from '../worker/logging';
+import { progressPrinter, summary } from './progress';
+import { requestFromFlags, type RunFlags } from './requests';
+import { simulatorFlags, simulatorOptionsFromFlags } from './simulator-flags';
+
+const HELP = `wanflow — durable Wan 2.7 video jobs on Temporal
+
+Usage:
+  wanflow demo                         start the embedded stack, run one text-to-video job, store the MP4
+  wanflow up                           run the embedded stack (Temporal dev server, simulator, worker)
+  wanflow worker                       run a worker against TEMPORAL_ADDRESS
+  wanflow simulator [flags]            run the Model Studio simulator (see wanflow simulator --help)
+  wanflow run [flags]                  start a job and follow it to the stored video
+  wanflow status <job-id>              print a job's record
+
+run flags:
+  --prompt TEXT  --negative-prompt TEXT  --model t2v|i2v  --resolution 720P|1080P  --duration N
+  --ratio 16:9|9:16|1:1|4:3|3:4  --seed N  --no-prompt-extend  --audio URL (t2v driving audio)
+  --first-frame URL  --last-frame URL  --first-clip URL  --driving-audio URL  (i2v media roles)
+  --request FILE   a whole request body as JSON instead of the flags above
+  --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
+  --live           reach the paid Model Studio API (needs DASHSCOPE_API_KEY); without it, the simulator
+
+Configuration comes from the environment; see README.md.`;
+
+type Out = { out: (s: string) => void; err: (s: string) => void };
+
+async function main(argv: string[], io: Out): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'demo' || command === 'up' || command === 'worker') {
+    installCompactLogging((process.env.WANFLOW_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN');
+  }
+  switch (command) {
+    case 'run':
+      return run(rest, io);
+    case 'status':
+      return status(rest, io);
+    case 'demo':
+      return demo(io);
+    case 'up':
+      return up(io);
+    case 'worker':
+      return worker(io);
+    case 'simulator':
+      return simulator(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(HELP);
+      return 0;
+    default:
+      io.err(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+      return 2;
+  }
+}
+
+function configFrom(live: boolean | undefined): WanflowConfig {
+  return loadConfig(live ? { ...process.env, WANFLOW_LIVE: '1' } : process.env);
+}
+
+async function run(args: string[], io: Out): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      request: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' },
+      'negative-prompt': { type: 'string' }, 'first-frame': { type: 'string' }, 'last-frame': { type: 'string' },
+      'first-clip': { type: 'string' }, 'driving-audio': { type: 'string' }, audio: { type: 'string' },
+      resolution: { type: 'string' }, duration: { type: 'string' }, ratio: { type: 'string' }, seed: { type: 'string' },
+      'no-prompt-extend': { type: 'boolean' }, 'job-id': { type: 'string' }, region: { type: 'string' },
+      'no-wait': { type: 'boolean' }, json: { type: 'boolean' }, live: { type: 'boolean' },
+    },
+  });
+  const config = configFrom(values.live);
+  const region = values.region as RegionId | undefined;
+  if (region && !(REGION_IDS as readonly string[]).includes(region)) throw new InvalidRequestError([{ field: 'region', value: region, message: `must be one of ${REGION_IDS.join(', ')}` }]);
+  const client = await connectClient(config);
+  const { jobId } = await startJob(client, config, { request: requestFromFlags(values as RunFlags), jobId: values['job-id'], region });
+  if (values['no-wait']) {
+    io.out(values.json ? JSON.stringify({ jobId }) : jobId);
+    return 0;
+  }
+  const record = await waitForJob(client, jobId, values.json ? undefined : progressPrinter(io.err));
+  io.out(values.json ? JSON.stringify(record, null, 2) : summary(record));
+  return record.status === 'stored' ? 0 : 1;
+}
+
+async function status(args: string[], io: Out): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  if (!positionals[0]) throw new Error('usage: wanflow status <job-id>');
+  const client = await connectClient(loadConfig());
+  io.out(JSON.stringify(await getJobState(client, positionals[0]), null, 2));
+  return 0;
+}
+
+async function demo(io: Out): Promise<number> {
+  const config = loadConfig();
+  const stack = await startEmbeddedStack(config, process.env, io.err);
+  try {
+    const client = await connectClient(config);
+    const request = { model: 'wan2.7-t2v', input: { prompt: 'A paper boat drifting down a rain-soaked street at dusk, cinematic' }, parameters: { resolution: '720P', duration: 5 } };
+    const { jobId } = await startJob(client, config, { request });
+    io.err(`started job ${jobId}`);
+    const record = await waitForJob(client, jobId, progressPrinter(io.err));
+    io.out(summary(record));
+    return record.status === 'stored' ? 0 : 1;
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function up(io: Out): Promise<number> {
+  const stack = await startEmbeddedStack(loadConfig(), process.env, io.err);
+  io.err('embedded stack running; Ctrl-C stops it');
+  await untilSignal();
+  await stack.stop();
+  return 0;
+}
+
+async function worker(io: Out): Promise<number> {
+  const config = loadConfig();
+  const w = await createWanflowWorker({ config });
+  io.err(`worker on ${config.temporal.address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
+  await w.run();
+  return 0;
+}
+
+async function simulator(args: string[], io: Out): Promise<number> {
+  const { values } = parseArgs({ args, options: simulatorFlags });
+  if (values.help) {
+    io.out(simulatorOptionsFromFlags.help);
+    return 0;
+  }
+  const sim = await startSimulator(simulatorOptionsFromFlags(values));
+  io.err(`Model Studio simulator: DASHSCOPE_HTTP_BASE_URL=${sim.baseUrl} DASHSCOPE_API_KEY=${sim.defaultKey}`);
+  await untilSignal();
+  await sim.close();
+  return 0;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+main(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s) }).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const e = err as Error & { remedy?: string };
+    console.error(`wanflow: ${e.message}${e.remedy ? `\n  remedy: ${e.remedy}` : ''}`);
+    process.exit(err instanceof InvalidRequestError ? 2 : 1);
+  },
+);

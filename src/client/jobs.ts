@@ -1,0 +1,77 @@
+// The typed API used by the CLI and by other programs: start a job (validated here first, so bad input
+// fails before any workflow or HTTP request), read its state, wait for its record.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { WanflowConfig } from '../config/config';
+import { assertModelInRegion, parseVideoRequest } from '../wan/validation';
+import type { RegionId } from '../wan/regions';
+import type { VideoRequestInput } from '../wan/requests';
+import type { RouteId } from '../providers/provider';
+import type { JobRecord } from '../activities/job-record';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobInput, type JobOptions } from '../workflows/job-input';
+import { jobStateQuery } from '../workflows/definitions';
+
+export async function connectClient(config: WanflowConfig): Promise<Client> {
+  const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+export interface StartJobRequest {
+  request: VideoRequestInput | unknown;
+  jobId?: string;
+  region?: RegionId;
+  route?: RouteId;
+  options?: Partial<JobOptions>;
+}
+
+export async function startJob(client: Client, config: WanflowConfig, req: StartJobRequest): Promise<{ jobId: string; workflowId: string }> {
+  const region = req.region ?? config.region;
+  const parsed = parseVideoRequest(req.request);
+  assertModelInRegion(parsed.model, region);
+  const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;
+  const input: JobInput = {
+    jobId,
+    route: req.route ?? 'modelstudio',
+    region,
+    request: req.request,
+    options: { ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS), ambiguousSubmit: config.ambiguousSubmit, ...req.options },
+  };
+  const workflowId = jobWorkflowId(jobId);
+  // A job ID names one paid task: starting it again while it runs or after it stored must not pay twice.
+  await client.workflow.start('wanJob', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId,
+    args: [input],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  return { jobId, workflowId };
+}
+
+export async function getJobState(client: Client, jobId: string): Promise<JobRecord> {
+  return client.workflow.getHandle(jobWorkflowId(jobId)).query(jobStateQuery);
+}
+
+/** Resolves with the final record, stored or not; progress is reported by querying at `everyMs`. */
+export async function waitForJob(client: Client, jobId: string, onProgress?: (r: JobRecord) => void, everyMs = 1000): Promise<JobRecord> {
+  const handle = client.workflow.getHandle(jobWorkflowId(jobId));
+  const result = handle.result().then(
+    (r: JobRecord) => r,
+    (err: unknown) => {
+      const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as JobRecord;
+      throw err;
+    },
+  );
+  if (!onProgress) return result;
+  let done = false;
+  void result.finally(() => (done = true)).catch(() => undefined);
+  while (!done) {
+    await Promise.race([result, new Promise((r) => setTimeout(r, everyMs))]).catch(() => undefined);
+    if (done) break;
+    await handle.query(jobStateQuery).then(onProgress, () => undefined);
+  }
+  const final = await result;
+  onProgress(final);
+  return final;
+}

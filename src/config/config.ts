@@ -1,0 +1,112 @@
+// One configuration loader: explicit overrides, then the environment (passed in), then defaults,
+// validated once. Secrets stay in the resolved config of the worker process; they are never copied into
+// workflow inputs.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { REGION_IDS, regionBaseUrl, type RegionId } from '../wan/regions';
+import { ENV, regionKeyVar } from './env';
+import { SIM_DEFAULT_KEY } from '../simulator/options';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())));
+
+const storageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fs'), dir: z.string() }),
+  z.object({
+    kind: z.literal('s3'),
+    endpoint: z.string().url(),
+    bucket: z.string().min(3),
+    prefix: z.string().optional(),
+    accessKey: z.string().min(1),
+    secretKey: z.string().min(1),
+    region: z.string().optional(),
+  }),
+]);
+
+const configSchema = z.object({
+  temporal: z.object({
+    address: z.string().min(1),
+    namespace: z.string().min(1),
+    taskQueue: z.string().min(1),
+    apiKey: z.string().optional(),
+    tls: z.boolean(),
+  }),
+  /** True only when the user asked for the paid API explicitly. */
+  live: z.boolean(),
+  region: z.enum(REGION_IDS),
+  simulatorUrl: z.string().url(),
+  baseUrlOverride: z.string().url().optional(),
+  workspaceId: z.string().optional(),
+  dataDir: z.string(),
+  storage: storageSchema,
+  ambiguousSubmit: z.enum(['reconcile', 'fail']),
+  pricesFile: z.string().optional(),
+});
+export type WanflowConfig = z.output<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WanflowConfig> = {}): WanflowConfig {
+  const dataDir = resolve(env[ENV.dataDir] ?? '.wanflow');
+  const storageKind = env[ENV.storage] ?? 'fs';
+  const raw = {
+    temporal: {
+      address: env[ENV.temporalAddress] ?? 'localhost:7233',
+      namespace: env[ENV.temporalNamespace] ?? 'default',
+      taskQueue: env[ENV.taskQueue] ?? 'wanflow',
+      apiKey: env[ENV.temporalApiKey],
+      tls: bool.parse(env[ENV.temporalTls] ?? Boolean(env[ENV.temporalApiKey])),
+    },
+    live: bool.parse(env[ENV.live] ?? false),
+    region: env[ENV.region] ?? 'cn-beijing',
+    simulatorUrl: env[ENV.simulatorUrl] ?? 'http://127.0.0.1:8090',
+    baseUrlOverride: env[ENV.baseUrl],
+    workspaceId: env[ENV.workspaceId],
+    dataDir,
+    storage:
+      storageKind === 's3'
+        ? {
+            kind: 's3',
+            endpoint: env[ENV.s3Endpoint],
+            bucket: env[ENV.s3Bucket],
+            prefix: env[ENV.s3Prefix],
+            accessKey: env[ENV.s3AccessKey],
+            secretKey: env[ENV.s3SecretKey],
+            region: env[ENV.s3Region],
+          }
+        : { kind: storageKind, dir: resolve(env[ENV.storageDir] ?? resolve(dataDir, 'storage')) },
+    ambiguousSubmit: env[ENV.ambiguousSubmit] ?? 'reconcile',
+    pricesFile: env[ENV.prices],
+    ...overrides,
+  };
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}. See the README's configuration table for the variables.`);
+  }
+  return parsed.data;
+}
+
+export interface Endpoint {
+  baseUrl: string;
+  apiKey: string;
+  workspaceId?: string;
+}
+
+/**
+ * Where and with which key a region's Model Studio calls go. Without WANFLOW_LIVE the simulator is the
+ * target, whatever key is set: reaching the paid API takes an explicit flag.
+ */
+export function modelStudioEndpoint(config: WanflowConfig, region: RegionId, env: NodeJS.ProcessEnv = process.env): Endpoint {
+  const key = env[regionKeyVar(region)] ?? env[ENV.apiKey];
+  if (!config.live) {
+    return { baseUrl: config.baseUrlOverride ?? `${config.simulatorUrl}/api/v1`, apiKey: key ?? SIM_DEFAULT_KEY, workspaceId: config.workspaceId };
+  }
+  if (!key) throw new ConfigError(`no API key for ${region}: set ${regionKeyVar(region)} or ${ENV.apiKey}`);
+  const baseUrl = config.baseUrlOverride ?? regionBaseUrl(region, config.workspaceId);
+  if (!baseUrl) throw new ConfigError(`${region} has only workspace hosts: set ${ENV.workspaceId} or ${ENV.baseUrl}`);
+  return { baseUrl, apiKey: key, workspaceId: config.workspaceId };
+}

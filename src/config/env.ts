@@ -1,0 +1,31 @@
+// Every environment variable wanflow reads, in one place. The DashScope and Temporal names are the
+// ecosystems' own, so one environment serves the official SDKs and wanflow alike.
+export const ENV = {
+  temporalAddress: 'TEMPORAL_ADDRESS',
+  temporalNamespace: 'TEMPORAL_NAMESPACE',
+  temporalApiKey: 'TEMPORAL_API_KEY',
+  temporalTls: 'TEMPORAL_TLS',
+  taskQueue: 'WANFLOW_TASK_QUEUE',
+  live: 'WANFLOW_LIVE',
+  region: 'DASHSCOPE_API_REGION',
+  apiKey: 'DASHSCOPE_API_KEY',
+  baseUrl: 'DASHSCOPE_HTTP_BASE_URL',
+  workspaceId: 'DASHSCOPE_WORKSPACE_ID',
+  simulatorUrl: 'WANFLOW_SIMULATOR_URL',
+  dataDir: 'WANFLOW_DATA_DIR',
+  storage: 'WANFLOW_STORAGE',
+  storageDir: 'WANFLOW_STORAGE_DIR',
+  s3Endpoint: 'WANFLOW_S3_ENDPOINT',
+  s3Bucket: 'WANFLOW_S3_BUCKET',
+  s3Prefix: 'WANFLOW_S3_PREFIX',
+  s3AccessKey: 'AWS_ACCESS_KEY_ID',
+  s3SecretKey: 'AWS_SECRET_ACCESS_KEY',
+  s3Region: 'AWS_REGION',
+  ambiguousSubmit: 'WANFLOW_AMBIGUOUS_SUBMIT',
+  prices: 'WANFLOW_PRICES',
+} as const;
+
+/** A key for one region only: DASHSCOPE_API_KEY_AP_SOUTHEAST_1 and so on. */
+export function regionKeyVar(region: string): string {
+  return `${ENV.apiKey}_${region.toUpperCase().replace(/-/g, '_')}`;
+}

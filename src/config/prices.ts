@@ -1,0 +1,42 @@
+// The default price table: figures seen in public sources (contract §7), each with its source and date.
+// Replace or extend it with WANFLOW_PRICES=path/to/prices.json (an array of PriceEntry).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { REGION_IDS } from '../wan/regions';
+import { RESOLUTIONS } from '../wan/models';
+import type { PriceEntry } from '../wan/pricing';
+
+const BEIJING = 'Model Studio price list, Beijing, as compiled in wan27-contract.md (late 2026)';
+const SINGAPORE = 'Model Studio price list, Singapore, as compiled in wan27-contract.md (late 2026); currency not stated';
+
+function perModel(region: PriceEntry['region'], p720: number, p1080: number, currency: string, source: string): PriceEntry[] {
+  return ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'].flatMap((model) => [
+    { route: 'modelstudio', region, model, resolution: '720P' as const, perSecond: p720, currency, source },
+    { route: 'modelstudio', region, model, resolution: '1080P' as const, perSecond: p1080, currency, source },
+  ]);
+}
+
+export const DEFAULT_PRICES: readonly PriceEntry[] = [
+  ...perModel('cn-beijing', 0.6, 1.0, 'CNY', BEIJING),
+  ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', SINGAPORE),
+];
+
+const priceEntry = z.strictObject({
+  route: z.string(),
+  region: z.union([z.enum(REGION_IDS), z.literal('*')]),
+  model: z.string(),
+  resolution: z.enum(RESOLUTIONS),
+  perSecond: z.number().nonnegative(),
+  currency: z.string(),
+  source: z.string().min(1),
+});
+
+export function loadPrices(file: string | undefined): readonly PriceEntry[] {
+  if (!file) return DEFAULT_PRICES;
+  const parsed = z.array(priceEntry).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`price table ${file}: entry ${i.path.join('.')}: ${i.message}`);
+  }
+  return parsed.data;
+}

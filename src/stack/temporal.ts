@@ -1,0 +1,39 @@
+// The Temporal CLI's dev server with a persistent SQLite file: the real server wanflow runs on locally.
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { findTool } from './tools';
+import { spawnService, waitFor, type Service } from './service';
+
+export interface TemporalDevServerOptions {
+  dbFile: string;
+  port: number;
+  uiPort?: number;
+  namespace?: string;
+  logDir: string;
+}
+
+export interface TemporalDevServer extends Service {
+  address: string;
+}
+
+export async function startTemporalDevServer(o: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const args = ['server', 'start-dev', '--db-filename', o.dbFile, '--port', String(o.port), '--ip', '127.0.0.1', '--log-level', 'warn', '--namespace', o.namespace ?? 'default'];
+  args.push(...(o.uiPort ? ['--ui-port', String(o.uiPort)] : ['--headless']));
+  const service = spawnService('temporal', findTool('temporal'), args, join(o.logDir, 'temporal.log'));
+  const address = `127.0.0.1:${o.port}`;
+  await waitFor(
+    `Temporal dev server at ${address}`,
+    async () => {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await conn.close();
+      }
+    },
+    60_000,
+    service,
+  );
+  return Object.assign(service, { address });
+}

@@ -1,0 +1,60 @@
+// Worker bootstrap: wires configuration into activities (keys stay here, in the worker process) and
+// registers the workflows. Tuning is explicit so operators can size workers per machine.
+import { join } from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { modelStudioEndpoint, type WanflowConfig } from '../config/config';
+import { loadPrices } from '../config/prices';
+import { ModelStudioProvider } from '../providers/modelstudio/client';
+import type { RouteId, VideoProvider } from '../providers/provider';
+import type { RegionId } from '../wan/regions';
+import { createStore, type AssetStore } from '../storage';
+
+export interface WorkerSetup {
+  config: WanflowConfig;
+  env?: NodeJS.ProcessEnv;
+  connection?: NativeConnection;
+  store?: AssetStore;
+  /** Passed through to Worker.create (e.g. a prebuilt workflowBundle in tests). */
+  options?: Partial<WorkerOptions>;
+}
+
+export async function connectWorker(config: WanflowConfig): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+}
+
+export function providerResolver(config: WanflowConfig, env: NodeJS.ProcessEnv): (route: RouteId, region: RegionId) => VideoProvider {
+  const cache = new Map<string, VideoProvider>();
+  return (route, region) => {
+    const id = `${route}:${region}`;
+    let p = cache.get(id);
+    if (!p) {
+      p = new ModelStudioProvider(modelStudioEndpoint(config, region, env));
+      cache.set(id, p);
+    }
+    return p;
+  };
+}
+
+export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
+  const { config } = setup;
+  const env = setup.env ?? process.env;
+  const connection = setup.connection ?? (await connectWorker(config));
+  const activities = createActivities({
+    provider: providerResolver(config, env),
+    store: setup.store ?? createStore(config.storage),
+    prices: loadPrices(config.pricesFile),
+  });
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    ...(setup.options?.workflowBundle ? {} : { workflowsPath: join(__dirname, '../workflows') }),
+    // Activities wait on HTTP most of the time; 50 in flight is far below the 20 queries/s account limit
+    // given the poll schedule's 5 s floor, and a download heartbeats so a stuck one is found in 60 s.
+    maxConcurrentActivityTaskExecutions: 50,
+    shutdownGraceTime: '10s',
+    ...setup.options,
+  });
+}

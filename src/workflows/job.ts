@@ -1,0 +1,192 @@
+// The job workflow for one Wan task: validate → submit → poll on durable timers → persist → record.
+// Deterministic orchestration only; every side effect is an activity, every wait a durable timer.
+import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import type { WanflowActivities } from '../activities';
+import type { JobRecord } from '../activities/job-record';
+import type { ValidatedJob } from '../activities/validate';
+import type { TaskSnapshot } from '../wan/tasks';
+import { billedAt } from '../wan/pricing';
+import { jobStateQuery } from './definitions';
+import { activityFailure, JobStop, toJobFailure } from './failures';
+import type { JobInput } from './job-input';
+import { pollDelayMs } from './poll-schedule';
+
+// Pure CPU work; retried only if a worker dies under it.
+const { validateJob } = proxyActivities<WanflowActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
+
+// One attempt per call: a create whose answer is lost may have made a paid task, so resending is the
+// workflow's decision (backoff for clear refusals, reconcile for silence), never an automatic retry.
+// 90 s covers the 30 s header timeout plus connect and body.
+const { submitTask } = proxyActivities<WanflowActivities>({ startToCloseTimeout: '90s', retry: { maximumAttempts: 1 } });
+
+// Reads are safe to repeat: retry with backoff through throttling and outages for up to 2 h; errors the
+// taxonomy calls final (auth, bad input) are non-retryable failures and stop at once.
+const { pollTask, findSubmittedTask, cancelTask } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '2h',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s' },
+});
+
+// Downloads can be large: a long overall limit, kept honest by heartbeats on every chunk.
+const { persistOutput } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '60s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+// Writing the manifest must not be lost: retry for up to an hour of storage trouble.
+const { recordJob } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '2s', maximumInterval: '60s' },
+});
+
+const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
+const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
+
+export async function wanJob(input: JobInput): Promise<JobRecord> {
+  const now = () => new Date(Date.now()).toISOString();
+  const rec: JobRecord = {
+    jobId: input.jobId,
+    route: input.route,
+    model: String((input.request as { model?: unknown }).model),
+    region: input.region,
+    endpointFamily: 'video-synthesis',
+    mediaRoles: [],
+    sourceAssets: [],
+    polls: 0,
+    status: 'validating',
+    timestamps: { created: now() },
+    cost: {},
+  };
+  setHandler(jobStateQuery, () => rec);
+
+  try {
+    const job = await callActivity(() => validateJob({ route: input.route, region: input.region, request: input.request, timing: input.options.timing }));
+    Object.assign(rec, {
+      request: job.recordedRequest,
+      mediaRoles: job.mediaRoles,
+      sourceAssets: job.sourceAssets,
+      resolution: job.request.parameters.resolution,
+      durationSeconds: job.request.parameters.duration,
+      expectedTaskSeconds: job.expectedTaskSeconds,
+    });
+    rec.cost.estimated = job.estimate;
+
+    rec.status = 'submitting';
+    const created = await submitExactlyOnce(input, job);
+    rec.taskId = created.taskId;
+    rec.requestId = created.requestId;
+    rec.taskAdopted = created.adopted;
+    rec.status = 'submitted';
+    rec.timestamps.submitted = now();
+
+    const final = await pollUntilTerminal(input, job, rec);
+    rec.usage = final.usage;
+    rec.cost.billed = billedAt(job.estimate, final.usage?.duration);
+    rec.status = 'succeeded';
+
+    rec.output = await callActivity(() => persistOutput({ route: input.route, region: input.region, taskId: created.taskId, jobId: input.jobId }));
+    rec.status = 'stored';
+    rec.timestamps.stored = now();
+  } catch (err) {
+    if (!(err instanceof JobStop)) throw err;
+    rec.status = err.status;
+    rec.failure = err.failure;
+  }
+
+  rec.timestamps.finished = now();
+  rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
+  await recordJob(rec);
+  if (rec.failure) {
+    throw ApplicationFailure.nonRetryable(`job ${input.jobId} ${rec.status}: ${rec.failure.message}`, `Job${rec.status === 'expired' ? 'Expired' : 'Failed'}`, rec);
+  }
+  return rec;
+}
+
+/** Runs an activity; a failure of a known kind becomes a JobStop that names its cause. */
+async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const view = activityFailure(err);
+    if (!view) throw err;
+    throw new JobStop(toJobFailure(view), view.type === 'ResultExpiredError' ? 'expired' : 'failed');
+  }
+}
+
+async function submitExactlyOnce(input: JobInput, job: ValidatedJob): Promise<{ taskId: string; requestId?: string; adopted?: boolean }> {
+  const s = input.options.submit;
+  const ref = { route: input.route, region: input.region };
+  for (let attempt = 1; ; attempt++) {
+    const sentAt = Date.now();
+    try {
+      return await submitTask({ ...ref, request: job.request });
+    } catch (err) {
+      const view = activityFailure(err);
+      if (!view) throw err;
+      if (RESENDABLE.has(view.type) && attempt < s.maxAttempts) {
+        const hinted = typeof view.details.retryAfterMs === 'number' ? view.details.retryAfterMs : 0;
+        await sleep(Math.max(hinted, Math.min(s.maxMs, s.initialMs * 2 ** (attempt - 1))));
+        continue;
+      }
+      if (!AMBIGUOUS.has(view.type)) throw new JobStop(toJobFailure(view));
+      if (input.options.ambiguousSubmit === 'fail') {
+        throw new JobStop({
+          cause: 'ambiguous_submit',
+          message: `the create request was sent at ${new Date(sentAt).toISOString()} and no answer came (${view.message}); a paid task may exist`,
+          remedy: 'Look for the task in the provider console or task list before running the job again.',
+        });
+      }
+      await sleep(s.reconcileSettleMs);
+      const found = await callActivity(() =>
+        findSubmittedTask({ ...ref, request: job.request, fromMs: sentAt - s.reconcileMarginMs, toMs: Date.now() + s.reconcileMarginMs }),
+      );
+      if (found.taskIds.length === 1) return { taskId: found.taskIds[0]!, adopted: true };
+      if (found.taskIds.length > 1) {
+        throw new JobStop({
+          cause: 'ambiguous_submit',
+          message: `the create answer was lost and ${found.taskIds.length} tasks match it (${found.taskIds.join(', ')}); none was adopted`,
+          remedy: 'Pick the task to keep from the provider console; wanflow will not guess which one is this job’s.',
+        });
+      }
+      // No task was made: sending again cannot pay twice.
+    }
+  }
+}
+
+async function pollUntilTerminal(input: JobInput, job: ValidatedJob, rec: JobRecord): Promise<TaskSnapshot> {
+  const schedule = input.options.poll;
+  const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
+  const startedAt = Date.now();
+  for (let n = 0; ; n++) {
+    await sleep(pollDelayMs(schedule, job.expectedTaskSeconds * 1000, n));
+    const snap = await callActivity(() => pollTask(ref));
+    rec.polls += 1;
+    rec.providerStatus = snap.status;
+    rec.timestamps.providerSubmit = snap.submitTime ?? rec.timestamps.providerSubmit;
+    rec.timestamps.providerScheduled = snap.scheduledTime ?? rec.timestamps.providerScheduled;
+    rec.timestamps.providerEnd = snap.endTime ?? rec.timestamps.providerEnd;
+    switch (snap.status) {
+      case 'SUCCEEDED':
+        return snap;
+      case 'FAILED':
+        throw new JobStop({
+          cause: snap.code === 'DataInspectionFailed' ? 'content_policy' : 'task_failed',
+          code: snap.code,
+          message: `task ${ref.taskId} failed: ${snap.code ?? 'no code'}: ${snap.message ?? 'no message'}`,
+          remedy: snap.code === 'DataInspectionFailed' ? 'Change the prompt or media: the output was blocked by content inspection.' : 'Failed tasks are not billed; run the job again.',
+        });
+      case 'CANCELED':
+        throw new JobStop({ cause: 'canceled', message: `task ${ref.taskId} was canceled at the provider` });
+      case 'UNKNOWN':
+        throw new JobStop({ cause: 'expired', message: `task ${ref.taskId} is unknown to the provider (older than 24 h, or never created)` }, 'expired');
+      default:
+        rec.status = 'polling';
+    }
+    if (Date.now() - startedAt > schedule.maxWaitMs) {
+      if (snap.status === 'PENDING') await callActivity(() => cancelTask(ref)).catch(() => undefined);
+      throw new JobStop({ cause: 'timeout', message: `task ${ref.taskId} was still ${snap.status} after ${Math.round(schedule.maxWaitMs / 60000)} min` });
+    }
+  }
+}
