@@ -1,0 +1,168 @@
+// One Wan job end to end on a real Temporal dev server, a real MinIO and the Model Studio simulator.
+import { createReadStream } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import { startTestServers, testEnv, type TestServers } from '../harness/servers';
+import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
+import { inspectStored, jobHarness, readJson, uniqueId, type JobHarness } from '../harness/jobs';
+import { makeImage } from '../harness/media';
+import { startJob } from '../../src/client/jobs';
+import { InvalidRequestError } from '../../src/wan/validation';
+import { DEFAULT_JOB_OPTIONS, jobWorkflowId, type JobInput } from '../../src/workflows/job-input';
+import type { JobRecord } from '../../src/activities/job-record';
+
+let servers: TestServers;
+let worker: InProcessWorker;
+let h: JobHarness;
+
+const t2v = (prompt: string, duration = 2) => ({ model: 'wan2.7-t2v', input: { prompt }, parameters: { resolution: '720P', duration } });
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  const env = testEnv(servers, 'job-e2e');
+  worker = await startInProcessWorker(env);
+  h = await jobHarness(env);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await h?.client.connection.close();
+  await servers?.stop();
+});
+
+beforeEach(() => servers.simulator.reset());
+
+async function expectStoredVideo(record: JobRecord, width: number, height: number, seconds: number) {
+  expect(record.status).toBe('stored');
+  const stored = await inspectStored(h.store, record.output!.key);
+  expect(stored.sha256).toBe(record.output!.sha256);
+  expect(stored.probe.video).toMatchObject({ codec: 'h264', width, height });
+  expect(stored.probe.video!.fps).toBeCloseTo(30, 1);
+  expect(stored.probe.durationSeconds!).toBeGreaterThan(seconds - 0.1);
+  expect(stored.probe.durationSeconds!).toBeLessThan(seconds + 0.1);
+  const manifest = await readJson<JobRecord>(h.store, record.manifestKey!);
+  expect(manifest).toMatchObject({ jobId: record.jobId, status: 'stored', taskId: record.taskId, output: { sha256: stored.sha256 } });
+  return manifest;
+}
+
+describe('a job end to end', () => {
+  it('text-to-video: stores a playable MP4 of the requested size and length, with a full record', async () => {
+    const record = await h.run({ ...t2v('a lighthouse at dawn', 3), parameters: { resolution: '720P', duration: 3, ratio: '9:16' } });
+    const manifest = await expectStoredVideo(record, 720, 1280, 3);
+    expect(manifest).toMatchObject({
+      route: 'modelstudio',
+      model: 'wan2.7-t2v',
+      region: 'cn-beijing',
+      endpointFamily: 'video-synthesis',
+      resolution: '720P',
+      durationSeconds: 3,
+      usage: { duration: 3, outputVideoDuration: 3, sr: 720, ratio: '9:16' },
+      cost: { estimated: { amount: 1.8, currency: 'CNY' }, billed: { amount: 1.8, currency: 'CNY' } },
+    });
+    expect(manifest.timestamps.providerSubmit).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+    expect(servers.simulator.stats().tasksCreated).toBe(1);
+  });
+
+  it('image-to-video: the first frame comes from storage by presigned URL; the output follows its aspect', async () => {
+    const key = `inputs/${uniqueId('frame')}.png`;
+    await h.store.put(key, createReadStream(await makeImage(480, 640)), 'image/png');
+    const url = await h.store.url(key, 3600);
+    const record = await h.run({ model: 'wan2.7-i2v', input: { prompt: 'the frame comes alive', media: [{ type: 'first_frame', url }] }, parameters: { resolution: '720P', duration: 2 } });
+    const manifest = await expectStoredVideo(record, 832, 1104, 2);
+    expect(manifest.mediaRoles).toEqual(['first_frame']);
+    expect(manifest.sourceAssets[0]!.url).toMatch(/\?<redacted>$/);
+    expect(JSON.stringify(manifest)).not.toContain('X-Amz-Signature');
+  });
+
+  it('recovers from 429 storms and 5xx answers without creating a second task', async () => {
+    servers.simulator.setFaults({ createRateLimited: 3, serverErrors: 2, queryRateLimited: 2 });
+    const record = await h.run(t2v('storm'));
+    await expectStoredVideo(record, 1280, 720, 2);
+    const stats = servers.simulator.stats();
+    expect(stats.refusals).toMatchObject({ 'Throttling.RateQuota': 3, InternalError: 2, Throttling: 2 });
+    expect(stats.tasksCreated).toBe(1);
+  });
+
+  it('a create whose answer is dropped is reconciled through the task list, not sent twice', async () => {
+    servers.simulator.setFaults({ dropCreateResponse: 1 });
+    const record = await h.run(t2v(`dropped answer ${uniqueId('p')}`));
+    await expectStoredVideo(record, 1280, 720, 2);
+    expect(record.taskAdopted).toBe(true);
+    const stats = servers.simulator.stats();
+    expect(stats.createRequests).toBe(1);
+    expect(stats.tasksCreated).toBe(1);
+    expect(stats.lists).toBeGreaterThan(0);
+  });
+
+  it('DataInspectionFailed at create fails at once, without retries, naming the cause', async () => {
+    servers.simulator.setFaults({ dataInspectionAtCreate: 1 });
+    const record = await h.run(t2v('blocked input'));
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'content_policy', code: 'DataInspectionFailed' } });
+    expect(record.failure!.remedy).toMatch(/prompt or media/);
+    expect(servers.simulator.stats().createRequests).toBe(1);
+    const manifest = await readJson<JobRecord>(h.store, record.manifestKey!);
+    expect(manifest.status).toBe('failed');
+  });
+
+  it('DataInspectionFailed as a FAILED task ends the job failed with that code, not billed', async () => {
+    servers.simulator.setFaults({ dataInspectionTask: 1 });
+    const record = await h.run(t2v('blocked output'));
+    expect(record).toMatchObject({ status: 'failed', providerStatus: 'FAILED', failure: { cause: 'content_policy', code: 'DataInspectionFailed' } });
+    expect(record.cost.billed).toBeUndefined();
+    expect(servers.simulator.stats().tasksCreated).toBe(1);
+  });
+
+  it('an expired result URL ends the job expired, not crashed', async () => {
+    servers.simulator.setFaults({ resultUrlTtlSeconds: 0 });
+    const record = await h.run(t2v('too late'));
+    expect(record).toMatchObject({ status: 'expired', failure: { cause: 'expired' } });
+    expect(record.output).toBeUndefined();
+    expect(servers.simulator.stats().downloads).toBe(0);
+  });
+
+  it('invalid input is refused by the client before any workflow or HTTP request', async () => {
+    const bad = { model: 'wan2.7-t2v', input: { prompt: 'x'.repeat(5001) }, parameters: { duration: 16, resolution: '4K' } };
+    const err = await startJob(h.client, h.config, { request: bad }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    const fields = (err as InvalidRequestError).problems.map((p) => p.field).sort();
+    expect(fields).toEqual(['input.prompt', 'parameters.duration', 'parameters.resolution']);
+    expect((err as Error).message).toMatch(/parameters\.duration: Too big: expected number to be <=15 \(got 16\)/);
+    expect(servers.simulator.stats().createRequests).toBe(0);
+  });
+
+  it('invalid input that reaches the workflow directly still fails before any HTTP request', async () => {
+    const jobId = uniqueId('direct');
+    const input: JobInput = {
+      jobId,
+      route: 'modelstudio',
+      region: 'cn-beijing',
+      request: { model: 'wan2.7-i2v', input: { media: [{ type: 'last_frame', url: 'https://example.com/a.png' }] } },
+      options: DEFAULT_JOB_OPTIONS,
+    };
+    const handle = await h.client.workflow.start('wanJob', { taskQueue: h.config.temporal.taskQueue, workflowId: jobWorkflowId(jobId), args: [input] });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause?.message).toMatch(/input\.media: role set \[last_frame\] is not one of/);
+    expect(servers.simulator.stats()).toMatchObject({ createRequests: 0, queries: 0 });
+  });
+});
+
+describe('keys bound to a region', () => {
+  it('a key of another region fails at once with an auth-or-region cause and no retries', async () => {
+    await servers.simulator.close();
+    const { startSimulator } = await import('../../src/simulator/server');
+    servers.simulator = await startSimulator({ port: 0, keys: { 'sk-singapore-0001': 'ap-southeast-1' } });
+    const env = testEnv(servers, 'job-e2e-region', { DASHSCOPE_API_KEY: 'sk-singapore-0001' });
+    const w = await startInProcessWorker(env);
+    try {
+      const hs = await jobHarness(env);
+      const record = await hs.run(t2v('wrong region'));
+      expect(record).toMatchObject({ status: 'failed', failure: { cause: 'auth_or_region', code: 'InvalidApiKey' } });
+      expect(record.failure!.remedy).toMatch(/region/);
+      expect(servers.simulator.stats()).toMatchObject({ createRequests: 0, refusals: { InvalidApiKey: 1 } });
+      await hs.client.connection.close();
+    } finally {
+      await w.stop();
+    }
+  });
+});

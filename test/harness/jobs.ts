@@ -1,0 +1,53 @@
+// Helpers to run a job through the public client and inspect what landed in storage.
+import { mkdtempSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Client } from '@temporalio/client';
+import { connectClient, startJob, waitForJob } from '../../src/client/jobs';
+import { loadConfig, type WanflowConfig } from '../../src/config/config';
+import { createStore } from '../../src/storage';
+import type { AssetStore } from '../../src/storage/store';
+import { HashingStream } from '../../src/storage/streams';
+import type { JobRecord } from '../../src/activities/job-record';
+import { probeMedia, type MediaProbe } from '../../src/media/probe';
+
+export interface JobHarness {
+  config: WanflowConfig;
+  client: Client;
+  store: AssetStore;
+  run(request: unknown, opts?: { jobId?: string }): Promise<JobRecord>;
+}
+
+export async function jobHarness(env: NodeJS.ProcessEnv): Promise<JobHarness> {
+  const config = loadConfig(env);
+  const client = await connectClient(config);
+  const store = createStore(config.storage);
+  return {
+    config,
+    client,
+    store,
+    async run(request, opts = {}) {
+      const { jobId } = await startJob(client, config, { request, jobId: opts.jobId });
+      return waitForJob(client, jobId);
+    },
+  };
+}
+
+/** Downloads a stored asset to a temp file, returning its SHA-256 and probe. */
+export async function inspectStored(store: AssetStore, key: string): Promise<{ sha256: string; probe: MediaProbe; file: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'wanflow-check-')), key.split('/').pop()!);
+  const hashing = new HashingStream();
+  await pipeline(await store.get(key), hashing, createWriteStream(file));
+  return { sha256: hashing.digest(), probe: await probeMedia(file), file };
+}
+
+export async function readJson<T>(store: AssetStore, key: string): Promise<T> {
+  const chunks: Buffer[] = [];
+  for await (const c of await store.get(key)) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -1,0 +1,74 @@
+// Real servers for a test file: a Temporal dev server on its own SQLite file, a MinIO server, and the
+// Model Studio simulator, all on free loopback ports under one temporary folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/temporal';
+import { startMinio, type MinioServer } from '../../src/stack/minio';
+import { freePort } from '../../src/stack/service';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import type { SimulatorOptions } from '../../src/simulator/options';
+
+export const MINIO_USER = 'wanflow-test';
+export const MINIO_PASSWORD = 'wanflow-test-secret';
+
+export interface TestServers {
+  dir: string;
+  temporal: TemporalDevServer;
+  temporalPort: number;
+  dbFile: string;
+  minio: MinioServer;
+  simulator: RunningSimulator;
+  restartTemporal(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Simulator timing for tests: tasks finish in about two seconds. */
+export const FAST_SIMULATOR: SimulatorOptions = { queueMs: 300, runMs: 1000, runPerOutputSecondMs: 100 };
+
+export async function startTestServers(sim: SimulatorOptions = {}): Promise<TestServers> {
+  const dir = mkdtempSync(join(tmpdir(), 'wanflow-test-'));
+  const logDir = join(dir, 'logs');
+  const temporalPort = await freePort();
+  const dbFile = join(dir, 'temporal.sqlite');
+  const [temporal, minio, simulator] = await Promise.all([
+    startTemporalDevServer({ dbFile, port: temporalPort, logDir }),
+    (async () => startMinio({ dataDir: join(dir, 'minio'), port: await freePort(), consolePort: await freePort(), user: MINIO_USER, password: MINIO_PASSWORD, logDir }))(),
+    startSimulator({ port: 0, cacheDir: join(tmpdir(), 'wanflow-test-videos'), ...FAST_SIMULATOR, ...sim }),
+  ]);
+  const servers: TestServers = {
+    dir,
+    temporal,
+    temporalPort,
+    dbFile,
+    minio,
+    simulator,
+    async restartTemporal() {
+      await servers.temporal.stop();
+      servers.temporal = await startTemporalDevServer({ dbFile, port: temporalPort, logDir });
+    },
+    async stop() {
+      await Promise.allSettled([servers.temporal.stop(), minio.stop(), simulator.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return servers;
+}
+
+/** The environment a wanflow worker or client of these servers reads. */
+export function testEnv(s: TestServers, taskQueue: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: s.temporal.address,
+    WANFLOW_TASK_QUEUE: taskQueue,
+    DASHSCOPE_HTTP_BASE_URL: s.simulator.baseUrl,
+    WANFLOW_STORAGE: 's3',
+    WANFLOW_S3_ENDPOINT: s.minio.endpoint,
+    WANFLOW_S3_BUCKET: 'wanflow-test',
+    AWS_ACCESS_KEY_ID: MINIO_USER,
+    AWS_SECRET_ACCESS_KEY: MINIO_PASSWORD,
+    WANFLOW_DATA_DIR: join(s.dir, 'data'),
+    ...extra,
+  };
+}
