@@ -40,7 +40,7 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
   const t2v = obj({
     model: z.literal('wan2.7-t2v'),
     input: obj({ prompt, negative_prompt, audio_url: mediaUrl.optional() }),
-    parameters: obj({ ...common, ratio: z.enum(RATIOS).default('16:9') }).default({} as never),
+    parameters: obj({ ...common, ratio: z.enum(RATIOS).default('16:9') }).prefault({}),
   });
 
   const i2v = obj({
@@ -61,7 +61,7 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
         });
       }
     }),
-    parameters: obj(common).default({} as never),
+    parameters: obj(common).prefault({}),
   });
 
   return { t2v, i2v, any: z.discriminatedUnion('model', [t2v, i2v]) };

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { formatListTime, formatUtc8, parseListTime, parseUtc8 } from '../../src/wan/time';
+import { nearestRatio } from '../../src/wan/models';
+import { costOf, billedAt, findPrice } from '../../src/wan/pricing';
+import { DEFAULT_PRICES } from '../../src/config/prices';
+import { queryAnswer, toSnapshot } from '../../src/providers/modelstudio/wire';
+
+describe('Model Studio time formats (UTC+8)', () => {
+  const at = Date.parse('2026-11-23T10:00:01.250Z');
+  it('formats and parses task times', () => {
+    expect(formatUtc8(at)).toBe('2026-11-23 18:00:01.250');
+    expect(parseUtc8('2026-11-23 18:00:01.250')).toBe(at);
+    expect(parseUtc8('2026-11-23T18:00:01')).toBeUndefined();
+  });
+  it('formats and parses list filter times', () => {
+    expect(formatListTime(at)).toBe('20261123180001');
+    expect(parseListTime('20261123180001')).toBe(at - 250);
+  });
+});
+
+describe('nearestRatio', () => {
+  it.each([
+    [1920, 1080, '16:9'],
+    [480, 640, '3:4'],
+    [1000, 1000, '1:1'],
+    [720, 1280, '9:16'],
+    [1600, 1200, '4:3'],
+    [3000, 1000, '16:9'],
+  ] as const)('%i×%i → %s', (w, h, r) => expect(nearestRatio(w, h)).toBe(r));
+});
+
+describe('costs', () => {
+  it('estimates from the configured table and bills from usage', () => {
+    const price = findPrice(DEFAULT_PRICES, { route: 'modelstudio', region: 'cn-beijing', model: 'wan2.7-i2v', resolution: '1080P' });
+    const estimate = costOf(price, 5);
+    expect(estimate).toMatchObject({ amount: 5, currency: 'CNY', perSecond: 1 });
+    expect(billedAt(estimate, 7.5)).toMatchObject({ amount: 7.5, seconds: 7.5 });
+    expect(findPrice(DEFAULT_PRICES, { route: 'modelstudio', region: 'us-east-1', model: 'wan2.7-i2v', resolution: '720P' })).toBeUndefined();
+  });
+});
+
+describe('query answers', () => {
+  it('reads both usage spellings', () => {
+    const old = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'SUCCEEDED' }, usage: { video_duration: 5, video_ratio: '16:9' } }));
+    expect(old.usage).toMatchObject({ duration: 5, ratio: '16:9' });
+    const odd = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'SOMETHING_NEW' } }));
+    expect(odd.status).toBe('UNKNOWN');
+  });
+});
