@@ -9,20 +9,31 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
     // Workflows run in Temporal's deterministic sandbox: no Node built-ins, no activity code.
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'crypto', 'child_process'], message: 'Workflows are deterministic: no Node built-ins.' },
-            { group: ['../activities/*', '../activities'], allowTypeImports: true, message: 'Import activity types only.' },
-            { group: ['../providers/*', '../storage/*', '../media/*', 'undici', 'minio'], message: 'Workflows do no I/O.' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'crypto', 'child_process'],
+              message: 'Workflows are deterministic: no Node built-ins.',
+            },
+            {
+              group: ['../activities/*', '../activities'],
+              allowTypeImports: true,
+              message: 'Import activity types only.',
+            },
+            {
+              group: ['../providers/*', '../storage/*', '../media/*', 'undici', 'minio'],
+              allowTypeImports: true,
+              message: 'Workflows do no I/O.',
+            },
           ],
         },
       ],

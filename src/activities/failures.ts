@@ -12,11 +12,17 @@ export function toFailure(err: unknown): unknown {
       message: err.message,
       nonRetryable: !err.retryable,
       details: [err.details()],
-      nextRetryDelay: err instanceof RateLimitedError && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
+      nextRetryDelay:
+        err instanceof RateLimitedError && err.retryAfterMs !== undefined ? err.retryAfterMs : undefined,
     });
   }
   if (err instanceof InvalidRequestError) {
-    return ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true, details: [{ problems: err.problems, remedy: err.remedy }] });
+    return ApplicationFailure.create({
+      type: err.name,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ problems: err.problems, remedy: err.remedy }],
+    });
   }
   if (err instanceof ConfigError) {
     return ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true });

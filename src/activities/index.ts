@@ -34,7 +34,8 @@ export interface TaskRef {
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
   // Result downloads may be large and slow: generous idle timeouts, not a total one.
-  const dispatcher = deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
+  const dispatcher =
+    deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
   return {
     validateJob: typed(async (input: ValidateJobInput) => validateJob(input, deps.prices, deps.limits)),
 
@@ -42,13 +43,21 @@ export function createActivities(deps: ActivityDeps) {
       deps.provider(input.route, input.region).createVideoTask(input.request),
     ),
 
-    findSubmittedTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest; fromMs: number; toMs: number }) =>
-      findSubmittedTask(deps.provider(input.route, input.region), input),
+    findSubmittedTask: typed(
+      async (input: {
+        route: RouteId;
+        region: RegionId;
+        request: VideoRequest;
+        fromMs: number;
+        toMs: number;
+      }) => findSubmittedTask(deps.provider(input.route, input.region), input),
     ),
 
     /** One query. The signed result URL is left out: it is fetched again by persistOutput. */
     pollTask: typed(async (ref: TaskRef): Promise<TaskSnapshot> => {
-      const { videoUrl: _dropped, ...snapshot } = await deps.provider(ref.route, ref.region).getTask(ref.taskId);
+      const { videoUrl: _dropped, ...snapshot } = await deps
+        .provider(ref.route, ref.region)
+        .getTask(ref.taskId);
       return snapshot;
     }),
 
@@ -56,12 +65,20 @@ export function createActivities(deps: ActivityDeps) {
 
     persistOutput: typed(async (input: TaskRef & { jobId: string }) =>
       persistOutput(
-        { provider: deps.provider(input.route, input.region), store: deps.store, dispatcher, now, heartbeat: (bytes) => Context.current().heartbeat(bytes) },
+        {
+          provider: deps.provider(input.route, input.region),
+          store: deps.store,
+          dispatcher,
+          now,
+          heartbeat: (bytes) => Context.current().heartbeat(bytes),
+        },
         input,
       ),
     ),
 
-    recordJob: typed(async (record: JobRecord): Promise<StoredAsset> => deps.store.putJson(`jobs/${record.jobId}/manifest.json`, record)),
+    recordJob: typed(async (record: JobRecord): Promise<StoredAsset> =>
+      deps.store.putJson(`jobs/${record.jobId}/manifest.json`, record),
+    ),
   };
 }
 

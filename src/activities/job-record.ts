@@ -7,7 +7,16 @@ import type { FailureCause } from '../providers/errors';
 import type { RouteId } from '../providers/provider';
 import type { StoredAsset } from '../storage/store';
 
-export const JOB_STATUSES = ['validating', 'submitting', 'submitted', 'polling', 'succeeded', 'failed', 'expired', 'stored'] as const;
+export const JOB_STATUSES = [
+  'validating',
+  'submitting',
+  'submitted',
+  'polling',
+  'succeeded',
+  'failed',
+  'expired',
+  'stored',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobFailure {

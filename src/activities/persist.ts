@@ -17,19 +17,34 @@ export interface PersistOutputInput {
 export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
 
 export async function persistOutput(
-  deps: { provider: VideoProvider; store: AssetStore; dispatcher: Dispatcher; now: () => number; heartbeat: (bytes: number) => void },
+  deps: {
+    provider: VideoProvider;
+    store: AssetStore;
+    dispatcher: Dispatcher;
+    now: () => number;
+    heartbeat: (bytes: number) => void;
+  },
   input: PersistOutputInput,
 ): Promise<PersistedOutput> {
   // The URL is fetched here rather than carried through history: signed URLs stay out of workflow state.
   const task = await deps.provider.getTask(input.taskId);
-  if (task.status === 'UNKNOWN') throw new ResultExpiredError(`task ${input.taskId} is no longer known to the provider (older than 24 h?)`, { taskId: input.taskId });
+  if (task.status === 'UNKNOWN')
+    throw new ResultExpiredError(
+      `task ${input.taskId} is no longer known to the provider (older than 24 h?)`,
+      { taskId: input.taskId },
+    );
   if (task.status !== 'SUCCEEDED' || !task.videoUrl) {
-    throw new TransientProviderError(`task ${input.taskId} is ${task.status} without a result URL`, { taskId: input.taskId });
+    throw new TransientProviderError(`task ${input.taskId} is ${task.status} without a result URL`, {
+      taskId: input.taskId,
+    });
   }
   const url = task.videoUrl;
   const expires = Number(new URL(url).searchParams.get('Expires'));
   if (expires && expires * 1000 <= deps.now()) {
-    throw new ResultExpiredError(`the result URL of task ${input.taskId} expired at ${new Date(expires * 1000).toISOString()}`, { taskId: input.taskId });
+    throw new ResultExpiredError(
+      `the result URL of task ${input.taskId} expired at ${new Date(expires * 1000).toISOString()}`,
+      { taskId: input.taskId },
+    );
   }
   let res: Dispatcher.ResponseData;
   try {
@@ -40,13 +55,24 @@ export async function persistOutput(
   if (res.statusCode !== 200) {
     const text = (await res.body.text()).slice(0, 500);
     if (res.statusCode === 403 && /expired/i.test(text)) {
-      throw new ResultExpiredError(`the result URL of task ${input.taskId} has expired (HTTP 403)`, { taskId: input.taskId, httpStatus: 403 });
+      throw new ResultExpiredError(`the result URL of task ${input.taskId} has expired (HTTP 403)`, {
+        taskId: input.taskId,
+        httpStatus: 403,
+      });
     }
-    throw new TransientProviderError(`download of task ${input.taskId}'s result failed with HTTP ${res.statusCode}`, { taskId: input.taskId, httpStatus: res.statusCode });
+    throw new TransientProviderError(
+      `download of task ${input.taskId}'s result failed with HTTP ${res.statusCode}`,
+      { taskId: input.taskId, httpStatus: res.statusCode },
+    );
   }
   const body = res.body.pipe(byteCounter(deps.heartbeat));
   res.body.on('error', (err) => body.destroy(err));
   const asset = await deps.store.put(`jobs/${input.jobId}/output.mp4`, body, 'video/mp4');
   const probe = await probeMedia(await deps.store.url(asset.key, 600));
-  return { ...asset, durationSeconds: probe.durationSeconds, width: probe.video?.width, height: probe.video?.height };
+  return {
+    ...asset,
+    durationSeconds: probe.durationSeconds,
+    width: probe.video?.width,
+    height: probe.video?.height,
+  };
 }

@@ -12,10 +12,19 @@ export interface FindSubmittedInput {
 
 const MAX_PAGES = 10;
 
-export async function findSubmittedTask(provider: VideoProvider, input: FindSubmittedInput): Promise<{ taskIds: string[] }> {
+export async function findSubmittedTask(
+  provider: VideoProvider,
+  input: FindSubmittedInput,
+): Promise<{ taskIds: string[] }> {
   const candidates: TaskListItem[] = [];
   for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-    const page = await provider.listTasks({ startMs: input.fromMs, endMs: input.toMs, model: input.request.model, pageNo, pageSize: 100 });
+    const page = await provider.listTasks({
+      startMs: input.fromMs,
+      endMs: input.toMs,
+      model: input.request.model,
+      pageNo,
+      pageSize: 100,
+    });
     candidates.push(...page.tasks);
     if (page.tasks.length < 100) break;
   }

@@ -28,7 +28,11 @@ export interface ValidatedJob {
   estimate?: CostFigure;
 }
 
-export function validateJob(input: ValidateJobInput, prices: readonly PriceEntry[], limits?: WanLimits): ValidatedJob {
+export function validateJob(
+  input: ValidateJobInput,
+  prices: readonly PriceEntry[],
+  limits?: WanLimits,
+): ValidatedJob {
   const request = parseVideoRequest(input.request, { limits });
   assertModelInRegion(request.model, input.region);
   const { resolution, duration } = request.parameters;
@@ -38,7 +42,12 @@ export function validateJob(input: ValidateJobInput, prices: readonly PriceEntry
       : request.input.audio_url
         ? [{ role: 'audio_url', url: request.input.audio_url }]
         : [];
-  const price = findPrice(prices, { route: input.route, region: input.region, model: request.model, resolution });
+  const price = findPrice(prices, {
+    route: input.route,
+    region: input.region,
+    model: request.model,
+    resolution,
+  });
   return {
     request,
     recordedRequest: redactRequest(request),
@@ -52,7 +61,12 @@ export function validateJob(input: ValidateJobInput, prices: readonly PriceEntry
 
 function redactRequest(request: VideoRequest): VideoRequest {
   if (request.model === 'wan2.7-i2v') {
-    return { ...request, input: { ...request.input, media: request.input.media.map((m) => ({ ...m, url: redactUrl(m.url) })) } };
+    return {
+      ...request,
+      input: { ...request.input, media: request.input.media.map((m) => ({ ...m, url: redactUrl(m.url) })) },
+    };
   }
-  return request.input.audio_url ? { ...request, input: { ...request.input, audio_url: redactUrl(request.input.audio_url) } } : request;
+  return request.input.audio_url
+    ? { ...request, input: { ...request.input, audio_url: redactUrl(request.input.audio_url) } }
+    : request;
 }

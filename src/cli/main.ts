@@ -73,19 +73,39 @@ async function run(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      request: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' },
-      'negative-prompt': { type: 'string' }, 'first-frame': { type: 'string' }, 'last-frame': { type: 'string' },
-      'first-clip': { type: 'string' }, 'driving-audio': { type: 'string' }, audio: { type: 'string' },
-      resolution: { type: 'string' }, duration: { type: 'string' }, ratio: { type: 'string' }, seed: { type: 'string' },
-      'no-prompt-extend': { type: 'boolean' }, 'job-id': { type: 'string' }, region: { type: 'string' },
-      'no-wait': { type: 'boolean' }, json: { type: 'boolean' }, live: { type: 'boolean' },
+      request: { type: 'string' },
+      model: { type: 'string' },
+      prompt: { type: 'string' },
+      'negative-prompt': { type: 'string' },
+      'first-frame': { type: 'string' },
+      'last-frame': { type: 'string' },
+      'first-clip': { type: 'string' },
+      'driving-audio': { type: 'string' },
+      audio: { type: 'string' },
+      resolution: { type: 'string' },
+      duration: { type: 'string' },
+      ratio: { type: 'string' },
+      seed: { type: 'string' },
+      'no-prompt-extend': { type: 'boolean' },
+      'job-id': { type: 'string' },
+      region: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      json: { type: 'boolean' },
+      live: { type: 'boolean' },
     },
   });
   const config = configFrom(values.live);
   const region = values.region as RegionId | undefined;
-  if (region && !(REGION_IDS as readonly string[]).includes(region)) throw new InvalidRequestError([{ field: 'region', value: region, message: `must be one of ${REGION_IDS.join(', ')}` }]);
+  if (region && !(REGION_IDS as readonly string[]).includes(region))
+    throw new InvalidRequestError([
+      { field: 'region', value: region, message: `must be one of ${REGION_IDS.join(', ')}` },
+    ]);
   const client = await connectClient(config);
-  const { jobId } = await startJob(client, config, { request: requestFromFlags(values as RunFlags), jobId: values['job-id'], region });
+  const { jobId } = await startJob(client, config, {
+    request: requestFromFlags(values as RunFlags),
+    jobId: values['job-id'],
+    region,
+  });
   if (values['no-wait']) {
     io.out(values.json ? JSON.stringify({ jobId }) : jobId);
     return 0;
@@ -108,7 +128,11 @@ async function demo(io: Out): Promise<number> {
   const stack = await startEmbeddedStack(config, process.env, io.err);
   try {
     const client = await connectClient(config);
-    const request = { model: 'wan2.7-t2v', input: { prompt: 'A paper boat drifting down a rain-soaked street at dusk, cinematic' }, parameters: { resolution: '720P', duration: 5 } };
+    const request = {
+      model: 'wan2.7-t2v',
+      input: { prompt: 'A paper boat drifting down a rain-soaked street at dusk, cinematic' },
+      parameters: { resolution: '720P', duration: 5 },
+    };
     const { jobId } = await startJob(client, config, { request });
     io.err(`started job ${jobId}`);
     const record = await waitForJob(client, jobId, progressPrinter(io.err));
@@ -130,7 +154,9 @@ async function up(io: Out): Promise<number> {
 async function worker(io: Out): Promise<number> {
   const config = loadConfig();
   const w = await createWanflowWorker({ config });
-  io.err(`worker on ${config.temporal.address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
+  io.err(
+    `worker on ${config.temporal.address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+  );
   await w.run();
   return 0;
 }
@@ -142,7 +168,9 @@ async function simulator(args: string[], io: Out): Promise<number> {
     return 0;
   }
   const sim = await startSimulator(simulatorOptionsFromFlags(values));
-  io.err(`Model Studio simulator: DASHSCOPE_HTTP_BASE_URL=${sim.baseUrl} DASHSCOPE_API_KEY=${sim.defaultKey}`);
+  io.err(
+    `Model Studio simulator: DASHSCOPE_HTTP_BASE_URL=${sim.baseUrl} DASHSCOPE_API_KEY=${sim.defaultKey}`,
+  );
   await untilSignal();
   await sim.close();
   return 0;

@@ -9,7 +9,8 @@ export function progressPrinter(write: (line: string) => void): (r: JobRecord) =
     if (r.taskId) parts.push(`task ${r.taskId}`);
     if (r.providerStatus) parts.push(`provider ${r.providerStatus}`);
     if (r.polls) parts.push(`${r.polls} polls`);
-    if (r.expectedTaskSeconds && (r.status === 'submitted' || r.status === 'polling')) parts.push(`expected ~${Math.round(r.expectedTaskSeconds)} s`);
+    if (r.expectedTaskSeconds && (r.status === 'submitted' || r.status === 'polling'))
+      parts.push(`expected ~${Math.round(r.expectedTaskSeconds)} s`);
     const line = parts.join(' · ');
     if (line === last) return;
     last = line;
@@ -21,10 +22,19 @@ export function summary(r: JobRecord): string {
   const lines = [`job ${r.jobId}: ${r.status}`];
   if (r.output) {
     lines.push(`  output   ${r.output.location}`);
-    lines.push(`  video    ${r.output.width}x${r.output.height}, ${r.output.durationSeconds?.toFixed(2)} s, ${r.output.sizeBytes} bytes, sha256 ${r.output.sha256}`);
+    lines.push(
+      `  video    ${r.output.width}x${r.output.height}, ${r.output.durationSeconds?.toFixed(2)} s, ${r.output.sizeBytes} bytes, sha256 ${r.output.sha256}`,
+    );
   }
   if (r.manifestKey) lines.push(`  manifest ${r.manifestKey}`);
-  if (r.cost.estimated) lines.push(`  cost     estimated ${r.cost.estimated.amount} ${r.cost.estimated.currency}${r.cost.billed ? `, billed ${r.cost.billed.amount} ${r.cost.billed.currency}` : ''}`);
-  if (r.failure) lines.push(`  cause    ${r.failure.cause}: ${r.failure.message}`, ...(r.failure.remedy ? [`  remedy   ${r.failure.remedy}`] : []));
+  if (r.cost.estimated)
+    lines.push(
+      `  cost     estimated ${r.cost.estimated.amount} ${r.cost.estimated.currency}${r.cost.billed ? `, billed ${r.cost.billed.amount} ${r.cost.billed.currency}` : ''}`,
+    );
+  if (r.failure)
+    lines.push(
+      `  cause    ${r.failure.cause}: ${r.failure.message}`,
+      ...(r.failure.remedy ? [`  remedy   ${r.failure.remedy}`] : []),
+    );
   return lines.join('\n');
 }

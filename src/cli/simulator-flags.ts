@@ -17,7 +17,13 @@ export const simulatorFlags = {
   help: { type: 'boolean' },
 } as const;
 
-type Values = { [K in keyof typeof simulatorFlags]?: (typeof simulatorFlags)[K] extends { multiple: true } ? string[] : (typeof simulatorFlags)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = {
+  [K in keyof typeof simulatorFlags]?: (typeof simulatorFlags)[K] extends { multiple: true }
+    ? string[]
+    : (typeof simulatorFlags)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
 
 const HELP = `wanflow simulator — a stand-in for Alibaba Model Studio's Wan 2.7 video API
 
@@ -56,7 +62,10 @@ export function simulatorOptionsFromFlags(v: Values): SimulatorOptions {
   const faults = Object.fromEntries(
     (v.fault ?? []).map((pair) => {
       const [name, value] = pair.split('=');
-      if (!name || !(name in faultsSchema.shape)) throw new Error(`--fault ${pair}: unknown fault; known: ${Object.keys(faultsSchema.shape).join(', ')}`);
+      if (!name || !(name in faultsSchema.shape))
+        throw new Error(
+          `--fault ${pair}: unknown fault; known: ${Object.keys(faultsSchema.shape).join(', ')}`,
+        );
       return [name, num(value ?? '1', 'fault')];
     }),
   );

@@ -9,11 +9,21 @@ import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
 import type { RouteId } from '../providers/provider';
 import type { JobRecord } from '../activities/job-record';
-import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobInput, type JobOptions } from '../workflows/job-input';
+import {
+  DEFAULT_JOB_OPTIONS,
+  SIMULATOR_JOB_OPTIONS,
+  jobWorkflowId,
+  type JobInput,
+  type JobOptions,
+} from '../workflows/job-input';
 import { jobStateQuery } from '../workflows/definitions';
 
 export async function connectClient(config: WanflowConfig): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  const connection = await Connection.connect({
+    address: config.temporal.address,
+    tls: config.temporal.tls || undefined,
+    apiKey: config.temporal.apiKey,
+  });
   return new Client({ connection, namespace: config.temporal.namespace });
 }
 
@@ -25,7 +35,11 @@ export interface StartJobRequest {
   options?: Partial<JobOptions>;
 }
 
-export async function startJob(client: Client, config: WanflowConfig, req: StartJobRequest): Promise<{ jobId: string; workflowId: string }> {
+export async function startJob(
+  client: Client,
+  config: WanflowConfig,
+  req: StartJobRequest,
+): Promise<{ jobId: string; workflowId: string }> {
   const region = req.region ?? config.region;
   const parsed = parseVideoRequest(req.request);
   assertModelInRegion(parsed.model, region);
@@ -35,7 +49,11 @@ export async function startJob(client: Client, config: WanflowConfig, req: Start
     route: req.route ?? 'modelstudio',
     region,
     request: req.request,
-    options: { ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS), ambiguousSubmit: config.ambiguousSubmit, ...req.options },
+    options: {
+      ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
+      ambiguousSubmit: config.ambiguousSubmit,
+      ...req.options,
+    },
   };
   const workflowId = jobWorkflowId(jobId);
   // A job ID names one paid task: starting it again while it runs or after it stored must not pay twice.
@@ -53,7 +71,12 @@ export async function getJobState(client: Client, jobId: string): Promise<JobRec
 }
 
 /** Resolves with the final record, stored or not; progress is reported by querying at `everyMs`. */
-export async function waitForJob(client: Client, jobId: string, onProgress?: (r: JobRecord) => void, everyMs = 1000): Promise<JobRecord> {
+export async function waitForJob(
+  client: Client,
+  jobId: string,
+  onProgress?: (r: JobRecord) => void,
+  everyMs = 1000,
+): Promise<JobRecord> {
   const handle = client.workflow.getHandle(jobWorkflowId(jobId));
   const result = handle.result().then(
     (r: JobRecord) => r,

@@ -49,7 +49,10 @@ const configSchema = z.object({
 });
 export type WanflowConfig = z.output<typeof configSchema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WanflowConfig> = {}): WanflowConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<WanflowConfig> = {},
+): WanflowConfig {
   const dataDir = resolve(env[ENV.dataDir] ?? '.wanflow');
   const storageKind = env[ENV.storage] ?? 'fs';
   const raw = {
@@ -85,7 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${problems}. See the README's configuration table for the variables.`);
+    throw new ConfigError(
+      `invalid configuration: ${problems}. See the README's configuration table for the variables.`,
+    );
   }
   return parsed.data;
 }
@@ -100,13 +105,22 @@ export interface Endpoint {
  * Where and with which key a region's Model Studio calls go. Without WANFLOW_LIVE the simulator is the
  * target, whatever key is set: reaching the paid API takes an explicit flag.
  */
-export function modelStudioEndpoint(config: WanflowConfig, region: RegionId, env: NodeJS.ProcessEnv = process.env): Endpoint {
+export function modelStudioEndpoint(
+  config: WanflowConfig,
+  region: RegionId,
+  env: NodeJS.ProcessEnv = process.env,
+): Endpoint {
   const key = env[regionKeyVar(region)] ?? env[ENV.apiKey];
   if (!config.live) {
-    return { baseUrl: config.baseUrlOverride ?? `${config.simulatorUrl}/api/v1`, apiKey: key ?? SIM_DEFAULT_KEY, workspaceId: config.workspaceId };
+    return {
+      baseUrl: config.baseUrlOverride ?? `${config.simulatorUrl}/api/v1`,
+      apiKey: key ?? SIM_DEFAULT_KEY,
+      workspaceId: config.workspaceId,
+    };
   }
   if (!key) throw new ConfigError(`no API key for ${region}: set ${regionKeyVar(region)} or ${ENV.apiKey}`);
   const baseUrl = config.baseUrlOverride ?? regionBaseUrl(region, config.workspaceId);
-  if (!baseUrl) throw new ConfigError(`${region} has only workspace hosts: set ${ENV.workspaceId} or ${ENV.baseUrl}`);
+  if (!baseUrl)
+    throw new ConfigError(`${region} has only workspace hosts: set ${ENV.workspaceId} or ${ENV.baseUrl}`);
   return { baseUrl, apiKey: key, workspaceId: config.workspaceId };
 }

@@ -7,9 +7,16 @@ import { RESOLUTIONS } from '../wan/models';
 import type { PriceEntry } from '../wan/pricing';
 
 const BEIJING = 'Model Studio price list, Beijing, as compiled in wan27-contract.md (late 2026)';
-const SINGAPORE = 'Model Studio price list, Singapore, as compiled in wan27-contract.md (late 2026); currency not stated';
+const SINGAPORE =
+  'Model Studio price list, Singapore, as compiled in wan27-contract.md (late 2026); currency not stated';
 
-function perModel(region: PriceEntry['region'], p720: number, p1080: number, currency: string, source: string): PriceEntry[] {
+function perModel(
+  region: PriceEntry['region'],
+  p720: number,
+  p1080: number,
+  currency: string,
+  source: string,
+): PriceEntry[] {
   return ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'].flatMap((model) => [
     { route: 'modelstudio', region, model, resolution: '720P' as const, perSecond: p720, currency, source },
     { route: 'modelstudio', region, model, resolution: '1080P' as const, perSecond: p1080, currency, source },

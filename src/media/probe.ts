@@ -40,7 +40,10 @@ export async function probeMedia(source: string, timeoutMs = 30_000): Promise<Me
       { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
     ));
   } catch (err) {
-    throw new MediaProbeError(`cannot probe ${redactQuery(source)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new MediaProbeError(
+      `cannot probe ${redactQuery(source)}: ${(err as Error).message.split('\n')[0]}`,
+      { cause: err },
+    );
   }
   const j = JSON.parse(stdout) as FfprobeJson;
   const v = j.streams?.find((s) => s.codec_type === 'video');
@@ -56,7 +59,10 @@ export async function probeMedia(source: string, timeoutMs = 30_000): Promise<Me
       fps: fraction(v.avg_frame_rate),
       pixFmt: v.pix_fmt,
     },
-    audio: a && { codec: a.codec_name ?? 'unknown', sampleRate: a.sample_rate ? Number(a.sample_rate) : undefined },
+    audio: a && {
+      codec: a.codec_name ?? 'unknown',
+      sampleRate: a.sample_rate ? Number(a.sample_rate) : undefined,
+    },
   };
 }
 

@@ -53,7 +53,10 @@ export abstract class ProviderError extends Error {
   }
 }
 
-const REMEDIES: Record<Exclude<FailureCause, 'rate_limited' | 'transient' | 'ambiguous' | 'expired'>, string> = {
+const REMEDIES: Record<
+  Exclude<FailureCause, 'rate_limited' | 'transient' | 'ambiguous' | 'expired'>,
+  string
+> = {
   bad_input: 'Fix the request; the provider will refuse it again as it is.',
   content_policy: 'Change the prompt or media: the content inspection refused it.',
   auth_or_region:

@@ -31,7 +31,12 @@ export function classifyErrorAnswer(
   if (httpStatus === 429) return new RateLimitedError(text, opts.retryAfterMs, o);
   if (httpStatus === 401 || httpStatus === 403) return new RequestRejectedError('auth_or_region', text, o);
   if (httpStatus === 404) return new RequestRejectedError('model_not_in_region', text, o);
-  if (httpStatus === 413 || httpStatus === 415 || code?.startsWith('BadRequest.InputDownload') || code === 'InvalidURL')
+  if (
+    httpStatus === 413 ||
+    httpStatus === 415 ||
+    code?.startsWith('BadRequest.InputDownload') ||
+    code === 'InvalidURL'
+  )
     return new RequestRejectedError('media', text, o);
   if (httpStatus === 408 || httpStatus >= 500) return new TransientProviderError(text, o);
   return new RequestRejectedError('bad_input', text, o);

@@ -16,7 +16,8 @@ export class InputFetchError extends Error {
 const MAX_BYTES = 100 * 1024 * 1024;
 
 export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<MediaProbe> {
-  if (!/^https?:\/\//.test(url)) throw new InputFetchError(`cannot download ${url}: only http(s) URLs are simulated`);
+  if (!/^https?:\/\//.test(url))
+    throw new InputFetchError(`cannot download ${url}: only http(s) URLs are simulated`);
   const dir = await mkdtemp(join(tmpdir(), 'wanflow-sim-input-'));
   const file = join(dir, 'input');
   try {
@@ -25,7 +26,11 @@ export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<Me
       await res.body.dump();
       throw new InputFetchError(`download of the media resource failed with HTTP ${res.statusCode}`);
     }
-    await pipeline(res.body, byteCounter(() => undefined, MAX_BYTES), createWriteStream(file));
+    await pipeline(
+      res.body,
+      byteCounter(() => undefined, MAX_BYTES),
+      createWriteStream(file),
+    );
     return await probeMedia(file);
   } catch (err) {
     if (err instanceof InputFetchError) throw err;

@@ -35,8 +35,16 @@ export const simulatorOptionsSchema = z.strictObject({
   runMs: z.number().int().min(0).default(2000),
   runPerOutputSecondMs: z.number().int().min(0).default(200),
   /** After this, a task id answers UNKNOWN (the real service: 24 h). */
-  taskTtlMs: z.number().int().min(1).default(24 * 3600_000),
-  resultUrlTtlSeconds: z.number().int().min(0).default(24 * 3600),
+  taskTtlMs: z
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600_000),
+  resultUrlTtlSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600),
   /** Where rendered MP4s are cached. */
   cacheDir: z.string().optional(),
   /** Base URL clients use to reach this server (defaults to the bound address). */

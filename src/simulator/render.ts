@@ -27,17 +27,41 @@ export class VideoRenderer {
 
   private async produce(name: string, width: number, height: number, seconds: number): Promise<string> {
     const target = join(this.dir, name);
-    if (await stat(target).then(() => true, () => false)) return target;
+    if (
+      await stat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      return target;
     await mkdir(this.dir, { recursive: true });
     const tmp = `${target}.${process.pid}.tmp.mp4`;
     await run(
       ffmpegPath(),
       [
-        '-y', '-v', 'error',
-        '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${OUTPUT_FPS}:duration=${seconds}`,
-        '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
-        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-        '-c:a', 'aac', '-shortest', '-movflags', '+faststart', tmp,
+        '-y',
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=${width}x${height}:rate=${OUTPUT_FPS}:duration=${seconds}`,
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-shortest',
+        '-movflags',
+        '+faststart',
+        tmp,
       ],
       { timeout: 300_000 },
     );

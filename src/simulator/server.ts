@@ -13,7 +13,14 @@ import { OUTPUT_SIZES, nearestRatio, type Ratio } from '../wan/models';
 import type { VideoRequest } from '../wan/requests';
 import { parseListTime } from '../wan/time';
 import { TASK_STATUSES } from '../wan/tasks';
-import { faultsSchema, simulatorOptionsSchema, SIM_DEFAULT_KEY, type Faults, type ResolvedSimulatorOptions, type SimulatorOptions } from './options';
+import {
+  faultsSchema,
+  simulatorOptionsSchema,
+  SIM_DEFAULT_KEY,
+  type Faults,
+  type ResolvedSimulatorOptions,
+  type SimulatorOptions,
+} from './options';
 import { emptyStats, maskKey, type SimulatorStats } from './stats';
 import { TaskTable, type SimTask } from './task-table';
 import { VideoRenderer } from './render';
@@ -102,13 +109,15 @@ class Simulator {
       return sendJson(res, 200, {});
     }
     if (path.startsWith('/results/') && req.method === 'GET') return this.download(path.slice(9), url, res);
-    if (!path.startsWith('/api/v1/')) return sendError(res, 404, 'NotFound', `no route ${req.method} ${path}`);
+    if (!path.startsWith('/api/v1/'))
+      return sendError(res, 404, 'NotFound', `no route ${req.method} ${path}`);
 
     const route = `${req.method} ${path.slice(7)}`;
     const key = this.authorize(req, res);
     if (!key) return;
     if (route === 'POST /services/aigc/video-generation/video-synthesis') return this.create(req, res, key);
-    if (this.takeFault('serverErrors')) return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
+    if (this.takeFault('serverErrors'))
+      return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
     if (route === 'GET /tasks') return this.list(url, res);
     const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);
     if (m && m[1] === 'GET' && !m[3]) return this.query(decodeURIComponent(m[2]!), res);
@@ -121,7 +130,15 @@ class Simulator {
     sendError(res, status, code, message);
   }
 
-  private takeFault(name: 'createRateLimited' | 'queryRateLimited' | 'serverErrors' | 'dropCreateResponse' | 'dataInspectionAtCreate' | 'dataInspectionTask'): boolean {
+  private takeFault(
+    name:
+      | 'createRateLimited'
+      | 'queryRateLimited'
+      | 'serverErrors'
+      | 'dropCreateResponse'
+      | 'dataInspectionAtCreate'
+      | 'dataInspectionTask',
+  ): boolean {
     if (this.faults[name] <= 0) return false;
     this.faults[name] -= 1;
     return true;
@@ -143,8 +160,15 @@ class Simulator {
     if (req.headers['x-dashscope-async'] !== 'enable') {
       return this.refuse(res, 403, 'AccessDenied', 'current user api does not support synchronous calls');
     }
-    if (this.takeFault('serverErrors')) return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
-    if (this.takeFault('createRateLimited')) return this.refuse(res, 429, 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.');
+    if (this.takeFault('serverErrors'))
+      return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
+    if (this.takeFault('createRateLimited'))
+      return this.refuse(
+        res,
+        429,
+        'Throttling.RateQuota',
+        'Requests rate limit exceeded, please try again later.',
+      );
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -152,8 +176,17 @@ class Simulator {
       return this.refuse(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
     }
     const model = (body as { model?: unknown }).model;
-    if (typeof model === 'string' && model.startsWith('wan2.7-') && !(REGIONS[this.opts.region].videoModels as readonly string[]).includes(model)) {
-      return this.refuse(res, 403, 'Model.AccessDenied', `Model ${model} is not available in ${this.opts.region}.`);
+    if (
+      typeof model === 'string' &&
+      model.startsWith('wan2.7-') &&
+      !(REGIONS[this.opts.region].videoModels as readonly string[]).includes(model)
+    ) {
+      return this.refuse(
+        res,
+        403,
+        'Model.AccessDenied',
+        `Model ${model} is not available in ${this.opts.region}.`,
+      );
     }
     let request: VideoRequest;
     try {
@@ -186,14 +219,20 @@ class Simulator {
       const ratio = request.parameters.ratio;
       return { ...OUTPUT_SIZES[resolution][ratio], ratio, inputVideoSeconds: 0 };
     }
-    const probes = await Promise.all(request.input.media.map(async (m) => ({ role: m.type, probe: await fetchAndProbe(m.url) })));
+    const probes = await Promise.all(
+      request.input.media.map(async (m) => ({ role: m.type, probe: await fetchAndProbe(m.url) })),
+    );
     const visual = probes.find((p) => p.role === 'first_frame' || p.role === 'first_clip')?.probe.video;
     if (!visual) throw new InputFetchError('the first frame or clip has no picture');
     const ratio = nearestRatio(visual.width, visual.height);
     return { ...OUTPUT_SIZES[resolution][ratio], ratio, inputVideoSeconds: 0 };
   }
 
-  private admit(request: VideoRequest, key: string, shape: { width: number; height: number; ratio: Ratio; inputVideoSeconds: number }): SimTask {
+  private admit(
+    request: VideoRequest,
+    key: string,
+    shape: { width: number; height: number; ratio: Ratio; inputVideoSeconds: number },
+  ): SimTask {
     const now = Date.now();
     const seconds = request.parameters.duration;
     const runStartsAt = now + this.opts.queueMs;
@@ -204,13 +243,19 @@ class Simulator {
       request,
       createdAt: now,
       runStartsAt,
-      endsAt: runStartsAt + this.opts.runMs + this.opts.runPerOutputSecondMs * seconds + this.faults.slowTaskExtraMs,
+      endsAt:
+        runStartsAt +
+        this.opts.runMs +
+        this.opts.runPerOutputSecondMs * seconds +
+        this.faults.slowTaskExtraMs,
       width: shape.width,
       height: shape.height,
       ratio: shape.ratio,
       outputSeconds: seconds,
       inputVideoSeconds: shape.inputVideoSeconds,
-      failWith: this.takeFault('dataInspectionTask') ? { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' } : undefined,
+      failWith: this.takeFault('dataInspectionTask')
+        ? { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' }
+        : undefined,
     };
     this.tasks.add(task);
     this.stats.tasksCreated += 1;
@@ -227,18 +272,28 @@ class Simulator {
 
   private query(id: string, res: ServerResponse): void {
     this.stats.queries += 1;
-    if (this.takeFault('queryRateLimited')) return this.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
+    if (this.takeFault('queryRateLimited'))
+      return this.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
     const now = Date.now();
     const task = this.tasks.get(id);
     const status = this.tasks.statusOf(task, now);
-    sendJson(res, 200, taskBody(task, id, status, now, task && status === 'SUCCEEDED' ? this.signedUrl(task, now) : undefined));
+    sendJson(
+      res,
+      200,
+      taskBody(task, id, status, now, task && status === 'SUCCEEDED' ? this.signedUrl(task, now) : undefined),
+    );
   }
 
   private cancel(id: string, res: ServerResponse): void {
     this.stats.cancels += 1;
     const task = this.tasks.get(id);
     if (!task || !this.tasks.cancel(task, Date.now())) {
-      return this.refuse(res, 400, 'UnsupportedOperation', 'Failed to cancel the task, please confirm if the task is in PENDING status.');
+      return this.refuse(
+        res,
+        400,
+        'UnsupportedOperation',
+        'Failed to cancel the task, please confirm if the task is in PENDING status.',
+      );
     }
     sendJson(res, 200, { request_id: randomUUID() });
   }
@@ -290,9 +345,15 @@ class Simulator {
     const task = this.tasks.get(id);
     const ossError = (code: string, message: string) => {
       res.writeHead(403, { 'Content-Type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+      );
     };
-    if (!task?.video || url.searchParams.get('Signature') !== this.sign(id, expires)) return ossError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+    if (!task?.video || url.searchParams.get('Signature') !== this.sign(id, expires))
+      return ossError(
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     if (Number(expires) * 1000 <= Date.now()) return ossError('AccessDenied', 'Request has expired.');
     this.stats.downloads += 1;
     const { size } = await stat(task.video);
@@ -320,4 +381,3 @@ function normalizeSdkExtras(body: unknown): unknown {
   if (input.prompt === null || input.prompt === '') delete input.prompt;
   return { ...b, input };
 }
-

@@ -13,7 +13,16 @@ export interface SimulatorStats {
 }
 
 export function emptyStats(): SimulatorStats {
-  return { createRequests: 0, tasksCreated: 0, tasksByKeyAndModel: {}, queries: 0, cancels: 0, lists: 0, downloads: 0, refusals: {} };
+  return {
+    createRequests: 0,
+    tasksCreated: 0,
+    tasksByKeyAndModel: {},
+    queries: 0,
+    cancels: 0,
+    lists: 0,
+    downloads: 0,
+    refusals: {},
+  };
 }
 
 /** Keys are secrets even here: stats name them by their ends only. */

@@ -15,11 +15,18 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { code, message, request_id: randomUUID() });
 }
 
-export function taskBody(task: SimTask | undefined, id: string, status: TaskStatus, now: number, videoUrl?: string) {
+export function taskBody(
+  task: SimTask | undefined,
+  id: string,
+  status: TaskStatus,
+  now: number,
+  videoUrl?: string,
+) {
   const output: Record<string, unknown> = { task_id: id, task_status: status };
   if (task && status !== 'UNKNOWN') {
     output.submit_time = formatUtc8(task.createdAt);
-    if (now >= task.runStartsAt && task.canceledAt === undefined) output.scheduled_time = formatUtc8(task.runStartsAt);
+    if (now >= task.runStartsAt && task.canceledAt === undefined)
+      output.scheduled_time = formatUtc8(task.runStartsAt);
     const prompt = (task.request.input as { prompt?: string }).prompt;
     if (prompt !== undefined) output.orig_prompt = prompt;
   }
@@ -29,7 +36,8 @@ export function taskBody(task: SimTask | undefined, id: string, status: TaskStat
     output.end_time = formatUtc8(task.endsAt);
     output.video_url = videoUrl;
     const prompt = (task.request.input as { prompt?: string }).prompt;
-    if (prompt !== undefined && task.request.parameters.prompt_extend) output.actual_prompt = `${prompt} (extended)`;
+    if (prompt !== undefined && task.request.parameters.prompt_extend)
+      output.actual_prompt = `${prompt} (extended)`;
     body.usage = {
       duration: task.outputSeconds + task.inputVideoSeconds,
       input_video_duration: task.inputVideoSeconds,

@@ -16,23 +16,40 @@ export interface EmbeddedStack {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedStack(config: WanflowConfig, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => {}): Promise<EmbeddedStack> {
+export async function startEmbeddedStack(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedStack> {
   mkdirSync(config.dataDir, { recursive: true });
   let temporal: TemporalDevServer | undefined;
   if (!env.TEMPORAL_ADDRESS) {
     const port = Number(config.temporal.address.split(':').pop());
-    temporal = await startTemporalDevServer({ dbFile: join(config.dataDir, 'temporal.sqlite'), port, uiPort: port + 1000, logDir: join(config.dataDir, 'logs') });
-    log(`Temporal dev server on ${temporal.address} (UI http://127.0.0.1:${port + 1000}), history in ${join(config.dataDir, 'temporal.sqlite')}`);
+    temporal = await startTemporalDevServer({
+      dbFile: join(config.dataDir, 'temporal.sqlite'),
+      port,
+      uiPort: port + 1000,
+      logDir: join(config.dataDir, 'logs'),
+    });
+    log(
+      `Temporal dev server on ${temporal.address} (UI http://127.0.0.1:${port + 1000}), history in ${join(config.dataDir, 'temporal.sqlite')}`,
+    );
   }
   let simulator: RunningSimulator | undefined;
   if (!config.live && !config.baseUrlOverride) {
     const url = new URL(config.simulatorUrl);
-    simulator = await startSimulator({ host: url.hostname, port: Number(url.port), cacheDir: join(config.dataDir, 'simulator') });
+    simulator = await startSimulator({
+      host: url.hostname,
+      port: Number(url.port),
+      cacheDir: join(config.dataDir, 'simulator'),
+    });
     log(`Model Studio simulator on ${simulator.baseUrl} (the paid API is reached only with WANFLOW_LIVE=1)`);
   }
   const worker = await createWanflowWorker({ config, env });
   const running = worker.run();
-  log(`worker on task queue ${config.temporal.taskQueue}; storage: ${config.storage.kind === 'fs' ? config.storage.dir : `s3://${config.storage.bucket}`}`);
+  log(
+    `worker on task queue ${config.temporal.taskQueue}; storage: ${config.storage.kind === 'fs' ? config.storage.dir : `s3://${config.storage.bucket}`}`,
+  );
   return {
     config,
     temporal,

@@ -21,7 +21,15 @@ export async function startMinio(o: MinioOptions): Promise<MinioServer> {
   const service = spawnService(
     'minio',
     findTool('minio'),
-    ['server', o.dataDir, '--address', `127.0.0.1:${o.port}`, '--console-address', `127.0.0.1:${o.consolePort}`, '--quiet'],
+    [
+      'server',
+      o.dataDir,
+      '--address',
+      `127.0.0.1:${o.port}`,
+      '--console-address',
+      `127.0.0.1:${o.consolePort}`,
+      '--quiet',
+    ],
     join(o.logDir, 'minio.log'),
     { ...process.env, MINIO_ROOT_USER: o.user, MINIO_ROOT_PASSWORD: o.password, MINIO_BROWSER: 'off' },
   );

@@ -10,7 +10,13 @@ export interface Service {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnService(name: string, command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): Service {
+export function spawnService(
+  name: string,
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Service {
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', fd, fd], env });
@@ -29,10 +35,16 @@ export function spawnService(name: string, command: string, args: string[], logF
   };
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, service?: Service): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  service?: Service,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (service && service.process.exitCode !== null) throw new Error(`${what}: ${service.name} exited with code ${service.process.exitCode}`);
+    if (service && service.process.exitCode !== null)
+      throw new Error(`${what}: ${service.name} exited with code ${service.process.exitCode}`);
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));

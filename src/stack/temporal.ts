@@ -17,7 +17,20 @@ export interface TemporalDevServer extends Service {
 }
 
 export async function startTemporalDevServer(o: TemporalDevServerOptions): Promise<TemporalDevServer> {
-  const args = ['server', 'start-dev', '--db-filename', o.dbFile, '--port', String(o.port), '--ip', '127.0.0.1', '--log-level', 'warn', '--namespace', o.namespace ?? 'default'];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    o.dbFile,
+    '--port',
+    String(o.port),
+    '--ip',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+    '--namespace',
+    o.namespace ?? 'default',
+  ];
   args.push(...(o.uiPort ? ['--ui-port', String(o.uiPort)] : ['--headless']));
   const service = spawnService('temporal', findTool('temporal'), args, join(o.logDir, 'temporal.log'));
   const address = `127.0.0.1:${o.port}`;

@@ -22,6 +22,9 @@ export function findTool(name: 'temporal' | 'minio', env: NodeJS.ProcessEnv = pr
     ...(env.PATH ?? '').split(delimiter).map((d) => join(d, name)),
   ].filter((c): c is string => Boolean(c));
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new MissingToolError(`${name} not found; run \`npm run bootstrap\` or set WANFLOW_${name.toUpperCase()}_BIN`);
+  if (!found)
+    throw new MissingToolError(
+      `${name} not found; run \`npm run bootstrap\` or set WANFLOW_${name.toUpperCase()}_BIN`,
+    );
   return found;
 }

@@ -39,7 +39,11 @@ export class FileSystemStore implements AssetStore {
   }
 
   putJson(key: string, value: unknown): Promise<StoredAsset> {
-    return this.put(key, Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]), 'application/json');
+    return this.put(
+      key,
+      Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]),
+      'application/json',
+    );
   }
 
   async get(key: string): Promise<Readable> {

@@ -59,12 +59,24 @@ export class S3Store implements AssetStore {
     const name = this.objectName(key);
     const hashing = new HashingStream();
     body.on('error', (err) => hashing.destroy(err));
-    await this.client.putObject(this.opts.bucket, name, body.pipe(hashing), undefined, { 'Content-Type': contentType });
-    return { key, sizeBytes: hashing.bytes, sha256: hashing.digest(), contentType, location: `s3://${this.opts.bucket}/${name}` };
+    await this.client.putObject(this.opts.bucket, name, body.pipe(hashing), undefined, {
+      'Content-Type': contentType,
+    });
+    return {
+      key,
+      sizeBytes: hashing.bytes,
+      sha256: hashing.digest(),
+      contentType,
+      location: `s3://${this.opts.bucket}/${name}`,
+    };
   }
 
   putJson(key: string, value: unknown): Promise<StoredAsset> {
-    return this.put(key, Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]), 'application/json');
+    return this.put(
+      key,
+      Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]),
+      'application/json',
+    );
   }
 
   async get(key: string): Promise<Readable> {
@@ -76,7 +88,8 @@ export class S3Store implements AssetStore {
       await this.client.statObject(this.opts.bucket, this.objectName(key));
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code === 'NotFound' || (err as { code?: string }).code === 'NoSuchKey') return false;
+      if ((err as { code?: string }).code === 'NotFound' || (err as { code?: string }).code === 'NoSuchKey')
+        return false;
       throw err;
     }
   }

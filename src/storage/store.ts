@@ -35,6 +35,9 @@ export class StorageError extends Error {
 /** Keys are relative, '/'-separated, without '..' segments, so no store can be walked out of. */
 export function assertSafeKey(key: string): void {
   if (!key || key.startsWith('/') || key.split('/').some((seg) => seg === '..' || seg === '')) {
-    throw new StorageError(`unsafe storage key ${JSON.stringify(key)}`, 'Use relative keys like "jobs/<id>/output.mp4".');
+    throw new StorageError(
+      `unsafe storage key ${JSON.stringify(key)}`,
+      'Use relative keys like "jobs/<id>/output.mp4".',
+    );
   }
 }

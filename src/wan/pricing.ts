@@ -27,8 +27,17 @@ export function findPrice(
   key: { route: string; region: RegionId; model: string; resolution: Resolution },
 ): PriceEntry | undefined {
   return (
-    table.find((p) => p.route === key.route && p.region === key.region && p.model === key.model && p.resolution === key.resolution) ??
-    table.find((p) => p.route === key.route && p.region === '*' && p.model === key.model && p.resolution === key.resolution)
+    table.find(
+      (p) =>
+        p.route === key.route &&
+        p.region === key.region &&
+        p.model === key.model &&
+        p.resolution === key.resolution,
+    ) ??
+    table.find(
+      (p) =>
+        p.route === key.route && p.region === '*' && p.model === key.model && p.resolution === key.resolution,
+    )
   );
 }
 
@@ -44,7 +53,10 @@ export function costOf(price: PriceEntry | undefined, seconds: number): CostFigu
 }
 
 /** The billed figure at the estimate's price, for the seconds the provider reported in `usage`. */
-export function billedAt(estimate: CostFigure | undefined, seconds: number | undefined): CostFigure | undefined {
+export function billedAt(
+  estimate: CostFigure | undefined,
+  seconds: number | undefined,
+): CostFigure | undefined {
   if (!estimate || seconds === undefined) return undefined;
   return { ...estimate, seconds, amount: Math.round(estimate.perSecond * seconds * 1e6) / 1e6 };
 }

@@ -31,12 +31,17 @@ export const REGIONS: Record<RegionId, Region> = {
   // Only i2v is confirmed in Virginia.
   'us-east-1': { id: 'us-east-1', host: 'https://dashscope-us.aliyuncs.com', videoModels: ['wan2.7-i2v'] },
   // Wan 2.7 availability in Frankfurt is unconfirmed: nothing is offered until it is.
-  'eu-central-1': { id: 'eu-central-1', workspaceHost: 'https://{WorkspaceId}.eu-central-1.maas.aliyuncs.com', videoModels: [] },
+  'eu-central-1': {
+    id: 'eu-central-1',
+    workspaceHost: 'https://{WorkspaceId}.eu-central-1.maas.aliyuncs.com',
+    videoModels: [],
+  },
 };
 
 /** The `/api/v1` base URL for a region, preferring the workspace host when a workspace is given. */
 export function regionBaseUrl(region: RegionId, workspaceId?: string): string | undefined {
   const r = REGIONS[region];
-  const host = workspaceId && r.workspaceHost ? r.workspaceHost.replace('{WorkspaceId}', workspaceId) : r.host;
+  const host =
+    workspaceId && r.workspaceHost ? r.workspaceHost.replace('{WorkspaceId}', workspaceId) : r.host;
   return host ? `${host}/api/v1` : undefined;
 }

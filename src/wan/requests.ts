@@ -51,7 +51,9 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
       media: z.array(obj({ type: z.enum(I2V_ROLES), url: mediaUrl })).min(1),
     }).superRefine((input, ctx) => {
       const roles = input.media.map((m) => m.type).sort();
-      const allowed = I2V_ROLE_SETS.some((set) => set.length === roles.length && set.every((r, i) => r === roles[i]));
+      const allowed = I2V_ROLE_SETS.some(
+        (set) => set.length === roles.length && set.every((r, i) => r === roles[i]),
+      );
       if (!allowed) {
         ctx.addIssue({
           code: 'custom',
@@ -67,9 +69,9 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
   return { t2v, i2v, any: z.discriminatedUnion('model', [t2v, i2v]) };
 }
 
-const schemas = videoRequestSchemas();
-export type T2vRequest = z.output<typeof schemas.t2v>;
-export type I2vRequest = z.output<typeof schemas.i2v>;
-export type VideoRequest = z.output<typeof schemas.any>;
+type Schemas = ReturnType<typeof videoRequestSchemas>;
+export type T2vRequest = z.output<Schemas['t2v']>;
+export type I2vRequest = z.output<Schemas['i2v']>;
+export type VideoRequest = z.output<Schemas['any']>;
 /** What a caller writes: defaults may be left out. */
-export type VideoRequestInput = z.input<typeof schemas.any>;
+export type VideoRequestInput = z.input<Schemas['any']>;

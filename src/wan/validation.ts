@@ -35,7 +35,8 @@ function toProblems(issues: z.core.$ZodIssue[], body: unknown): FieldProblem[] {
 
 function valueAt(body: unknown, path: PropertyKey[]): unknown {
   let v: unknown = body;
-  for (const key of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 

@@ -20,10 +20,17 @@ export interface WorkerSetup {
 }
 
 export async function connectWorker(config: WanflowConfig): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls || undefined, apiKey: config.temporal.apiKey });
+  return NativeConnection.connect({
+    address: config.temporal.address,
+    tls: config.temporal.tls || undefined,
+    apiKey: config.temporal.apiKey,
+  });
 }
 
-export function providerResolver(config: WanflowConfig, env: NodeJS.ProcessEnv): (route: RouteId, region: RegionId) => VideoProvider {
+export function providerResolver(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv,
+): (route: RouteId, region: RegionId) => VideoProvider {
   const cache = new Map<string, VideoProvider>();
   return (route, region) => {
     const id = `${route}:${region}`;

@@ -24,15 +24,33 @@ export function activityFailure(err: unknown): FailureView | undefined {
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
   if (cause instanceof ApplicationFailure) {
-    return { type: cause.type ?? 'Error', message: cause.message, details: (cause.details?.[0] as Record<string, unknown>) ?? {} };
+    return {
+      type: cause.type ?? 'Error',
+      message: cause.message,
+      details: (cause.details?.[0] as Record<string, unknown>) ?? {},
+    };
   }
-  if (cause instanceof TimeoutFailure) return { type: 'Timeout', message: `activity ${err.activityType} timed out (${cause.timeoutType})`, details: {} };
+  if (cause instanceof TimeoutFailure)
+    return {
+      type: 'Timeout',
+      message: `activity ${err.activityType} timed out (${cause.timeoutType})`,
+      details: {},
+    };
   return { type: cause?.name ?? 'Error', message: cause?.message ?? err.message, details: {} };
 }
 
 export function toJobFailure(view: FailureView): JobFailure {
   const d = view.details;
   const cause =
-    view.type === 'InvalidRequestError' ? 'invalid_input' : view.type === 'Timeout' ? 'timeout' : ((d.failureCause as JobFailure['cause']) ?? 'transient');
-  return { cause, message: view.message, code: d.code as string | undefined, remedy: d.remedy as string | undefined };
+    view.type === 'InvalidRequestError'
+      ? 'invalid_input'
+      : view.type === 'Timeout'
+        ? 'timeout'
+        : ((d.failureCause as JobFailure['cause']) ?? 'transient');
+  return {
+    cause,
+    message: view.message,
+    code: d.code as string | undefined,
+    remedy: d.remedy as string | undefined,
+  };
 }

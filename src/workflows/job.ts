@@ -12,12 +12,18 @@ import type { JobInput } from './job-input';
 import { pollDelayMs } from './poll-schedule';
 
 // Pure CPU work; retried only if a worker dies under it.
-const { validateJob } = proxyActivities<WanflowActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } });
+const { validateJob } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3 },
+});
 
 // One attempt per call: a create whose answer is lost may have made a paid task, so resending is the
 // workflow's decision (backoff for clear refusals, reconcile for silence), never an automatic retry.
 // 90 s covers the 30 s header timeout plus connect and body.
-const { submitTask } = proxyActivities<WanflowActivities>({ startToCloseTimeout: '90s', retry: { maximumAttempts: 1 } });
+const { submitTask } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '90s',
+  retry: { maximumAttempts: 1 },
+});
 
 // Reads are safe to repeat: retry with backoff through throttling and outages for up to 2 h; errors the
 // taxonomy calls final (auth, bad input) are non-retryable failures and stop at once.
@@ -62,7 +68,14 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   setHandler(jobStateQuery, () => rec);
 
   try {
-    const job = await callActivity(() => validateJob({ route: input.route, region: input.region, request: input.request, timing: input.options.timing }));
+    const job = await callActivity(() =>
+      validateJob({
+        route: input.route,
+        region: input.region,
+        request: input.request,
+        timing: input.options.timing,
+      }),
+    );
     Object.assign(rec, {
       request: job.recordedRequest,
       mediaRoles: job.mediaRoles,
@@ -86,7 +99,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     rec.cost.billed = billedAt(job.estimate, final.usage?.duration);
     rec.status = 'succeeded';
 
-    rec.output = await callActivity(() => persistOutput({ route: input.route, region: input.region, taskId: created.taskId, jobId: input.jobId }));
+    rec.output = await callActivity(() =>
+      persistOutput({ route: input.route, region: input.region, taskId: created.taskId, jobId: input.jobId }),
+    );
     rec.status = 'stored';
     rec.timestamps.stored = now();
   } catch (err) {
@@ -99,7 +114,11 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
   await recordJob(rec);
   if (rec.failure) {
-    throw ApplicationFailure.nonRetryable(`job ${input.jobId} ${rec.status}: ${rec.failure.message}`, `Job${rec.status === 'expired' ? 'Expired' : 'Failed'}`, rec);
+    throw ApplicationFailure.nonRetryable(
+      `job ${input.jobId} ${rec.status}: ${rec.failure.message}`,
+      `Job${rec.status === 'expired' ? 'Expired' : 'Failed'}`,
+      rec,
+    );
   }
   return rec;
 }
@@ -115,7 +134,10 @@ async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function submitExactlyOnce(input: JobInput, job: ValidatedJob): Promise<{ taskId: string; requestId?: string; adopted?: boolean }> {
+async function submitExactlyOnce(
+  input: JobInput,
+  job: ValidatedJob,
+): Promise<{ taskId: string; requestId?: string; adopted?: boolean }> {
   const s = input.options.submit;
   const ref = { route: input.route, region: input.region };
   for (let attempt = 1; ; attempt++) {
@@ -140,14 +162,20 @@ async function submitExactlyOnce(input: JobInput, job: ValidatedJob): Promise<{ 
       }
       await sleep(s.reconcileSettleMs);
       const found = await callActivity(() =>
-        findSubmittedTask({ ...ref, request: job.request, fromMs: sentAt - s.reconcileMarginMs, toMs: Date.now() + s.reconcileMarginMs }),
+        findSubmittedTask({
+          ...ref,
+          request: job.request,
+          fromMs: sentAt - s.reconcileMarginMs,
+          toMs: Date.now() + s.reconcileMarginMs,
+        }),
       );
       if (found.taskIds.length === 1) return { taskId: found.taskIds[0]!, adopted: true };
       if (found.taskIds.length > 1) {
         throw new JobStop({
           cause: 'ambiguous_submit',
           message: `the create answer was lost and ${found.taskIds.length} tasks match it (${found.taskIds.join(', ')}); none was adopted`,
-          remedy: 'Pick the task to keep from the provider console; wanflow will not guess which one is this job’s.',
+          remedy:
+            'Pick the task to keep from the provider console; wanflow will not guess which one is this job’s.',
         });
       }
       // No task was made: sending again cannot pay twice.
@@ -175,18 +203,30 @@ async function pollUntilTerminal(input: JobInput, job: ValidatedJob, rec: JobRec
           cause: snap.code === 'DataInspectionFailed' ? 'content_policy' : 'task_failed',
           code: snap.code,
           message: `task ${ref.taskId} failed: ${snap.code ?? 'no code'}: ${snap.message ?? 'no message'}`,
-          remedy: snap.code === 'DataInspectionFailed' ? 'Change the prompt or media: the output was blocked by content inspection.' : 'Failed tasks are not billed; run the job again.',
+          remedy:
+            snap.code === 'DataInspectionFailed'
+              ? 'Change the prompt or media: the output was blocked by content inspection.'
+              : 'Failed tasks are not billed; run the job again.',
         });
       case 'CANCELED':
         throw new JobStop({ cause: 'canceled', message: `task ${ref.taskId} was canceled at the provider` });
       case 'UNKNOWN':
-        throw new JobStop({ cause: 'expired', message: `task ${ref.taskId} is unknown to the provider (older than 24 h, or never created)` }, 'expired');
+        throw new JobStop(
+          {
+            cause: 'expired',
+            message: `task ${ref.taskId} is unknown to the provider (older than 24 h, or never created)`,
+          },
+          'expired',
+        );
       default:
         rec.status = 'polling';
     }
     if (Date.now() - startedAt > schedule.maxWaitMs) {
       if (snap.status === 'PENDING') await callActivity(() => cancelTask(ref)).catch(() => undefined);
-      throw new JobStop({ cause: 'timeout', message: `task ${ref.taskId} was still ${snap.status} after ${Math.round(schedule.maxWaitMs / 60000)} min` });
+      throw new JobStop({
+        cause: 'timeout',
+        message: `task ${ref.taskId} was still ${snap.status} after ${Math.round(schedule.maxWaitMs / 60000)} min`,
+      });
     }
   }
 }

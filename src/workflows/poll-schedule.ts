@@ -23,8 +23,17 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
 
 /** The delay before query number `n` (0-based). */
 export function pollDelayMs(schedule: PollSchedule, expectedTaskMs: number, n: number): number {
-  if (n === 0) return clamp(expectedTaskMs * schedule.firstPollFraction, schedule.minIntervalMs, Math.max(schedule.minIntervalMs, expectedTaskMs));
-  return clamp(schedule.minIntervalMs * schedule.growth ** (n - 1), schedule.minIntervalMs, schedule.maxIntervalMs);
+  if (n === 0)
+    return clamp(
+      expectedTaskMs * schedule.firstPollFraction,
+      schedule.minIntervalMs,
+      Math.max(schedule.minIntervalMs, expectedTaskMs),
+    );
+  return clamp(
+    schedule.minIntervalMs * schedule.growth ** (n - 1),
+    schedule.minIntervalMs,
+    schedule.maxIntervalMs,
+  );
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -40,7 +40,11 @@ async function killHard(child: ChildProcess): Promise<void> {
 }
 
 /** Queries until the job reports `status` (a worker must be up to answer). */
-async function untilStatus(jobId: string, status: JobRecord['status'], timeoutMs = 60_000): Promise<JobRecord> {
+async function untilStatus(
+  jobId: string,
+  status: JobRecord['status'],
+  timeoutMs = 60_000,
+): Promise<JobRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await getJobState(h.client, jobId).catch(() => undefined);
@@ -50,7 +54,11 @@ async function untilStatus(jobId: string, status: JobRecord['status'], timeoutMs
   }
 }
 
-const slowT2v = { model: 'wan2.7-t2v', input: { prompt: 'a slow and durable sunrise' }, parameters: { resolution: '720P', duration: 2 } };
+const slowT2v = {
+  model: 'wan2.7-t2v',
+  input: { prompt: 'a slow and durable sunrise' },
+  parameters: { resolution: '720P', duration: 2 },
+};
 
 describe('durability', () => {
   it('a worker SIGKILLed while the job polls is replaced and the job completes with one create', async () => {

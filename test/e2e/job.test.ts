@@ -15,7 +15,11 @@ let servers: TestServers;
 let worker: InProcessWorker;
 let h: JobHarness;
 
-const t2v = (prompt: string, duration = 2) => ({ model: 'wan2.7-t2v', input: { prompt }, parameters: { resolution: '720P', duration } });
+const t2v = (prompt: string, duration = 2) => ({
+  model: 'wan2.7-t2v',
+  input: { prompt },
+  parameters: { resolution: '720P', duration },
+});
 
 beforeAll(async () => {
   servers = await startTestServers();
@@ -41,13 +45,21 @@ async function expectStoredVideo(record: JobRecord, width: number, height: numbe
   expect(stored.probe.durationSeconds!).toBeGreaterThan(seconds - 0.1);
   expect(stored.probe.durationSeconds!).toBeLessThan(seconds + 0.1);
   const manifest = await readJson<JobRecord>(h.store, record.manifestKey!);
-  expect(manifest).toMatchObject({ jobId: record.jobId, status: 'stored', taskId: record.taskId, output: { sha256: stored.sha256 } });
+  expect(manifest).toMatchObject({
+    jobId: record.jobId,
+    status: 'stored',
+    taskId: record.taskId,
+    output: { sha256: stored.sha256 },
+  });
   return manifest;
 }
 
 describe('a job end to end', () => {
   it('text-to-video: stores a playable MP4 of the requested size and length, with a full record', async () => {
-    const record = await h.run({ ...t2v('a lighthouse at dawn', 3), parameters: { resolution: '720P', duration: 3, ratio: '9:16' } });
+    const record = await h.run({
+      ...t2v('a lighthouse at dawn', 3),
+      parameters: { resolution: '720P', duration: 3, ratio: '9:16' },
+    });
     const manifest = await expectStoredVideo(record, 720, 1280, 3);
     expect(manifest).toMatchObject({
       route: 'modelstudio',
@@ -67,7 +79,11 @@ describe('a job end to end', () => {
     const key = `inputs/${uniqueId('frame')}.png`;
     await h.store.put(key, createReadStream(await makeImage(480, 640)), 'image/png');
     const url = await h.store.url(key, 3600);
-    const record = await h.run({ model: 'wan2.7-i2v', input: { prompt: 'the frame comes alive', media: [{ type: 'first_frame', url }] }, parameters: { resolution: '720P', duration: 2 } });
+    const record = await h.run({
+      model: 'wan2.7-i2v',
+      input: { prompt: 'the frame comes alive', media: [{ type: 'first_frame', url }] },
+      parameters: { resolution: '720P', duration: 2 },
+    });
     const manifest = await expectStoredVideo(record, 832, 1104, 2);
     expect(manifest.mediaRoles).toEqual(['first_frame']);
     expect(manifest.sourceAssets[0]!.url).toMatch(/\?<redacted>$/);
@@ -97,7 +113,10 @@ describe('a job end to end', () => {
   it('DataInspectionFailed at create fails at once, without retries, naming the cause', async () => {
     servers.simulator.setFaults({ dataInspectionAtCreate: 1 });
     const record = await h.run(t2v('blocked input'));
-    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'content_policy', code: 'DataInspectionFailed' } });
+    expect(record).toMatchObject({
+      status: 'failed',
+      failure: { cause: 'content_policy', code: 'DataInspectionFailed' },
+    });
     expect(record.failure!.remedy).toMatch(/prompt or media/);
     expect(servers.simulator.stats().createRequests).toBe(1);
     const manifest = await readJson<JobRecord>(h.store, record.manifestKey!);
@@ -107,7 +126,11 @@ describe('a job end to end', () => {
   it('DataInspectionFailed as a FAILED task ends the job failed with that code, not billed', async () => {
     servers.simulator.setFaults({ dataInspectionTask: 1 });
     const record = await h.run(t2v('blocked output'));
-    expect(record).toMatchObject({ status: 'failed', providerStatus: 'FAILED', failure: { cause: 'content_policy', code: 'DataInspectionFailed' } });
+    expect(record).toMatchObject({
+      status: 'failed',
+      providerStatus: 'FAILED',
+      failure: { cause: 'content_policy', code: 'DataInspectionFailed' },
+    });
     expect(record.cost.billed).toBeUndefined();
     expect(servers.simulator.stats().tasksCreated).toBe(1);
   });
@@ -121,12 +144,18 @@ describe('a job end to end', () => {
   });
 
   it('invalid input is refused by the client before any workflow or HTTP request', async () => {
-    const bad = { model: 'wan2.7-t2v', input: { prompt: 'x'.repeat(5001) }, parameters: { duration: 16, resolution: '4K' } };
+    const bad = {
+      model: 'wan2.7-t2v',
+      input: { prompt: 'x'.repeat(5001) },
+      parameters: { duration: 16, resolution: '4K' },
+    };
     const err = await startJob(h.client, h.config, { request: bad }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidRequestError);
     const fields = (err as InvalidRequestError).problems.map((p) => p.field).sort();
     expect(fields).toEqual(['input.prompt', 'parameters.duration', 'parameters.resolution']);
-    expect((err as Error).message).toMatch(/parameters\.duration: Too big: expected number to be <=15 \(got 16\)/);
+    expect((err as Error).message).toMatch(
+      /parameters\.duration: Too big: expected number to be <=15 \(got 16\)/,
+    );
     expect(servers.simulator.stats().createRequests).toBe(0);
   });
 
@@ -136,13 +165,22 @@ describe('a job end to end', () => {
       jobId,
       route: 'modelstudio',
       region: 'cn-beijing',
-      request: { model: 'wan2.7-i2v', input: { media: [{ type: 'last_frame', url: 'https://example.com/a.png' }] } },
+      request: {
+        model: 'wan2.7-i2v',
+        input: { media: [{ type: 'last_frame', url: 'https://example.com/a.png' }] },
+      },
       options: DEFAULT_JOB_OPTIONS,
     };
-    const handle = await h.client.workflow.start('wanJob', { taskQueue: h.config.temporal.taskQueue, workflowId: jobWorkflowId(jobId), args: [input] });
+    const handle = await h.client.workflow.start('wanJob', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: jobWorkflowId(jobId),
+      args: [input],
+    });
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect((err as WorkflowFailedError).cause?.message).toMatch(/input\.media: role set \[last_frame\] is not one of/);
+    expect((err as WorkflowFailedError).cause?.message).toMatch(
+      /input\.media: role set \[last_frame\] is not one of/,
+    );
     expect(servers.simulator.stats()).toMatchObject({ createRequests: 0, queries: 0 });
   });
 });
@@ -157,7 +195,10 @@ describe('keys bound to a region', () => {
     try {
       const hs = await jobHarness(env);
       const record = await hs.run(t2v('wrong region'));
-      expect(record).toMatchObject({ status: 'failed', failure: { cause: 'auth_or_region', code: 'InvalidApiKey' } });
+      expect(record).toMatchObject({
+        status: 'failed',
+        failure: { cause: 'auth_or_region', code: 'InvalidApiKey' },
+      });
       expect(record.failure!.remedy).toMatch(/region/);
       expect(servers.simulator.stats()).toMatchObject({ createRequests: 0, refusals: { InvalidApiKey: 1 } });
       await hs.client.connection.close();

@@ -35,7 +35,10 @@ export async function jobHarness(env: NodeJS.ProcessEnv): Promise<JobHarness> {
 }
 
 /** Downloads a stored asset to a temp file, returning its SHA-256 and probe. */
-export async function inspectStored(store: AssetStore, key: string): Promise<{ sha256: string; probe: MediaProbe; file: string }> {
+export async function inspectStored(
+  store: AssetStore,
+  key: string,
+): Promise<{ sha256: string; probe: MediaProbe; file: string }> {
   const file = join(mkdtempSync(join(tmpdir(), 'wanflow-check-')), key.split('/').pop()!);
   const hashing = new HashingStream();
   await pipeline(await store.get(key), hashing, createWriteStream(file));

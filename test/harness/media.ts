@@ -8,8 +8,23 @@ import { ffmpegPath } from '../../src/media/binaries';
 
 const run = promisify(execFile);
 
-export async function makeImage(width: number, height: number, format: 'png' | 'jpg' = 'png'): Promise<string> {
+export async function makeImage(
+  width: number,
+  height: number,
+  format: 'png' | 'jpg' = 'png',
+): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'wanflow-img-')), `frame.${format}`);
-  await run(ffmpegPath(), ['-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:duration=1`, '-frames:v', '1', file]);
+  await run(ffmpegPath(), [
+    '-y',
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:duration=1`,
+    '-frames:v',
+    '1',
+    file,
+  ]);
   return file;
 }

@@ -33,7 +33,15 @@ export async function startTestServers(sim: SimulatorOptions = {}): Promise<Test
   const dbFile = join(dir, 'temporal.sqlite');
   const [temporal, minio, simulator] = await Promise.all([
     startTemporalDevServer({ dbFile, port: temporalPort, logDir }),
-    (async () => startMinio({ dataDir: join(dir, 'minio'), port: await freePort(), consolePort: await freePort(), user: MINIO_USER, password: MINIO_PASSWORD, logDir }))(),
+    (async () =>
+      startMinio({
+        dataDir: join(dir, 'minio'),
+        port: await freePort(),
+        consolePort: await freePort(),
+        user: MINIO_USER,
+        password: MINIO_PASSWORD,
+        logDir,
+      }))(),
     startSimulator({ port: 0, cacheDir: join(tmpdir(), 'wanflow-test-videos'), ...FAST_SIMULATOR, ...sim }),
   ]);
   const servers: TestServers = {

@@ -14,7 +14,10 @@ installCompactLogging('WARN');
 let bundle: Promise<WorkflowBundle> | undefined;
 
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: resolve(__dirname, '../../src/workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: resolve(__dirname, '../../src/workflows'),
+    logger: quietLogger,
+  });
   return bundle;
 }
 
@@ -26,7 +29,11 @@ export interface InProcessWorker {
 }
 
 export async function startInProcessWorker(env: NodeJS.ProcessEnv): Promise<InProcessWorker> {
-  const worker = await createWanflowWorker({ config: loadConfig(env), env, options: { workflowBundle: await workflowBundle() } });
+  const worker = await createWanflowWorker({
+    config: loadConfig(env),
+    env,
+    options: { workflowBundle: await workflowBundle() },
+  });
   const running = worker.run();
   return {
     worker,

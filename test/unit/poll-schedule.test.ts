@@ -21,7 +21,10 @@ describe('pollDelayMs', () => {
 
   it('the total wait before the tenth query of a typical 1080P 10 s task stays under twice its expected time', () => {
     const expected = expectedTaskSeconds('1080P', 10) * 1000;
-    const total = Array.from({ length: 10 }, (_, n) => pollDelayMs(s, expected, n)).reduce((a, b) => a + b, 0);
+    const total = Array.from({ length: 10 }, (_, n) => pollDelayMs(s, expected, n)).reduce(
+      (a, b) => a + b,
+      0,
+    );
     expect(expected).toBe(225_000);
     expect(total).toBeLessThan(2 * expected);
     expect(total).toBeGreaterThan(expected);

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, assertModelInRegion, parseVideoRequest } from '../../src/wan/validation';
 
-const t2v = (input: object, parameters: object = {}) => ({ model: 'wan2.7-t2v', input: { prompt: 'p', ...input }, parameters });
-const i2v = (media: { type: string; url: string }[], parameters: object = {}) => ({ model: 'wan2.7-i2v', input: { media }, parameters });
+const t2v = (input: object, parameters: object = {}) => ({
+  model: 'wan2.7-t2v',
+  input: { prompt: 'p', ...input },
+  parameters,
+});
+const i2v = (media: { type: string; url: string }[], parameters: object = {}) => ({
+  model: 'wan2.7-i2v',
+  input: { media },
+  parameters,
+});
 const img = 'https://example.com/a.png';
 
 function problemsOf(body: unknown) {
@@ -80,7 +88,9 @@ describe('wan2.7-i2v role sets', () => {
 
   it('refuses ratio (the output follows the input) and an unknown role', () => {
     expect(problemsOf(i2v(m('first_frame'), { ratio: '16:9' })).map((p) => p.field)).toEqual(['parameters']);
-    expect(problemsOf(i2v([{ type: 'reference_image', url: img }])).map((p) => p.field)).toContain('input.media.0.type');
+    expect(problemsOf(i2v([{ type: 'reference_image', url: img }])).map((p) => p.field)).toContain(
+      'input.media.0.type',
+    );
   });
 });
 

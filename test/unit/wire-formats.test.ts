@@ -31,17 +31,34 @@ describe('nearestRatio', () => {
 
 describe('costs', () => {
   it('estimates from the configured table and bills from usage', () => {
-    const price = findPrice(DEFAULT_PRICES, { route: 'modelstudio', region: 'cn-beijing', model: 'wan2.7-i2v', resolution: '1080P' });
+    const price = findPrice(DEFAULT_PRICES, {
+      route: 'modelstudio',
+      region: 'cn-beijing',
+      model: 'wan2.7-i2v',
+      resolution: '1080P',
+    });
     const estimate = costOf(price, 5);
     expect(estimate).toMatchObject({ amount: 5, currency: 'CNY', perSecond: 1 });
     expect(billedAt(estimate, 7.5)).toMatchObject({ amount: 7.5, seconds: 7.5 });
-    expect(findPrice(DEFAULT_PRICES, { route: 'modelstudio', region: 'us-east-1', model: 'wan2.7-i2v', resolution: '720P' })).toBeUndefined();
+    expect(
+      findPrice(DEFAULT_PRICES, {
+        route: 'modelstudio',
+        region: 'us-east-1',
+        model: 'wan2.7-i2v',
+        resolution: '720P',
+      }),
+    ).toBeUndefined();
   });
 });
 
 describe('query answers', () => {
   it('reads both usage spellings', () => {
-    const old = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'SUCCEEDED' }, usage: { video_duration: 5, video_ratio: '16:9' } }));
+    const old = toSnapshot(
+      queryAnswer.parse({
+        output: { task_id: 't', task_status: 'SUCCEEDED' },
+        usage: { video_duration: 5, video_ratio: '16:9' },
+      }),
+    );
     expect(old.usage).toMatchObject({ duration: 5, ratio: '16:9' });
     const odd = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'SOMETHING_NEW' } }));
     expect(odd.status).toBe('UNKNOWN');

@@ -31,13 +31,18 @@ export class ModelStudioProvider implements VideoProvider {
     const answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', createAnswer, {
       body,
       creates: true,
-      headers: { 'X-DashScope-Async': 'enable', ...(hasOssUrl(body) ? { 'X-DashScope-OssResourceResolve': 'enable' } : {}) },
+      headers: {
+        'X-DashScope-Async': 'enable',
+        ...(hasOssUrl(body) ? { 'X-DashScope-OssResourceResolve': 'enable' } : {}),
+      },
     });
     return { taskId: answer.output.task_id, requestId: answer.request_id };
   }
 
   async getTask(taskId: string): Promise<TaskSnapshot> {
-    return toSnapshot(await this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, queryAnswer, { taskId }));
+    return toSnapshot(
+      await this.call('GET', `/tasks/${encodeURIComponent(taskId)}`, queryAnswer, { taskId }),
+    );
   }
 
   async cancelTask(taskId: string): Promise<void> {

@@ -91,5 +91,10 @@ export const listAnswer = z.object({
 
 export function toListItems(a: z.output<typeof listAnswer>): TaskListItem[] {
   const raw = a.data ?? a.output?.data ?? a.tasks ?? [];
-  return raw.map((t) => ({ taskId: t.task_id, status: t.task_status, model: t.model_name ?? t.model, submitTime: t.submit_time }));
+  return raw.map((t) => ({
+    taskId: t.task_id,
+    status: t.task_status,
+    model: t.model_name ?? t.model,
+    submitTime: t.submit_time,
+  }));
 }
