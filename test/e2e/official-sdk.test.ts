@@ -1,0 +1,62 @@
+// The official DashScope Python SDK, unchanged, against the simulator: the proof that the stand-in speaks
+// Model Studio's protocol and not only wanflow's own client.
+import { execFile } from 'node:child_process';
+import { existsSync, createReadStream, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { cacheDir } from '../../src/stack/tools';
+import { FAST_SIMULATOR } from '../harness/servers';
+import { makeImage } from '../harness/media';
+
+const run = promisify(execFile);
+const python = join(cacheDir(), 'dashscope-venv', 'bin', 'python');
+let sim: RunningSimulator;
+let files: Server;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    port: 0,
+    cacheDir: mkdtempSync(join(tmpdir(), 'wanflow-sdk-')),
+    ...FAST_SIMULATOR,
+  });
+  const image = await makeImage(1280, 720, 'jpg');
+  files = createServer((_req, res) =>
+    createReadStream(image).pipe(res.writeHead(200, { 'Content-Type': 'image/jpeg' })),
+  );
+  await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+});
+
+afterAll(async () => {
+  await sim?.close();
+  files?.close();
+});
+
+it('the official Python SDK creates, waits, cancels, fetches and lists tasks, and reads error answers', async () => {
+  expect(existsSync(python), `no DashScope SDK at ${python}: run npm run bootstrap`).toBe(true);
+  const imageUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/frame.jpg`;
+  const { stdout } = await run(python, [resolve(__dirname, '../sdk/dashscope_sdk_check.py'), imageUrl], {
+    env: { ...process.env, DASHSCOPE_HTTP_BASE_URL: sim.baseUrl, DASHSCOPE_API_KEY: sim.defaultKey },
+    timeout: 90_000,
+  });
+  const out = JSON.parse(stdout);
+  expect(out.sdk_version).toBe('2.0.2');
+  expect(out.call).toMatchObject({
+    status_code: 200,
+    task_status: 'SUCCEEDED',
+    usage: { duration: 2, output_video_duration: 2, SR: 720, ratio: '16:9' },
+  });
+  expect(out.call.video_url).toMatch(/\/results\/.+\.mp4\?Expires=\d+&OSSAccessKeyId=.+&Signature=/);
+  expect(out.i2v).toEqual({ status_code: 200, task_status: 'SUCCEEDED', ratio: '16:9' });
+  expect(out.async_call).toEqual({ status_code: 200, task_status: 'PENDING' });
+  expect(out.cancel).toEqual({ status_code: 200 });
+  expect(out.fetch).toEqual({ task_status: 'CANCELED' });
+  // Filtered by model: the two t2v tasks, not the i2v one.
+  expect(out.list).toEqual({ status_code: 200, total: 2 });
+  expect(out.invalid).toMatchObject({ status_code: 400, code: 'InvalidParameter' });
+  expect(out.invalid.message).toMatch(/parameters\.duration/);
+  expect(sim.stats()).toMatchObject({ tasksCreated: 3, cancels: 1, lists: 1 });
+});
