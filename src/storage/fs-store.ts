@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { HashingStream } from './streams';
-import { assertSafeKey, type AssetStore, type StoredAsset } from './store';
+import { assertSafeKey, jsonStream, type AssetStore, type StoredAsset } from './store';
 
 export class FileSystemStore implements AssetStore {
   readonly kind = 'fs' as const;
@@ -39,11 +39,7 @@ export class FileSystemStore implements AssetStore {
   }
 
   putJson(key: string, value: unknown): Promise<StoredAsset> {
-    return this.put(
-      key,
-      Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]),
-      'application/json',
-    );
+    return this.put(key, jsonStream(value), 'application/json');
   }
 
   async get(key: string): Promise<Readable> {

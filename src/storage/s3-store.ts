@@ -4,7 +4,9 @@
 import { Client } from 'minio';
 import { Readable } from 'node:stream';
 import { HashingStream } from './streams';
-import { assertSafeKey, StorageError, type AssetStore, type StoredAsset } from './store';
+import { assertSafeKey, jsonStream, StorageError, type AssetStore, type StoredAsset } from './store';
+
+const PART_SIZE = 8 * 1024 * 1024;
 
 export interface S3StoreOptions {
   endpoint: string;
@@ -31,6 +33,9 @@ export class S3Store implements AssetStore {
       secretKey: opts.secretKey,
       region: opts.region,
       pathStyle: true,
+      // With an unknown length the client would size parts for a 5 TiB object and buffer ~550 MB per part;
+      // 8 MiB parts keep a 100 MB video's footprint to a few parts in flight.
+      partSize: PART_SIZE,
     });
   }
 
@@ -72,11 +77,7 @@ export class S3Store implements AssetStore {
   }
 
   putJson(key: string, value: unknown): Promise<StoredAsset> {
-    return this.put(
-      key,
-      Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]),
-      'application/json',
-    );
+    return this.put(key, jsonStream(value), 'application/json');
   }
 
   async get(key: string): Promise<Readable> {

@@ -1,6 +1,6 @@
 // One interface for every asset store. Writes stream (a 100 MB video is never held in memory) and
 // record the SHA-256 and content type of what was written.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 export interface StoredAsset {
   key: string;
@@ -40,4 +40,9 @@ export function assertSafeKey(key: string): void {
       'Use relative keys like "jobs/<id>/output.mp4".',
     );
   }
+}
+
+/** A pretty-printed JSON document as a stream, for manifests. */
+export function jsonStream(value: unknown): Readable {
+  return Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]);
 }

@@ -8,7 +8,12 @@ import { inspectStored, jobHarness, readJson, uniqueId, type JobHarness } from '
 import { makeImage } from '../harness/media';
 import { startJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
-import { DEFAULT_JOB_OPTIONS, jobWorkflowId, type JobInput } from '../../src/workflows/job-input';
+import {
+  DEFAULT_JOB_OPTIONS,
+  SIMULATOR_JOB_OPTIONS,
+  jobWorkflowId,
+  type JobInput,
+} from '../../src/workflows/job-input';
 import type { JobRecord } from '../../src/activities/job-record';
 
 let servers: TestServers;
@@ -108,6 +113,16 @@ describe('a job end to end', () => {
     expect(stats.createRequests).toBe(1);
     expect(stats.tasksCreated).toBe(1);
     expect(stats.lists).toBeGreaterThan(0);
+  });
+
+  it("with the 'fail' policy, a dropped create answer stops the job instead of looking the task up", async () => {
+    servers.simulator.setFaults({ dropCreateResponse: 1 });
+    const record = await h.run(t2v('dropped, fail policy'), {
+      options: { ...SIMULATOR_JOB_OPTIONS, ambiguousSubmit: 'fail' },
+    });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'ambiguous_submit' } });
+    expect(record.failure!.message).toMatch(/a paid task may exist/);
+    expect(servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1, lists: 0 });
   });
 
   it('DataInspectionFailed at create fails at once, without retries, naming the cause', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from '@temporalio/client';
-import { connectClient, startJob, waitForJob } from '../../src/client/jobs';
+import { connectClient, startJob, waitForJob, type StartJobRequest } from '../../src/client/jobs';
 import { loadConfig, type WanflowConfig } from '../../src/config/config';
 import { createStore } from '../../src/storage';
 import type { AssetStore } from '../../src/storage/store';
@@ -16,7 +16,7 @@ export interface JobHarness {
   config: WanflowConfig;
   client: Client;
   store: AssetStore;
-  run(request: unknown, opts?: { jobId?: string }): Promise<JobRecord>;
+  run(request: unknown, opts?: Omit<StartJobRequest, 'request'>): Promise<JobRecord>;
 }
 
 export async function jobHarness(env: NodeJS.ProcessEnv): Promise<JobHarness> {
@@ -28,7 +28,7 @@ export async function jobHarness(env: NodeJS.ProcessEnv): Promise<JobHarness> {
     client,
     store,
     async run(request, opts = {}) {
-      const { jobId } = await startJob(client, config, { request, jobId: opts.jobId });
+      const { jobId } = await startJob(client, config, { ...opts, request });
       return waitForJob(client, jobId);
     },
   };

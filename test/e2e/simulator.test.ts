@@ -1,0 +1,147 @@
+// The simulator's contract at the HTTP level, through wanflow's own Model Studio client where it can and
+// raw HTTP where the client would refuse to send something malformed.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { ModelStudioProvider } from '../../src/providers/modelstudio/client';
+import {
+  AmbiguousRequestError,
+  ConnectionFailedError,
+  RequestRejectedError,
+} from '../../src/providers/errors';
+import { parseUtc8 } from '../../src/wan/time';
+import { parseVideoRequest } from '../../src/wan/validation';
+import { freePort } from '../../src/stack/service';
+
+let sim: RunningSimulator;
+let provider: ModelStudioProvider;
+const body = parseVideoRequest({
+  model: 'wan2.7-t2v',
+  input: { prompt: 'protocol' },
+  parameters: { resolution: '720P', duration: 2 },
+});
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    port: 0,
+    queueMs: 400,
+    runMs: 300,
+    runPerOutputSecondMs: 0,
+    taskTtlMs: 2500,
+    keys: { 'sk-us-virginia-0001': 'us-east-1' },
+  });
+  provider = new ModelStudioProvider({ baseUrl: sim.baseUrl, apiKey: sim.defaultKey });
+});
+afterAll(() => sim?.close());
+beforeEach(() => sim.reset());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Model Studio simulator', () => {
+  it('walks PENDING → RUNNING → SUCCEEDED → UNKNOWN (after the TTL), with UTC+8 times', async () => {
+    const before = Date.now();
+    const { taskId } = await provider.createVideoTask(body);
+    expect((await provider.getTask(taskId)).status).toBe('PENDING');
+    await sleep(500);
+    expect((await provider.getTask(taskId)).status).toBe('RUNNING');
+    let done = await provider.getTask(taskId);
+    for (let i = 0; i < 50 && done.status !== 'SUCCEEDED'; i++)
+      done = await sleep(100).then(() => provider.getTask(taskId));
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      origPrompt: 'protocol',
+      usage: { duration: 2, sr: 720, ratio: '16:9', videoCount: 1 },
+    });
+    const submitted = parseUtc8(done.submitTime!)!;
+    expect(submitted).toBeGreaterThanOrEqual(before - 1);
+    expect(submitted).toBeLessThanOrEqual(Date.now());
+    expect(done.submitTime!.slice(11, 13)).toBe(
+      new Date(submitted + 8 * 3600_000).toISOString().slice(11, 13),
+    );
+    await sleep(2600);
+    expect((await provider.getTask(taskId)).status).toBe('UNKNOWN');
+  });
+
+  it('cancels only while PENDING', async () => {
+    const a = await provider.createVideoTask(body);
+    await provider.cancelTask(a.taskId);
+    expect((await provider.getTask(a.taskId)).status).toBe('CANCELED');
+    const b = await provider.createVideoTask(body);
+    await sleep(500);
+    const err = await provider.cancelTask(b.taskId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestRejectedError);
+    expect(err).toMatchObject({ code: 'UnsupportedOperation', httpStatus: 400 });
+  });
+
+  it('refuses a video create without the async header, as the service does', async () => {
+    const res = await request(`${sim.baseUrl}/services/aigc/video-generation/video-synthesis`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sim.defaultKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(await res.body.json()).toMatchObject({
+      code: 'AccessDenied',
+      message: 'current user api does not support synchronous calls',
+    });
+    expect(sim.stats().tasksCreated).toBe(0);
+  });
+
+  it('binds keys to regions: a Virginia key on this Beijing host is an auth error', async () => {
+    const virginia = new ModelStudioProvider({ baseUrl: sim.baseUrl, apiKey: 'sk-us-virginia-0001' });
+    const err = await virginia.createVideoTask(body).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      name: 'RequestRejectedError',
+      failureCause: 'auth_or_region',
+      code: 'InvalidApiKey',
+      httpStatus: 401,
+    });
+  });
+
+  it('signed result URLs stop working when they expire', async () => {
+    sim.setFaults({ resultUrlTtlSeconds: 1 });
+    const { taskId } = await provider.createVideoTask(body);
+    let snapshot = await provider.getTask(taskId);
+    for (let i = 0; i < 50 && snapshot.status !== 'SUCCEEDED'; i++)
+      snapshot = await sleep(100).then(() => provider.getTask(taskId));
+    expect(snapshot.videoUrl).toContain(taskId);
+    const fresh = await request(snapshot.videoUrl!);
+    expect(fresh.statusCode).toBe(200);
+    await fresh.body.dump();
+    await sleep(1100);
+    const late = await request(snapshot.videoUrl!);
+    expect(late.statusCode).toBe(403);
+    expect(await late.body.text()).toContain('Request has expired.');
+    const forged = await request(snapshot.videoUrl!.replace(/Expires=\d+/, 'Expires=9999999999'));
+    expect(forged.statusCode).toBe(403);
+    await forged.body.dump();
+  });
+
+  it('a dropped create answer is an ambiguous error; a refused connection is a never-sent one', async () => {
+    sim.setFaults({ dropCreateResponse: 1 });
+    expect(await provider.createVideoTask(body).catch((e: unknown) => e)).toBeInstanceOf(
+      AmbiguousRequestError,
+    );
+    expect(sim.stats().tasksCreated).toBe(1);
+    const nowhere = new ModelStudioProvider({
+      baseUrl: `http://127.0.0.1:${await freePort()}/api/v1`,
+      apiKey: 'k',
+    });
+    expect(await nowhere.createVideoTask(body).catch((e: unknown) => e)).toBeInstanceOf(
+      ConnectionFailedError,
+    );
+  });
+
+  it('lists tasks by model and time window', async () => {
+    const { taskId } = await provider.createVideoTask(body);
+    const now = Date.now();
+    const hit = await provider.listTasks({ startMs: now - 60_000, endMs: now + 60_000, model: 'wan2.7-t2v' });
+    expect(hit.tasks.map((t) => t.taskId)).toContain(taskId);
+    const miss = await provider.listTasks({
+      startMs: now - 60_000,
+      endMs: now + 60_000,
+      model: 'wan2.7-i2v',
+    });
+    expect(miss.tasks.map((t) => t.taskId)).not.toContain(taskId);
+  });
+});
