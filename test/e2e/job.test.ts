@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { inspectStored, jobHarness, readJson, uniqueId, type JobHarness } from '../harness/jobs';
+import { historyText, inspectStored, jobHarness, readJson, uniqueId, type JobHarness } from '../harness/jobs';
 import { makeImage } from '../harness/media';
 import { startJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
@@ -78,6 +78,13 @@ describe('a job end to end', () => {
     });
     expect(manifest.timestamps.providerSubmit).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
     expect(servers.simulator.stats().tasksCreated).toBe(1);
+    // Neither the key nor a signed result URL reaches workflow history or the manifest.
+    const history = await historyText(h.client, jobWorkflowId(record.jobId));
+    for (const text of [history, JSON.stringify(manifest)]) {
+      expect(text).not.toContain(servers.simulator.defaultKey);
+      expect(text).not.toContain('Signature=');
+    }
+    expect(history).toContain(record.taskId);
   });
 
   it('image-to-video: the first frame comes from storage by presigned URL; the output follows its aspect', async () => {
