@@ -58,7 +58,8 @@ export function uniqueId(prefix: string): string {
 /** A workflow's whole history as text, with every payload's bytes decoded, for searching. */
 export async function historyText(client: Client, workflowId: string): Promise<string> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  return JSON.stringify(history, (_key, value: unknown) =>
-    value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
+  // The history's own toJSON renders payload bytes (`data`) as base64 before a replacer sees them.
+  return JSON.stringify(history, (key, value: unknown) =>
+    key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
   );
 }
