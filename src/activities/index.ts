@@ -6,6 +6,7 @@ import type { RouteId, VideoProvider } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
 import type { PriceEntry } from '../wan/pricing';
 import type { WanLimits } from '../wan/limits';
+import type { MediaLimits } from '../wan/media-limits';
 import type { VideoRequest } from '../wan/requests';
 import type { TaskSnapshot } from '../wan/tasks';
 import type { AssetStore, StoredAsset } from '../storage/store';
@@ -21,6 +22,7 @@ export interface ActivityDeps {
   store: AssetStore;
   prices: readonly PriceEntry[];
   limits?: WanLimits;
+  mediaLimits?: MediaLimits;
   now?: () => number;
   downloadDispatcher?: Dispatcher;
 }
@@ -37,7 +39,9 @@ export function createActivities(deps: ActivityDeps) {
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
   return {
-    validateJob: typed(async (input: ValidateJobInput) => validateJob(input, deps.prices, deps.limits)),
+    validateJob: typed((input: ValidateJobInput) =>
+      validateJob(input, { prices: deps.prices, limits: deps.limits, mediaLimits: deps.mediaLimits }),
+    ),
 
     submitTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) =>
       deps.provider(input.route, input.region).createVideoTask(input.request),

@@ -6,6 +6,7 @@ import type { TaskStatus, TaskUsage } from '../wan/tasks';
 import type { FailureCause } from '../providers/errors';
 import type { RouteId } from '../providers/provider';
 import type { StoredAsset } from '../storage/store';
+import type { SourceAsset } from './validate';
 
 export const JOB_STATUSES = [
   'validating',
@@ -33,7 +34,7 @@ export interface JobRecord {
   region: RegionId;
   endpointFamily: 'video-synthesis';
   mediaRoles: string[];
-  sourceAssets: { role: string; url: string }[];
+  sourceAssets: SourceAsset[];
   /** The exact body sent (media URL queries redacted). */
   request?: unknown;
   resolution?: string;

@@ -1,12 +1,21 @@
-// validateJob: the exact body to send, the expected task time and the cost estimate, or a typed refusal
-// naming every bad field — before anything is paid for.
-import { assertModelInRegion, parseVideoRequest } from '../wan/validation';
+// validateJob: the exact body to send, media preflight, the expected task time and the cost estimate,
+// or a typed refusal naming every bad field — before anything is paid for.
+import {
+  assertModelInRegion,
+  InvalidRequestError,
+  parseVideoRequest,
+  type FieldProblem,
+} from '../wan/validation';
 import { expectedTaskSeconds, type TaskTimingModel } from '../wan/timing';
 import { costOf, findPrice, type CostFigure, type PriceEntry } from '../wan/pricing';
 import type { VideoRequest } from '../wan/requests';
 import type { RegionId } from '../wan/regions';
 import type { WanLimits } from '../wan/limits';
+import { mediaFieldsOf } from '../wan/media-roles';
+import type { MediaLimits } from '../wan/media-limits';
 import type { RouteId } from '../providers/provider';
+import { preflightMedia } from '../media/preflight';
+import type { MediaFacts } from '../media/facts';
 import { redactUrl } from './job-record';
 
 export interface ValidateJobInput {
@@ -16,33 +25,50 @@ export interface ValidateJobInput {
   timing?: TaskTimingModel;
 }
 
+export interface SourceAsset {
+  role: string;
+  /** Query (signature) redacted. */
+  url: string;
+  facts?: MediaFacts;
+}
+
 export interface ValidatedJob {
   request: VideoRequest;
   /** The request as the record shows it: media URL queries (signatures) redacted. */
   recordedRequest: VideoRequest;
   mediaRoles: string[];
-  sourceAssets: { role: string; url: string }[];
+  sourceAssets: SourceAsset[];
   expectedTaskSeconds: number;
   /** Seconds the provider bills on success (continuation bills the total). */
   billedSecondsEstimate: number;
   estimate?: CostFigure;
 }
 
-export function validateJob(
-  input: ValidateJobInput,
-  prices: readonly PriceEntry[],
-  limits?: WanLimits,
-): ValidatedJob {
-  const request = parseVideoRequest(input.request, { limits });
+export interface ValidationRules {
+  prices: readonly PriceEntry[];
+  limits?: WanLimits;
+  mediaLimits?: MediaLimits;
+}
+
+export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
+  const request = parseVideoRequest(input.request, { limits: rules.limits });
   assertModelInRegion(request.model, input.region);
+  const fields = mediaFieldsOf(request, rules.mediaLimits);
+  const preflight = await preflightMedia(fields);
+  const problems: FieldProblem[] = [...preflight.problems];
+  const clip = fields.find((f) => f.role === 'first_clip');
+  const clipSeconds = clip && preflight.facts[clip.field]?.durationSeconds;
   const { resolution, duration } = request.parameters;
-  const sources =
-    request.model === 'wan2.7-i2v'
-      ? request.input.media.map((m) => ({ role: m.type, url: m.url }))
-      : request.input.audio_url
-        ? [{ role: 'audio_url', url: request.input.audio_url }]
-        : [];
-  const price = findPrice(prices, {
+  if (clipSeconds !== undefined && duration <= clipSeconds) {
+    problems.push({
+      field: 'parameters.duration',
+      value: duration,
+      message: `with first_clip, duration is the total length including the clip (${clipSeconds.toFixed(2)} s); it must be longer than the clip`,
+    });
+  }
+  if (problems.length) throw new InvalidRequestError(problems);
+
+  const price = findPrice(rules.prices, {
     route: input.route,
     region: input.region,
     model: request.model,
@@ -51,8 +77,12 @@ export function validateJob(
   return {
     request,
     recordedRequest: redactRequest(request),
-    mediaRoles: sources.map((s) => s.role),
-    sourceAssets: sources.map((s) => ({ role: s.role, url: redactUrl(s.url) })),
+    mediaRoles: fields.map((f) => f.role),
+    sourceAssets: fields.map((f) => ({
+      role: f.role,
+      url: redactUrl(f.url),
+      facts: preflight.facts[f.field],
+    })),
     expectedTaskSeconds: expectedTaskSeconds(resolution, duration, input.timing),
     billedSecondsEstimate: duration,
     estimate: costOf(price, duration),

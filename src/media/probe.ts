@@ -36,7 +36,11 @@ export async function probeMedia(source: string, timeoutMs = 30_000): Promise<Me
   try {
     ({ stdout } = await run(
       ffprobePath(),
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', source],
+      [
+        // A stalled remote read fails within the timeout instead of hanging (ffprobe counts microseconds).
+        ...(/^https?:/.test(source) ? ['-rw_timeout', String(timeoutMs * 1000)] : []),
+        ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', source],
+      ],
       { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
     ));
   } catch (err) {

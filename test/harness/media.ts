@@ -1,4 +1,4 @@
-// Test media made on the spot with ffmpeg: real images of a chosen pixel size.
+// Test media made on the spot with ffmpeg: real images, clips and audio of chosen sizes and lengths.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,23 +8,55 @@ import { ffmpegPath } from '../../src/media/binaries';
 
 const run = promisify(execFile);
 
+function target(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'wanflow-media-')), name);
+}
+
+function ffmpeg(args: string[]): Promise<unknown> {
+  return run(ffmpegPath(), ['-y', '-v', 'error', ...args]);
+}
+
 export async function makeImage(
   width: number,
   height: number,
-  format: 'png' | 'jpg' = 'png',
+  format: 'png' | 'jpg' | 'gif' = 'png',
+  alpha = false,
 ): Promise<string> {
-  const file = join(mkdtempSync(join(tmpdir(), 'wanflow-img-')), `frame.${format}`);
-  await run(ffmpegPath(), [
-    '-y',
-    '-v',
-    'error',
+  const file = target(`frame.${format}`);
+  const filter = alpha ? ['-vf', 'format=rgba,colorchannelmixer=aa=0.5'] : [];
+  await ffmpeg([
     '-f',
     'lavfi',
     '-i',
     `testsrc2=size=${width}x${height}:duration=1`,
+    ...filter,
     '-frames:v',
     '1',
     file,
   ]);
+  return file;
+}
+
+export async function makeVideo(width: number, height: number, seconds: number): Promise<string> {
+  const file = target('clip.mp4');
+  await ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=30:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
+  return file;
+}
+
+export async function makeAudio(seconds: number, format: 'wav' | 'mp3' = 'wav'): Promise<string> {
+  const file = target(`voice.${format}`);
+  await ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:duration=${seconds}`, file]);
   return file;
 }

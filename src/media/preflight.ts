@@ -1,0 +1,96 @@
+// Media preflight: every image, video and audio input is probed before any paid call, remote URLs by
+// ffprobe's HTTP reader (headers and byte ranges, not whole files) under a timeout, and checked against
+// the contract's rules. All problems come back at once, each naming the field, the value found and the limit.
+import { probeMedia, MediaProbeError } from './probe';
+import { factsOf, type MediaFacts } from './facts';
+import type { MediaRule } from '../wan/media-limits';
+import type { FieldProblem } from '../wan/validation';
+
+export interface MediaInput {
+  /** Request path of the URL, e.g. `input.media.0.url`. */
+  field: string;
+  url: string;
+  rule: MediaRule;
+}
+
+export interface PreflightResult {
+  facts: Record<string, MediaFacts>;
+  problems: FieldProblem[];
+  /** Inputs not probed, with the reason (e.g. `oss://` objects only the provider can read). */
+  skipped: { field: string; reason: string }[];
+}
+
+export async function preflightMedia(
+  inputs: readonly MediaInput[],
+  timeoutMs = 20_000,
+): Promise<PreflightResult> {
+  const result: PreflightResult = { facts: {}, problems: [], skipped: [] };
+  await Promise.all(
+    inputs.map(async (input) => {
+      if (input.url.startsWith('oss://')) {
+        result.skipped.push({
+          field: input.field,
+          reason: 'oss:// objects are readable by the provider only',
+        });
+        return;
+      }
+      let facts: MediaFacts;
+      try {
+        facts = factsOf(await probeMedia(input.url, timeoutMs));
+      } catch (err) {
+        if (!(err instanceof MediaProbeError)) throw err;
+        result.problems.push({
+          field: input.field,
+          value: redact(input.url),
+          message: `could not be read as ${input.rule.kind}: ${reason(err)}`,
+        });
+        return;
+      }
+      result.facts[input.field] = facts;
+      result.problems.push(...check(input, facts));
+    }),
+  );
+  return result;
+}
+
+function check({ field, rule }: MediaInput, f: MediaFacts): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const add = (value: unknown, message: string) => problems.push({ field, value, message });
+  if (!rule.formats.includes(f.format))
+    add(f.format, `${rule.kind} format must be one of ${rule.formats.join(', ')}`);
+  if (f.sizeBytes !== undefined && f.sizeBytes > rule.maxBytes)
+    add(f.sizeBytes, `file is larger than ${rule.maxBytes / 2 ** 20} MB`);
+  // A fact that could not be read fails the check: preflight never passes what it did not see.
+  if (rule.kind !== 'audio' && !(f.width && f.height))
+    add(f.format, `the ${rule.kind}'s pixel size could not be read`);
+  if (rule.kind !== 'image' && f.durationSeconds === undefined)
+    add(f.format, `the ${rule.kind}'s duration could not be read`);
+  if (f.width && f.height) {
+    const [short, long] = [Math.min(f.width, f.height), Math.max(f.width, f.height)];
+    const size = `${f.width}x${f.height}`;
+    if (rule.minSide && short < rule.minSide) add(size, `each side must be at least ${rule.minSide} px`);
+    if (rule.maxSide && long > rule.maxSide) add(size, `each side must be at most ${rule.maxSide} px`);
+    if (rule.maxAspect && long / short > rule.maxAspect)
+      add(size, `aspect ratio must be within 1:${rule.maxAspect} to ${rule.maxAspect}:1`);
+  }
+  if (rule.alphaAllowed === false && f.hasAlpha)
+    add('alpha channel', 'images must not have an alpha channel (transparency)');
+  if (f.durationSeconds !== undefined) {
+    const d = Math.round(f.durationSeconds * 100) / 100;
+    if (rule.minSeconds !== undefined && d < rule.minSeconds)
+      add(d, `${rule.kind} must last at least ${rule.minSeconds} s`);
+    if (rule.maxSeconds !== undefined && d > rule.maxSeconds)
+      add(d, `${rule.kind} must last at most ${rule.maxSeconds} s`);
+  }
+  return problems;
+}
+
+function reason(err: Error): string {
+  const detail =
+    ((err.cause as { stderr?: string } | undefined)?.stderr ?? err.message).trim().split('\n').pop() ?? '';
+  return detail.replace(/https?:\/\/\S+/g, (u) => redact(u));
+}
+
+function redact(url: string): string {
+  return url.replace(/\?.*$/, '?<redacted>');
+}

@@ -1,0 +1,100 @@
+// Media preflight over real HTTP with real files: every rule at its edge, before any paid call.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateJob } from '../../src/activities/validate';
+import { InvalidRequestError } from '../../src/wan/validation';
+import { DEFAULT_PRICES } from '../../src/config/prices';
+import { startFileServer, type FileServer } from '../harness/file-server';
+import { makeAudio, makeImage, makeVideo } from '../harness/media';
+
+let files: FileServer;
+beforeAll(async () => {
+  files = await startFileServer();
+});
+afterAll(() => files?.close());
+
+const i2v = (media: { type: string; url: string }[], duration = 5) => ({
+  model: 'wan2.7-i2v',
+  input: { prompt: 'p', media },
+  parameters: { resolution: '720P', duration },
+});
+const validate = (request: unknown) =>
+  validateJob({ route: 'modelstudio', region: 'cn-beijing', request }, { prices: DEFAULT_PRICES });
+
+async function problems(request: unknown) {
+  const err = await validate(request).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (err === undefined) return [];
+  expect(err).toBeInstanceOf(InvalidRequestError);
+  return (err as InvalidRequestError).problems;
+}
+
+describe('media preflight', () => {
+  it.each([
+    ['a 480×640 PNG first frame', () => makeImage(480, 640), undefined],
+    ['a 240×240 JPEG (both sides at the minimum)', () => makeImage(240, 240, 'jpg'), undefined],
+    ['a 239×640 PNG (one side below 240)', () => makeImage(239, 640), /at least 240 px/],
+    ['a 2000×240 PNG (aspect 8.3:1)', () => makeImage(2000, 240), /aspect ratio must be within 1:8 to 8:1/],
+    ['a 1920×240 PNG (aspect exactly 8:1)', () => makeImage(1920, 240), undefined],
+    ['a PNG with an alpha channel', () => makeImage(480, 640, 'png', true), /alpha channel/],
+    ['a GIF', () => makeImage(480, 640, 'gif'), /image format must be one of jpeg, png, bmp, webp/],
+  ])('first frame: %s', async (_name, make, message) => {
+    const found = await problems(i2v([{ type: 'first_frame', url: files.serve(await make()) }]));
+    if (!message) expect(found).toEqual([]);
+    else {
+      expect(found.map((p) => p.field)).toEqual(found.map(() => 'input.media.0.url'));
+      expect(found.map((p) => p.message).join('; ')).toMatch(message);
+    }
+  });
+
+  it.each([
+    ['a 2 s clip, total 5 s', 2, 5, undefined],
+    ['a 1 s clip (below 2 s)', 1, 5, /video must last at least 2 s/],
+    ['a 3 s clip with a total of 3 s', 3, 3, /must be longer than the clip/],
+  ])('continuation: %s', async (_name, clipSeconds, total, message) => {
+    const url = files.serve(await makeVideo(640, 360, clipSeconds));
+    const found = await problems(i2v([{ type: 'first_clip', url }], total));
+    if (!message) expect(found).toEqual([]);
+    else expect(found.map((p) => p.message).join('; ')).toMatch(message);
+  });
+
+  it.each([
+    ['3 s WAV', 3, 'wav', undefined],
+    ['2.5 s WAV (the stricter 3 s minimum)', 2.5, 'wav', /audio must last at least 3 s/],
+    ['31 s MP3', 31, 'mp3', /audio must last at most 30 s/],
+  ] as const)('driving audio: %s', async (_name, seconds, format, message) => {
+    const frame = files.serve(await makeImage(640, 480));
+    const audio = files.serve(await makeAudio(seconds, format));
+    const found = await problems(
+      i2v([
+        { type: 'first_frame', url: frame },
+        { type: 'driving_audio', url: audio },
+      ]),
+    );
+    if (!message) expect(found).toEqual([]);
+    else {
+      expect(found).toMatchObject([{ field: 'input.media.1.url' }]);
+      expect(found[0]!.value as number).toBeCloseTo(seconds, 1);
+      expect(found[0]!.message).toMatch(message);
+    }
+  });
+
+  it('a source the provider could not fetch is caught here, with the URL query redacted', async () => {
+    const url =
+      files.serve('/nonexistent/file.png').replace('file.png', 'missing.png') + '?X-Amz-Signature=secret';
+    const found = await problems(i2v([{ type: 'first_frame', url }]));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/could not be read as image: .*404/);
+    expect(JSON.stringify(found)).not.toContain('secret');
+  });
+
+  it('records what it found for each source', async () => {
+    const job = await validate(
+      i2v([{ type: 'first_frame', url: files.serve(await makeImage(640, 480, 'jpg')) }]),
+    );
+    expect(job.sourceAssets).toMatchObject([
+      { role: 'first_frame', facts: { format: 'jpeg', width: 640, height: 480, hasAlpha: false } },
+    ]);
+  });
+});
