@@ -11,7 +11,7 @@ import { costOf, findPrice, type CostFigure, type PriceEntry } from '../wan/pric
 import type { VideoRequest } from '../wan/requests';
 import type { RegionId } from '../wan/regions';
 import type { WanLimits } from '../wan/limits';
-import { mediaFieldsOf } from '../wan/media-roles';
+import { mapMediaUrls, mediaFieldsOf } from '../wan/media-roles';
 import type { MediaLimits } from '../wan/media-limits';
 import type { RouteId } from '../providers/provider';
 import { preflightMedia } from '../media/preflight';
@@ -68,6 +68,13 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
   }
   if (problems.length) throw new InvalidRequestError(problems);
 
+  // r2v bills its reference videos and videoedit its input video on top of the output (contract §7).
+  const billedInputSeconds = fields
+    .filter((f) => f.role === 'reference_video' || f.role === 'video')
+    .reduce((sum, f) => sum + (preflight.facts[f.field]?.durationSeconds ?? 0), 0);
+  // videoedit's duration 0 keeps the input's length.
+  const outputSeconds = duration === 0 ? billedInputSeconds : duration;
+  const billedSeconds = Math.round((outputSeconds + billedInputSeconds) * 100) / 100;
   const price = findPrice(rules.prices, {
     route: input.route,
     region: input.region,
@@ -76,27 +83,15 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
   });
   return {
     request,
-    recordedRequest: redactRequest(request),
+    recordedRequest: mapMediaUrls(request, redactUrl),
     mediaRoles: fields.map((f) => f.role),
     sourceAssets: fields.map((f) => ({
       role: f.role,
       url: redactUrl(f.url),
       facts: preflight.facts[f.field],
     })),
-    expectedTaskSeconds: expectedTaskSeconds(resolution, duration, input.timing),
-    billedSecondsEstimate: duration,
-    estimate: costOf(price, duration),
+    expectedTaskSeconds: expectedTaskSeconds(resolution, outputSeconds, input.timing),
+    billedSecondsEstimate: billedSeconds,
+    estimate: costOf(price, billedSeconds),
   };
-}
-
-function redactRequest(request: VideoRequest): VideoRequest {
-  if (request.model === 'wan2.7-i2v') {
-    return {
-      ...request,
-      input: { ...request.input, media: request.input.media.map((m) => ({ ...m, url: redactUrl(m.url) })) },
-    };
-  }
-  return request.input.audio_url
-    ? { ...request, input: { ...request.input, audio_url: redactUrl(request.input.audio_url) } }
-    : request;
 }

@@ -24,9 +24,11 @@ Usage:
   wanflow status <job-id>              print a job's record
 
 run flags:
-  --prompt TEXT  --negative-prompt TEXT  --model t2v|i2v  --resolution 720P|1080P  --duration N
+  --prompt TEXT  --negative-prompt TEXT  --model t2v|i2v|r2v|videoedit  --resolution 720P|1080P  --duration N
   --ratio 16:9|9:16|1:1|4:3|3:4  --seed N  --no-prompt-extend  --audio URL (t2v driving audio)
   --first-frame URL  --last-frame URL  --first-clip URL  --driving-audio URL  (i2v media roles)
+  --reference-image URL  --reference-video URL  (r2v, repeatable; --first-frame for its first frame)
+  --video URL  --reference-image URL  --audio-setting auto|origin  (videoedit; --duration 0 keeps the length)
   --request FILE   a whole request body as JSON instead of the flags above
   --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
   --live           reach the paid Model Studio API (needs DASHSCOPE_API_KEY); without it, the simulator
@@ -80,6 +82,10 @@ async function run(args: string[], io: Out): Promise<number> {
       'first-frame': { type: 'string' },
       'last-frame': { type: 'string' },
       'first-clip': { type: 'string' },
+      'reference-image': { type: 'string', multiple: true },
+      'reference-video': { type: 'string', multiple: true },
+      video: { type: 'string' },
+      'audio-setting': { type: 'string' },
       'driving-audio': { type: 'string' },
       audio: { type: 'string' },
       resolution: { type: 'string' },

@@ -11,20 +11,37 @@ export interface RunFlags {
   'last-frame'?: string;
   'first-clip'?: string;
   'driving-audio'?: string;
+  'reference-image'?: string[];
+  'reference-video'?: string[];
+  video?: string;
   audio?: string;
   resolution?: string;
   duration?: string;
   ratio?: string;
   seed?: string;
+  'audio-setting'?: string;
   'no-prompt-extend'?: boolean;
 }
 
-const ROLE_FLAGS = ['first-frame', 'last-frame', 'first-clip', 'driving-audio'] as const;
+const SINGLE_ROLES = ['first-frame', 'last-frame', 'first-clip', 'driving-audio', 'video'] as const;
+const MULTI_ROLES = ['reference-image', 'reference-video'] as const;
+
+/** The model the media flags imply, when --model is not given. */
+function impliedModel(f: RunFlags): string {
+  if (f.video) return 'wan2.7-videoedit';
+  if (f['reference-image']?.length || f['reference-video']?.length) return 'wan2.7-r2v';
+  if (SINGLE_ROLES.some((r) => f[r])) return 'wan2.7-i2v';
+  return 'wan2.7-t2v';
+}
 
 export function requestFromFlags(f: RunFlags): unknown {
   if (f.request) return JSON.parse(readFileSync(f.request, 'utf8'));
-  const media = ROLE_FLAGS.filter((r) => f[r]).map((r) => ({ type: r.replace('-', '_'), url: f[r]! }));
-  const model = f.model ?? (media.length ? 'wan2.7-i2v' : 'wan2.7-t2v');
+  const role = (flag: string) => flag.replace('-', '_');
+  const media = [
+    ...SINGLE_ROLES.filter((r) => f[r]).map((r) => ({ type: role(r), url: f[r]! })),
+    ...MULTI_ROLES.flatMap((r) => (f[r] ?? []).map((url) => ({ type: role(r), url }))),
+  ];
+  const model = f.model ? (f.model.startsWith('wan2.7-') ? f.model : `wan2.7-${f.model}`) : impliedModel(f);
   const input: Record<string, unknown> = {};
   if (f.prompt !== undefined) input.prompt = f.prompt;
   if (f['negative-prompt'] !== undefined) input.negative_prompt = f['negative-prompt'];
@@ -35,6 +52,7 @@ export function requestFromFlags(f: RunFlags): unknown {
   if (f.duration) parameters.duration = Number(f.duration);
   if (f.ratio) parameters.ratio = f.ratio;
   if (f.seed) parameters.seed = Number(f.seed);
+  if (f['audio-setting']) parameters.audio_setting = f['audio-setting'];
   if (f['no-prompt-extend']) parameters.prompt_extend = false;
-  return { model: model.startsWith('wan2.7-') ? model : `wan2.7-${model}`, input, parameters };
+  return { model, input, parameters };
 }

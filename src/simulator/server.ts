@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseVideoRequest, InvalidRequestError } from '../wan/validation';
 import { REGIONS } from '../wan/regions';
-import { OUTPUT_SIZES, nearestRatio, type Ratio } from '../wan/models';
 import type { VideoRequest } from '../wan/requests';
 import { parseListTime } from '../wan/time';
 import { TASK_STATUSES } from '../wan/tasks';
@@ -24,7 +23,8 @@ import {
 import { emptyStats, maskKey, type SimulatorStats } from './stats';
 import { TaskTable, type SimTask } from './task-table';
 import { VideoRenderer } from './render';
-import { fetchAndProbe, InputFetchError } from './media-inputs';
+import { InputFetchError } from './media-inputs';
+import { outputShape, type OutputShape } from './output-shape';
 import { sendError, sendJson, taskBody } from './wire';
 
 export interface RunningSimulator {
@@ -198,9 +198,9 @@ class Simulator {
     if (this.takeFault('dataInspectionAtCreate')) {
       return this.refuse(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
     }
-    let shape: { width: number; height: number; ratio: Ratio; inputVideoSeconds: number };
+    let shape: OutputShape;
     try {
-      shape = await this.outputShape(request);
+      shape = await outputShape(request);
     } catch (err) {
       if (err instanceof InputFetchError) return this.refuse(res, 400, 'InvalidURL', err.message);
       throw err;
@@ -213,28 +213,9 @@ class Simulator {
     sendJson(res, 200, { request_id: randomUUID(), output: { task_id: task.id, task_status: 'PENDING' } });
   }
 
-  private async outputShape(request: VideoRequest) {
-    const resolution = request.parameters.resolution;
-    if (request.model === 'wan2.7-t2v') {
-      const ratio = request.parameters.ratio;
-      return { ...OUTPUT_SIZES[resolution][ratio], ratio, inputVideoSeconds: 0 };
-    }
-    const probes = await Promise.all(
-      request.input.media.map(async (m) => ({ role: m.type, probe: await fetchAndProbe(m.url) })),
-    );
-    const visual = probes.find((p) => p.role === 'first_frame' || p.role === 'first_clip')?.probe.video;
-    if (!visual) throw new InputFetchError('the first frame or clip has no picture');
-    const ratio = nearestRatio(visual.width, visual.height);
-    return { ...OUTPUT_SIZES[resolution][ratio], ratio, inputVideoSeconds: 0 };
-  }
-
-  private admit(
-    request: VideoRequest,
-    key: string,
-    shape: { width: number; height: number; ratio: Ratio; inputVideoSeconds: number },
-  ): SimTask {
+  private admit(request: VideoRequest, key: string, shape: OutputShape): SimTask {
     const now = Date.now();
-    const seconds = request.parameters.duration;
+    const seconds = shape.outputSeconds;
     const runStartsAt = now + this.opts.queueMs;
     const task: SimTask = {
       id: randomUUID(),

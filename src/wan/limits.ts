@@ -6,6 +6,13 @@ export interface WanLimits {
   durationMin: number;
   durationMax: number;
   seedMax: number;
+  /** r2v: reference images and videos together. */
+  r2vMaxReferences: number;
+  /** r2v: the duration cap once any reference video is present. */
+  r2vDurationMaxWithVideo: number;
+  /** videoedit: reference images (sources say 3 or 4). */
+  videoeditMaxReferenceImages: number;
+  videoeditDurationMax: number;
 }
 
 export const DEFAULT_LIMITS: WanLimits = {
@@ -14,4 +21,8 @@ export const DEFAULT_LIMITS: WanLimits = {
   durationMin: 2,
   durationMax: 15,
   seedMax: 2147483647,
+  r2vMaxReferences: 5,
+  r2vDurationMaxWithVideo: 10,
+  videoeditMaxReferenceImages: 3,
+  videoeditDurationMax: 10,
 };

@@ -24,6 +24,8 @@ export interface MediaLimits {
   /** r2v reference videos may be longer (1–30 s). */
   referenceVideo: MediaRule;
   audio: MediaRule;
+  /** r2v `reference_voice` (timbre only; 1–10 s per one wrapper's documentation). */
+  referenceVoice: MediaRule;
 }
 
 export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
@@ -57,4 +59,11 @@ export const DEFAULT_MEDIA_LIMITS: MediaLimits = {
     maxSeconds: 30,
   },
   audio: { kind: 'audio', formats: ['wav', 'mp3'], maxBytes: 15 * MB, minSeconds: 3, maxSeconds: 30 },
+  referenceVoice: {
+    kind: 'audio',
+    formats: ['wav', 'mp3'],
+    maxBytes: 15 * MB,
+    minSeconds: 1,
+    maxSeconds: 10,
+  },
 };

@@ -1,33 +1,61 @@
-// Which rule each media field of a request is held to: the map from request shape to preflight inputs.
+// Where a request's media URLs are and which rule each is held to: the map from request shape to
+// preflight inputs, and a way to rewrite every URL (redaction in records, fresh URLs at submit).
 import type { VideoRequest } from './requests';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits, type MediaRule } from './media-limits';
 
 export interface MediaField {
+  /** Request path of the URL, e.g. `input.media.0.url`. */
   field: string;
   role: string;
   url: string;
   rule: MediaRule;
 }
 
-const ROLE_KIND: Record<string, keyof MediaLimits> = {
+const ROLE_RULE: Record<string, keyof MediaLimits> = {
   first_frame: 'image',
   last_frame: 'image',
+  reference_image: 'image',
   first_clip: 'video',
+  video: 'video',
+  reference_video: 'referenceVideo',
   driving_audio: 'audio',
+  reference_voice: 'referenceVoice',
+  audio_url: 'audio',
 };
+
+type MediaItem = { type: string; url: string; reference_voice?: string };
 
 export function mediaFieldsOf(
   request: VideoRequest,
   limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
 ): MediaField[] {
+  const field = (path: string, role: string, url: string): MediaField => ({
+    field: path,
+    role,
+    url,
+    rule: limits[ROLE_RULE[role]!],
+  });
   if (request.model === 'wan2.7-t2v') {
-    const url = request.input.audio_url;
-    return url ? [{ field: 'input.audio_url', role: 'audio_url', url, rule: limits.audio }] : [];
+    return request.input.audio_url ? [field('input.audio_url', 'audio_url', request.input.audio_url)] : [];
   }
-  return request.input.media.map((m, i) => ({
-    field: `input.media.${i}.url`,
-    role: m.type,
-    url: m.url,
-    rule: limits[ROLE_KIND[m.type]!],
-  }));
+  return (request.input.media as MediaItem[]).flatMap((m, i) => [
+    field(`input.media.${i}.url`, m.type, m.url),
+    ...(m.reference_voice
+      ? [field(`input.media.${i}.reference_voice`, 'reference_voice', m.reference_voice)]
+      : []),
+  ]);
+}
+
+/** A copy of the request with every media URL passed through `rewrite`. */
+export function mapMediaUrls<R extends VideoRequest>(request: R, rewrite: (url: string) => string): R {
+  const input = { ...request.input } as Record<string, unknown>;
+  if (typeof input.audio_url === 'string') input.audio_url = rewrite(input.audio_url);
+  if (Array.isArray(input.media)) {
+    input.media = (input.media as MediaItem[]).map((m) => ({
+      ...m,
+      url: rewrite(m.url),
+      ...(m.reference_voice ? { reference_voice: rewrite(m.reference_voice) } : {}),
+    }));
+  }
+  return { ...request, input } as R;
 }

@@ -2,10 +2,6 @@
 export const VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
 export type VideoModel = (typeof VIDEO_MODELS)[number];
 
-/** Models whose request schema, simulator handling and job workflow exist today. */
-export const SUPPORTED_VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v'] as const satisfies readonly VideoModel[];
-export type SupportedVideoModel = (typeof SUPPORTED_VIDEO_MODELS)[number];
-
 export const RESOLUTIONS = ['720P', '1080P'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 

@@ -2,7 +2,7 @@
 // and the limit — before any money is spent.
 import type { z } from 'zod';
 import { REGIONS, type RegionId } from './regions';
-import { SUPPORTED_VIDEO_MODELS, VIDEO_MODELS } from './models';
+import { VIDEO_MODELS } from './models';
 import { videoRequestSchemas, type Strictness, type VideoRequest } from './requests';
 import { DEFAULT_LIMITS, type WanLimits } from './limits';
 
@@ -45,16 +45,9 @@ export function parseVideoRequest(
   opts: { limits?: WanLimits; strictness?: Strictness } = {},
 ): VideoRequest {
   const model = (body as { model?: unknown } | null)?.model;
-  if (typeof model !== 'string' || !(SUPPORTED_VIDEO_MODELS as readonly string[]).includes(model)) {
-    const known = (VIDEO_MODELS as readonly string[]).includes(model as string);
+  if (typeof model !== 'string' || !(VIDEO_MODELS as readonly string[]).includes(model)) {
     throw new InvalidRequestError([
-      {
-        field: 'model',
-        value: model,
-        message: known
-          ? `is a Wan 2.7 model wanflow does not run yet; supported: ${SUPPORTED_VIDEO_MODELS.join(', ')}`
-          : `must be one of ${SUPPORTED_VIDEO_MODELS.join(', ')}`,
-      },
+      { field: 'model', value: model, message: `must be one of ${VIDEO_MODELS.join(', ')}` },
     ]);
   }
   const schemas = videoRequestSchemas(opts.limits ?? DEFAULT_LIMITS, opts.strictness ?? 'strict');

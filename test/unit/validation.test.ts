@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, assertModelInRegion, parseVideoRequest } from '../../src/wan/validation';
+import { DEFAULT_LIMITS } from '../../src/wan/limits';
 
 const t2v = (input: object, parameters: object = {}) => ({
   model: 'wan2.7-t2v',
@@ -94,10 +95,113 @@ describe('wan2.7-i2v role sets', () => {
   });
 });
 
+const ref = (type: string, extra: object = {}) => ({ type, url: img, ...extra });
+const r2v = (media: object[], parameters: object = {}) => ({
+  model: 'wan2.7-r2v',
+  input: { prompt: 'Image 1 walks', media },
+  parameters,
+});
+const edit = (media: object[], parameters: object = {}) => ({
+  model: 'wan2.7-videoedit',
+  input: { prompt: 'make it snow', media },
+  parameters,
+});
+
+describe('wan2.7-r2v', () => {
+  it.each([
+    ['one reference image', r2v([ref('reference_image')]), undefined],
+    [
+      'five references',
+      r2v([
+        ref('reference_image'),
+        ref('reference_image'),
+        ref('reference_video'),
+        ref('reference_video'),
+        ref('reference_image'),
+      ]),
+      undefined,
+    ],
+    ['six references', r2v(Array.from({ length: 6 }, () => ref('reference_image'))), 'input.media'],
+    ['no reference (a first frame alone)', r2v([ref('first_frame')]), 'input.media'],
+    ['one reference and one first frame', r2v([ref('reference_image'), ref('first_frame')]), undefined],
+    [
+      'two first frames',
+      r2v([ref('reference_image'), ref('first_frame'), ref('first_frame')]),
+      'input.media',
+    ],
+    [
+      'a reference voice on an item',
+      r2v([ref('reference_image', { reference_voice: 'https://example.com/v.mp3' })]),
+      undefined,
+    ],
+    [
+      'a reference voice that is no URL',
+      r2v([ref('reference_image', { reference_voice: 'voice.mp3' })]),
+      'input.media.0.reference_voice',
+    ],
+    ['duration 15 with images only', r2v([ref('reference_image')], { duration: 15 }), undefined],
+    ['duration 10 with a reference video', r2v([ref('reference_video')], { duration: 10 }), undefined],
+    [
+      'duration 11 with a reference video',
+      r2v([ref('reference_video')], { duration: 11 }),
+      'parameters.duration',
+    ],
+    ['no prompt', { model: 'wan2.7-r2v', input: { media: [ref('reference_image')] } }, 'input.prompt'],
+  ])('%s', (_name, body, field) => {
+    const problems = problemsOf(body);
+    if (field === undefined) expect(problems).toEqual([]);
+    else expect(problems.map((p) => p.field)).toEqual([field]);
+  });
+});
+
+describe('wan2.7-videoedit', () => {
+  it.each([
+    ['one video', edit([ref('video')]), undefined],
+    [
+      'one video and three reference images',
+      edit([ref('video'), ref('reference_image'), ref('reference_image'), ref('reference_image')]),
+      undefined,
+    ],
+    [
+      'four reference images (the stricter limit is 3)',
+      edit([ref('video'), ...Array.from({ length: 4 }, () => ref('reference_image'))]),
+      'input.media',
+    ],
+    ['no video', edit([ref('reference_image')]), 'input.media'],
+    ['two videos', edit([ref('video'), ref('video')]), 'input.media'],
+    ['duration 0 (keep the length)', edit([ref('video')], { duration: 0 }), undefined],
+    ['duration 1', edit([ref('video')], { duration: 1 }), 'parameters.duration'],
+    ['duration 10', edit([ref('video')], { duration: 10 }), undefined],
+    ['duration 11', edit([ref('video')], { duration: 11 }), 'parameters.duration'],
+    ['audio_setting origin', edit([ref('video')], { audio_setting: 'origin' }), undefined],
+    ['audio_setting mute', edit([ref('video')], { audio_setting: 'mute' }), 'parameters.audio_setting'],
+  ])('%s', (_name, body, field) => {
+    const problems = problemsOf(body);
+    if (field === undefined) expect(problems).toEqual([]);
+    else expect(problems.map((p) => p.field)).toEqual([field]);
+  });
+
+  it('defaults to keeping the input length with automatic audio', () => {
+    expect(parseVideoRequest(edit([ref('video')])).parameters).toEqual({
+      resolution: '1080P',
+      duration: 0,
+      prompt_extend: true,
+      watermark: false,
+      audio_setting: 'auto',
+    });
+  });
+
+  it('the reference image limit is configuration', () => {
+    const four = edit([ref('video'), ...Array.from({ length: 4 }, () => ref('reference_image'))]);
+    expect(() =>
+      parseVideoRequest(four, { limits: { ...DEFAULT_LIMITS, videoeditMaxReferenceImages: 4 } }),
+    ).not.toThrow();
+  });
+});
+
 describe('models and regions', () => {
   it.each([
-    ['wan2.7-r2v', /does not run yet/],
-    ['wan2.6-t2v', /must be one of wan2.7-t2v, wan2.7-i2v/],
+    ['wan2.6-t2v', /must be one of wan2.7-t2v, wan2.7-i2v, wan2.7-r2v, wan2.7-videoedit/],
     [undefined, /must be one of/],
   ])('model %s is refused', (model, message) => {
     const [p] = problemsOf({ model, input: { prompt: 'p' } });

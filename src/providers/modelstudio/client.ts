@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { VideoRequest } from '../../wan/requests';
+import { mediaFieldsOf } from '../../wan/media-roles';
 import type { TaskSnapshot } from '../../wan/tasks';
 import { formatListTime } from '../../wan/time';
 import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
@@ -115,9 +116,5 @@ export class ModelStudioProvider implements VideoProvider {
 }
 
 function hasOssUrl(body: VideoRequest): boolean {
-  const urls = [
-    ...('media' in body.input ? body.input.media.map((m) => m.url) : []),
-    ...('audio_url' in body.input && body.input.audio_url ? [body.input.audio_url] : []),
-  ];
-  return urls.some((u) => u.startsWith('oss://'));
+  return mediaFieldsOf(body).some((f) => f.url.startsWith('oss://'));
 }

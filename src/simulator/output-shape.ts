@@ -1,0 +1,56 @@
+// What the simulated service would produce for a request: pixel size and ratio (following the input's
+// aspect where the model does), output seconds, and the input video seconds it bills. Inputs are fetched
+// and probed for real, so an unreachable URL fails here as it would at the service.
+import { OUTPUT_SIZES, nearestRatio, type Ratio } from '../wan/models';
+import { mediaFieldsOf } from '../wan/media-roles';
+import type { VideoRequest } from '../wan/requests';
+import type { MediaProbe } from '../media/probe';
+import { fetchAndProbe, InputFetchError } from './media-inputs';
+
+export interface OutputShape {
+  width: number;
+  height: number;
+  ratio: Ratio;
+  outputSeconds: number;
+  inputVideoSeconds: number;
+}
+
+export async function outputShape(request: VideoRequest): Promise<OutputShape> {
+  const probed = await Promise.all(
+    mediaFieldsOf(request).map(async (f) => ({ role: f.role, probe: await fetchAndProbe(f.url) })),
+  );
+  const first = (...roles: string[]): MediaProbe | undefined =>
+    probed.find((p) => roles.includes(p.role))?.probe;
+  const seconds = (...roles: string[]) =>
+    probed.filter((p) => roles.includes(p.role)).reduce((sum, p) => sum + (p.probe.durationSeconds ?? 0), 0);
+  const aspectOf = (probe: MediaProbe | undefined): Ratio => {
+    if (!probe?.video) throw new InputFetchError('the visual input has no picture');
+    return nearestRatio(probe.video.width, probe.video.height);
+  };
+  const { resolution, duration } = request.parameters;
+  const shape = (ratio: Ratio, outputSeconds: number, inputVideoSeconds: number): OutputShape => ({
+    ...OUTPUT_SIZES[resolution][ratio],
+    ratio,
+    outputSeconds,
+    inputVideoSeconds: Math.round(inputVideoSeconds * 100) / 100,
+  });
+  switch (request.model) {
+    case 'wan2.7-t2v':
+      return shape(request.parameters.ratio, duration, 0);
+    case 'wan2.7-i2v':
+      return shape(aspectOf(first('first_frame', 'first_clip')), duration, 0);
+    case 'wan2.7-r2v': {
+      const frame = first('first_frame');
+      return shape(frame ? aspectOf(frame) : request.parameters.ratio, duration, seconds('reference_video'));
+    }
+    case 'wan2.7-videoedit': {
+      const video = first('video');
+      const inputSeconds = seconds('video');
+      return shape(
+        request.parameters.ratio ?? aspectOf(video),
+        duration === 0 ? Math.round(inputSeconds) : duration,
+        inputSeconds,
+      );
+    }
+  }
+}
