@@ -1,10 +1,11 @@
 // One Wan job end to end on a real Temporal dev server, a real MinIO and the Model Studio simulator.
 import { createReadStream } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { startTestServers, testEnv, type TestServers } from '../harness/servers';
-import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { historyText, inspectStored, jobHarness, readJson, uniqueId, type JobHarness } from '../harness/jobs';
+import { testEnv } from '../harness/servers';
+import { useJobStack } from '../harness/stack';
+import { historyText, inspectStored, jobHarness, readJson, uniqueId } from '../harness/jobs';
+import { startInProcessWorker } from '../harness/workers';
 import { makeImage } from '../harness/media';
 import { startJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
@@ -16,9 +17,7 @@ import {
 } from '../../src/workflows/job-input';
 import type { JobRecord } from '../../src/activities/job-record';
 
-let servers: TestServers;
-let worker: InProcessWorker;
-let h: JobHarness;
+const stack = useJobStack('job-e2e');
 
 const t2v = (prompt: string, duration = 2) => ({
   model: 'wan2.7-t2v',
@@ -26,30 +25,17 @@ const t2v = (prompt: string, duration = 2) => ({
   parameters: { resolution: '720P', duration },
 });
 
-beforeAll(async () => {
-  servers = await startTestServers();
-  const env = testEnv(servers, 'job-e2e');
-  worker = await startInProcessWorker(env);
-  h = await jobHarness(env);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await h?.client.connection.close();
-  await servers?.stop();
-});
-
-beforeEach(() => servers.simulator.reset());
+beforeEach(() => stack.servers.simulator.reset());
 
 async function expectStoredVideo(record: JobRecord, width: number, height: number, seconds: number) {
   expect(record.status).toBe('stored');
-  const stored = await inspectStored(h.store, record.output!.key);
+  const stored = await inspectStored(stack.h.store, record.output!.key);
   expect(stored.sha256).toBe(record.output!.sha256);
   expect(stored.probe.video).toMatchObject({ codec: 'h264', width, height });
   expect(stored.probe.video!.fps).toBeCloseTo(30, 1);
   expect(stored.probe.durationSeconds!).toBeGreaterThan(seconds - 0.1);
   expect(stored.probe.durationSeconds!).toBeLessThan(seconds + 0.1);
-  const manifest = await readJson<JobRecord>(h.store, record.manifestKey!);
+  const manifest = await readJson<JobRecord>(stack.h.store, record.manifestKey!);
   expect(manifest).toMatchObject({
     jobId: record.jobId,
     status: 'stored',
@@ -61,7 +47,7 @@ async function expectStoredVideo(record: JobRecord, width: number, height: numbe
 
 describe('a job end to end', () => {
   it('text-to-video: stores a playable MP4 of the requested size and length, with a full record', async () => {
-    const record = await h.run({
+    const record = await stack.h.run({
       ...t2v('a lighthouse at dawn', 3),
       parameters: { resolution: '720P', duration: 3, ratio: '9:16' },
     });
@@ -77,11 +63,11 @@ describe('a job end to end', () => {
       cost: { estimated: { amount: 1.8, currency: 'CNY' }, billed: { amount: 1.8, currency: 'CNY' } },
     });
     expect(manifest.timestamps.providerSubmit).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
-    expect(servers.simulator.stats().tasksCreated).toBe(1);
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
     // Neither the key nor a signed result URL reaches workflow history or the manifest.
-    const history = await historyText(h.client, jobWorkflowId(record.jobId));
+    const history = await historyText(stack.h.client, jobWorkflowId(record.jobId));
     for (const text of [history, JSON.stringify(manifest)]) {
-      expect(text).not.toContain(servers.simulator.defaultKey);
+      expect(text).not.toContain(stack.servers.simulator.defaultKey);
       expect(text).not.toContain('Signature=');
     }
     expect(history).toContain(record.taskId);
@@ -89,9 +75,9 @@ describe('a job end to end', () => {
 
   it('image-to-video: the first frame comes from storage by presigned URL; the output follows its aspect', async () => {
     const key = `inputs/${uniqueId('frame')}.png`;
-    await h.store.put(key, createReadStream(await makeImage(480, 640)), 'image/png');
-    const url = await h.store.url(key, 3600);
-    const record = await h.run({
+    await stack.h.store.put(key, createReadStream(await makeImage(480, 640)), 'image/png');
+    const url = await stack.h.store.url(key, 3600);
+    const record = await stack.h.run({
       model: 'wan2.7-i2v',
       input: { prompt: 'the frame comes alive', media: [{ type: 'first_frame', url }] },
       parameters: { resolution: '720P', duration: 2 },
@@ -103,66 +89,66 @@ describe('a job end to end', () => {
   });
 
   it('recovers from 429 storms and 5xx answers without creating a second task', async () => {
-    servers.simulator.setFaults({ createRateLimited: 3, serverErrors: 2, queryRateLimited: 2 });
-    const record = await h.run(t2v('storm'));
+    stack.servers.simulator.setFaults({ createRateLimited: 3, serverErrors: 2, queryRateLimited: 2 });
+    const record = await stack.h.run(t2v('storm'));
     await expectStoredVideo(record, 1280, 720, 2);
-    const stats = servers.simulator.stats();
+    const stats = stack.servers.simulator.stats();
     expect(stats.refusals).toMatchObject({ 'Throttling.RateQuota': 3, InternalError: 2, Throttling: 2 });
     expect(stats.tasksCreated).toBe(1);
   });
 
   it('a create whose answer is dropped is reconciled through the task list, not sent twice', async () => {
-    servers.simulator.setFaults({ dropCreateResponse: 1 });
-    const record = await h.run(t2v(`dropped answer ${uniqueId('p')}`));
+    stack.servers.simulator.setFaults({ dropCreateResponse: 1 });
+    const record = await stack.h.run(t2v(`dropped answer ${uniqueId('p')}`));
     await expectStoredVideo(record, 1280, 720, 2);
     expect(record.taskAdopted).toBe(true);
-    const stats = servers.simulator.stats();
+    const stats = stack.servers.simulator.stats();
     expect(stats.createRequests).toBe(1);
     expect(stats.tasksCreated).toBe(1);
     expect(stats.lists).toBeGreaterThan(0);
   });
 
   it("with the 'fail' policy, a dropped create answer stops the job instead of looking the task up", async () => {
-    servers.simulator.setFaults({ dropCreateResponse: 1 });
-    const record = await h.run(t2v('dropped, fail policy'), {
+    stack.servers.simulator.setFaults({ dropCreateResponse: 1 });
+    const record = await stack.h.run(t2v('dropped, fail policy'), {
       options: { ...SIMULATOR_JOB_OPTIONS, ambiguousSubmit: 'fail' },
     });
     expect(record).toMatchObject({ status: 'failed', failure: { cause: 'ambiguous_submit' } });
     expect(record.failure!.message).toMatch(/a paid task may exist/);
-    expect(servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1, lists: 0 });
+    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1, lists: 0 });
   });
 
   it('DataInspectionFailed at create fails at once, without retries, naming the cause', async () => {
-    servers.simulator.setFaults({ dataInspectionAtCreate: 1 });
-    const record = await h.run(t2v('blocked input'));
+    stack.servers.simulator.setFaults({ dataInspectionAtCreate: 1 });
+    const record = await stack.h.run(t2v('blocked input'));
     expect(record).toMatchObject({
       status: 'failed',
       failure: { cause: 'content_policy', code: 'DataInspectionFailed' },
     });
     expect(record.failure!.remedy).toMatch(/prompt or media/);
-    expect(servers.simulator.stats().createRequests).toBe(1);
-    const manifest = await readJson<JobRecord>(h.store, record.manifestKey!);
+    expect(stack.servers.simulator.stats().createRequests).toBe(1);
+    const manifest = await readJson<JobRecord>(stack.h.store, record.manifestKey!);
     expect(manifest.status).toBe('failed');
   });
 
   it('DataInspectionFailed as a FAILED task ends the job failed with that code, not billed', async () => {
-    servers.simulator.setFaults({ dataInspectionTask: 1 });
-    const record = await h.run(t2v('blocked output'));
+    stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
+    const record = await stack.h.run(t2v('blocked output'));
     expect(record).toMatchObject({
       status: 'failed',
       providerStatus: 'FAILED',
       failure: { cause: 'content_policy', code: 'DataInspectionFailed' },
     });
     expect(record.cost.billed).toBeUndefined();
-    expect(servers.simulator.stats().tasksCreated).toBe(1);
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
   });
 
   it('an expired result URL ends the job expired, not crashed', async () => {
-    servers.simulator.setFaults({ resultUrlTtlSeconds: 0 });
-    const record = await h.run(t2v('too late'));
+    stack.servers.simulator.setFaults({ resultUrlTtlSeconds: 0 });
+    const record = await stack.h.run(t2v('too late'));
     expect(record).toMatchObject({ status: 'expired', failure: { cause: 'expired' } });
     expect(record.output).toBeUndefined();
-    expect(servers.simulator.stats().downloads).toBe(0);
+    expect(stack.servers.simulator.stats().downloads).toBe(0);
   });
 
   it('invalid input is refused by the client before any workflow or HTTP request', async () => {
@@ -171,14 +157,14 @@ describe('a job end to end', () => {
       input: { prompt: 'x'.repeat(5001) },
       parameters: { duration: 16, resolution: '4K' },
     };
-    const err = await startJob(h.client, h.config, { request: bad }).catch((e: unknown) => e);
+    const err = await startJob(stack.h.client, stack.h.config, { request: bad }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidRequestError);
     const fields = (err as InvalidRequestError).problems.map((p) => p.field).sort();
     expect(fields).toEqual(['input.prompt', 'parameters.duration', 'parameters.resolution']);
     expect((err as Error).message).toMatch(
       /parameters\.duration: Too big: expected number to be <=15 \(got 16\)/,
     );
-    expect(servers.simulator.stats().createRequests).toBe(0);
+    expect(stack.servers.simulator.stats().createRequests).toBe(0);
   });
 
   it('invalid input that reaches the workflow directly still fails before any HTTP request', async () => {
@@ -193,8 +179,8 @@ describe('a job end to end', () => {
       },
       options: DEFAULT_JOB_OPTIONS,
     };
-    const handle = await h.client.workflow.start('wanJob', {
-      taskQueue: h.config.temporal.taskQueue,
+    const handle = await stack.h.client.workflow.start('wanJob', {
+      taskQueue: stack.h.config.temporal.taskQueue,
       workflowId: jobWorkflowId(jobId),
       args: [input],
     });
@@ -203,16 +189,19 @@ describe('a job end to end', () => {
     expect((err as WorkflowFailedError).cause?.message).toMatch(
       /input\.media: role set \[last_frame\] is not one of/,
     );
-    expect(servers.simulator.stats()).toMatchObject({ createRequests: 0, queries: 0 });
+    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 0, queries: 0 });
   });
 });
 
 describe('keys bound to a region', () => {
   it('a key of another region fails at once with an auth-or-region cause and no retries', async () => {
-    await servers.simulator.close();
+    await stack.servers.simulator.close();
     const { startSimulator } = await import('../../src/simulator/server');
-    servers.simulator = await startSimulator({ port: 0, keys: { 'sk-singapore-0001': 'ap-southeast-1' } });
-    const env = testEnv(servers, 'job-e2e-region', { DASHSCOPE_API_KEY: 'sk-singapore-0001' });
+    stack.servers.simulator = await startSimulator({
+      port: 0,
+      keys: { 'sk-singapore-0001': 'ap-southeast-1' },
+    });
+    const env = testEnv(stack.servers, 'job-e2e-region', { DASHSCOPE_API_KEY: 'sk-singapore-0001' });
     const w = await startInProcessWorker(env);
     try {
       const hs = await jobHarness(env);
@@ -222,7 +211,10 @@ describe('keys bound to a region', () => {
         failure: { cause: 'auth_or_region', code: 'InvalidApiKey' },
       });
       expect(record.failure!.remedy).toMatch(/region/);
-      expect(servers.simulator.stats()).toMatchObject({ createRequests: 0, refusals: { InvalidApiKey: 1 } });
+      expect(stack.servers.simulator.stats()).toMatchObject({
+        createRequests: 0,
+        refusals: { InvalidApiKey: 1 },
+      });
       await hs.client.connection.close();
     } finally {
       await w.stop();

@@ -1,33 +1,17 @@
 // Reference-to-video and video edit end to end: inputs from storage by presigned URL, preflight, the
 // simulator's billing of input video seconds, and the record's cost reconciled from usage.
 import { createReadStream } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServers, testEnv, type TestServers } from '../harness/servers';
-import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { inspectStored, jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
+import { describe, expect, it } from 'vitest';
+import { useJobStack } from '../harness/stack';
+import { inspectStored, uniqueId } from '../harness/jobs';
 import { makeAudio, makeImage, makeVideo } from '../harness/media';
 
-let servers: TestServers;
-let worker: InProcessWorker;
-let h: JobHarness;
-
-beforeAll(async () => {
-  servers = await startTestServers();
-  const env = testEnv(servers, 'models-e2e');
-  worker = await startInProcessWorker(env);
-  h = await jobHarness(env);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await h?.client.connection.close();
-  await servers?.stop();
-});
+const stack = useJobStack('models-e2e');
 
 async function upload(file: string, type: string): Promise<string> {
   const key = `inputs/${uniqueId('in')}-${file.split('/').pop()}`;
-  await h.store.put(key, createReadStream(file), type);
-  return h.store.url(key, 3600);
+  await stack.h.store.put(key, createReadStream(file), type);
+  return stack.h.store.url(key, 3600);
 }
 
 describe('every video model end to end', () => {
@@ -38,7 +22,7 @@ describe('every video model end to end', () => {
       makeVideo(640, 360, 3).then((f) => upload(f, 'video/mp4')),
       makeAudio(4).then((f) => upload(f, 'audio/wav')),
     ]);
-    const record = await h.run({
+    const record = await stack.h.run({
       model: 'wan2.7-r2v',
       input: {
         prompt: 'Image 1 and Image 2 dance in the scene of Video 1',
@@ -57,7 +41,7 @@ describe('every video model end to end', () => {
       'reference_image',
       'reference_video',
     ]);
-    const stored = await inspectStored(h.store, record.output!.key);
+    const stored = await inspectStored(stack.h.store, record.output!.key);
     expect(stored.probe.video).toMatchObject({ width: 960, height: 960 });
     expect(stored.probe.durationSeconds!).toBeCloseTo(2, 1);
     expect(record.usage).toMatchObject({ outputVideoDuration: 2, inputVideoDuration: 3, duration: 5 });
@@ -68,7 +52,7 @@ describe('every video model end to end', () => {
   it('videoedit: duration 0 keeps the input length; input and output seconds are billed', async () => {
     const video = await upload(await makeVideo(720, 1280, 3), 'video/mp4');
     const style = await upload(await makeImage(512, 512), 'image/png');
-    const record = await h.run({
+    const record = await stack.h.run({
       model: 'wan2.7-videoedit',
       input: {
         prompt: 'turn it into watercolour',
@@ -80,7 +64,7 @@ describe('every video model end to end', () => {
       parameters: { resolution: '720P' },
     });
     expect(record.status).toBe('stored');
-    const stored = await inspectStored(h.store, record.output!.key);
+    const stored = await inspectStored(stack.h.store, record.output!.key);
     expect(stored.probe.video).toMatchObject({ width: 720, height: 1280 });
     expect(stored.probe.durationSeconds!).toBeCloseTo(3, 1);
     expect(record.usage).toMatchObject({ inputVideoDuration: 3, outputVideoDuration: 3, duration: 6 });
@@ -90,32 +74,30 @@ describe('every video model end to end', () => {
 
   it('i2v continuation: the first clip is preflighted and the total duration is what is generated', async () => {
     const clip = await upload(await makeVideo(1280, 720, 2), 'video/mp4');
-    const record = await h.run({
+    const record = await stack.h.run({
       model: 'wan2.7-i2v',
       input: { media: [{ type: 'first_clip', url: clip }] },
       parameters: { resolution: '720P', duration: 4 },
     });
     expect(record.status).toBe('stored');
     expect(record.sourceAssets[0]!.facts).toMatchObject({ format: 'mp4', width: 1280, height: 720 });
-    const stored = await inspectStored(h.store, record.output!.key);
+    const stored = await inspectStored(stack.h.store, record.output!.key);
     expect(stored.probe.durationSeconds!).toBeCloseTo(4, 1);
     expect(record.cost.estimated).toMatchObject({ seconds: 4 });
   });
 
   it('a bad input is refused before any create, naming the field', async () => {
-    servers.simulator.reset();
+    stack.servers.simulator.reset();
     const tiny = await upload(await makeImage(200, 200), 'image/png');
-    const err = await h
-      .run({
-        model: 'wan2.7-r2v',
-        input: { prompt: 'Image 1', media: [{ type: 'reference_image', url: tiny }] },
-        parameters: { resolution: '720P' },
-      })
-      .then((r) => r);
-    expect(err).toMatchObject({ status: 'failed', failure: { cause: 'invalid_input' } });
-    expect(err.failure!.message).toMatch(
+    const record = await stack.h.run({
+      model: 'wan2.7-r2v',
+      input: { prompt: 'Image 1', media: [{ type: 'reference_image', url: tiny }] },
+      parameters: { resolution: '720P' },
+    });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'invalid_input' } });
+    expect(record.failure!.message).toMatch(
       /input\.media\.0\.url: each side must be at least 240 px \(got "200x200"\)/,
     );
-    expect(servers.simulator.stats().createRequests).toBe(0);
+    expect(stack.servers.simulator.stats().createRequests).toBe(0);
   });
 });
