@@ -16,6 +16,8 @@ import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask } from './reconcile';
 import { persistOutput } from './persist';
 import type { JobRecord } from './job-record';
+import { publishInputs } from './publish';
+import { presignRefs, type InputPublishing } from '../assets/publish';
 
 export interface ActivityDeps {
   provider(route: RouteId, region: RegionId): VideoProvider;
@@ -25,6 +27,11 @@ export interface ActivityDeps {
   mediaLimits?: MediaLimits;
   now?: () => number;
   downloadDispatcher?: Dispatcher;
+  /** How stored inputs (asset:// references) reach the provider. */
+  inputPublishing: InputPublishing;
+  /** Lifetime of presigned input URLs: long enough for the task to leave the queue. */
+  presignTtlSeconds?: number;
+  minInputUrlLifetimeMs?: number;
 }
 
 export interface TaskRef {
@@ -40,12 +47,32 @@ export function createActivities(deps: ActivityDeps) {
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
   return {
     validateJob: typed((input: ValidateJobInput) =>
-      validateJob(input, { prices: deps.prices, limits: deps.limits, mediaLimits: deps.mediaLimits }),
+      validateJob(input, {
+        prices: deps.prices,
+        limits: deps.limits,
+        mediaLimits: deps.mediaLimits,
+        store: deps.store,
+        now,
+        minInputUrlLifetimeMs: deps.minInputUrlLifetimeMs ?? 30 * 60_000,
+      }),
     ),
 
-    submitTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) =>
-      deps.provider(input.route, input.region).createVideoTask(input.request),
+    publishInputs: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) =>
+      publishInputs(
+        {
+          provider: deps.provider(input.route, input.region),
+          store: deps.store,
+          publishing: deps.inputPublishing,
+        },
+        input.request,
+      ),
     ),
+
+    /** One create. Stored inputs still referenced are presigned here, at the last moment. */
+    submitTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) => {
+      const request = await presignRefs(input.request, deps.store, deps.presignTtlSeconds ?? 24 * 3600);
+      return deps.provider(input.route, input.region).createVideoTask(request);
+    }),
 
     findSubmittedTask: typed(
       async (input: {

@@ -40,6 +40,8 @@ export interface JobRecord {
   resolution?: string;
   durationSeconds?: number;
   expectedTaskSeconds?: number;
+  /** How stored inputs reached the provider: presigned URLs or the route's temporary upload. */
+  inputPublishing?: 'presign' | 'upload';
   taskId?: string;
   /** True when the task was found through the task list after an ambiguous submit. */
   taskAdopted?: boolean;

@@ -17,6 +17,10 @@ import type { RouteId } from '../providers/provider';
 import { preflightMedia } from '../media/preflight';
 import type { MediaFacts } from '../media/facts';
 import { redactUrl } from './job-record';
+import type { AssetStore } from '../storage/store';
+import { readableRefs } from '../assets/publish';
+import { urlExpiresAt } from '../assets/expiry';
+import type { MediaField } from '../wan/media-roles';
 
 export interface ValidateJobInput {
   route: RouteId;
@@ -46,6 +50,10 @@ export interface ValidatedJob {
 
 export interface ValidationRules {
   prices: readonly PriceEntry[];
+  store: AssetStore;
+  now: () => number;
+  /** A caller's signed URL must stay valid at least this long: it cannot be refreshed for them. */
+  minInputUrlLifetimeMs: number;
   limits?: WanLimits;
   mediaLimits?: MediaLimits;
 }
@@ -54,8 +62,13 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
   const request = parseVideoRequest(input.request, { limits: rules.limits });
   assertModelInRegion(request.model, input.region);
   const fields = mediaFieldsOf(request, rules.mediaLimits);
-  const preflight = await preflightMedia(fields);
-  const problems: FieldProblem[] = [...preflight.problems];
+  // Asset references are probed through URLs of the store's own; the record keeps the references.
+  const readable = mediaFieldsOf(await readableRefs(request, rules.store), rules.mediaLimits);
+  const preflight = await preflightMedia(readable);
+  const problems: FieldProblem[] = [
+    ...preflight.problems,
+    ...expiringUrls(fields, rules.now(), rules.minInputUrlLifetimeMs),
+  ];
   const clip = fields.find((f) => f.role === 'first_clip');
   const clipSeconds = clip && preflight.facts[clip.field]?.durationSeconds;
   const { resolution, duration } = request.parameters;
@@ -94,4 +107,18 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     billedSecondsEstimate: billedSeconds,
     estimate: costOf(price, billedSeconds),
   };
+}
+
+function expiringUrls(fields: MediaField[], now: number, minLifetimeMs: number): FieldProblem[] {
+  return fields.flatMap((f) => {
+    const at = urlExpiresAt(f.url);
+    if (at === undefined || at - now >= minLifetimeMs) return [];
+    return [
+      {
+        field: f.field,
+        value: `expires ${new Date(at).toISOString()}`,
+        message: `a signed URL must stay valid for at least ${Math.round(minLifetimeMs / 60000)} min after submit; pass a fresh one, or a local file or asset:// reference that wanflow publishes itself`,
+      },
+    ];
+  });
 }

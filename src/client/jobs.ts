@@ -17,6 +17,8 @@ import {
   type JobOptions,
 } from '../workflows/job-input';
 import { jobStateQuery } from '../workflows/definitions';
+import { stageLocalInputs } from '../assets/stage';
+import { createStore } from '../storage';
 
 export async function connectClient(config: WanflowConfig): Promise<Client> {
   const connection = await Connection.connect({
@@ -41,14 +43,16 @@ export async function startJob(
   req: StartJobRequest,
 ): Promise<{ jobId: string; workflowId: string }> {
   const region = req.region ?? config.region;
-  const parsed = parseVideoRequest(req.request);
+  // Local files are stored here, where they are, and travel as asset:// references.
+  const request = await stageLocalInputs(req.request, createStore(config.storage));
+  const parsed = parseVideoRequest(request);
   assertModelInRegion(parsed.model, region);
   const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;
   const input: JobInput = {
     jobId,
     route: req.route ?? 'modelstudio',
     region,
-    request: req.request,
+    request,
     options: {
       ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
       ambiguousSubmit: config.ambiguousSubmit,

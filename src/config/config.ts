@@ -45,6 +45,8 @@ const configSchema = z.object({
   dataDir: z.string(),
   storage: storageSchema,
   ambiguousSubmit: z.enum(['reconcile', 'fail']),
+  /** How stored inputs reach the provider: 'auto' presigns from S3 and uploads from the filesystem store. */
+  inputPublishing: z.enum(['auto', 'presign', 'upload']),
   pricesFile: z.string().optional(),
 });
 export type WanflowConfig = z.output<typeof configSchema>;
@@ -82,6 +84,7 @@ export function loadConfig(
           }
         : { kind: storageKind, dir: resolve(env[ENV.storageDir] ?? resolve(dataDir, 'storage')) },
     ambiguousSubmit: env[ENV.ambiguousSubmit] ?? 'reconcile',
+    inputPublishing: env[ENV.inputPublishing] ?? 'auto',
     pricesFile: env[ENV.prices],
     ...overrides,
   };

@@ -23,6 +23,7 @@ export const ENV = {
   s3Region: 'AWS_REGION',
   ambiguousSubmit: 'WANFLOW_AMBIGUOUS_SUBMIT',
   prices: 'WANFLOW_PRICES',
+  inputPublishing: 'WANFLOW_INPUT_PUBLISHING',
 } as const;
 
 /** A key for one region only: DASHSCOPE_API_KEY_AP_SOUTHEAST_1 and so on. */

@@ -33,3 +33,12 @@ export interface VideoProvider {
   cancelTask(taskId: string): Promise<void>;
   listTasks(filter: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }>;
 }
+
+/** A route that can host a local file for its own tasks (Model Studio's temporary upload). */
+export interface TemporaryUploader {
+  uploadTemporary(model: string, file: string, name?: string): Promise<string>;
+}
+
+export function canUpload(p: VideoProvider): p is VideoProvider & TemporaryUploader {
+  return typeof (p as Partial<TemporaryUploader>).uploadTemporary === 'function';
+}

@@ -15,9 +15,10 @@ export class InputFetchError extends Error {
 
 const MAX_BYTES = 100 * 1024 * 1024;
 
+/** Probes an http(s) URL after downloading it, or a local file (an `oss://` upload already resolved). */
 export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<MediaProbe> {
-  if (!/^https?:\/\//.test(url))
-    throw new InputFetchError(`cannot download ${url}: only http(s) URLs are simulated`);
+  if (url.startsWith('/')) return probeMedia(url);
+  if (!/^https?:\/\//.test(url)) throw new InputFetchError(`cannot download ${url}: not an http(s) URL`);
   const dir = await mkdtemp(join(tmpdir(), 'wanflow-sim-input-'));
   const file = join(dir, 'input');
   try {

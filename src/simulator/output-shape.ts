@@ -15,9 +15,13 @@ export interface OutputShape {
   inputVideoSeconds: number;
 }
 
-export async function outputShape(request: VideoRequest): Promise<OutputShape> {
+/** `locate` maps a media URL to what can be fetched (`oss://` uploads to their local files). */
+export async function outputShape(
+  request: VideoRequest,
+  locate: (url: string) => string,
+): Promise<OutputShape> {
   const probed = await Promise.all(
-    mediaFieldsOf(request).map(async (f) => ({ role: f.role, probe: await fetchAndProbe(f.url) })),
+    mediaFieldsOf(request).map(async (f) => ({ role: f.role, probe: await fetchAndProbe(locate(f.url)) })),
   );
   const first = (...roles: string[]): MediaProbe | undefined =>
     probed.find((p) => roles.includes(p.role))?.probe;

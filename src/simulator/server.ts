@@ -25,6 +25,8 @@ import { TaskTable, type SimTask } from './task-table';
 import { VideoRenderer } from './render';
 import { InputFetchError } from './media-inputs';
 import { outputShape, type OutputShape } from './output-shape';
+import { UploadError, UploadStore } from './uploads';
+import { mediaFieldsOf } from '../wan/media-roles';
 import { sendError, sendJson, taskBody } from './wire';
 
 export interface RunningSimulator {
@@ -77,6 +79,7 @@ class Simulator {
   private faults: Faults;
   private readonly tasks: TaskTable;
   private readonly renderer: VideoRenderer;
+  private readonly uploads: UploadStore;
   private readonly signingKey = randomBytes(32);
   private readonly keys: Record<string, string>;
 
@@ -84,6 +87,7 @@ class Simulator {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
     this.renderer = new VideoRenderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
+    this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
     this.keys = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
   }
 
@@ -109,6 +113,7 @@ class Simulator {
       return sendJson(res, 200, {});
     }
     if (path.startsWith('/results/') && req.method === 'GET') return this.download(path.slice(9), url, res);
+    if (path === '/oss-upload' && req.method === 'POST') return this.receiveUpload(req, res);
     if (!path.startsWith('/api/v1/'))
       return sendError(res, 404, 'NotFound', `no route ${req.method} ${path}`);
 
@@ -119,6 +124,8 @@ class Simulator {
     if (this.takeFault('serverErrors'))
       return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
     if (route === 'GET /tasks') return this.list(url, res);
+    if (route === 'GET /uploads' && url.searchParams.get('action') === 'getPolicy')
+      return this.uploadPolicy(url, res, key);
     const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);
     if (m && m[1] === 'GET' && !m[3]) return this.query(decodeURIComponent(m[2]!), res);
     if (m && m[1] === 'POST' && m[3]) return this.cancel(decodeURIComponent(m[2]!), res);
@@ -198,11 +205,23 @@ class Simulator {
     if (this.takeFault('dataInspectionAtCreate')) {
       return this.refuse(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
     }
+    const usesOss = mediaFieldsOf(request).some((f) => f.url.startsWith('oss://'));
+    if (usesOss && req.headers['x-dashscope-ossresourceresolve'] !== 'enable') {
+      return this.refuse(
+        res,
+        400,
+        'InvalidParameter',
+        'oss:// media URLs need the header X-DashScope-OssResourceResolve: enable',
+      );
+    }
     let shape: OutputShape;
     try {
-      shape = await outputShape(request);
+      shape = await outputShape(request, (u) =>
+        u.startsWith('oss://') ? this.uploads.resolve(u, request.model) : u,
+      );
     } catch (err) {
-      if (err instanceof InputFetchError) return this.refuse(res, 400, 'InvalidURL', err.message);
+      if (err instanceof InputFetchError || err instanceof UploadError)
+        return this.refuse(res, 400, 'InvalidURL', err.message);
       throw err;
     }
     const task = this.admit(request, key, shape);
@@ -249,6 +268,53 @@ class Simulator {
       );
     }
     return task;
+  }
+
+  private uploadPolicy(url: URL, res: ServerResponse, key: string): void {
+    const model = url.searchParams.get('model');
+    if (!model) return this.refuse(res, 400, 'InvalidParameter', 'model is required');
+    this.stats.uploadPolicies += 1;
+    const account = createHmac('sha1', 'account')
+      .update(this.keys[key] ?? '')
+      .digest('hex')
+      .slice(0, 12);
+    sendJson(res, 200, {
+      request_id: randomUUID(),
+      data: this.uploads.issuePolicy(model, account, `${this.publicUrl}/oss-upload`),
+    });
+  }
+
+  /** The OSS side of the temporary upload: a multipart form POST, answered as OSS does. */
+  private async receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = Buffer.from(await readBody(req, 'binary'), 'binary');
+    const ossError = (status: number, code: string, message: string) => {
+      res.writeHead(status, { 'Content-Type': 'application/xml' });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+      );
+    };
+    let form: FormData;
+    try {
+      form = await new Request('http://sim/oss-upload', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+      }).formData();
+    } catch {
+      return ossError(
+        400,
+        'InvalidArgument',
+        'The body of your POST request is not well-formed multipart/form-data.',
+      );
+    }
+    try {
+      await this.uploads.accept(form);
+    } catch (err) {
+      if (err instanceof UploadError) return ossError(err.status, err.code, err.message);
+      throw err;
+    }
+    this.stats.uploads += 1;
+    res.writeHead(200).end();
   }
 
   private query(id: string, res: ServerResponse): void {
@@ -343,11 +409,11 @@ class Simulator {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, encoding: BufferEncoding = 'utf8'): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString(encoding)));
     req.on('error', reject);
   });
 }

@@ -8,6 +8,8 @@ export interface SimulatorStats {
   cancels: number;
   lists: number;
   downloads: number;
+  uploadPolicies: number;
+  uploads: number;
   /** Refusals by error code. */
   refusals: Record<string, number>;
 }
@@ -21,6 +23,8 @@ export function emptyStats(): SimulatorStats {
     cancels: 0,
     lists: 0,
     downloads: 0,
+    uploadPolicies: 0,
+    uploads: 0,
     refusals: {},
   };
 }

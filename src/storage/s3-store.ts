@@ -85,6 +85,7 @@ export class S3Store implements AssetStore {
   }
 
   async exists(key: string): Promise<boolean> {
+    await this.ensureBucket();
     try {
       await this.client.statObject(this.opts.bucket, this.objectName(key));
       return true;

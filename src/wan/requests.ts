@@ -20,13 +20,23 @@ export const I2V_ROLE_SETS: readonly (readonly I2vRole[])[] = [
 export const R2V_ROLES = ['reference_image', 'reference_video', 'first_frame'] as const;
 export const VIDEOEDIT_ROLES = ['video', 'reference_image'] as const;
 
-/** 'strict' refuses unknown fields (wanflow: nothing a user sent is dropped); 'lenient' strips them
- * (the simulator: the official SDKs send extras such as `extend_prompt`). */
+/**
+ * 'strict' is what wanflow accepts from users: unknown fields are refused (nothing sent is dropped) and
+ * media may be `asset://` references to the user's store, published at submit time. 'lenient' is what the
+ * service accepts on the wire: unknown fields stripped (the official SDKs send extras such as
+ * `extend_prompt`), media as http(s):// or oss:// only.
+ */
 export type Strictness = 'strict' | 'lenient';
 
-const mediaUrl = z
+/** A stored asset, by its storage key: `asset://inputs/…/frame.png`, `asset://jobs/<id>/output.mp4`. */
+export const ASSET_SCHEME = 'asset://';
+
+const wireUrl = z
   .string()
   .regex(/^(https?|oss):\/\/\S+$/, { message: 'must be a public http(s):// or oss:// URL' });
+const userUrl = z.string().regex(/^(https?|oss|asset):\/\/\S+$/, {
+  message: 'must be an http(s)://, oss:// or asset:// URL (or a local file to upload)',
+});
 
 function countOf(media: readonly { type: string }[], ...roles: string[]): number {
   return media.filter((m) => roles.includes(m.type)).length;
@@ -34,6 +44,7 @@ function countOf(media: readonly { type: string }[], ...roles: string[]): number
 
 export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictness: Strictness = 'strict') {
   const obj = strictness === 'strict' ? z.strictObject : z.object;
+  const mediaUrl = strictness === 'strict' ? userUrl : wireUrl;
   const prompt = z.string().min(1, { message: 'must not be empty' }).max(limits.promptMaxChars);
   const negative_prompt = z.string().max(limits.negativePromptMaxChars).optional();
   const duration = (max: number, min = limits.durationMin) => z.number().int().min(min).max(max);

@@ -47,10 +47,17 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
   const { config } = setup;
   const env = setup.env ?? process.env;
   const connection = setup.connection ?? (await connectWorker(config));
+  const store = setup.store ?? createStore(config.storage);
   const activities = createActivities({
     provider: providerResolver(config, env),
-    store: setup.store ?? createStore(config.storage),
+    store,
     prices: loadPrices(config.pricesFile),
+    inputPublishing:
+      config.inputPublishing === 'auto'
+        ? store.kind === 's3'
+          ? 'presign'
+          : 'upload'
+        : config.inputPublishing,
   });
   return Worker.create({
     connection,

@@ -5,16 +5,25 @@ import type { WanflowActivities } from '../activities';
 import type { JobRecord } from '../activities/job-record';
 import type { ValidatedJob } from '../activities/validate';
 import type { TaskSnapshot } from '../wan/tasks';
+import type { VideoRequest } from '../wan/requests';
 import { billedAt } from '../wan/pricing';
 import { jobStateQuery } from './definitions';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import type { JobInput } from './job-input';
 import { pollDelayMs } from './poll-schedule';
 
-// Pure CPU work; retried only if a worker dies under it.
+// Parsing plus media preflight (each remote probe is capped at 20 s, probes run in parallel); retried
+// only if a worker dies under it — a refusal is final.
 const { validateJob } = proxyActivities<WanflowActivities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '90s',
   retry: { maximumAttempts: 3 },
+});
+
+// Temporary uploads of stored inputs: up to 100 MB each, so a generous limit; retried with backoff, as
+// an upload repeated is harmless (a new oss:// object, no task).
+const { publishInputs } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
 // One attempt per call: a create whose answer is lost may have made a paid task, so resending is the
@@ -87,7 +96,11 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     rec.cost.estimated = job.estimate;
 
     rec.status = 'submitting';
-    const created = await submitExactlyOnce(input, job);
+    const published = await callActivity(() =>
+      publishInputs({ route: input.route, region: input.region, request: job.request }),
+    );
+    rec.inputPublishing = published.publishing;
+    const created = await submitExactlyOnce(input, published.request);
     rec.taskId = created.taskId;
     rec.requestId = created.requestId;
     rec.taskAdopted = created.adopted;
@@ -136,14 +149,14 @@ async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
 
 async function submitExactlyOnce(
   input: JobInput,
-  job: ValidatedJob,
+  request: VideoRequest,
 ): Promise<{ taskId: string; requestId?: string; adopted?: boolean }> {
   const s = input.options.submit;
   const ref = { route: input.route, region: input.region };
   for (let attempt = 1; ; attempt++) {
     const sentAt = Date.now();
     try {
-      return await submitTask({ ...ref, request: job.request });
+      return await submitTask({ ...ref, request });
     } catch (err) {
       const view = activityFailure(err);
       if (!view) throw err;
@@ -164,7 +177,7 @@ async function submitExactlyOnce(
       const found = await callActivity(() =>
         findSubmittedTask({
           ...ref,
-          request: job.request,
+          request,
           fromMs: sentAt - s.reconcileMarginMs,
           toMs: Date.now() + s.reconcileMarginMs,
         }),

@@ -3,7 +3,11 @@
 import { createReadStream } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
-import { inspectStored, uniqueId } from '../harness/jobs';
+import { historyText, inspectStored, jobHarness, uniqueId } from '../harness/jobs';
+import { testEnv } from '../harness/servers';
+import { startInProcessWorker } from '../harness/workers';
+import { jobWorkflowId } from '../../src/workflows/job-input';
+import { InvalidRequestError } from '../../src/wan/validation';
 import { makeAudio, makeImage, makeVideo } from '../harness/media';
 
 const stack = useJobStack('models-e2e');
@@ -99,5 +103,82 @@ describe('every video model end to end', () => {
       /input\.media\.0\.url: each side must be at least 240 px \(got "200x200"\)/,
     );
     expect(stack.servers.simulator.stats().createRequests).toBe(0);
+  });
+});
+
+describe('inputs from anywhere', () => {
+  it('a local file is staged into the store, presigned at submit, and never shows up signed in history', async () => {
+    const frame = await makeImage(720, 1280);
+    const record = await stack.h.run({
+      model: 'wan2.7-i2v',
+      input: { prompt: 'local', media: [{ type: 'first_frame', url: frame }] },
+      parameters: { resolution: '720P', duration: 2 },
+    });
+    expect(record).toMatchObject({ status: 'stored', inputPublishing: 'presign' });
+    const sent = (record.request as { input: { media: { url: string }[] } }).input.media[0]!.url;
+    expect(sent).toMatch(/^asset:\/\/inputs\/[0-9a-f]{32}\/frame\.png$/);
+    expect(record.sourceAssets[0]!.facts).toMatchObject({ width: 720, height: 1280 });
+    const history = await historyText(stack.h.client, jobWorkflowId(record.jobId));
+    expect(history).toContain(sent);
+    expect(history).not.toContain('X-Amz-Signature');
+  });
+
+  it("with 'upload', stored inputs go through Model Studio's temporary upload as oss:// URLs", async () => {
+    const env = testEnv(stack.servers, 'models-upload', { WANFLOW_INPUT_PUBLISHING: 'upload' });
+    const w = await startInProcessWorker(env);
+    const hs = await jobHarness(env);
+    try {
+      stack.servers.simulator.reset();
+      const clip = await makeVideo(640, 480, 2);
+      const record = await hs.run({
+        model: 'wan2.7-videoedit',
+        input: { prompt: 'sepia', media: [{ type: 'video', url: clip }] },
+        parameters: { resolution: '720P', duration: 2 },
+      });
+      expect(record.failure).toBeUndefined();
+      expect(record).toMatchObject({
+        status: 'stored',
+        inputPublishing: 'upload',
+        usage: { inputVideoDuration: 2 },
+      });
+      expect(stack.servers.simulator.stats()).toMatchObject({
+        uploadPolicies: 1,
+        uploads: 1,
+        tasksCreated: 1,
+      });
+    } finally {
+      await hs.client.connection.close();
+      await w.stop();
+    }
+  });
+
+  it('a missing local file or stored asset is refused with its field', async () => {
+    const err = await stack.h
+      .run({ model: 'wan2.7-i2v', input: { media: [{ type: 'first_frame', url: './no/such/frame.png' }] } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as Error).message).toMatch(
+      /input\.media\.0\.url: is neither a URL nor a readable local file/,
+    );
+    const record = await stack.h.run({
+      model: 'wan2.7-i2v',
+      input: { media: [{ type: 'first_frame', url: 'asset://inputs/missing.png' }] },
+    });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'invalid_input' } });
+    expect(record.failure!.message).toMatch(/input\.media\.0\.url: could not be read as image/);
+  });
+
+  it('a caller-signed URL about to expire is refused before submit, not sent', async () => {
+    const key = `inputs/${uniqueId('short')}.png`;
+    await stack.h.store.put(key, createReadStream(await makeImage(640, 480)), 'image/png');
+    const shortLived = await stack.h.store.url(key, 300);
+    const record = await stack.h.run({
+      model: 'wan2.7-i2v',
+      input: { media: [{ type: 'first_frame', url: shortLived }] },
+    });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'invalid_input' } });
+    expect(record.failure!.message).toMatch(
+      /input\.media\.0\.url: a signed URL must stay valid for at least 30 min/,
+    );
   });
 });

@@ -16,6 +16,7 @@ const run = promisify(execFile);
 const python = join(cacheDir(), 'dashscope-venv', 'bin', 'python');
 let sim: RunningSimulator;
 let files: Server;
+let localImage: string;
 
 beforeAll(async () => {
   sim = await startSimulator({
@@ -24,6 +25,7 @@ beforeAll(async () => {
     ...FAST_SIMULATOR,
   });
   const image = await makeImage(1280, 720, 'jpg');
+  localImage = await makeImage(720, 1280, 'png');
   files = createServer((_req, res) =>
     createReadStream(image).pipe(res.writeHead(200, { 'Content-Type': 'image/jpeg' })),
   );
@@ -38,10 +40,14 @@ afterAll(async () => {
 it('the official Python SDK creates, waits, cancels, fetches and lists tasks, and reads error answers', async () => {
   expect(existsSync(python), `no DashScope SDK at ${python}: run npm run bootstrap`).toBe(true);
   const imageUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/frame.jpg`;
-  const { stdout } = await run(python, [resolve(__dirname, '../sdk/dashscope_sdk_check.py'), imageUrl], {
-    env: { ...process.env, DASHSCOPE_HTTP_BASE_URL: sim.baseUrl, DASHSCOPE_API_KEY: sim.defaultKey },
-    timeout: 90_000,
-  });
+  const { stdout } = await run(
+    python,
+    [resolve(__dirname, '../sdk/dashscope_sdk_check.py'), imageUrl, localImage],
+    {
+      env: { ...process.env, DASHSCOPE_HTTP_BASE_URL: sim.baseUrl, DASHSCOPE_API_KEY: sim.defaultKey },
+      timeout: 90_000,
+    },
+  );
   const out = JSON.parse(stdout);
   expect(out.sdk_version).toBe('2.0.2');
   expect(out.call).toMatchObject({
@@ -51,6 +57,7 @@ it('the official Python SDK creates, waits, cancels, fetches and lists tasks, an
   });
   expect(out.call.video_url).toMatch(/\/results\/.+\.mp4\?Expires=\d+&OSSAccessKeyId=.+&Signature=/);
   expect(out.i2v).toEqual({ status_code: 200, task_status: 'SUCCEEDED', ratio: '16:9' });
+  expect(out.local_file).toEqual({ status_code: 200, task_status: 'SUCCEEDED', ratio: '9:16' });
   expect(out.async_call).toEqual({ status_code: 200, task_status: 'PENDING' });
   expect(out.cancel).toEqual({ status_code: 200 });
   expect(out.fetch).toEqual({ task_status: 'CANCELED' });
@@ -58,5 +65,5 @@ it('the official Python SDK creates, waits, cancels, fetches and lists tasks, an
   expect(out.list).toEqual({ status_code: 200, total: 2 });
   expect(out.invalid).toMatchObject({ status_code: 400, code: 'InvalidParameter' });
   expect(out.invalid.message).toMatch(/parameters\.duration/);
-  expect(sim.stats()).toMatchObject({ tasksCreated: 3, cancels: 1, lists: 1 });
+  expect(sim.stats()).toMatchObject({ tasksCreated: 4, cancels: 1, lists: 1, uploadPolicies: 1, uploads: 1 });
 });

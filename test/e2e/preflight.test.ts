@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJob } from '../../src/activities/validate';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { DEFAULT_PRICES } from '../../src/config/prices';
+import { FileSystemStore } from '../../src/storage/fs-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startFileServer, type FileServer } from '../harness/file-server';
 import { makeAudio, makeImage, makeVideo } from '../harness/media';
 
@@ -17,8 +21,12 @@ const i2v = (media: { type: string; url: string }[], duration = 5) => ({
   input: { prompt: 'p', media },
   parameters: { resolution: '720P', duration },
 });
+const store = new FileSystemStore(mkdtempSync(join(tmpdir(), 'wanflow-preflight-')));
 const validate = (request: unknown) =>
-  validateJob({ route: 'modelstudio', region: 'cn-beijing', request }, { prices: DEFAULT_PRICES });
+  validateJob(
+    { route: 'modelstudio', region: 'cn-beijing', request },
+    { prices: DEFAULT_PRICES, store, now: Date.now, minInputUrlLifetimeMs: 30 * 60_000 },
+  );
 
 async function problems(request: unknown) {
   const err = await validate(request).then(

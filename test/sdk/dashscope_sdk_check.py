@@ -19,6 +19,11 @@ out["call"] = {"status_code": done.status_code, "task_status": done.output.task_
 img = VideoSynthesis.call(api_key=KEY, model="wan2.7-i2v", prompt="it moves", media=[{"type": "first_frame", "url": sys.argv[1]}], resolution="720P", duration=2)
 out["i2v"] = {"status_code": img.status_code, "task_status": img.output.task_status, "ratio": (img.usage or {}).get("ratio")}
 
+# A local file: the SDK uploads it through getPolicy and the OSS form POST, then sends oss:// with the
+# resolve header.
+local = VideoSynthesis.call(api_key=KEY, model="wan2.7-i2v", prompt="from disk", media=[{"type": "first_frame", "url": "file://" + sys.argv[2]}], resolution="720P", duration=2)
+out["local_file"] = {"status_code": local.status_code, "task_status": local.output.task_status, "ratio": (local.usage or {}).get("ratio")}
+
 pending = VideoSynthesis.async_call(api_key=KEY, model="wan2.7-t2v", prompt="to be cancelled", resolution="720P", duration=2)
 out["async_call"] = {"status_code": pending.status_code, "task_status": pending.output.task_status}
 out["cancel"] = {"status_code": VideoSynthesis.cancel(pending, api_key=KEY).status_code}

@@ -1,3 +1,4 @@
+import { urlExpiresAt } from '../../src/assets/expiry';
 import { describe, expect, it } from 'vitest';
 import { formatListTime, formatUtc8, parseListTime, parseUtc8 } from '../../src/wan/time';
 import { nearestRatio } from '../../src/wan/models';
@@ -63,4 +64,16 @@ describe('query answers', () => {
     const odd = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'SOMETHING_NEW' } }));
     expect(odd.status).toBe('UNKNOWN');
   });
+});
+
+describe('urlExpiresAt', () => {
+  it.each([
+    [
+      'https://s3.example/b/k?X-Amz-Date=20261123T100000Z&X-Amz-Expires=600&X-Amz-Signature=x',
+      Date.UTC(2026, 10, 23, 10, 10),
+    ],
+    ['https://oss.example/k.mp4?Expires=1795518460&OSSAccessKeyId=a&Signature=b', 1795518460_000],
+    ['https://example.com/plain.png', undefined],
+    ['not a url', undefined],
+  ])('%s', (url, at) => expect(urlExpiresAt(url)).toBe(at));
 });

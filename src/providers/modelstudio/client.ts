@@ -9,7 +9,14 @@ import { formatListTime } from '../../wan/time';
 import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
 import { createAgent, networkFailure, request } from '../http';
 import { AmbiguousRequestError, TransientProviderError } from '../errors';
-import type { CreatedTask, TaskListFilter, TaskListItem, VideoProvider } from '../provider';
+import type {
+  CreatedTask,
+  TaskListFilter,
+  TaskListItem,
+  TemporaryUploader,
+  VideoProvider,
+} from '../provider';
+import { policyAnswer, postToOss } from './upload';
 import { createAnswer, errorAnswer, listAnswer, queryAnswer, toListItems, toSnapshot } from './wire';
 
 export interface ModelStudioOptions {
@@ -20,7 +27,7 @@ export interface ModelStudioOptions {
   dispatcher?: Dispatcher;
 }
 
-export class ModelStudioProvider implements VideoProvider {
+export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
   readonly route = 'modelstudio' as const;
   private readonly dispatcher: Dispatcher;
 
@@ -48,6 +55,13 @@ export class ModelStudioProvider implements VideoProvider {
 
   async cancelTask(taskId: string): Promise<void> {
     await this.call('POST', `/tasks/${encodeURIComponent(taskId)}/cancel`, errorAnswer, { taskId });
+  }
+
+  /** Uploads a local file for `model` through the temporary upload and returns its `oss://` URL. */
+  async uploadTemporary(model: string, file: string, name?: string): Promise<string> {
+    const q = new URLSearchParams({ action: 'getPolicy', model });
+    const answer = await this.call('GET', `/uploads?${q}`, policyAnswer, {});
+    return postToOss(answer.data, file, this.dispatcher, name);
   }
 
   async listTasks(f: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }> {

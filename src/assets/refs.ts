@@ -1,0 +1,22 @@
+// Asset references: `asset://<storage key>` names a file in the user's store. They travel through
+// workflow history instead of URLs (which expire and may carry signatures) and become fetchable URLs
+// only when a request is published for the provider.
+import { ASSET_SCHEME } from '../wan/requests';
+
+export function isAssetRef(url: string): boolean {
+  return url.startsWith(ASSET_SCHEME);
+}
+
+export function assetRef(key: string): string {
+  return `${ASSET_SCHEME}${key}`;
+}
+
+export function assetKey(ref: string): string {
+  return ref.slice(ASSET_SCHEME.length);
+}
+
+/** A local path or file:// URL the user pointed at, to be staged into the store. */
+export function localPath(value: string): string | undefined {
+  if (value.startsWith('file://')) return new URL(value).pathname;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : value;
+}
