@@ -7,7 +7,7 @@ import type { RegionId } from '../wan/regions';
 import type { PriceEntry } from '../wan/pricing';
 import type { WanLimits } from '../wan/limits';
 import type { MediaLimits } from '../wan/media-limits';
-import type { VideoRequest } from '../wan/requests';
+import type { WanRequest } from '../wan/validation';
 import type { TaskSnapshot } from '../wan/tasks';
 import type { AssetStore, StoredAsset } from '../storage/store';
 import { createAgent } from '../providers/http';
@@ -57,7 +57,7 @@ export function createActivities(deps: ActivityDeps) {
       }),
     ),
 
-    publishInputs: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) =>
+    publishInputs: typed(async (input: { route: RouteId; region: RegionId; request: WanRequest }) =>
       publishInputs(
         {
           provider: deps.provider(input.route, input.region),
@@ -69,26 +69,28 @@ export function createActivities(deps: ActivityDeps) {
     ),
 
     /** One create. Stored inputs still referenced are presigned here, at the last moment. */
-    submitTask: typed(async (input: { route: RouteId; region: RegionId; request: VideoRequest }) => {
+    submitTask: typed(async (input: { route: RouteId; region: RegionId; request: WanRequest }) => {
       const request = await presignRefs(input.request, deps.store, deps.presignTtlSeconds ?? 24 * 3600);
-      return deps.provider(input.route, input.region).createVideoTask(request);
+      return deps.provider(input.route, input.region).createTask(request);
     }),
 
     findSubmittedTask: typed(
       async (input: {
         route: RouteId;
         region: RegionId;
-        request: VideoRequest;
+        request: WanRequest;
         fromMs: number;
         toMs: number;
       }) => findSubmittedTask(deps.provider(input.route, input.region), input),
     ),
 
-    /** One query. The signed result URL is left out: it is fetched again by persistOutput. */
+    /** One query. Signed result URLs are left out: persistOutput fetches them again. */
     pollTask: typed(async (ref: TaskRef): Promise<TaskSnapshot> => {
-      const { videoUrl: _dropped, ...snapshot } = await deps
-        .provider(ref.route, ref.region)
-        .getTask(ref.taskId);
+      const {
+        videoUrl: _video,
+        imageUrls: _images,
+        ...snapshot
+      } = await deps.provider(ref.route, ref.region).getTask(ref.taskId);
       return snapshot;
     }),
 

@@ -5,7 +5,7 @@ import type { RegionId } from '../wan/regions';
 import type { TaskStatus, TaskUsage } from '../wan/tasks';
 import type { FailureCause } from '../providers/errors';
 import type { RouteId } from '../providers/provider';
-import type { StoredAsset } from '../storage/store';
+import type { PersistedOutput } from './persist';
 import type { SourceAsset } from './validate';
 
 export const JOB_STATUSES = [
@@ -32,7 +32,7 @@ export interface JobRecord {
   route: RouteId;
   model: string;
   region: RegionId;
-  endpointFamily: 'video-synthesis';
+  endpointFamily: 'video-synthesis' | 'image-generation';
   mediaRoles: string[];
   sourceAssets: SourceAsset[];
   /** The exact body sent (media URL queries redacted). */
@@ -59,14 +59,18 @@ export interface JobRecord {
     finished?: string;
   };
   usage?: TaskUsage;
-  output?: StoredAsset & { durationSeconds?: number; width?: number; height?: number };
+  /** Everything the task produced, in the user's store: one video, or every image. */
+  outputs?: PersistedOutput[];
   manifestKey?: string;
   cost: { estimated?: CostFigure; billed?: CostFigure };
   failure?: JobFailure;
 }
 
 /** Signed URLs carry credentials in their query: records keep only scheme, host and path. */
+/** Signed URLs carry credentials in their query: records keep only scheme, host and path. Inline data
+ * URLs are shortened to their media type. */
 export function redactUrl(url: string): string {
+  if (url.startsWith('data:')) return `${url.slice(0, url.indexOf(',') + 1)}<${url.length} chars>`;
   const q = url.indexOf('?');
   return q === -1 ? url : `${url.slice(0, q)}?<redacted>`;
 }

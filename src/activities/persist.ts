@@ -1,5 +1,6 @@
-// persistOutput: streams the result video from its signed URL into the user's store, before the URL
-// expires; an expired URL or a task past its 24 h ends the job `expired`, not crashed.
+// persistOutput: streams every result (one video, or each image) from its signed URL into the user's
+// store before the URL expires; an expired URL or a task past its 24 h ends the job `expired`, not
+// crashed. A retry after a partial run stores everything again under the same keys (writes are atomic).
 import { request, type Dispatcher } from 'undici';
 import { ResultExpiredError, TransientProviderError } from '../providers/errors';
 import { networkFailure } from '../providers/http';
@@ -7,6 +8,7 @@ import type { VideoProvider } from '../providers/provider';
 import type { AssetStore, StoredAsset } from '../storage/store';
 import { probeMedia } from '../media/probe';
 import { byteCounter } from '../storage/streams';
+import { urlExpiresAt } from '../assets/expiry';
 import { redactUrl } from './job-record';
 
 export interface PersistOutputInput {
@@ -16,63 +18,98 @@ export interface PersistOutputInput {
 
 export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
 
+interface PersistDeps {
+  provider: VideoProvider;
+  store: AssetStore;
+  dispatcher: Dispatcher;
+  now: () => number;
+  heartbeat: (bytes: number) => void;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
+
 export async function persistOutput(
-  deps: {
-    provider: VideoProvider;
-    store: AssetStore;
-    dispatcher: Dispatcher;
-    now: () => number;
-    heartbeat: (bytes: number) => void;
-  },
+  deps: PersistDeps,
   input: PersistOutputInput,
-): Promise<PersistedOutput> {
-  // The URL is fetched here rather than carried through history: signed URLs stay out of workflow state.
+): Promise<PersistedOutput[]> {
+  // URLs are fetched here rather than carried through history: signed URLs stay out of workflow state.
   const task = await deps.provider.getTask(input.taskId);
+  const { taskId } = input;
   if (task.status === 'UNKNOWN')
-    throw new ResultExpiredError(
-      `task ${input.taskId} is no longer known to the provider (older than 24 h?)`,
-      { taskId: input.taskId },
+    throw new ResultExpiredError(`task ${taskId} is no longer known to the provider (older than 24 h?)`, {
+      taskId,
+    });
+  const results = task.videoUrl
+    ? [{ url: task.videoUrl, key: `jobs/${input.jobId}/output.mp4`, type: 'video/mp4' }]
+    : (task.imageUrls ?? []).map((url, i) => {
+        const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? 'png';
+        return {
+          url,
+          key: `jobs/${input.jobId}/image-${i + 1}.${ext in IMAGE_TYPES ? ext : 'png'}`,
+          type: IMAGE_TYPES[ext] ?? 'image/png',
+        };
+      });
+  if (task.status !== 'SUCCEEDED' || !results.length) {
+    throw new TransientProviderError(`task ${taskId} is ${task.status} without a result URL`, { taskId });
+  }
+  let total = 0;
+  const stored: PersistedOutput[] = [];
+  for (const r of results) {
+    const asset = await download(deps, taskId, r.url, r.key, r.type, (bytes) =>
+      deps.heartbeat(total + bytes),
     );
-  if (task.status !== 'SUCCEEDED' || !task.videoUrl) {
-    throw new TransientProviderError(`task ${input.taskId} is ${task.status} without a result URL`, {
-      taskId: input.taskId,
+    total += asset.sizeBytes;
+    const probe = await probeMedia(await deps.store.url(asset.key, 600));
+    stored.push({
+      ...asset,
+      durationSeconds: r.type.startsWith('video') ? probe.durationSeconds : undefined,
+      width: probe.video?.width,
+      height: probe.video?.height,
     });
   }
-  const url = task.videoUrl;
-  const expires = Number(new URL(url).searchParams.get('Expires'));
-  if (expires && expires * 1000 <= deps.now()) {
+  return stored;
+}
+
+async function download(
+  deps: PersistDeps,
+  taskId: string,
+  url: string,
+  key: string,
+  type: string,
+  progress: (bytes: number) => void,
+): Promise<StoredAsset> {
+  const expiresAt = urlExpiresAt(url);
+  if (expiresAt !== undefined && expiresAt <= deps.now()) {
     throw new ResultExpiredError(
-      `the result URL of task ${input.taskId} expired at ${new Date(expires * 1000).toISOString()}`,
-      { taskId: input.taskId },
+      `the result URL of task ${taskId} expired at ${new Date(expiresAt).toISOString()}`,
+      { taskId },
     );
   }
   let res: Dispatcher.ResponseData;
   try {
     res = await request(url, { dispatcher: deps.dispatcher });
   } catch (err) {
-    throw networkFailure(err, `download ${redactUrl(url)}`, false, { taskId: input.taskId });
+    throw networkFailure(err, `download ${redactUrl(url)}`, false, { taskId });
   }
   if (res.statusCode !== 200) {
     const text = (await res.body.text()).slice(0, 500);
     if (res.statusCode === 403 && /expired/i.test(text)) {
-      throw new ResultExpiredError(`the result URL of task ${input.taskId} has expired (HTTP 403)`, {
-        taskId: input.taskId,
+      throw new ResultExpiredError(`the result URL of task ${taskId} has expired (HTTP 403)`, {
+        taskId,
         httpStatus: 403,
       });
     }
     throw new TransientProviderError(
-      `download of task ${input.taskId}'s result failed with HTTP ${res.statusCode}`,
-      { taskId: input.taskId, httpStatus: res.statusCode },
+      `download of task ${taskId}'s result failed with HTTP ${res.statusCode}`,
+      { taskId, httpStatus: res.statusCode },
     );
   }
-  const body = res.body.pipe(byteCounter(deps.heartbeat));
+  const body = res.body.pipe(byteCounter(progress));
   res.body.on('error', (err) => body.destroy(err));
-  const asset = await deps.store.put(`jobs/${input.jobId}/output.mp4`, body, 'video/mp4');
-  const probe = await probeMedia(await deps.store.url(asset.key, 600));
-  return {
-    ...asset,
-    durationSeconds: probe.durationSeconds,
-    width: probe.video?.width,
-    height: probe.video?.height,
-  };
+  return deps.store.put(key, body, type);
 }

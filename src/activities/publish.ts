@@ -7,17 +7,17 @@ import type { AssetStore } from '../storage/store';
 import { uploadRefs, type InputPublishing } from '../assets/publish';
 import { isAssetRef } from '../assets/refs';
 import { mediaFieldsOf } from '../wan/media-roles';
-import type { VideoRequest } from '../wan/requests';
+import type { WanRequest } from '../wan/validation';
 
 export interface PublishedInputs {
-  request: VideoRequest;
+  request: WanRequest;
   /** How the request's stored assets reach the provider; undefined when it has none. */
   publishing?: InputPublishing;
 }
 
 export async function publishInputs(
   deps: { provider: VideoProvider; store: AssetStore; publishing: InputPublishing },
-  request: VideoRequest,
+  request: WanRequest,
 ): Promise<PublishedInputs> {
   if (!mediaFieldsOf(request).some((f) => isAssetRef(f.url))) return { request };
   if (deps.publishing === 'presign') return { request, publishing: 'presign' };

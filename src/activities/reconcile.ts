@@ -2,10 +2,10 @@
 // the task list (same model, submitted in the window) and each candidate's own prompt. There is no
 // idempotency key on the official route, so this is the only way to know without paying twice.
 import type { VideoProvider, TaskListItem } from '../providers/provider';
-import type { VideoRequest } from '../wan/requests';
+import { promptOf, type WanRequest } from '../wan/validation';
 
 export interface FindSubmittedInput {
-  request: VideoRequest;
+  request: WanRequest;
   fromMs: number;
   toMs: number;
 }
@@ -28,7 +28,7 @@ export async function findSubmittedTask(
     candidates.push(...page.tasks);
     if (page.tasks.length < 100) break;
   }
-  const prompt = input.request.input.prompt;
+  const prompt = promptOf(input.request);
   const matches: string[] = [];
   for (const c of candidates) {
     if (c.model && c.model !== input.request.model) continue;

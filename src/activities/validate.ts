@@ -3,24 +3,25 @@
 import {
   assertModelInRegion,
   InvalidRequestError,
-  parseVideoRequest,
+  isImageRequest,
+  parseWanRequest,
   type FieldProblem,
+  type WanRequest,
 } from '../wan/validation';
-import { expectedTaskSeconds, type TaskTimingModel } from '../wan/timing';
+import type { TaskTimingModel } from '../wan/timing';
 import { costOf, findPrice, type CostFigure, type PriceEntry } from '../wan/pricing';
-import type { VideoRequest } from '../wan/requests';
 import type { RegionId } from '../wan/regions';
 import type { WanLimits } from '../wan/limits';
-import { mapMediaUrls, mediaFieldsOf } from '../wan/media-roles';
+import { mapMediaUrls, mediaFieldsOf, type MediaField } from '../wan/media-roles';
 import type { MediaLimits } from '../wan/media-limits';
+import { planWork, type WorkPlan } from '../wan/billing';
 import type { RouteId } from '../providers/provider';
 import { preflightMedia } from '../media/preflight';
 import type { MediaFacts } from '../media/facts';
-import { redactUrl } from './job-record';
 import type { AssetStore } from '../storage/store';
 import { readableRefs } from '../assets/publish';
 import { urlExpiresAt } from '../assets/expiry';
-import type { MediaField } from '../wan/media-roles';
+import { redactUrl } from './job-record';
 
 export interface ValidateJobInput {
   route: RouteId;
@@ -31,20 +32,18 @@ export interface ValidateJobInput {
 
 export interface SourceAsset {
   role: string;
-  /** Query (signature) redacted. */
+  /** Query (signature) redacted; data: URLs shortened. */
   url: string;
   facts?: MediaFacts;
 }
 
 export interface ValidatedJob {
-  request: VideoRequest;
+  request: WanRequest;
   /** The request as the record shows it: media URL queries (signatures) redacted. */
-  recordedRequest: VideoRequest;
+  recordedRequest: WanRequest;
   mediaRoles: string[];
   sourceAssets: SourceAsset[];
-  expectedTaskSeconds: number;
-  /** Seconds the provider bills on success (continuation bills the total). */
-  billedSecondsEstimate: number;
+  plan: WorkPlan;
   estimate?: CostFigure;
 }
 
@@ -59,53 +58,45 @@ export interface ValidationRules {
 }
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
-  const request = parseVideoRequest(input.request, { limits: rules.limits });
+  const request = parseWanRequest(input.request, { limits: rules.limits });
   assertModelInRegion(request.model, input.region);
   const fields = mediaFieldsOf(request, rules.mediaLimits);
   // Asset references are probed through URLs of the store's own; the record keeps the references.
   const readable = mediaFieldsOf(await readableRefs(request, rules.store), rules.mediaLimits);
   const preflight = await preflightMedia(readable);
+  const facts = (f: MediaField) => preflight.facts[f.field];
   const problems: FieldProblem[] = [
     ...preflight.problems,
     ...expiringUrls(fields, rules.now(), rules.minInputUrlLifetimeMs),
   ];
   const clip = fields.find((f) => f.role === 'first_clip');
-  const clipSeconds = clip && preflight.facts[clip.field]?.durationSeconds;
-  const { resolution, duration } = request.parameters;
-  if (clipSeconds !== undefined && duration <= clipSeconds) {
+  const clipSeconds = clip && facts(clip)?.durationSeconds;
+  if (clipSeconds !== undefined && !isImageRequest(request) && request.parameters.duration <= clipSeconds) {
     problems.push({
       field: 'parameters.duration',
-      value: duration,
+      value: request.parameters.duration,
       message: `with first_clip, duration is the total length including the clip (${clipSeconds.toFixed(2)} s); it must be longer than the clip`,
     });
   }
   if (problems.length) throw new InvalidRequestError(problems);
 
-  // r2v bills its reference videos and videoedit its input video on top of the output (contract §7).
-  const billedInputSeconds = fields
+  const billedInputVideo = fields
     .filter((f) => f.role === 'reference_video' || f.role === 'video')
-    .reduce((sum, f) => sum + (preflight.facts[f.field]?.durationSeconds ?? 0), 0);
-  // videoedit's duration 0 keeps the input's length.
-  const outputSeconds = duration === 0 ? billedInputSeconds : duration;
-  const billedSeconds = Math.round((outputSeconds + billedInputSeconds) * 100) / 100;
+    .reduce((sum, f) => sum + (facts(f)?.durationSeconds ?? 0), 0);
+  const plan = planWork(request, billedInputVideo, input.timing);
   const price = findPrice(rules.prices, {
     route: input.route,
     region: input.region,
     model: request.model,
-    resolution,
+    resolution: plan.resolution,
   });
   return {
     request,
     recordedRequest: mapMediaUrls(request, redactUrl),
     mediaRoles: fields.map((f) => f.role),
-    sourceAssets: fields.map((f) => ({
-      role: f.role,
-      url: redactUrl(f.url),
-      facts: preflight.facts[f.field],
-    })),
-    expectedTaskSeconds: expectedTaskSeconds(resolution, outputSeconds, input.timing),
-    billedSecondsEstimate: billedSeconds,
-    estimate: costOf(price, billedSeconds),
+    sourceAssets: fields.map((f) => ({ role: f.role, url: redactUrl(f.url), facts: facts(f) })),
+    plan,
+    estimate: costOf(price, plan.quantity),
   };
 }
 

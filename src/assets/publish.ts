@@ -11,12 +11,12 @@ import { StorageError } from '../storage/store';
 import { FileSystemStore } from '../storage/fs-store';
 import type { TemporaryUploader } from '../providers/provider';
 import { mapMediaUrls, mediaFieldsOf } from '../wan/media-roles';
-import type { VideoRequest } from '../wan/requests';
+import type { WanRequest } from '../wan/validation';
 import { assetKey, isAssetRef } from './refs';
 
 export type InputPublishing = 'presign' | 'upload';
 
-async function resolveRefs<R extends VideoRequest>(
+async function resolveRefs<R extends WanRequest>(
   request: R,
   resolve: (key: string) => Promise<string>,
 ): Promise<R> {
@@ -35,12 +35,12 @@ async function resolveRefs<R extends VideoRequest>(
 }
 
 /** Sources ffprobe can read for preflight: a file:// URL or a short presigned URL. */
-export function readableRefs<R extends VideoRequest>(request: R, store: AssetStore): Promise<R> {
+export function readableRefs<R extends WanRequest>(request: R, store: AssetStore): Promise<R> {
   return resolveRefs(request, (key) => store.url(key, 900));
 }
 
 /** Presigned URLs for every asset reference; the filesystem store has none to give. */
-export function presignRefs<R extends VideoRequest>(
+export function presignRefs<R extends WanRequest>(
   request: R,
   store: AssetStore,
   ttlSeconds: number,
@@ -57,7 +57,7 @@ export function presignRefs<R extends VideoRequest>(
 }
 
 /** Uploads every asset reference through the route's temporary upload. */
-export function uploadRefs<R extends VideoRequest>(
+export function uploadRefs<R extends WanRequest>(
   request: R,
   store: AssetStore,
   uploader: TemporaryUploader,

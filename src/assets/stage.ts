@@ -40,6 +40,16 @@ function slotsOf(request: unknown): Slot[] {
       slot(m as Record<string, unknown>, 'reference_voice', `input.media.${i}.reference_voice`);
     });
   }
+  const messages = input.messages;
+  if (Array.isArray(messages)) {
+    messages.forEach((m: { content?: unknown }, mi) => {
+      if (!Array.isArray(m?.content)) return;
+      m.content.forEach((part: unknown, pi: number) => {
+        if (part && typeof part === 'object')
+          slot(part as Record<string, unknown>, 'image', `input.messages.${mi}.content.${pi}.image`);
+      });
+    });
+  }
   return slots;
 }
 

@@ -20,11 +20,10 @@ export function progressPrinter(write: (line: string) => void): (r: JobRecord) =
 
 export function summary(r: JobRecord): string {
   const lines = [`job ${r.jobId}: ${r.status}`];
-  if (r.output) {
-    lines.push(`  output   ${r.output.location}`);
-    lines.push(
-      `  video    ${r.output.width}x${r.output.height}, ${r.output.durationSeconds?.toFixed(2)} s, ${r.output.sizeBytes} bytes, sha256 ${r.output.sha256}`,
-    );
+  for (const o of r.outputs ?? []) {
+    const seconds = o.durationSeconds === undefined ? '' : `, ${o.durationSeconds.toFixed(2)} s`;
+    lines.push(`  output   ${o.location}`);
+    lines.push(`           ${o.width}x${o.height}${seconds}, ${o.sizeBytes} bytes, sha256 ${o.sha256}`);
   }
   if (r.manifestKey) lines.push(`  manifest ${r.manifestKey}`);
   if (r.cost.estimated)

@@ -1,5 +1,6 @@
 // The default price table: figures seen in public sources (contract §7), each with its source and date.
-// Replace or extend it with WANFLOW_PRICES=path/to/prices.json (an array of PriceEntry).
+// No image prices were published in the sources: image jobs get no estimate until one is configured.
+// Replace or extend the table with WANFLOW_PRICES=path/to/prices.json (an array of PriceEntry).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
@@ -18,8 +19,26 @@ function perModel(
   source: string,
 ): PriceEntry[] {
   return ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'].flatMap((model) => [
-    { route: 'modelstudio', region, model, resolution: '720P' as const, perSecond: p720, currency, source },
-    { route: 'modelstudio', region, model, resolution: '1080P' as const, perSecond: p1080, currency, source },
+    {
+      route: 'modelstudio',
+      region,
+      model,
+      resolution: '720P' as const,
+      unit: 'second' as const,
+      perUnit: p720,
+      currency,
+      source,
+    },
+    {
+      route: 'modelstudio',
+      region,
+      model,
+      resolution: '1080P' as const,
+      unit: 'second' as const,
+      perUnit: p1080,
+      currency,
+      source,
+    },
   ]);
 }
 
@@ -32,8 +51,9 @@ const priceEntry = z.strictObject({
   route: z.string(),
   region: z.union([z.enum(REGION_IDS), z.literal('*')]),
   model: z.string(),
-  resolution: z.enum(RESOLUTIONS),
-  perSecond: z.number().nonnegative(),
+  resolution: z.enum(RESOLUTIONS).optional(),
+  unit: z.enum(['second', 'image']),
+  perUnit: z.number().nonnegative(),
   currency: z.string(),
   source: z.string().min(1),
 });

@@ -1,6 +1,6 @@
 // The interface every route owner's adapter implements. Nothing Temporal here.
 import type { TaskSnapshot, TaskStatus } from '../wan/tasks';
-import type { VideoRequest } from '../wan/requests';
+import type { WanRequest } from '../wan/validation';
 
 export const ROUTES = ['modelstudio'] as const;
 export type RouteId = (typeof ROUTES)[number];
@@ -28,7 +28,7 @@ export interface TaskListItem {
 
 export interface VideoProvider {
   readonly route: RouteId;
-  createVideoTask(body: VideoRequest): Promise<CreatedTask>;
+  createTask(body: WanRequest): Promise<CreatedTask>;
   getTask(taskId: string): Promise<TaskSnapshot>;
   cancelTask(taskId: string): Promise<void>;
   listTasks(filter: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }>;

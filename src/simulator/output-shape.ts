@@ -3,21 +3,24 @@
 // and probed for real, so an unreachable URL fails here as it would at the service.
 import { OUTPUT_SIZES, nearestRatio, type Ratio } from '../wan/models';
 import { mediaFieldsOf } from '../wan/media-roles';
-import type { VideoRequest } from '../wan/requests';
+import { isImageRequest, type WanRequest } from '../wan/validation';
+import { imagePixels } from '../wan/image-requests';
 import type { MediaProbe } from '../media/probe';
 import { fetchAndProbe, InputFetchError } from './media-inputs';
 
 export interface OutputShape {
   width: number;
   height: number;
-  ratio: Ratio;
+  /** Video ratio; image tasks have none. */
+  ratio?: Ratio;
   outputSeconds: number;
   inputVideoSeconds: number;
+  images?: number;
 }
 
 /** `locate` maps a media URL to what can be fetched (`oss://` uploads to their local files). */
 export async function outputShape(
-  request: VideoRequest,
+  request: WanRequest,
   locate: (url: string) => string,
 ): Promise<OutputShape> {
   const probed = await Promise.all(
@@ -31,6 +34,14 @@ export async function outputShape(
     if (!probe?.video) throw new InputFetchError('the visual input has no picture');
     return nearestRatio(probe.video.width, probe.video.height);
   };
+  if (isImageRequest(request)) {
+    return {
+      ...imagePixels(request.parameters.size),
+      outputSeconds: 0,
+      inputVideoSeconds: 0,
+      images: request.parameters.n,
+    };
+  }
   const { resolution, duration } = request.parameters;
   const shape = (ratio: Ratio, outputSeconds: number, inputVideoSeconds: number): OutputShape => ({
     ...OUTPUT_SIZES[resolution][ratio],

@@ -7,9 +7,8 @@ import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { parseVideoRequest, InvalidRequestError } from '../wan/validation';
+import { InvalidRequestError, isImageRequest, parseWanRequest, type WanRequest } from '../wan/validation';
 import { REGIONS } from '../wan/regions';
-import type { VideoRequest } from '../wan/requests';
 import { parseListTime } from '../wan/time';
 import { TASK_STATUSES } from '../wan/tasks';
 import {
@@ -22,7 +21,7 @@ import {
 } from './options';
 import { emptyStats, maskKey, type SimulatorStats } from './stats';
 import { TaskTable, type SimTask } from './task-table';
-import { VideoRenderer } from './render';
+import { Renderer } from './render';
 import { InputFetchError } from './media-inputs';
 import { outputShape, type OutputShape } from './output-shape';
 import { UploadError, UploadStore } from './uploads';
@@ -73,12 +72,20 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+type Endpoint = 'video' | 'image-async' | 'image-sync';
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  'POST /services/aigc/video-generation/video-synthesis': 'video',
+  'POST /services/aigc/image-generation/generation': 'image-async',
+  'POST /services/aigc/multimodal-generation/generation': 'image-sync',
+};
+
 class Simulator {
   stats = emptyStats();
   publicUrl = '';
   private faults: Faults;
   private readonly tasks: TaskTable;
-  private readonly renderer: VideoRenderer;
+  private readonly renderer: Renderer;
   private readonly uploads: UploadStore;
   private readonly signingKey = randomBytes(32);
   private readonly keys: Record<string, string>;
@@ -86,7 +93,7 @@ class Simulator {
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
-    this.renderer = new VideoRenderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
+    this.renderer = new Renderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
     this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
     this.keys = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
   }
@@ -120,7 +127,8 @@ class Simulator {
     const route = `${req.method} ${path.slice(7)}`;
     const key = this.authorize(req, res);
     if (!key) return;
-    if (route === 'POST /services/aigc/video-generation/video-synthesis') return this.create(req, res, key);
+    const endpoint = ENDPOINTS[route];
+    if (endpoint) return this.create(req, res, key, endpoint);
     if (this.takeFault('serverErrors'))
       return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
     if (route === 'GET /tasks') return this.list(url, res);
@@ -161,10 +169,17 @@ class Simulator {
     return m[1];
   }
 
-  private async create(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+  /** Creates a task. Video and async image creates need the async header; the sync image route answers
+   * with the images themselves. */
+  private async create(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    endpoint: Endpoint,
+  ): Promise<void> {
     this.stats.createRequests += 1;
     const text = await readBody(req);
-    if (req.headers['x-dashscope-async'] !== 'enable') {
+    if (endpoint !== 'image-sync' && req.headers['x-dashscope-async'] !== 'enable') {
       return this.refuse(res, 403, 'AccessDenied', 'current user api does not support synchronous calls');
     }
     if (this.takeFault('serverErrors'))
@@ -186,7 +201,7 @@ class Simulator {
     if (
       typeof model === 'string' &&
       model.startsWith('wan2.7-') &&
-      !(REGIONS[this.opts.region].videoModels as readonly string[]).includes(model)
+      !(REGIONS[this.opts.region].models as readonly string[]).includes(model)
     ) {
       return this.refuse(
         res,
@@ -195,12 +210,20 @@ class Simulator {
         `Model ${model} is not available in ${this.opts.region}.`,
       );
     }
-    let request: VideoRequest;
+    let request: WanRequest;
     try {
-      request = parseVideoRequest(normalizeSdkExtras(body), { strictness: 'lenient' });
+      request = parseWanRequest(normalizeSdkExtras(body), { strictness: 'lenient' });
     } catch (err) {
       if (err instanceof InvalidRequestError) return this.refuse(res, 400, 'InvalidParameter', err.message);
       throw err;
+    }
+    if (isImageRequest(request) !== (endpoint !== 'video')) {
+      return this.refuse(
+        res,
+        400,
+        'InvalidParameter',
+        `Model ${request.model} is not supported by this endpoint.`,
+      );
     }
     if (this.takeFault('dataInspectionAtCreate')) {
       return this.refuse(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
@@ -224,18 +247,30 @@ class Simulator {
         return this.refuse(res, 400, 'InvalidURL', err.message);
       throw err;
     }
-    const task = this.admit(request, key, shape);
+    const task = this.admit(request, key, shape, endpoint === 'image-sync');
     if (this.takeFault('dropCreateResponse')) {
       res.socket?.destroy();
       return;
     }
+    if (endpoint === 'image-sync') {
+      await task.rendered;
+      const now = Date.now();
+      const answer = taskBody(task, task.id, this.tasks.statusOf(task, now), now, this.resultUrls(task, now));
+      return sendJson(res, 200, {
+        request_id: answer.request_id,
+        output: { choices: (answer.output as { choices?: unknown }).choices },
+        usage: answer.usage,
+      });
+    }
     sendJson(res, 200, { request_id: randomUUID(), output: { task_id: task.id, task_status: 'PENDING' } });
   }
 
-  private admit(request: VideoRequest, key: string, shape: OutputShape): SimTask {
+  private admit(request: WanRequest, key: string, shape: OutputShape, immediate = false): SimTask {
     const now = Date.now();
-    const seconds = shape.outputSeconds;
-    const runStartsAt = now + this.opts.queueMs;
+    const runStartsAt = immediate ? now : now + this.opts.queueMs;
+    const runMs = immediate
+      ? 0
+      : this.opts.runMs + this.opts.runPerOutputSecondMs * shape.outputSeconds + this.faults.slowTaskExtraMs;
     const task: SimTask = {
       id: randomUUID(),
       model: request.model,
@@ -243,16 +278,8 @@ class Simulator {
       request,
       createdAt: now,
       runStartsAt,
-      endsAt:
-        runStartsAt +
-        this.opts.runMs +
-        this.opts.runPerOutputSecondMs * seconds +
-        this.faults.slowTaskExtraMs,
-      width: shape.width,
-      height: shape.height,
-      ratio: shape.ratio,
-      outputSeconds: seconds,
-      inputVideoSeconds: shape.inputVideoSeconds,
+      endsAt: runStartsAt + runMs,
+      ...shape,
       failWith: this.takeFault('dataInspectionTask')
         ? { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' }
         : undefined,
@@ -262,9 +289,12 @@ class Simulator {
     const byModel = (this.stats.tasksByKeyAndModel[task.keyLabel] ??= {});
     byModel[task.model] = (byModel[task.model] ?? 0) + 1;
     if (!task.failWith) {
-      this.renderer.render(task.width, task.height, seconds).then(
-        (file) => (task.video = file),
-        (err: Error) => (task.renderError = `render failed: ${err.message}`),
+      const render = shape.images
+        ? this.renderer.image(task.width, task.height)
+        : this.renderer.video(task.width, task.height, shape.outputSeconds);
+      task.rendered = render.then(
+        (file) => void (task.file = file),
+        (err: Error) => void (task.renderError = `render failed: ${err.message}`),
       );
     }
     return task;
@@ -327,7 +357,13 @@ class Simulator {
     sendJson(
       res,
       200,
-      taskBody(task, id, status, now, task && status === 'SUCCEEDED' ? this.signedUrl(task, now) : undefined),
+      taskBody(
+        task,
+        id,
+        status,
+        now,
+        task && status === 'SUCCEEDED' ? this.resultUrls(task, now) : undefined,
+      ),
     );
   }
 
@@ -374,38 +410,45 @@ class Simulator {
     });
   }
 
-  private signedUrl(task: SimTask, now: number): string {
+  /** The signed result URLs of a finished task: one video, or one per image. */
+  private resultUrls(task: SimTask, now: number): string[] {
     const ttl = this.faults.resultUrlTtlSeconds ?? this.opts.resultUrlTtlSeconds;
     task.resultUrlExpiresAt ??= Math.floor(now / 1000) + ttl;
     const expires = String(task.resultUrlExpiresAt);
-    return `${this.publicUrl}/results/${task.id}.mp4?Expires=${expires}&OSSAccessKeyId=SIMULATOR&Signature=${encodeURIComponent(this.sign(task.id, expires))}`;
+    const names = task.images
+      ? Array.from({ length: task.images }, (_, i) => `${task.id}-${i + 1}.png`)
+      : [`${task.id}.mp4`];
+    return names.map(
+      (name) =>
+        `${this.publicUrl}/results/${name}?Expires=${expires}&OSSAccessKeyId=SIMULATOR&Signature=${encodeURIComponent(this.sign(name, expires))}`,
+    );
   }
 
-  private sign(id: string, expires: string): string {
-    return createHmac('sha1', this.signingKey).update(`GET\n${id}\n${expires}`).digest('base64');
+  private sign(name: string, expires: string): string {
+    return createHmac('sha1', this.signingKey).update(`GET\n${name}\n${expires}`).digest('base64');
   }
 
   /** Answers like OSS: 403 with an XML error once the signature or its expiry fails. */
-  private async download(file: string, url: URL, res: ServerResponse): Promise<void> {
-    const id = file.replace(/\.mp4$/, '');
+  private async download(name: string, url: URL, res: ServerResponse): Promise<void> {
     const expires = url.searchParams.get('Expires') ?? '';
-    const task = this.tasks.get(id);
+    const task = this.tasks.get(/^([0-9a-f-]{36})/.exec(name)?.[1] ?? '');
     const ossError = (code: string, message: string) => {
       res.writeHead(403, { 'Content-Type': 'application/xml' });
       res.end(
         `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
       );
     };
-    if (!task?.video || url.searchParams.get('Signature') !== this.sign(id, expires))
+    if (!task?.file || url.searchParams.get('Signature') !== this.sign(name, expires)) {
       return ossError(
         'SignatureDoesNotMatch',
         'The request signature we calculated does not match the signature you provided.',
       );
+    }
     if (Number(expires) * 1000 <= Date.now()) return ossError('AccessDenied', 'Request has expired.');
     this.stats.downloads += 1;
-    const { size } = await stat(task.video);
-    res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': size });
-    createReadStream(task.video).pipe(res);
+    const { size } = await stat(task.file);
+    res.writeHead(200, { 'Content-Type': task.images ? 'image/png' : 'video/mp4', 'Content-Length': size });
+    createReadStream(task.file).pipe(res);
   }
 }
 

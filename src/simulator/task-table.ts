@@ -1,26 +1,30 @@
 // The simulator's task state machine. Status is a function of time since creation:
 // PENDING for queueMs, RUNNING for the run time (and until the MP4 is rendered), then SUCCEEDED or
 // FAILED; CANCELED if cancelled while PENDING; UNKNOWN once older than the task TTL or never created.
-import type { VideoRequest } from '../wan/requests';
+import type { WanRequest } from '../wan/validation';
 import type { TaskStatus } from '../wan/tasks';
 
 export interface SimTask {
   id: string;
   model: string;
   keyLabel: string;
-  request: VideoRequest;
+  request: WanRequest;
   createdAt: number;
   runStartsAt: number;
   endsAt: number;
   width: number;
   height: number;
-  ratio: string;
+  ratio?: string;
   /** Output seconds (for continuation, the total including the clip). */
   outputSeconds: number;
   inputVideoSeconds: number;
+  /** Image tasks: how many images (each `width`×`height`). */
+  images?: number;
   failWith?: { code: string; message: string };
   canceledAt?: number;
-  video?: string;
+  /** The rendered result (MP4, or the PNG every image of the task shares). */
+  file?: string;
+  rendered?: Promise<void>;
   renderError?: string;
   /** Fixed the first time the result is shown, like a real signed URL. */
   resultUrlExpiresAt?: number;
@@ -50,7 +54,7 @@ export class TaskTable {
     if (task.renderError) return 'FAILED';
     if (now < task.endsAt) return 'RUNNING';
     if (task.failWith) return 'FAILED';
-    return task.video ? 'SUCCEEDED' : 'RUNNING';
+    return task.file ? 'SUCCEEDED' : 'RUNNING';
   }
 
   /** Cancel succeeds only while PENDING (contract §3). */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { formatUtc8 } from '../wan/time';
 import type { TaskStatus } from '../wan/tasks';
 import type { SimTask } from './task-table';
+import { isImageRequest, promptOf } from '../wan/validation';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -15,27 +16,35 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { code, message, request_id: randomUUID() });
 }
 
+/** A task as the query answers it; `resultUrls` are the signed URLs of a finished task's results. */
 export function taskBody(
   task: SimTask | undefined,
   id: string,
   status: TaskStatus,
   now: number,
-  videoUrl?: string,
+  resultUrls: string[] = [],
 ) {
   const output: Record<string, unknown> = { task_id: id, task_status: status };
+  const prompt = task && promptOf(task.request);
   if (task && status !== 'UNKNOWN') {
     output.submit_time = formatUtc8(task.createdAt);
     if (now >= task.runStartsAt && task.canceledAt === undefined)
       output.scheduled_time = formatUtc8(task.runStartsAt);
-    const prompt = (task.request.input as { prompt?: string }).prompt;
     if (prompt !== undefined) output.orig_prompt = prompt;
   }
   const body: Record<string, unknown> = { request_id: randomUUID(), output };
   if (!task) return body;
   if (status === 'SUCCEEDED') {
     output.end_time = formatUtc8(task.endsAt);
-    output.video_url = videoUrl;
-    const prompt = (task.request.input as { prompt?: string }).prompt;
+    if (isImageRequest(task.request)) {
+      output.choices = resultUrls.map((image) => ({
+        finish_reason: 'stop',
+        message: { role: 'assistant', content: [{ image }] },
+      }));
+      body.usage = { image_count: resultUrls.length, size: `${task.width}*${task.height}` };
+      return body;
+    }
+    output.video_url = resultUrls[0];
     if (prompt !== undefined && task.request.parameters.prompt_extend)
       output.actual_prompt = `${prompt} (extended)`;
     body.usage = {

@@ -13,6 +13,13 @@ export interface WanLimits {
   /** videoedit: reference images (sources say 3 or 4). */
   videoeditMaxReferenceImages: number;
   videoeditDurationMax: number;
+  imageMaxInputImages: number;
+  imageMaxN: number;
+  /** n in group mode (`enable_sequential`). */
+  imageMaxNSequential: number;
+  /** Each side of an explicit `W*H` size (the documented bounds are not published: configuration). */
+  imageSideMin: number;
+  imageSideMax: number;
 }
 
 export const DEFAULT_LIMITS: WanLimits = {
@@ -25,4 +32,9 @@ export const DEFAULT_LIMITS: WanLimits = {
   r2vDurationMaxWithVideo: 10,
   videoeditMaxReferenceImages: 3,
   videoeditDurationMax: 10,
+  imageMaxInputImages: 9,
+  imageMaxN: 4,
+  imageMaxNSequential: 12,
+  imageSideMin: 512,
+  imageSideMax: 4096,
 };

@@ -1,6 +1,6 @@
 // Where a request's media URLs are and which rule each is held to: the map from request shape to
 // preflight inputs, and a way to rewrite every URL (redaction in records, fresh URLs at submit).
-import type { VideoRequest } from './requests';
+import { isImageRequest, type WanRequest } from './validation';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits, type MediaRule } from './media-limits';
 
 export interface MediaField {
@@ -21,20 +21,23 @@ const ROLE_RULE: Record<string, keyof MediaLimits> = {
   driving_audio: 'audio',
   reference_voice: 'referenceVoice',
   audio_url: 'audio',
+  input_image: 'image',
 };
 
 type MediaItem = { type: string; url: string; reference_voice?: string };
 
-export function mediaFieldsOf(
-  request: VideoRequest,
-  limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
-): MediaField[] {
+export function mediaFieldsOf(request: WanRequest, limits: MediaLimits = DEFAULT_MEDIA_LIMITS): MediaField[] {
   const field = (path: string, role: string, url: string): MediaField => ({
     field: path,
     role,
     url,
     rule: limits[ROLE_RULE[role]!],
   });
+  if (isImageRequest(request)) {
+    return request.input.messages[0].content.flatMap((part, i) =>
+      'image' in part ? [field(`input.messages.0.content.${i}.image`, 'input_image', part.image)] : [],
+    );
+  }
   if (request.model === 'wan2.7-t2v') {
     return request.input.audio_url ? [field('input.audio_url', 'audio_url', request.input.audio_url)] : [];
   }
@@ -47,7 +50,7 @@ export function mediaFieldsOf(
 }
 
 /** A copy of the request with every media URL passed through `rewrite`. */
-export function mapMediaUrls<R extends VideoRequest>(request: R, rewrite: (url: string) => string): R {
+export function mapMediaUrls<R extends WanRequest>(request: R, rewrite: (url: string) => string): R {
   const input = { ...request.input } as Record<string, unknown>;
   if (typeof input.audio_url === 'string') input.audio_url = rewrite(input.audio_url);
   if (Array.isArray(input.media)) {
@@ -55,6 +58,14 @@ export function mapMediaUrls<R extends VideoRequest>(request: R, rewrite: (url: 
       ...m,
       url: rewrite(m.url),
       ...(m.reference_voice ? { reference_voice: rewrite(m.reference_voice) } : {}),
+    }));
+  }
+  if (Array.isArray(input.messages)) {
+    input.messages = (input.messages as { role: string; content: Record<string, unknown>[] }[]).map((m) => ({
+      ...m,
+      content: m.content.map((part) =>
+        typeof part.image === 'string' ? { ...part, image: rewrite(part.image) } : part,
+      ),
     }));
   }
   return { ...request, input } as R;

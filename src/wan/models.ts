@@ -2,6 +2,19 @@
 export const VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
 export type VideoModel = (typeof VIDEO_MODELS)[number];
 
+export const IMAGE_MODELS = ['wan2.7-image', 'wan2.7-image-pro'] as const;
+export type ImageModel = (typeof IMAGE_MODELS)[number];
+
+export const WAN_MODELS = [...VIDEO_MODELS, ...IMAGE_MODELS] as const;
+export type WanModel = (typeof WAN_MODELS)[number];
+
+export function isImageModel(model: string): model is ImageModel {
+  return (IMAGE_MODELS as readonly string[]).includes(model);
+}
+
+/** Named image sizes (contract §4); `W*H` is accepted too. 4K is for the pro model, text-to-image only. */
+export const IMAGE_SIZES = { '1K': 1024, '2K': 2048, '4K': 4096 } as const;
+
 export const RESOLUTIONS = ['720P', '1080P'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 

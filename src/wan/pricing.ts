@@ -1,14 +1,19 @@
-// Cost arithmetic over a price table that comes from configuration (contract §7: billed per second of
-// generated video; failed tasks are free).
+// Cost arithmetic over a price table that comes from configuration (contract §7: video is billed per
+// second generated — plus input video seconds for r2v and videoedit — images per image; failed tasks are
+// free).
 import type { RegionId } from './regions';
 import type { Resolution } from './models';
+
+export type PriceUnit = 'second' | 'image';
 
 export interface PriceEntry {
   route: string;
   region: RegionId | '*';
   model: string;
-  resolution: Resolution;
-  perSecond: number;
+  /** Video prices depend on resolution; image prices leave it out. */
+  resolution?: Resolution;
+  unit: PriceUnit;
+  perUnit: number;
   currency: string;
   /** Where the figure comes from and when it was read. */
   source: string;
@@ -17,46 +22,44 @@ export interface PriceEntry {
 export interface CostFigure {
   amount: number;
   currency: string;
-  perSecond: number;
-  seconds: number;
+  unit: PriceUnit;
+  perUnit: number;
+  quantity: number;
   source: string;
 }
 
-export function findPrice(
-  table: readonly PriceEntry[],
-  key: { route: string; region: RegionId; model: string; resolution: Resolution },
-): PriceEntry | undefined {
-  return (
-    table.find(
-      (p) =>
-        p.route === key.route &&
-        p.region === key.region &&
-        p.model === key.model &&
-        p.resolution === key.resolution,
-    ) ??
-    table.find(
-      (p) =>
-        p.route === key.route && p.region === '*' && p.model === key.model && p.resolution === key.resolution,
-    )
-  );
+export interface PriceKey {
+  route: string;
+  region: RegionId;
+  model: string;
+  resolution?: Resolution;
 }
 
-export function costOf(price: PriceEntry | undefined, seconds: number): CostFigure | undefined {
+export function findPrice(table: readonly PriceEntry[], key: PriceKey): PriceEntry | undefined {
+  const matches = (p: PriceEntry, region: PriceEntry['region']) =>
+    p.route === key.route && p.region === region && p.model === key.model && p.resolution === key.resolution;
+  return table.find((p) => matches(p, key.region)) ?? table.find((p) => matches(p, '*'));
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+export function costOf(price: PriceEntry | undefined, quantity: number): CostFigure | undefined {
   if (!price) return undefined;
   return {
-    amount: Math.round(price.perSecond * seconds * 1e6) / 1e6,
+    amount: round(price.perUnit * quantity),
     currency: price.currency,
-    perSecond: price.perSecond,
-    seconds,
+    unit: price.unit,
+    perUnit: price.perUnit,
+    quantity,
     source: price.source,
   };
 }
 
-/** The billed figure at the estimate's price, for the seconds the provider reported in `usage`. */
+/** The billed figure at the estimate's price, for the quantity the provider reported in `usage`. */
 export function billedAt(
   estimate: CostFigure | undefined,
-  seconds: number | undefined,
+  quantity: number | undefined,
 ): CostFigure | undefined {
-  if (!estimate || seconds === undefined) return undefined;
-  return { ...estimate, seconds, amount: Math.round(estimate.perSecond * seconds * 1e6) / 1e6 };
+  if (!estimate || quantity === undefined) return undefined;
+  return { ...estimate, quantity, amount: round(estimate.perUnit * quantity) };
 }

@@ -1,5 +1,5 @@
 // Regions bind host, API key and model availability together (contract §2).
-import type { VideoModel } from './models';
+import type { WanModel } from './models';
 
 export const REGION_IDS = ['cn-beijing', 'ap-southeast-1', 'us-east-1', 'eu-central-1'] as const;
 export type RegionId = (typeof REGION_IDS)[number];
@@ -10,31 +10,39 @@ export interface Region {
   host?: string;
   /** Workspace host template; `{WorkspaceId}` is replaced. */
   workspaceHost?: string;
-  videoModels: readonly VideoModel[];
+  /** Wan 2.7 models offered there (images: Beijing and Singapore, where the image docs place them). */
+  models: readonly WanModel[];
 }
 
-const ALL: readonly VideoModel[] = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'];
+const ALL: readonly WanModel[] = [
+  'wan2.7-t2v',
+  'wan2.7-i2v',
+  'wan2.7-r2v',
+  'wan2.7-videoedit',
+  'wan2.7-image',
+  'wan2.7-image-pro',
+];
 
 export const REGIONS: Record<RegionId, Region> = {
   'cn-beijing': {
     id: 'cn-beijing',
     host: 'https://dashscope.aliyuncs.com',
     workspaceHost: 'https://{WorkspaceId}.cn-beijing.maas.aliyuncs.com',
-    videoModels: ALL,
+    models: ALL,
   },
   'ap-southeast-1': {
     id: 'ap-southeast-1',
     host: 'https://dashscope-intl.aliyuncs.com',
     workspaceHost: 'https://{WorkspaceId}.ap-southeast-1.maas.aliyuncs.com',
-    videoModels: ALL,
+    models: ALL,
   },
   // Only i2v is confirmed in Virginia.
-  'us-east-1': { id: 'us-east-1', host: 'https://dashscope-us.aliyuncs.com', videoModels: ['wan2.7-i2v'] },
+  'us-east-1': { id: 'us-east-1', host: 'https://dashscope-us.aliyuncs.com', models: ['wan2.7-i2v'] },
   // Wan 2.7 availability in Frankfurt is unconfirmed: nothing is offered until it is.
   'eu-central-1': {
     id: 'eu-central-1',
     workspaceHost: 'https://{WorkspaceId}.eu-central-1.maas.aliyuncs.com',
-    videoModels: [],
+    models: [],
   },
 };
 

@@ -20,6 +20,7 @@ export interface TaskUsage {
   videoCount?: number;
   sr?: number;
   ratio?: string;
+  imageCount?: number;
 }
 
 export interface TaskSnapshot {
@@ -30,6 +31,8 @@ export interface TaskSnapshot {
   scheduledTime?: string;
   endTime?: string;
   videoUrl?: string;
+  /** Image tasks: every returned image (signed URLs). */
+  imageUrls?: string[];
   origPrompt?: string;
   actualPrompt?: string;
   code?: string;

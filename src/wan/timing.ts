@@ -9,9 +9,18 @@ export interface TaskTimingModel {
   perOutputSecond720: number;
   /** Multiplier for 1080P. */
   factor1080: number;
+  /** Image tasks: fixed seconds plus seconds per image (not published; seconds to a minute seen). */
+  imageBaseSeconds: number;
+  perImageSeconds: number;
 }
 
-export const DEFAULT_TIMING: TaskTimingModel = { baseSeconds: 45, perOutputSecond720: 12, factor1080: 1.5 };
+export const DEFAULT_TIMING: TaskTimingModel = {
+  baseSeconds: 45,
+  perOutputSecond720: 12,
+  factor1080: 1.5,
+  imageBaseSeconds: 15,
+  perImageSeconds: 5,
+};
 
 export function expectedTaskSeconds(
   resolution: Resolution,

@@ -2,7 +2,8 @@
 // and the limit — before any money is spent.
 import type { z } from 'zod';
 import { REGIONS, type RegionId } from './regions';
-import { VIDEO_MODELS } from './models';
+import { VIDEO_MODELS, WAN_MODELS, isImageModel } from './models';
+import { imageRequestSchema, type ImageRequest } from './image-requests';
 import { videoRequestSchemas, type Strictness, type VideoRequest } from './requests';
 import { DEFAULT_LIMITS, type WanLimits } from './limits';
 
@@ -40,6 +41,36 @@ function valueAt(body: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
+export type WanRequest = VideoRequest | ImageRequest;
+
+export function isImageRequest(r: WanRequest): r is ImageRequest {
+  return isImageModel(r.model);
+}
+
+/** The prompt as the service echoes it in `orig_prompt`: the text part for image models. */
+export function promptOf(r: WanRequest): string | undefined {
+  if (!isImageRequest(r)) return r.input.prompt;
+  const part = r.input.messages[0].content.find((p) => 'text' in p);
+  return part && 'text' in part ? part.text : undefined;
+}
+
+/** Any Wan 2.7 request: video models by their schemas, image models by theirs. */
+export function parseWanRequest(
+  body: unknown,
+  opts: { limits?: WanLimits; strictness?: Strictness } = {},
+): WanRequest {
+  const model = (body as { model?: unknown } | null)?.model;
+  if (typeof model === 'string' && isImageModel(model)) {
+    const parsed = imageRequestSchema(opts.limits ?? DEFAULT_LIMITS, opts.strictness ?? 'strict').safeParse(
+      body,
+      { reportInput: true },
+    );
+    if (!parsed.success) throw new InvalidRequestError(toProblems(parsed.error.issues, body));
+    return parsed.data;
+  }
+  return parseVideoRequest(body, opts);
+}
+
 export function parseVideoRequest(
   body: unknown,
   opts: { limits?: WanLimits; strictness?: Strictness } = {},
@@ -47,7 +78,7 @@ export function parseVideoRequest(
   const model = (body as { model?: unknown } | null)?.model;
   if (typeof model !== 'string' || !(VIDEO_MODELS as readonly string[]).includes(model)) {
     throw new InvalidRequestError([
-      { field: 'model', value: model, message: `must be one of ${VIDEO_MODELS.join(', ')}` },
+      { field: 'model', value: model, message: `must be one of ${WAN_MODELS.join(', ')}` },
     ]);
   }
   const schemas = videoRequestSchemas(opts.limits ?? DEFAULT_LIMITS, opts.strictness ?? 'strict');
@@ -58,13 +89,13 @@ export function parseVideoRequest(
 
 /** Refuses a model the region does not offer: the service would answer with an auth or 404 error. */
 export function assertModelInRegion(model: string, region: RegionId): void {
-  const offered = REGIONS[region].videoModels as readonly string[];
+  const offered = REGIONS[region].models as readonly string[];
   if (!offered.includes(model)) {
     throw new InvalidRequestError([
       {
         field: 'region',
         value: region,
-        message: `does not offer ${model}; offered there: ${offered.length ? offered.join(', ') : 'no Wan 2.7 video model'}`,
+        message: `does not offer ${model}; offered there: ${offered.length ? offered.join(', ') : 'no Wan 2.7 model'}`,
       },
     ]);
   }

@@ -46,7 +46,13 @@ export const SIMULATOR_JOB_OPTIONS: JobOptions = {
   ...DEFAULT_JOB_OPTIONS,
   poll: { ...DEFAULT_POLL_SCHEDULE, minIntervalMs: 500, maxIntervalMs: 2_000, maxWaitMs: 10 * 60_000 },
   submit: { ...DEFAULT_SUBMIT_RETRY, initialMs: 500, maxMs: 5_000, reconcileSettleMs: 500 },
-  timing: { baseSeconds: 3, perOutputSecond720: 0.2, factor1080: 1 },
+  timing: {
+    baseSeconds: 3,
+    perOutputSecond720: 0.2,
+    factor1080: 1,
+    imageBaseSeconds: 1,
+    perImageSeconds: 0.2,
+  },
 };
 
 export interface JobInput {

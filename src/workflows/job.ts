@@ -5,8 +5,9 @@ import type { WanflowActivities } from '../activities';
 import type { JobRecord } from '../activities/job-record';
 import type { ValidatedJob } from '../activities/validate';
 import type { TaskSnapshot } from '../wan/tasks';
-import type { VideoRequest } from '../wan/requests';
+import type { WanRequest } from '../wan/validation';
 import { billedAt } from '../wan/pricing';
+import { isImageModel } from '../wan/models';
 import { jobStateQuery } from './definitions';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import type { JobInput } from './job-input';
@@ -66,7 +67,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     route: input.route,
     model: String((input.request as { model?: unknown }).model),
     region: input.region,
-    endpointFamily: 'video-synthesis',
+    endpointFamily: isImageModel(String((input.request as { model?: unknown }).model))
+      ? 'image-generation'
+      : 'video-synthesis',
     mediaRoles: [],
     sourceAssets: [],
     polls: 0,
@@ -89,9 +92,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       request: job.recordedRequest,
       mediaRoles: job.mediaRoles,
       sourceAssets: job.sourceAssets,
-      resolution: job.request.parameters.resolution,
-      durationSeconds: job.request.parameters.duration,
-      expectedTaskSeconds: job.expectedTaskSeconds,
+      resolution: job.plan.resolution,
+      durationSeconds: job.plan.outputSeconds,
+      expectedTaskSeconds: job.plan.expectedTaskSeconds,
     });
     rec.cost.estimated = job.estimate;
 
@@ -109,10 +112,13 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
 
     const final = await pollUntilTerminal(input, job, rec);
     rec.usage = final.usage;
-    rec.cost.billed = billedAt(job.estimate, final.usage?.duration);
+    rec.cost.billed = billedAt(
+      job.estimate,
+      job.plan.unit === 'image' ? final.usage?.imageCount : final.usage?.duration,
+    );
     rec.status = 'succeeded';
 
-    rec.output = await callActivity(() =>
+    rec.outputs = await callActivity(() =>
       persistOutput({ route: input.route, region: input.region, taskId: created.taskId, jobId: input.jobId }),
     );
     rec.status = 'stored';
@@ -149,7 +155,7 @@ async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
 
 async function submitExactlyOnce(
   input: JobInput,
-  request: VideoRequest,
+  request: WanRequest,
 ): Promise<{ taskId: string; requestId?: string; adopted?: boolean }> {
   const s = input.options.submit;
   const ref = { route: input.route, region: input.region };
@@ -201,7 +207,7 @@ async function pollUntilTerminal(input: JobInput, job: ValidatedJob, rec: JobRec
   const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
   const startedAt = Date.now();
   for (let n = 0; ; n++) {
-    await sleep(pollDelayMs(schedule, job.expectedTaskSeconds * 1000, n));
+    await sleep(pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n));
     const snap = await callActivity(() => pollTask(ref));
     rec.polls += 1;
     rec.providerStatus = snap.status;

@@ -73,8 +73,8 @@ describe('durability', () => {
     const record = await waitForJob(h.client, jobId);
     expect(record.status).toBe('stored');
     expect(record.taskId).toBe(polling.taskId);
-    const stored = await inspectStored(h.store, record.output!.key);
-    expect(stored.sha256).toBe(record.output!.sha256);
+    const stored = await inspectStored(h.store, record.outputs![0]!.key);
+    expect(stored.sha256).toBe(record.outputs![0]!.sha256);
     expect(servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1 });
   });
 

@@ -29,8 +29,8 @@ beforeEach(() => stack.servers.simulator.reset());
 
 async function expectStoredVideo(record: JobRecord, width: number, height: number, seconds: number) {
   expect(record.status).toBe('stored');
-  const stored = await inspectStored(stack.h.store, record.output!.key);
-  expect(stored.sha256).toBe(record.output!.sha256);
+  const stored = await inspectStored(stack.h.store, record.outputs![0]!.key);
+  expect(stored.sha256).toBe(record.outputs![0]!.sha256);
   expect(stored.probe.video).toMatchObject({ codec: 'h264', width, height });
   expect(stored.probe.video!.fps).toBeCloseTo(30, 1);
   expect(stored.probe.durationSeconds!).toBeGreaterThan(seconds - 0.1);
@@ -40,7 +40,7 @@ async function expectStoredVideo(record: JobRecord, width: number, height: numbe
     jobId: record.jobId,
     status: 'stored',
     taskId: record.taskId,
-    output: { sha256: stored.sha256 },
+    outputs: [{ sha256: stored.sha256 }],
   });
   return manifest;
 }
@@ -147,7 +147,7 @@ describe('a job end to end', () => {
     stack.servers.simulator.setFaults({ resultUrlTtlSeconds: 0 });
     const record = await stack.h.run(t2v('too late'));
     expect(record).toMatchObject({ status: 'expired', failure: { cause: 'expired' } });
-    expect(record.output).toBeUndefined();
+    expect(record.outputs).toBeUndefined();
     expect(stack.servers.simulator.stats().downloads).toBe(0);
   });
 

@@ -1,6 +1,8 @@
 // Reference-to-video and video edit end to end: inputs from storage by presigned URL, preflight, the
 // simulator's billing of input video seconds, and the record's cost reconciled from usage.
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
 import { historyText, inspectStored, jobHarness, uniqueId } from '../harness/jobs';
@@ -45,12 +47,12 @@ describe('every video model end to end', () => {
       'reference_image',
       'reference_video',
     ]);
-    const stored = await inspectStored(stack.h.store, record.output!.key);
+    const stored = await inspectStored(stack.h.store, record.outputs![0]!.key);
     expect(stored.probe.video).toMatchObject({ width: 960, height: 960 });
     expect(stored.probe.durationSeconds!).toBeCloseTo(2, 1);
     expect(record.usage).toMatchObject({ outputVideoDuration: 2, inputVideoDuration: 3, duration: 5 });
-    expect(record.cost.estimated).toMatchObject({ seconds: 5, amount: 3, currency: 'CNY' });
-    expect(record.cost.billed).toMatchObject({ seconds: 5, amount: 3 });
+    expect(record.cost.estimated).toMatchObject({ unit: 'second', quantity: 5, amount: 3, currency: 'CNY' });
+    expect(record.cost.billed).toMatchObject({ unit: 'second', quantity: 5, amount: 3 });
   });
 
   it('videoedit: duration 0 keeps the input length; input and output seconds are billed', async () => {
@@ -68,12 +70,12 @@ describe('every video model end to end', () => {
       parameters: { resolution: '720P' },
     });
     expect(record.status).toBe('stored');
-    const stored = await inspectStored(stack.h.store, record.output!.key);
+    const stored = await inspectStored(stack.h.store, record.outputs![0]!.key);
     expect(stored.probe.video).toMatchObject({ width: 720, height: 1280 });
     expect(stored.probe.durationSeconds!).toBeCloseTo(3, 1);
     expect(record.usage).toMatchObject({ inputVideoDuration: 3, outputVideoDuration: 3, duration: 6 });
-    expect(record.cost.estimated).toMatchObject({ seconds: 6, amount: 3.6 });
-    expect(record.cost.billed).toMatchObject({ seconds: 6, amount: 3.6 });
+    expect(record.cost.estimated).toMatchObject({ unit: 'second', quantity: 6, amount: 3.6 });
+    expect(record.cost.billed).toMatchObject({ unit: 'second', quantity: 6, amount: 3.6 });
   });
 
   it('i2v continuation: the first clip is preflighted and the total duration is what is generated', async () => {
@@ -85,9 +87,9 @@ describe('every video model end to end', () => {
     });
     expect(record.status).toBe('stored');
     expect(record.sourceAssets[0]!.facts).toMatchObject({ format: 'mp4', width: 1280, height: 720 });
-    const stored = await inspectStored(stack.h.store, record.output!.key);
+    const stored = await inspectStored(stack.h.store, record.outputs![0]!.key);
     expect(stored.probe.durationSeconds!).toBeCloseTo(4, 1);
-    expect(record.cost.estimated).toMatchObject({ seconds: 4 });
+    expect(record.cost.estimated).toMatchObject({ unit: 'second', quantity: 4 });
   });
 
   it('a bad input is refused before any create, naming the field', async () => {
@@ -180,5 +182,74 @@ describe('inputs from anywhere', () => {
     expect(record.failure!.message).toMatch(
       /input\.media\.0\.url: a signed URL must stay valid for at least 30 min/,
     );
+  });
+});
+
+describe('image models', () => {
+  it('wan2.7-image from a local input: every image is stored, billed per image at a configured price', async () => {
+    const prices = join(mkdtempSync(join(tmpdir(), 'wanflow-prices-')), 'prices.json');
+    writeFileSync(
+      prices,
+      JSON.stringify([
+        {
+          route: 'modelstudio',
+          region: 'cn-beijing',
+          model: 'wan2.7-image',
+          unit: 'image',
+          perUnit: 0.2,
+          currency: 'CNY',
+          source: 'test fixture',
+        },
+      ]),
+    );
+    const env = testEnv(stack.servers, 'models-images', { WANFLOW_PRICES: prices });
+    const w = await startInProcessWorker(env);
+    const hs = await jobHarness(env);
+    try {
+      const sketch = await makeImage(800, 600, 'jpg');
+      const record = await hs.run({
+        model: 'wan2.7-image',
+        input: {
+          messages: [
+            { role: 'user', content: [{ image: sketch }, { text: 'paint this sketch in three styles' }] },
+          ],
+        },
+        parameters: { size: '1K', n: 3 },
+      });
+      expect(record.failure).toBeUndefined();
+      expect(record).toMatchObject({
+        status: 'stored',
+        endpointFamily: 'image-generation',
+        mediaRoles: ['input_image'],
+        usage: { imageCount: 3 },
+      });
+      expect(record.outputs).toHaveLength(3);
+      for (const out of record.outputs!) {
+        const stored = await inspectStored(hs.store, out.key);
+        expect(stored.sha256).toBe(out.sha256);
+        expect(stored.probe.video).toMatchObject({ codec: 'png', width: 1024, height: 1024 });
+      }
+      expect(record.cost.estimated).toMatchObject({
+        unit: 'image',
+        quantity: 3,
+        amount: 0.6,
+        source: 'test fixture',
+      });
+      expect(record.cost.billed).toMatchObject({ unit: 'image', quantity: 3, amount: 0.6 });
+    } finally {
+      await hs.client.connection.close();
+      await w.stop();
+    }
+  });
+
+  it('wan2.7-image-pro at 4K, text to image, without a configured price: no estimate is guessed', async () => {
+    const record = await stack.h.run({
+      model: 'wan2.7-image-pro',
+      input: { messages: [{ role: 'user', content: [{ text: 'a lighthouse, poster' }] }] },
+      parameters: { size: '4K', thinking_mode: true },
+    });
+    expect(record.status).toBe('stored');
+    expect(record.outputs).toMatchObject([{ width: 4096, height: 4096, contentType: 'image/png' }]);
+    expect(record.cost.estimated).toBeUndefined();
   });
 });

@@ -10,7 +10,8 @@ import {
   RequestRejectedError,
 } from '../../src/providers/errors';
 import { parseUtc8 } from '../../src/wan/time';
-import { parseVideoRequest } from '../../src/wan/validation';
+import { parseVideoRequest, parseWanRequest } from '../../src/wan/validation';
+import type { ImageRequest } from '../../src/wan/image-requests';
 import { freePort } from '../../src/stack/service';
 
 let sim: RunningSimulator;
@@ -40,7 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('Model Studio simulator', () => {
   it('walks PENDING → RUNNING → SUCCEEDED → UNKNOWN (after the TTL), with UTC+8 times', async () => {
     const before = Date.now();
-    const { taskId } = await provider.createVideoTask(body);
+    const { taskId } = await provider.createTask(body);
     expect((await provider.getTask(taskId)).status).toBe('PENDING');
     await sleep(500);
     expect((await provider.getTask(taskId)).status).toBe('RUNNING');
@@ -63,10 +64,10 @@ describe('Model Studio simulator', () => {
   });
 
   it('cancels only while PENDING', async () => {
-    const a = await provider.createVideoTask(body);
+    const a = await provider.createTask(body);
     await provider.cancelTask(a.taskId);
     expect((await provider.getTask(a.taskId)).status).toBe('CANCELED');
-    const b = await provider.createVideoTask(body);
+    const b = await provider.createTask(body);
     await sleep(500);
     const err = await provider.cancelTask(b.taskId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestRejectedError);
@@ -89,7 +90,7 @@ describe('Model Studio simulator', () => {
 
   it('binds keys to regions: a Virginia key on this Beijing host is an auth error', async () => {
     const virginia = new ModelStudioProvider({ baseUrl: sim.baseUrl, apiKey: 'sk-us-virginia-0001' });
-    const err = await virginia.createVideoTask(body).catch((e: unknown) => e);
+    const err = await virginia.createTask(body).catch((e: unknown) => e);
     expect(err).toMatchObject({
       name: 'RequestRejectedError',
       failureCause: 'auth_or_region',
@@ -100,7 +101,7 @@ describe('Model Studio simulator', () => {
 
   it('signed result URLs stop working when they expire', async () => {
     sim.setFaults({ resultUrlTtlSeconds: 1 });
-    const { taskId } = await provider.createVideoTask(body);
+    const { taskId } = await provider.createTask(body);
     let snapshot = await provider.getTask(taskId);
     for (let i = 0; i < 50 && snapshot.status !== 'SUCCEEDED'; i++)
       snapshot = await sleep(100).then(() => provider.getTask(taskId));
@@ -119,21 +120,17 @@ describe('Model Studio simulator', () => {
 
   it('a dropped create answer is an ambiguous error; a refused connection is a never-sent one', async () => {
     sim.setFaults({ dropCreateResponse: 1 });
-    expect(await provider.createVideoTask(body).catch((e: unknown) => e)).toBeInstanceOf(
-      AmbiguousRequestError,
-    );
+    expect(await provider.createTask(body).catch((e: unknown) => e)).toBeInstanceOf(AmbiguousRequestError);
     expect(sim.stats().tasksCreated).toBe(1);
     const nowhere = new ModelStudioProvider({
       baseUrl: `http://127.0.0.1:${await freePort()}/api/v1`,
       apiKey: 'k',
     });
-    expect(await nowhere.createVideoTask(body).catch((e: unknown) => e)).toBeInstanceOf(
-      ConnectionFailedError,
-    );
+    expect(await nowhere.createTask(body).catch((e: unknown) => e)).toBeInstanceOf(ConnectionFailedError);
   });
 
   it('lists tasks by model and time window', async () => {
-    const { taskId } = await provider.createVideoTask(body);
+    const { taskId } = await provider.createTask(body);
     const now = Date.now();
     const hit = await provider.listTasks({ startMs: now - 60_000, endMs: now + 60_000, model: 'wan2.7-t2v' });
     expect(hit.tasks.map((t) => t.taskId)).toContain(taskId);
@@ -143,5 +140,50 @@ describe('Model Studio simulator', () => {
       model: 'wan2.7-i2v',
     });
     expect(miss.tasks.map((t) => t.taskId)).not.toContain(taskId);
+  });
+});
+
+describe('image models in the simulator', () => {
+  const imageBody = (n: number) =>
+    parseWanRequest({
+      model: 'wan2.7-image',
+      input: { messages: [{ role: 'user', content: [{ text: 'a kite' }] }] },
+      parameters: { size: '1K', n },
+    });
+
+  it('the sync route answers with the images themselves', async () => {
+    const answer = await provider.generateImagesSync(imageBody(2) as ImageRequest);
+    expect(answer.imageUrls).toHaveLength(2);
+    expect(answer.imageCount).toBe(2);
+    for (const url of answer.imageUrls) {
+      const res = await request(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('image/png');
+      await res.body.dump();
+    }
+  });
+
+  it('the async route makes a task whose result holds every image', async () => {
+    const { taskId } = await provider.createTask(imageBody(3));
+    let snap = await provider.getTask(taskId);
+    for (let i = 0; i < 50 && snap.status !== 'SUCCEEDED'; i++)
+      snap = await sleep(100).then(() => provider.getTask(taskId));
+    expect(snap).toMatchObject({ status: 'SUCCEEDED', origPrompt: 'a kite', usage: { imageCount: 3 } });
+    expect(snap.imageUrls).toHaveLength(3);
+    expect(new Set(snap.imageUrls).size).toBe(3);
+  });
+
+  it('an image model sent to the video route is refused', async () => {
+    const res = await request(`${sim.baseUrl}/services/aigc/video-generation/video-synthesis`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${sim.defaultKey}`,
+        'Content-Type': 'application/json',
+        'X-DashScope-Async': 'enable',
+      },
+      body: JSON.stringify(imageBody(1)),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(await res.body.json()).toMatchObject({ code: 'InvalidParameter' });
   });
 });

@@ -39,8 +39,8 @@ describe('costs', () => {
       resolution: '1080P',
     });
     const estimate = costOf(price, 5);
-    expect(estimate).toMatchObject({ amount: 5, currency: 'CNY', perSecond: 1 });
-    expect(billedAt(estimate, 7.5)).toMatchObject({ amount: 7.5, seconds: 7.5 });
+    expect(estimate).toMatchObject({ amount: 5, currency: 'CNY', unit: 'second', perUnit: 1 });
+    expect(billedAt(estimate, 7.5)).toMatchObject({ amount: 7.5, quantity: 7.5 });
     expect(
       findPrice(DEFAULT_PRICES, {
         route: 'modelstudio',

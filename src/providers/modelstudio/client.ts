@@ -2,7 +2,8 @@
 // region by the caller's configuration; this class only speaks HTTP and maps answers to the taxonomy.
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import type { VideoRequest } from '../../wan/requests';
+import { isImageRequest, type WanRequest } from '../../wan/validation';
+import type { ImageRequest } from '../../wan/image-requests';
 import { mediaFieldsOf } from '../../wan/media-roles';
 import type { TaskSnapshot } from '../../wan/tasks';
 import { formatListTime } from '../../wan/time';
@@ -17,6 +18,7 @@ import type {
   VideoProvider,
 } from '../provider';
 import { policyAnswer, postToOss } from './upload';
+import { imageUrlsOf, syncImageAnswer } from './wire';
 import { createAnswer, errorAnswer, listAnswer, queryAnswer, toListItems, toSnapshot } from './wire';
 
 export interface ModelStudioOptions {
@@ -35,8 +37,12 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
     this.dispatcher = opts.dispatcher ?? createAgent();
   }
 
-  async createVideoTask(body: VideoRequest): Promise<CreatedTask> {
-    const answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', createAnswer, {
+  /** Creates an async task: video synthesis, or image generation for the image models. */
+  async createTask(body: WanRequest): Promise<CreatedTask> {
+    const path = isImageRequest(body)
+      ? '/services/aigc/image-generation/generation'
+      : '/services/aigc/video-generation/video-synthesis';
+    const answer = await this.call('POST', path, createAnswer, {
       body,
       creates: true,
       headers: {
@@ -45,6 +51,27 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
       },
     });
     return { taskId: answer.output.task_id, requestId: answer.request_id };
+  }
+
+  /** The synchronous image route: one call, the images in the answer (no task to poll or reconcile). */
+  async generateImagesSync(
+    body: ImageRequest,
+  ): Promise<{ imageUrls: string[]; requestId?: string; imageCount?: number }> {
+    const answer = await this.call(
+      'POST',
+      '/services/aigc/multimodal-generation/generation',
+      syncImageAnswer,
+      {
+        body,
+        creates: true,
+        headers: hasOssUrl(body) ? { 'X-DashScope-OssResourceResolve': 'enable' } : {},
+      },
+    );
+    return {
+      imageUrls: imageUrlsOf(answer.output.choices) ?? [],
+      requestId: answer.request_id,
+      imageCount: answer.usage?.image_count,
+    };
   }
 
   async getTask(taskId: string): Promise<TaskSnapshot> {
@@ -129,6 +156,6 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
   }
 }
 
-function hasOssUrl(body: VideoRequest): boolean {
+function hasOssUrl(body: WanRequest): boolean {
   return mediaFieldsOf(body).some((f) => f.url.startsWith('oss://'));
 }

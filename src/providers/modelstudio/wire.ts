@@ -17,6 +17,11 @@ export const errorAnswer = z.object({
   request_id: z.string().optional(),
 });
 
+// Image answers are chat-style choices, each holding image parts.
+const choices = z.array(
+  z.object({ message: z.object({ content: z.array(z.object({ image: z.string().optional() })) }) }),
+);
+
 const usage = z
   .object({
     duration: z.number().optional(),
@@ -27,6 +32,7 @@ const usage = z
     SR: z.union([z.number(), z.string()]).optional(),
     ratio: z.string().optional(),
     video_ratio: z.string().optional(),
+    image_count: z.number().optional(),
   })
   .optional();
 
@@ -39,6 +45,7 @@ export const queryAnswer = z.object({
     scheduled_time: z.string().optional(),
     end_time: z.string().optional(),
     video_url: z.string().optional(),
+    choices: choices.optional(),
     orig_prompt: z.string().optional(),
     actual_prompt: z.string().optional(),
     code: z.string().optional(),
@@ -58,6 +65,7 @@ export function toSnapshot(a: z.output<typeof queryAnswer>): TaskSnapshot {
     scheduledTime: o.scheduled_time,
     endTime: o.end_time,
     videoUrl: o.video_url,
+    imageUrls: imageUrlsOf(o.choices),
     origPrompt: o.orig_prompt,
     actualPrompt: o.actual_prompt,
     code: o.code,
@@ -69,8 +77,22 @@ export function toSnapshot(a: z.output<typeof queryAnswer>): TaskSnapshot {
       videoCount: u.video_count,
       sr: u.SR === undefined ? undefined : Number(u.SR),
       ratio: u.ratio ?? u.video_ratio,
+      imageCount: u.image_count,
     },
   };
+}
+
+export const syncImageAnswer = z.object({
+  request_id: z.string().optional(),
+  output: z.object({
+    choices,
+  }),
+  usage: z.object({ image_count: z.number().optional() }).optional(),
+});
+
+export function imageUrlsOf(c: z.output<typeof choices> | undefined): string[] | undefined {
+  const urls = c?.flatMap((c) => c.message.content.flatMap((p) => (p.image ? [p.image] : [])));
+  return urls?.length ? urls : undefined;
 }
 
 // The list body is undocumented (§9): accept the task array under `data`, `output.data` or `tasks`.
