@@ -24,11 +24,12 @@ Usage:
   wanflow status <job-id>              print a job's record
 
 run flags:
-  --prompt TEXT  --negative-prompt TEXT  --model t2v|i2v|r2v|videoedit  --resolution 720P|1080P  --duration N
+  --prompt TEXT  --negative-prompt TEXT  --model t2v|i2v|r2v|videoedit|image|image-pro  --resolution 720P|1080P  --duration N
   --ratio 16:9|9:16|1:1|4:3|3:4  --seed N  --no-prompt-extend  --audio URL (t2v driving audio)
   --first-frame URL  --last-frame URL  --first-clip URL  --driving-audio URL  (i2v media roles)
   --reference-image URL  --reference-video URL  (r2v, repeatable; --first-frame for its first frame)
   --video URL  --reference-image URL  --audio-setting auto|origin  (videoedit; --duration 0 keeps the length)
+  --model image|image-pro  --image URL (repeatable)  --size 1K|2K|4K|W*H  --n N  (still images)
   --request FILE   a whole request body as JSON instead of the flags above
   --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
   --live           reach the paid Model Studio API (needs DASHSCOPE_API_KEY); without it, the simulator
@@ -85,6 +86,9 @@ async function run(args: string[], io: Out): Promise<number> {
       'reference-image': { type: 'string', multiple: true },
       'reference-video': { type: 'string', multiple: true },
       video: { type: 'string' },
+      image: { type: 'string', multiple: true },
+      size: { type: 'string' },
+      n: { type: 'string' },
       'audio-setting': { type: 'string' },
       'driving-audio': { type: 'string' },
       audio: { type: 'string' },

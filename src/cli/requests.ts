@@ -20,6 +20,9 @@ export interface RunFlags {
   ratio?: string;
   seed?: string;
   'audio-setting'?: string;
+  image?: string[];
+  size?: string;
+  n?: string;
   'no-prompt-extend'?: boolean;
 }
 
@@ -36,6 +39,8 @@ function impliedModel(f: RunFlags): string {
 
 export function requestFromFlags(f: RunFlags): unknown {
   if (f.request) return JSON.parse(readFileSync(f.request, 'utf8'));
+  if (f.model === 'image' || f.model === 'image-pro' || f.model?.startsWith('wan2.7-image'))
+    return imageRequestFromFlags(f);
   const role = (flag: string) => flag.replace('-', '_');
   const media = [
     ...SINGLE_ROLES.filter((r) => f[r]).map((r) => ({ type: role(r), url: f[r]! })),
@@ -55,4 +60,19 @@ export function requestFromFlags(f: RunFlags): unknown {
   if (f['audio-setting']) parameters.audio_setting = f['audio-setting'];
   if (f['no-prompt-extend']) parameters.prompt_extend = false;
   return { model, input, parameters };
+}
+
+/** Image models take one chat-style message: the input images, then the prompt. */
+function imageRequestFromFlags(f: RunFlags): unknown {
+  const content: Record<string, string>[] = (f.image ?? []).map((image) => ({ image }));
+  if (f.prompt !== undefined) content.push({ text: f.prompt });
+  const parameters: Record<string, unknown> = {};
+  if (f.size) parameters.size = f.size;
+  if (f.n) parameters.n = Number(f.n);
+  if (f.seed) parameters.seed = Number(f.seed);
+  return {
+    model: f.model!.startsWith('wan2.7-') ? f.model : `wan2.7-${f.model}`,
+    input: { messages: [{ role: 'user', content }] },
+    parameters,
+  };
 }

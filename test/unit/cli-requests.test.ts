@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requestFromFlags } from '../../src/cli/requests';
-import { parseVideoRequest } from '../../src/wan/validation';
+import { parseVideoRequest, parseWanRequest } from '../../src/wan/validation';
 
 const u = (n: string) => `https://example.com/${n}`;
 
@@ -38,5 +38,23 @@ describe('wanflow run flags → request body', () => {
       parameters: { resolution: '720P', duration: 16, seed: 7, prompt_extend: false },
     });
     expect(() => parseVideoRequest(body)).toThrow(/parameters\.duration/);
+  });
+});
+
+describe('image flags', () => {
+  it('build one user message of images then the prompt', () => {
+    const body = requestFromFlags({
+      model: 'image-pro',
+      prompt: 'poster',
+      image: [u('a.png')],
+      size: '2K',
+      n: '2',
+    });
+    expect(body).toEqual({
+      model: 'wan2.7-image-pro',
+      input: { messages: [{ role: 'user', content: [{ image: u('a.png') }, { text: 'poster' }] }] },
+      parameters: { size: '2K', n: 2 },
+    });
+    expect(() => parseWanRequest(body)).not.toThrow();
   });
 });
