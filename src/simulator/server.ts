@@ -1,9 +1,7 @@
 // The Model Studio simulator: the stand-in for the paid API, and only for it. Routes and answers follow
 // ../shared/wan27-contract.md closely enough for the official DashScope SDKs; a deviation is a bug.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createHmac, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +24,8 @@ import { InputFetchError } from './media-inputs';
 import { outputShape, type OutputShape } from './output-shape';
 import { UploadError, UploadStore } from './uploads';
 import { mediaFieldsOf } from '../wan/media-roles';
-import { sendError, sendJson, taskBody } from './wire';
+import { normalizeSdkExtras, readBody, sendError, sendJson, taskBody } from './wire';
+import { ResultLinks, receiveUpload } from './oss';
 
 export interface RunningSimulator {
   /** `http://host:port` */
@@ -87,12 +86,13 @@ class Simulator {
   private readonly tasks: TaskTable;
   private readonly renderer: Renderer;
   private readonly uploads: UploadStore;
-  private readonly signingKey = randomBytes(32);
+  private readonly links: ResultLinks;
   private readonly keys: Record<string, string>;
 
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
+    this.links = new ResultLinks(this.tasks, () => (this.stats.downloads += 1));
     this.renderer = new Renderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
     this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
     this.keys = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
@@ -119,8 +119,12 @@ class Simulator {
       this.reset();
       return sendJson(res, 200, {});
     }
-    if (path.startsWith('/results/') && req.method === 'GET') return this.download(path.slice(9), url, res);
-    if (path === '/oss-upload' && req.method === 'POST') return this.receiveUpload(req, res);
+    if (path.startsWith('/results/') && req.method === 'GET')
+      return this.links.serve(path.slice(9), url, res);
+    if (path === '/oss-upload' && req.method === 'POST') {
+      if (await receiveUpload(req, res, this.uploads)) this.stats.uploads += 1;
+      return;
+    }
     if (!path.startsWith('/api/v1/'))
       return sendError(res, 404, 'NotFound', `no route ${req.method} ${path}`);
 
@@ -255,7 +259,18 @@ class Simulator {
     if (endpoint === 'image-sync') {
       await task.rendered;
       const now = Date.now();
-      const answer = taskBody(task, task.id, this.tasks.statusOf(task, now), now, this.resultUrls(task, now));
+      const answer = taskBody(
+        task,
+        task.id,
+        this.tasks.statusOf(task, now),
+        now,
+        this.links.urls(
+          task,
+          this.publicUrl,
+          this.faults.resultUrlTtlSeconds ?? this.opts.resultUrlTtlSeconds,
+          now,
+        ),
+      );
       return sendJson(res, 200, {
         request_id: answer.request_id,
         output: { choices: (answer.output as { choices?: unknown }).choices },
@@ -314,39 +329,6 @@ class Simulator {
     });
   }
 
-  /** The OSS side of the temporary upload: a multipart form POST, answered as OSS does. */
-  private async receiveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = Buffer.from(await readBody(req, 'binary'), 'binary');
-    const ossError = (status: number, code: string, message: string) => {
-      res.writeHead(status, { 'Content-Type': 'application/xml' });
-      res.end(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
-      );
-    };
-    let form: FormData;
-    try {
-      form = await new Request('http://sim/oss-upload', {
-        method: 'POST',
-        body,
-        headers: { 'content-type': req.headers['content-type'] ?? '' },
-      }).formData();
-    } catch {
-      return ossError(
-        400,
-        'InvalidArgument',
-        'The body of your POST request is not well-formed multipart/form-data.',
-      );
-    }
-    try {
-      await this.uploads.accept(form);
-    } catch (err) {
-      if (err instanceof UploadError) return ossError(err.status, err.code, err.message);
-      throw err;
-    }
-    this.stats.uploads += 1;
-    res.writeHead(200).end();
-  }
-
   private query(id: string, res: ServerResponse): void {
     this.stats.queries += 1;
     if (this.takeFault('queryRateLimited'))
@@ -362,7 +344,14 @@ class Simulator {
         id,
         status,
         now,
-        task && status === 'SUCCEEDED' ? this.resultUrls(task, now) : undefined,
+        task && status === 'SUCCEEDED'
+          ? this.links.urls(
+              task,
+              this.publicUrl,
+              this.faults.resultUrlTtlSeconds ?? this.opts.resultUrlTtlSeconds,
+              now,
+            )
+          : undefined,
       ),
     );
   }
@@ -409,65 +398,4 @@ class Simulator {
       page_size: pageSize,
     });
   }
-
-  /** The signed result URLs of a finished task: one video, or one per image. */
-  private resultUrls(task: SimTask, now: number): string[] {
-    const ttl = this.faults.resultUrlTtlSeconds ?? this.opts.resultUrlTtlSeconds;
-    task.resultUrlExpiresAt ??= Math.floor(now / 1000) + ttl;
-    const expires = String(task.resultUrlExpiresAt);
-    const names = task.images
-      ? Array.from({ length: task.images }, (_, i) => `${task.id}-${i + 1}.png`)
-      : [`${task.id}.mp4`];
-    return names.map(
-      (name) =>
-        `${this.publicUrl}/results/${name}?Expires=${expires}&OSSAccessKeyId=SIMULATOR&Signature=${encodeURIComponent(this.sign(name, expires))}`,
-    );
-  }
-
-  private sign(name: string, expires: string): string {
-    return createHmac('sha1', this.signingKey).update(`GET\n${name}\n${expires}`).digest('base64');
-  }
-
-  /** Answers like OSS: 403 with an XML error once the signature or its expiry fails. */
-  private async download(name: string, url: URL, res: ServerResponse): Promise<void> {
-    const expires = url.searchParams.get('Expires') ?? '';
-    const task = this.tasks.get(/^([0-9a-f-]{36})/.exec(name)?.[1] ?? '');
-    const ossError = (code: string, message: string) => {
-      res.writeHead(403, { 'Content-Type': 'application/xml' });
-      res.end(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
-      );
-    };
-    if (!task?.file || url.searchParams.get('Signature') !== this.sign(name, expires)) {
-      return ossError(
-        'SignatureDoesNotMatch',
-        'The request signature we calculated does not match the signature you provided.',
-      );
-    }
-    if (Number(expires) * 1000 <= Date.now()) return ossError('AccessDenied', 'Request has expired.');
-    this.stats.downloads += 1;
-    const { size } = await stat(task.file);
-    res.writeHead(200, { 'Content-Type': task.images ? 'image/png' : 'video/mp4', 'Content-Length': size });
-    createReadStream(task.file).pipe(res);
-  }
-}
-
-function readBody(req: IncomingMessage, encoding: BufferEncoding = 'utf8'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString(encoding)));
-    req.on('error', reject);
-  });
-}
-
-/** The official SDKs send `input.extend_prompt` and a null or empty prompt; the service accepts both. */
-function normalizeSdkExtras(body: unknown): unknown {
-  if (!body || typeof body !== 'object') return body;
-  const b = body as { input?: Record<string, unknown> };
-  if (!b.input) return body;
-  const input = { ...b.input };
-  delete input.extend_prompt;
-  if (input.prompt === null || input.prompt === '') delete input.prompt;
-  return { ...b, input };
 }

@@ -1,5 +1,5 @@
 // Answers in Model Studio's shapes (contract §5): flat error bodies, task bodies with UTC+8 times.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { formatUtc8 } from '../wan/time';
 import type { TaskStatus } from '../wan/tasks';
@@ -63,4 +63,24 @@ export function taskBody(
     output.end_time = formatUtc8(task.canceledAt);
   }
   return body;
+}
+
+export function readBody(req: IncomingMessage, encoding: BufferEncoding = 'utf8'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString(encoding)));
+    req.on('error', reject);
+  });
+}
+
+/** The official SDKs send `input.extend_prompt` and a null or empty prompt; the service accepts both. */
+export function normalizeSdkExtras(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const b = body as { input?: Record<string, unknown> };
+  if (!b.input) return body;
+  const input = { ...b.input };
+  delete input.extend_prompt;
+  if (input.prompt === null || input.prompt === '') delete input.prompt;
+  return { ...b, input };
 }
