@@ -32,6 +32,8 @@ export interface ActivityDeps {
   /** Lifetime of presigned input URLs: long enough for the task to leave the queue. */
   presignTtlSeconds?: number;
   minInputUrlLifetimeMs?: number;
+  /** Public base URL of the webhook receiver, for routes that push completion. */
+  webhookBaseUrl?: string;
 }
 
 export interface TaskRef {
@@ -71,7 +73,12 @@ export function createActivities(deps: ActivityDeps) {
     /** One create. Stored inputs still referenced are presigned here, at the last moment. */
     submitTask: typed(async (input: { route: RouteId; region: RegionId; request: WanRequest }) => {
       const request = await presignRefs(input.request, deps.store, deps.presignTtlSeconds ?? 24 * 3600);
-      return deps.provider(input.route, input.region).createTask(request);
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+      const webhookUrl =
+        deps.webhookBaseUrl && workflowId
+          ? `${deps.webhookBaseUrl}/webhooks/${input.route}/${encodeURIComponent(workflowId)}`
+          : undefined;
+      return deps.provider(input.route, input.region).createTask(request, { webhookUrl });
     }),
 
     findSubmittedTask: typed(

@@ -48,6 +48,8 @@ export interface JobRecord {
   requestId?: string;
   providerStatus?: TaskStatus;
   polls: number;
+  /** Verified pushes (webhooks) from the route that woke the job. */
+  notices?: number;
   status: JobStatus;
   timestamps: {
     created: string;

@@ -12,10 +12,12 @@ export interface FindSubmittedInput {
 
 const MAX_PAGES = 10;
 
+/** `supported: false` when the route keeps no task list to search. */
 export async function findSubmittedTask(
   provider: VideoProvider,
   input: FindSubmittedInput,
-): Promise<{ taskIds: string[] }> {
+): Promise<{ taskIds: string[]; supported: boolean }> {
+  if (!provider.listTasks) return { taskIds: [], supported: false };
   const candidates: TaskListItem[] = [];
   for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
     const page = await provider.listTasks({
@@ -35,5 +37,5 @@ export async function findSubmittedTask(
     const task = await provider.getTask(c.taskId);
     if ((task.origPrompt ?? undefined) === prompt) matches.push(c.taskId);
   }
-  return { taskIds: matches };
+  return { taskIds: matches, supported: true };
 }

@@ -1,7 +1,6 @@
 // validateJob: the exact body to send, media preflight, the expected task time and the cost estimate,
 // or a typed refusal naming every bad field — before anything is paid for.
 import {
-  assertModelInRegion,
   InvalidRequestError,
   isImageRequest,
   parseWanRequest,
@@ -16,6 +15,7 @@ import { mapMediaUrls, mediaFieldsOf, type MediaField } from '../wan/media-roles
 import type { MediaLimits } from '../wan/media-limits';
 import { planWork, type WorkPlan } from '../wan/billing';
 import type { RouteId } from '../providers/provider';
+import { assertRouteServes } from '../providers/routes';
 import { preflightMedia } from '../media/preflight';
 import type { MediaFacts } from '../media/facts';
 import type { AssetStore } from '../storage/store';
@@ -59,7 +59,7 @@ export interface ValidationRules {
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
   const request = parseWanRequest(input.request, { limits: rules.limits });
-  assertModelInRegion(request.model, input.region);
+  assertRouteServes(input.route, request.model, input.region);
   const fields = mediaFieldsOf(request, rules.mediaLimits);
   // Asset references are probed through URLs of the store's own; the record keeps the references.
   const readable = mediaFieldsOf(await readableRefs(request, rules.store), rules.mediaLimits);

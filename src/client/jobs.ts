@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WanflowConfig } from '../config/config';
-import { assertModelInRegion, parseWanRequest } from '../wan/validation';
+import { parseWanRequest } from '../wan/validation';
+import { assertRouteServes } from '../providers/routes';
 import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
 import type { RouteId } from '../providers/provider';
@@ -46,7 +47,7 @@ export async function startJob(
   // Local files are stored here, where they are, and travel as asset:// references.
   const request = await stageLocalInputs(req.request, createStore(config.storage));
   const parsed = parseWanRequest(request);
-  assertModelInRegion(parsed.model, region);
+  assertRouteServes(req.route ?? 'modelstudio', parsed.model, region);
   const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;
   const input: JobInput = {
     jobId,

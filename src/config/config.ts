@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { REGION_IDS, regionBaseUrl, type RegionId } from '../wan/regions';
 import { ENV, regionKeyVar } from './env';
-import { SIM_DEFAULT_KEY } from '../simulator/options';
+import { SIM_DEFAULT_KEY, SIM_FAL_KEY } from '../simulator/options';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,6 +47,10 @@ const configSchema = z.object({
   ambiguousSubmit: z.enum(['reconcile', 'fail']),
   /** How stored inputs reach the provider: 'auto' presigns from S3 and uploads from the filesystem store. */
   inputPublishing: z.enum(['auto', 'presign', 'upload']),
+  /** Public base URL of the webhook receiver; routes that push completion deliver under it. */
+  webhookUrl: z.string().url().optional(),
+  falQueueUrl: z.string().url().optional(),
+  falJwksUrl: z.string().url().optional(),
   pricesFile: z.string().optional(),
 });
 export type WanflowConfig = z.output<typeof configSchema>;
@@ -85,6 +89,9 @@ export function loadConfig(
         : { kind: storageKind, dir: resolve(env[ENV.storageDir] ?? resolve(dataDir, 'storage')) },
     ambiguousSubmit: env[ENV.ambiguousSubmit] ?? 'reconcile',
     inputPublishing: env[ENV.inputPublishing] ?? 'auto',
+    webhookUrl: env[ENV.webhookUrl],
+    falQueueUrl: env[ENV.falQueueUrl],
+    falJwksUrl: env[ENV.falJwksUrl],
     pricesFile: env[ENV.prices],
     ...overrides,
   };
@@ -126,4 +133,21 @@ export function modelStudioEndpoint(
   if (!baseUrl)
     throw new ConfigError(`${region} has only workspace hosts: set ${ENV.workspaceId} or ${ENV.baseUrl}`);
   return { baseUrl, apiKey: key, workspaceId: config.workspaceId };
+}
+
+/** fal.ai's queue and key; without WANFLOW_LIVE, the simulator's fal routes. */
+export function falEndpoint(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): { queueUrl: string; apiKey: string; jwksUrl?: string } {
+  if (!config.live) {
+    return {
+      queueUrl: config.falQueueUrl ?? `${config.simulatorUrl}/fal`,
+      apiKey: env[ENV.falKey] ?? SIM_FAL_KEY,
+      jwksUrl: config.falJwksUrl ?? `${config.simulatorUrl}/fal/.well-known/jwks.json`,
+    };
+  }
+  const apiKey = env[ENV.falKey];
+  if (!apiKey) throw new ConfigError(`the fal route needs ${ENV.falKey}`);
+  return { queueUrl: config.falQueueUrl ?? 'https://queue.fal.run', apiKey, jwksUrl: config.falJwksUrl };
 }

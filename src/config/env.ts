@@ -24,6 +24,10 @@ export const ENV = {
   ambiguousSubmit: 'WANFLOW_AMBIGUOUS_SUBMIT',
   prices: 'WANFLOW_PRICES',
   inputPublishing: 'WANFLOW_INPUT_PUBLISHING',
+  webhookUrl: 'WANFLOW_WEBHOOK_URL',
+  falKey: 'FAL_KEY',
+  falQueueUrl: 'FAL_QUEUE_URL',
+  falJwksUrl: 'FAL_JWKS_URL',
 } as const;
 
 /** A key for one region only: DASHSCOPE_API_KEY_AP_SOUTHEAST_1 and so on. */

@@ -2,7 +2,8 @@
 import type { TaskSnapshot, TaskStatus } from '../wan/tasks';
 import type { WanRequest } from '../wan/validation';
 
-export const ROUTES = ['modelstudio'] as const;
+/** Route owners: Alibaba's own Model Studio, and the fal.ai wrapper with its own contract. */
+export const ROUTES = ['modelstudio', 'fal'] as const;
 export type RouteId = (typeof ROUTES)[number];
 
 export interface CreatedTask {
@@ -28,10 +29,12 @@ export interface TaskListItem {
 
 export interface VideoProvider {
   readonly route: RouteId;
-  createTask(body: WanRequest): Promise<CreatedTask>;
+  /** `webhookUrl`: where a route that pushes completion should deliver it (ignored by routes without push). */
+  createTask(body: WanRequest, opts?: { webhookUrl?: string }): Promise<CreatedTask>;
   getTask(taskId: string): Promise<TaskSnapshot>;
   cancelTask(taskId: string): Promise<void>;
-  listTasks(filter: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }>;
+  /** Absent on routes with no task list: an ambiguous create there cannot be reconciled. */
+  listTasks?(filter: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }>;
 }
 
 /** A route that can host a local file for its own tasks (Model Studio's temporary upload). */

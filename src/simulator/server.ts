@@ -26,6 +26,7 @@ import { UploadError, UploadStore } from './uploads';
 import { mediaFieldsOf } from '../wan/media-roles';
 import { normalizeSdkExtras, readBody, sendError, sendJson, taskBody } from './wire';
 import { ResultLinks, receiveUpload } from './oss';
+import { FalSimulator } from './fal';
 
 export interface RunningSimulator {
   /** `http://host:port` */
@@ -87,12 +88,27 @@ class Simulator {
   private readonly renderer: Renderer;
   private readonly uploads: UploadStore;
   private readonly links: ResultLinks;
+  private readonly fal: FalSimulator;
   private readonly keys: Record<string, string>;
 
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
     this.links = new ResultLinks(this.tasks, () => (this.stats.downloads += 1));
+    this.fal = new FalSimulator({
+      publicUrl: () => this.publicUrl,
+      tasks: this.tasks,
+      admit: (request, key, shape) => this.admit(request, key, shape),
+      resultUrls: (task, now) =>
+        this.links.urls(
+          task,
+          this.publicUrl,
+          this.faults.resultUrlTtlSeconds ?? this.opts.resultUrlTtlSeconds,
+          now,
+        ),
+      takeFault: (name) => this.takeFault(name),
+      count: (what) => (this.stats[what] += 1),
+    });
     this.renderer = new Renderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
     this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
     this.keys = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
@@ -119,6 +135,7 @@ class Simulator {
       this.reset();
       return sendJson(res, 200, {});
     }
+    if (path.startsWith('/fal/')) return this.fal.handle(req, res, path.slice(4), url);
     if (path.startsWith('/results/') && req.method === 'GET')
       return this.links.serve(path.slice(9), url, res);
     if (path === '/oss-upload' && req.method === 'POST') {
@@ -156,7 +173,9 @@ class Simulator {
       | 'serverErrors'
       | 'dropCreateResponse'
       | 'dataInspectionAtCreate'
-      | 'dataInspectionTask',
+      | 'dataInspectionTask'
+      | 'falWebhookDuplicate'
+      | 'falWebhookDrop',
   ): boolean {
     if (this.faults[name] <= 0) return false;
     this.faults[name] -= 1;

@@ -10,6 +10,8 @@ export interface SimulatorStats {
   downloads: number;
   uploadPolicies: number;
   uploads: number;
+  falCreates: number;
+  webhooksSent: number;
   /** Refusals by error code. */
   refusals: Record<string, number>;
 }
@@ -25,6 +27,8 @@ export function emptyStats(): SimulatorStats {
     downloads: 0,
     uploadPolicies: 0,
     uploads: 0,
+    falCreates: 0,
+    webhooksSent: 0,
     refusals: {},
   };
 }

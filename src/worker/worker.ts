@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { modelStudioEndpoint, type WanflowConfig } from '../config/config';
+import { falEndpoint, modelStudioEndpoint, type WanflowConfig } from '../config/config';
+import { FalProvider } from '../providers/fal/client';
 import { loadPrices } from '../config/prices';
 import { ModelStudioProvider } from '../providers/modelstudio/client';
 import type { RouteId, VideoProvider } from '../providers/provider';
@@ -36,7 +37,10 @@ export function providerResolver(
     const id = `${route}:${region}`;
     let p = cache.get(id);
     if (!p) {
-      p = new ModelStudioProvider(modelStudioEndpoint(config, region, env));
+      p =
+        route === 'fal'
+          ? new FalProvider(falEndpoint(config, env))
+          : new ModelStudioProvider(modelStudioEndpoint(config, region, env));
       cache.set(id, p);
     }
     return p;
@@ -52,6 +56,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
     provider: providerResolver(config, env),
     store,
     prices: loadPrices(config.pricesFile),
+    webhookBaseUrl: config.webhookUrl,
     inputPublishing:
       config.inputPublishing === 'auto'
         ? store.kind === 's3'

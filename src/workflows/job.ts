@@ -1,6 +1,6 @@
 // The job workflow for one Wan task: validate → submit → poll on durable timers → persist → record.
 // Deterministic orchestration only; every side effect is an activity, every wait a durable timer.
-import { ApplicationFailure, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import type { JobRecord } from '../activities/job-record';
 import type { ValidatedJob } from '../activities/validate';
@@ -8,7 +8,7 @@ import type { TaskSnapshot } from '../wan/tasks';
 import type { WanRequest } from '../wan/validation';
 import { billedAt } from '../wan/pricing';
 import { isImageModel } from '../wan/models';
-import { jobStateQuery } from './definitions';
+import { jobStateQuery, taskNoticeSignal } from './definitions';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import type { JobInput } from './job-input';
 import { pollDelayMs } from './poll-schedule';
@@ -78,6 +78,13 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     cost: {},
   };
   setHandler(jobStateQuery, () => rec);
+  // A verified push from the route ends the current wait early; the poll that follows reads the truth.
+  const wake = { pending: false };
+  setHandler(taskNoticeSignal, (notice) => {
+    if (rec.requestId && notice.requestId !== rec.requestId) return;
+    wake.pending = true;
+    rec.notices = (rec.notices ?? 0) + 1;
+  });
 
   try {
     const job = await callActivity(() =>
@@ -110,7 +117,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     rec.status = 'submitted';
     rec.timestamps.submitted = now();
 
-    const final = await pollUntilTerminal(input, job, rec);
+    const final = await pollUntilTerminal(input, job, rec, wake);
     rec.usage = final.usage;
     rec.cost.billed = billedAt(
       job.estimate,
@@ -188,6 +195,13 @@ async function submitExactlyOnce(
           toMs: Date.now() + s.reconcileMarginMs,
         }),
       );
+      if (!found.supported) {
+        throw new JobStop({
+          cause: 'ambiguous_submit',
+          message: `the create request was sent and no answer came (${view.message}); route ${input.route} keeps no task list to look it up`,
+          remedy: "Check the route's dashboard for the request before running the job again.",
+        });
+      }
       if (found.taskIds.length === 1) return { taskId: found.taskIds[0]!, adopted: true };
       if (found.taskIds.length > 1) {
         throw new JobStop({
@@ -202,12 +216,18 @@ async function submitExactlyOnce(
   }
 }
 
-async function pollUntilTerminal(input: JobInput, job: ValidatedJob, rec: JobRecord): Promise<TaskSnapshot> {
+async function pollUntilTerminal(
+  input: JobInput,
+  job: ValidatedJob,
+  rec: JobRecord,
+  wake: { pending: boolean },
+): Promise<TaskSnapshot> {
   const schedule = input.options.poll;
   const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
   const startedAt = Date.now();
   for (let n = 0; ; n++) {
-    await sleep(pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n));
+    await condition(() => wake.pending, pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n));
+    wake.pending = false;
     const snap = await callActivity(() => pollTask(ref));
     rec.polls += 1;
     rec.providerStatus = snap.status;

@@ -71,6 +71,7 @@ export function testEnv(s: TestServers, taskQueue: string, extra: NodeJS.Process
     TEMPORAL_ADDRESS: s.temporal.address,
     WANFLOW_TASK_QUEUE: taskQueue,
     DASHSCOPE_HTTP_BASE_URL: s.simulator.baseUrl,
+    WANFLOW_SIMULATOR_URL: s.simulator.url,
     WANFLOW_STORAGE: 's3',
     WANFLOW_S3_ENDPOINT: s.minio.endpoint,
     WANFLOW_S3_BUCKET: 'wanflow-test',

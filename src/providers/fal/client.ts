@@ -1,0 +1,134 @@
+// FalProvider: Wan 2.7 through fal.ai's queue API (contract §8). Submits to the model's queue endpoint
+// (with `fal_webhook` when a receiver is configured), reads status and result from the URLs the submit
+// returned, and maps IN_QUEUE / IN_PROGRESS / COMPLETED onto the task statuses the workflow knows.
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { WanRequest } from '../../wan/validation';
+import type { TaskSnapshot } from '../../wan/tasks';
+import { createAgent, networkFailure, request } from '../http';
+import { AmbiguousRequestError, RequestRejectedError, TransientProviderError } from '../errors';
+import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
+import type { CreatedTask, VideoProvider } from '../provider';
+import { falEndpoint, toFalInput } from './fields';
+
+export interface FalOptions {
+  /** `https://queue.fal.run` */
+  queueUrl: string;
+  apiKey: string;
+  dispatcher?: Dispatcher;
+}
+
+const submitAnswer = z.object({ request_id: z.string().min(1), status_url: z.string().optional() });
+const statusAnswer = z.object({
+  status: z.enum(['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED']),
+  queue_position: z.number().optional(),
+});
+const resultAnswer = z.object({ video: z.object({ url: z.string() }).optional() });
+
+/**
+ * A fal task is named by its request path under the queue (`fal-ai/wan/requests/<id>`): status, result
+ * and cancel live there. The submit answer's `status_url` gives it; without one it is derived from the
+ * app id (the endpoint's first two segments), as fal's queue lays it out.
+ */
+function requestPath(
+  queueUrl: string,
+  endpoint: string,
+  answer: { request_id: string; status_url?: string },
+): string {
+  if (answer.status_url?.startsWith(queueUrl))
+    return answer.status_url.slice(queueUrl.length + 1).replace(/\/status$/, '');
+  return `${endpoint.split('/').slice(0, 2).join('/')}/requests/${answer.request_id}`;
+}
+
+export class FalProvider implements VideoProvider {
+  readonly route = 'fal' as const;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly opts: FalOptions) {
+    this.dispatcher = opts.dispatcher ?? createAgent();
+  }
+
+  async createTask(body: WanRequest, o: { webhookUrl?: string } = {}): Promise<CreatedTask> {
+    const endpoint = falEndpoint(body.model);
+    if (!endpoint) throw new RequestRejectedError('bad_input', `fal.ai does not serve ${body.model}`);
+    const q = o.webhookUrl ? `?fal_webhook=${encodeURIComponent(o.webhookUrl)}` : '';
+    const answer = await this.call('POST', `/${endpoint}${q}`, submitAnswer, {
+      body: toFalInput(body),
+      creates: true,
+    });
+    return { taskId: requestPath(this.opts.queueUrl, endpoint, answer), requestId: answer.request_id };
+  }
+
+  async getTask(taskId: string): Promise<TaskSnapshot> {
+    const base = `/${taskId}`;
+    const status = await this.call('GET', `${base}/status`, statusAnswer, { taskId });
+    if (status.status === 'IN_QUEUE') return { taskId, status: 'PENDING' };
+    if (status.status === 'IN_PROGRESS') return { taskId, status: 'RUNNING' };
+    // COMPLETED may still hold an error: the result answers it.
+    try {
+      const result = await this.call('GET', base, resultAnswer, { taskId });
+      if (!result.video)
+        return { taskId, status: 'FAILED', code: 'NoVideo', message: 'fal.ai completed without a video' };
+      return { taskId, status: 'SUCCEEDED', videoUrl: result.video.url };
+    } catch (err) {
+      if (err instanceof RequestRejectedError)
+        return { taskId, status: 'FAILED', code: err.code ?? `HTTP ${err.httpStatus}`, message: err.message };
+      throw err;
+    }
+  }
+
+  async cancelTask(taskId: string): Promise<void> {
+    await this.call('PUT', `/${taskId}/cancel`, z.unknown(), { taskId });
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    schema: S,
+    o: { body?: unknown; creates?: boolean; taskId?: string },
+  ): Promise<z.output<S>> {
+    const what = `fal ${method} ${path.split('?')[0]}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(`${this.opts.queueUrl}${path}`, {
+        method,
+        dispatcher: this.dispatcher,
+        headers: {
+          Authorization: `Key ${this.opts.apiKey}`,
+          ...(o.body ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      });
+    } catch (err) {
+      throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
+    }
+    const text = await res.body.text().catch(() => '');
+    let json: unknown = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      if (res.statusCode < 300)
+        throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
+          `${what}: answer is not JSON`,
+          { httpStatus: res.statusCode },
+        );
+    }
+    if (res.statusCode >= 300) {
+      const detail = (json as { detail?: unknown }).detail;
+      const message = typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300);
+      // fal answers validation errors with 422; the taxonomy treats it like any 4xx refusal.
+      throw classifyErrorAnswer(res.statusCode, undefined, message, {
+        taskId: o.taskId,
+        retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
+        `${what}: unexpected answer: ${parsed.error.issues[0]?.message}`,
+        { httpStatus: res.statusCode },
+      );
+    }
+    return parsed.data;
+  }
+}

@@ -1,0 +1,208 @@
+// fal.ai's queue API for Wan 2.7, simulated (contract §8) under `/fal`: submit with `fal_webhook`, status
+// (IN_QUEUE / IN_PROGRESS / COMPLETED), result, cancel, the JWKS its webhooks are signed against, and
+// webhook deliveries signed as fal signs them (ED25519 over request id, user id, timestamp, body digest).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { request } from 'undici';
+import { falSignedMessage } from '../providers/fal/webhook';
+import { InvalidRequestError, parseWanRequest, type WanRequest } from '../wan/validation';
+import { outputShape } from './output-shape';
+import { InputFetchError } from './media-inputs';
+import type { SimTask, TaskTable } from './task-table';
+import type { OutputShape } from './output-shape';
+import { readBody, sendJson } from './wire';
+import { SIM_FAL_KEY } from './options';
+
+const USER_ID = 'simulator-user';
+
+const ENDPOINT_MODELS: Record<string, string> = {
+  'fal-ai/wan/v2.7/text-to-video': 'wan2.7-t2v',
+  'fal-ai/wan/v2.7/image-to-video': 'wan2.7-i2v',
+};
+const I2V_ROLES: Record<string, string> = {
+  image_url: 'first_frame',
+  end_image_url: 'last_frame',
+  video_url: 'first_clip',
+  audio_url: 'driving_audio',
+};
+
+/** What the fal routes need of the simulator they live in. */
+export interface FalHost {
+  publicUrl(): string;
+  tasks: TaskTable;
+  admit(request: WanRequest, key: string, shape: OutputShape): SimTask;
+  resultUrls(task: SimTask, now: number): string[];
+  takeFault(name: 'falWebhookDuplicate' | 'falWebhookDrop'): boolean;
+  count(what: 'falCreates' | 'webhooksSent'): void;
+}
+
+export class FalSimulator {
+  private readonly keys = generateKeyPairSync('ed25519');
+  private readonly webhooks = new Map<string, string>();
+
+  constructor(private readonly host: FalHost) {}
+
+  /** Handles a request under `/fal`; `path` is the rest of the path. */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
+    if (path === '/.well-known/jwks.json') {
+      const jwk = this.keys.publicKey.export({ format: 'jwk' });
+      // fal pads the coordinate; clients must accept that.
+      return sendJson(res, 200, { keys: [{ kty: 'OKP', crv: 'Ed25519', x: `${jwk.x}=`, kid: 'simulator' }] });
+    }
+    if (req.headers.authorization !== `Key ${SIM_FAL_KEY}`)
+      return sendJson(res, 401, { detail: 'Invalid Key' });
+    const endpoint = path.slice(1);
+    if (req.method === 'POST' && ENDPOINT_MODELS[endpoint]) return this.submit(req, res, endpoint, url);
+    const m = /^\/fal-ai\/wan\/requests\/([0-9a-f-]{36})(\/status|\/cancel)?$/.exec(path);
+    const task = m && this.host.tasks.get(m[1]!);
+    if (!m || !task) return sendJson(res, 404, { detail: 'Request not found' });
+    if (m[2] === '/status' && req.method === 'GET') return sendJson(res, 200, this.status(task));
+    if (m[2] === '/cancel' && req.method === 'PUT') {
+      return this.host.tasks.cancel(task, Date.now())
+        ? sendJson(res, 202, { status: 'CANCELLATION_REQUESTED' })
+        : sendJson(res, 400, { status: 'ALREADY_COMPLETED' });
+    }
+    if (!m[2] && req.method === 'GET') return this.result(res, task);
+    return sendJson(res, 405, { detail: 'Method not allowed' });
+  }
+
+  private async submit(req: IncomingMessage, res: ServerResponse, endpoint: string, url: URL): Promise<void> {
+    let wan: WanRequest;
+    try {
+      wan = parseWanRequest(toWan(ENDPOINT_MODELS[endpoint]!, JSON.parse((await readBody(req)) || '{}')), {
+        strictness: 'lenient',
+      });
+    } catch (err) {
+      if (err instanceof InvalidRequestError) {
+        return sendJson(res, 422, {
+          detail: err.problems.map((p) => ({ loc: ['body', p.field], msg: p.message, type: 'value_error' })),
+        });
+      }
+      if (err instanceof SyntaxError) return sendJson(res, 422, { detail: 'body is not JSON' });
+      throw err;
+    }
+    let shape: OutputShape;
+    try {
+      shape = await outputShape(wan, (u) => u);
+    } catch (err) {
+      if (err instanceof InputFetchError)
+        return sendJson(res, 422, {
+          detail: [{ loc: ['body'], msg: err.message, type: 'file_download_error' }],
+        });
+      throw err;
+    }
+    const task = this.host.admit(wan, SIM_FAL_KEY, shape);
+    this.host.count('falCreates');
+    const webhook = url.searchParams.get('fal_webhook');
+    if (webhook) {
+      this.webhooks.set(task.id, webhook);
+      this.deliverWhenDone(task);
+    }
+    const base = `${this.host.publicUrl()}/fal/fal-ai/wan/requests/${task.id}`;
+    sendJson(res, 200, {
+      request_id: task.id,
+      gateway_request_id: task.id,
+      status_url: `${base}/status`,
+      response_url: base,
+      cancel_url: `${base}/cancel`,
+    });
+  }
+
+  private status(task: SimTask) {
+    const s = this.host.tasks.statusOf(task, Date.now());
+    if (s === 'PENDING') return { status: 'IN_QUEUE', queue_position: 0 };
+    if (s === 'RUNNING') return { status: 'IN_PROGRESS', logs: [] };
+    return { status: 'COMPLETED', logs: [] };
+  }
+
+  private result(res: ServerResponse, task: SimTask): void {
+    const s = this.host.tasks.statusOf(task, Date.now());
+    if (s === 'PENDING' || s === 'RUNNING')
+      return sendJson(res, 400, { detail: 'Request is still in progress' });
+    const [status, body] = this.outcome(task, s);
+    sendJson(res, status, body);
+  }
+
+  private outcome(task: SimTask, s: string): [number, Record<string, unknown>] {
+    if (s === 'SUCCEEDED') {
+      const [url] = this.host.resultUrls(task, Date.now());
+      return [200, { video: { url, content_type: 'video/mp4', file_name: `${task.id}.mp4` }, seed: 42 }];
+    }
+    if (s === 'CANCELED') return [400, { detail: 'Request was cancelled' }];
+    return [422, { detail: task.failWith?.message ?? task.renderError ?? 'generation failed' }];
+  }
+
+  /** Delivers the webhook once the task is done; retried a few times on failure, as fal retries. */
+  private deliverWhenDone(task: SimTask): void {
+    const tick = () => {
+      const s = this.host.tasks.statusOf(task, Date.now());
+      if (s === 'PENDING' || s === 'RUNNING') return void setTimeout(tick, 100).unref();
+      if (this.host.takeFault('falWebhookDrop')) return;
+      const times = this.host.takeFault('falWebhookDuplicate') ? 2 : 1;
+      const [status, payload] = this.outcome(task, s);
+      const body = Buffer.from(
+        JSON.stringify({
+          request_id: task.id,
+          gateway_request_id: task.id,
+          status: status === 200 ? 'OK' : 'ERROR',
+          payload,
+          ...(status === 200 ? {} : { error: `Invalid status code: ${status}` }),
+        }),
+      );
+      void (async () => {
+        for (let i = 0; i < times; i++) await this.post(this.webhooks.get(task.id)!, task.id, body);
+      })();
+    };
+    setTimeout(tick, Math.max(0, task.endsAt - Date.now())).unref();
+  }
+
+  private async post(url: string, requestId: string, body: Buffer, attempts = 3): Promise<void> {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = sign(
+        null,
+        falSignedMessage(requestId, USER_ID, timestamp, body),
+        this.keys.privateKey,
+      ).toString('hex');
+      try {
+        const res = await request(url, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'x-fal-webhook-request-id': requestId,
+            'x-fal-webhook-user-id': USER_ID,
+            'x-fal-webhook-timestamp': timestamp,
+            'x-fal-webhook-signature': signature,
+          },
+        });
+        await res.body.dump();
+        this.host.count('webhooksSent');
+        if (res.statusCode < 300) return;
+      } catch {
+        // An unreachable receiver is retried like any failed delivery.
+      }
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+    }
+  }
+}
+
+/** fal's field names back to a Wan request, so the simulator validates with the same rules. */
+function toWan(model: string, b: Record<string, unknown>): unknown {
+  const parameters = {
+    resolution: typeof b.resolution === 'string' ? b.resolution.toUpperCase() : undefined,
+    duration: b.duration === undefined ? undefined : Number(b.duration),
+    prompt_extend: b.enable_prompt_expansion,
+    seed: b.seed,
+    ...(model === 'wan2.7-t2v' ? { ratio: b.aspect_ratio } : {}),
+  };
+  const input: Record<string, unknown> = { prompt: b.prompt, negative_prompt: b.negative_prompt };
+  if (model === 'wan2.7-t2v') input.audio_url = b.audio_url;
+  else
+    input.media = Object.entries(I2V_ROLES).flatMap(([field, type]) =>
+      typeof b[field] === 'string' ? [{ type, url: b[field] }] : [],
+    );
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return { model, input: defined(input), parameters: defined(parameters) };
+}

@@ -1,0 +1,97 @@
+// The webhook receiver: wrapper routes push completion here (`POST /webhooks/<route>/<workflowId>`).
+// A delivery is verified (a forged or stale one gets 401 and changes nothing), deduplicated (routes retry:
+// fal up to 10 times over 2 h), and then only wakes the job's workflow — which reads the task's state by
+// polling, so even a valid delivery cannot inject a result.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { FalWebhookVerifier } from '../providers/fal/webhook';
+import { taskNoticeSignal } from '../workflows/definitions';
+
+export interface ReceiverStats {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  stats(): ReceiverStats;
+  close(): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  client: Client;
+  port?: number;
+  host?: string;
+  falJwksUrl?: string;
+  /** How many delivery keys to remember for deduplication. */
+  memory?: number;
+}
+
+export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookReceiver> {
+  const fal = new FalWebhookVerifier({ jwksUrl: o.falJwksUrl });
+  const seen = new Set<string>();
+  const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejected: 0 };
+  const server: Server = createServer((req, res) => {
+    handle(req).then(
+      ([status, body]) =>
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body)),
+      (err: Error) => res.writeHead(500).end(JSON.stringify({ error: err.message })),
+    );
+  });
+
+  async function handle(req: IncomingMessage): Promise<[number, object]> {
+    const m = /^\/webhooks\/(fal)\/([^/?]+)$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !m) return [404, { error: 'no such webhook route' }];
+    const workflowId = decodeURIComponent(m[2]!);
+    const body = await readRaw(req);
+    const verdict = await fal.verify(req.headers, body);
+    if (!verdict.ok) {
+      stats.rejected += 1;
+      return [401, { error: verdict.reason }];
+    }
+    let status: string | undefined;
+    try {
+      status = (JSON.parse(body.toString('utf8')) as { status?: string }).status;
+    } catch {
+      stats.rejected += 1;
+      return [400, { error: 'body is not JSON' }];
+    }
+    const key = `${workflowId}|${verdict.requestId}|${status}`;
+    if (seen.has(key)) {
+      stats.duplicates += 1;
+      return [200, { duplicate: true }];
+    }
+    try {
+      await o.client.workflow
+        .getHandle(workflowId)
+        .signal(taskNoticeSignal, { route: 'fal', requestId: verdict.requestId });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return [404, { error: `no running job ${workflowId}` }];
+      throw err;
+    }
+    seen.add(key);
+    if (seen.size > (o.memory ?? 10_000)) seen.delete(seen.values().next().value!);
+    stats.accepted += 1;
+    return [200, { ok: true }];
+  }
+
+  await new Promise<void>((resolve) => server.listen(o.port ?? 0, o.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${o.host ?? '127.0.0.1'}:${port}`,
+    stats: () => ({ ...stats }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readRaw(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,156 @@
+// The fal.ai wrapper route end to end: its own queue protocol (simulated), polling as the fallback, and
+// signed webhooks that wake the job — delivered twice, forged, stale, or never.
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startTestServers, testEnv, type TestServers } from '../harness/servers';
+import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
+import { inspectStored, jobHarness, type JobHarness } from '../harness/jobs';
+import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/receiver';
+import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
+import { InvalidRequestError } from '../../src/wan/validation';
+import { SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobOptions } from '../../src/workflows/job-input';
+import type { JobRecord } from '../../src/activities/job-record';
+
+let servers: TestServers;
+let h: JobHarness;
+let receiver: WebhookReceiver;
+let polling: InProcessWorker;
+let pushed: InProcessWorker;
+
+const t2v = {
+  model: 'wan2.7-t2v',
+  input: { prompt: 'a kite over dunes' },
+  parameters: { resolution: '720P', duration: 2 },
+};
+// A first poll ten minutes out: within a test's time only a webhook can finish the job.
+const WEBHOOK_ONLY: JobOptions = {
+  ...SIMULATOR_JOB_OPTIONS,
+  poll: { ...SIMULATOR_JOB_OPTIONS.poll, minIntervalMs: 600_000, maxIntervalMs: 600_000 },
+};
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  h = await jobHarness(testEnv(servers, 'fal-poll'));
+  receiver = await startWebhookReceiver({
+    client: h.client,
+    falJwksUrl: `${servers.simulator.url}/fal/.well-known/jwks.json`,
+  });
+  polling = await startInProcessWorker(testEnv(servers, 'fal-poll'));
+  pushed = await startInProcessWorker(testEnv(servers, 'fal-hook', { WANFLOW_WEBHOOK_URL: receiver.url }));
+});
+
+afterAll(async () => {
+  await polling?.stop();
+  await pushed?.stop();
+  await receiver?.close();
+  await h?.client.connection.close();
+  await servers?.stop();
+});
+
+beforeEach(() => servers.simulator.reset());
+
+async function runOnFal(
+  taskQueue: 'fal-poll' | 'fal-hook',
+  options?: JobOptions,
+): Promise<{ jobId: string; done: Promise<JobRecord> }> {
+  const config = { ...h.config, temporal: { ...h.config.temporal, taskQueue } };
+  const { jobId } = await startJob(h.client, config, { request: t2v, route: 'fal', options });
+  return { jobId, done: waitForJob(h.client, jobId) };
+}
+
+async function untilSubmitted(jobId: string): Promise<JobRecord> {
+  for (let i = 0; i < 100; i++) {
+    const r = await getJobState(h.client, jobId).catch(() => undefined);
+    if (r?.taskId) return r;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`job ${jobId} was never submitted`);
+}
+
+describe('fal.ai route', () => {
+  it('by polling alone: its queue statuses map onto the job and the video is stored', async () => {
+    const record = await (await runOnFal('fal-poll')).done;
+    expect(record.failure).toBeUndefined();
+    expect(record).toMatchObject({ status: 'stored', route: 'fal', providerStatus: 'SUCCEEDED' });
+    expect(record.taskId).toMatch(/^fal-ai\/wan\/requests\/[0-9a-f-]{36}$/);
+    expect(record.notices).toBeUndefined();
+    const stored = await inspectStored(h.store, record.outputs![0]!.key);
+    expect(stored.probe.video).toMatchObject({ width: 1280, height: 720 });
+    expect(servers.simulator.stats()).toMatchObject({ falCreates: 1, webhooksSent: 0 });
+  });
+
+  it('a signed webhook wakes the job long before its next poll', async () => {
+    const record = await (await runOnFal('fal-hook', WEBHOOK_ONLY)).done;
+    expect(record).toMatchObject({ status: 'stored', notices: 1, polls: 1 });
+    expect(receiver.stats().accepted).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a webhook delivered twice wakes the job once', async () => {
+    servers.simulator.setFaults({ falWebhookDuplicate: 1 });
+    const before = receiver.stats();
+    const record = await (await runOnFal('fal-hook', WEBHOOK_ONLY)).done;
+    expect(record).toMatchObject({ status: 'stored', notices: 1 });
+    expect(receiver.stats().duplicates - before.duplicates).toBe(1);
+    expect(servers.simulator.stats()).toMatchObject({ falCreates: 1, webhooksSent: 2 });
+  });
+
+  it('forged and stale deliveries are refused and change nothing', async () => {
+    servers.simulator.setFaults({ slowTaskExtraMs: 1500 });
+    const { jobId, done } = await runOnFal('fal-hook', WEBHOOK_ONLY);
+    const submitted = await untilSubmitted(jobId);
+    const requestId = submitted.requestId!;
+    const body = Buffer.from(
+      JSON.stringify({
+        request_id: requestId,
+        status: 'OK',
+        payload: { video: { url: 'https://attacker.example/x.mp4' } },
+      }),
+    );
+    const attacker = generateKeyPairSync('ed25519');
+    const deliver = async (timestamp: number, key = attacker.privateKey) => {
+      const ts = String(Math.floor(timestamp / 1000));
+      const message = [requestId, 'u', ts, createHash('sha256').update(body).digest('hex')].join('\n');
+      const res = await request(`${receiver.url}/webhooks/fal/${encodeURIComponent(jobWorkflowId(jobId))}`, {
+        method: 'POST',
+        body,
+        headers: {
+          'x-fal-webhook-request-id': requestId,
+          'x-fal-webhook-user-id': 'u',
+          'x-fal-webhook-timestamp': ts,
+          'x-fal-webhook-signature': sign(null, Buffer.from(message), key).toString('hex'),
+        },
+      });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    const before = receiver.stats().rejected;
+    expect(await deliver(Date.now())).toBe(401);
+    expect(await deliver(Date.now() - 3600_000)).toBe(401);
+    expect(receiver.stats().rejected - before).toBe(2);
+    expect((await getJobState(h.client, jobId)).notices).toBeUndefined();
+    const record = await done;
+    expect(record).toMatchObject({ status: 'stored', notices: 1 });
+    expect(record.outputs![0]!.location).not.toContain('attacker');
+  });
+
+  it('a webhook that never comes: polling finishes the job', async () => {
+    servers.simulator.setFaults({ falWebhookDrop: 1 });
+    const record = await (await runOnFal('fal-hook')).done;
+    expect(record).toMatchObject({ status: 'stored' });
+    expect(record.notices).toBeUndefined();
+    expect(servers.simulator.stats()).toMatchObject({ falCreates: 1, webhooksSent: 0 });
+  });
+
+  it('a model fal does not serve is refused before anything is sent', async () => {
+    const err = await startJob(h.client, h.config, {
+      request: { model: 'wan2.7-image', input: { messages: [{ role: 'user', content: [{ text: 'x' }] }] } },
+      route: 'fal',
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as Error).message).toMatch(
+      /route: does not serve wan2.7-image; fal.ai serves wan2.7-t2v, wan2.7-i2v/,
+    );
+    expect(servers.simulator.stats().falCreates).toBe(0);
+  });
+});
