@@ -59,7 +59,7 @@ export interface ValidationRules {
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
   const request = parseWanRequest(input.request, { limits: rules.limits });
-  assertRouteServes(input.route, request.model, input.region);
+  assertRouteServes(input.route, request, input.region);
   const fields = mediaFieldsOf(request, rules.mediaLimits);
   // Asset references are probed through URLs of the store's own; the record keeps the references.
   const readable = mediaFieldsOf(await readableRefs(request, rules.store), rules.mediaLimits);

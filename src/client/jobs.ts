@@ -47,7 +47,7 @@ export async function startJob(
   // Local files are stored here, where they are, and travel as asset:// references.
   const request = await stageLocalInputs(req.request, createStore(config.storage));
   const parsed = parseWanRequest(request);
-  assertRouteServes(req.route ?? 'modelstudio', parsed.model, region);
+  assertRouteServes(req.route ?? 'modelstudio', parsed, region);
   const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;
   const input: JobInput = {
     jobId,

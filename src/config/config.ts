@@ -5,7 +5,12 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { REGION_IDS, regionBaseUrl, type RegionId } from '../wan/regions';
 import { ENV, regionKeyVar } from './env';
-import { SIM_DEFAULT_KEY, SIM_FAL_KEY } from '../simulator/options';
+import {
+  SIM_DEFAULT_KEY,
+  SIM_EACHLABS_KEY,
+  SIM_EACHLABS_WEBHOOK_SECRET,
+  SIM_FAL_KEY,
+} from '../simulator/options';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -150,4 +155,28 @@ export function falEndpoint(
   const apiKey = env[ENV.falKey];
   if (!apiKey) throw new ConfigError(`the fal route needs ${ENV.falKey}`);
   return { queueUrl: config.falQueueUrl ?? 'https://queue.fal.run', apiKey, jwksUrl: config.falJwksUrl };
+}
+
+/** each::labs' API, key and webhook secret; without WANFLOW_LIVE, the simulator's each::labs routes. */
+export function eachlabsEndpoint(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): { apiUrl: string; apiKey: string; webhookSecret?: string; signatureHeader?: string } {
+  const signatureHeader = env[ENV.eachlabsSignatureHeader];
+  if (!config.live) {
+    return {
+      apiUrl: env[ENV.eachlabsUrl] ?? `${config.simulatorUrl}/eachlabs`,
+      apiKey: env[ENV.eachlabsKey] ?? SIM_EACHLABS_KEY,
+      webhookSecret: env[ENV.eachlabsWebhookSecret] ?? SIM_EACHLABS_WEBHOOK_SECRET,
+      signatureHeader,
+    };
+  }
+  const apiKey = env[ENV.eachlabsKey];
+  if (!apiKey) throw new ConfigError(`the eachlabs route needs ${ENV.eachlabsKey}`);
+  return {
+    apiUrl: env[ENV.eachlabsUrl] ?? 'https://api.eachlabs.ai',
+    apiKey,
+    webhookSecret: env[ENV.eachlabsWebhookSecret],
+    signatureHeader,
+  };
 }

@@ -28,6 +28,10 @@ export const ENV = {
   falKey: 'FAL_KEY',
   falQueueUrl: 'FAL_QUEUE_URL',
   falJwksUrl: 'FAL_JWKS_URL',
+  eachlabsKey: 'EACHLABS_API_KEY',
+  eachlabsUrl: 'EACHLABS_API_URL',
+  eachlabsWebhookSecret: 'EACHLABS_WEBHOOK_SECRET',
+  eachlabsSignatureHeader: 'EACHLABS_SIGNATURE_HEADER',
 } as const;
 
 /** A key for one region only: DASHSCOPE_API_KEY_AP_SOUTHEAST_1 and so on. */

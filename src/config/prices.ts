@@ -45,6 +45,39 @@ function perModel(
 export const DEFAULT_PRICES: readonly PriceEntry[] = [
   ...perModel('cn-beijing', 0.6, 1.0, 'CNY', BEIJING),
   ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', SINGAPORE),
+  // Wrappers bill in their own currency, whatever the region.
+  ...['720P', '1080P'].flatMap((resolution) =>
+    ['wan2.7-t2v', 'wan2.7-i2v'].map((model) => ({
+      route: 'fal',
+      region: '*' as const,
+      model,
+      resolution: resolution as '720P' | '1080P',
+      unit: 'second' as const,
+      perUnit: 0.1,
+      currency: 'USD',
+      source: 'fal.ai pricing as compiled in wan27-contract.md (late 2026)',
+    })),
+  ),
+  {
+    route: 'eachlabs',
+    region: '*',
+    model: 'wan2.7-i2v',
+    resolution: '720P',
+    unit: 'second',
+    perUnit: 0.1,
+    currency: 'USD',
+    source: 'each::labs model page (2026-06-01)',
+  },
+  {
+    route: 'eachlabs',
+    region: '*',
+    model: 'wan2.7-i2v',
+    resolution: '1080P',
+    unit: 'second',
+    perUnit: 0.15,
+    currency: 'USD',
+    source: 'each::labs model page (2026-06-01)',
+  },
 ];
 
 const priceEntry = z.strictObject({

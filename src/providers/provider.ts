@@ -2,8 +2,8 @@
 import type { TaskSnapshot, TaskStatus } from '../wan/tasks';
 import type { WanRequest } from '../wan/validation';
 
-/** Route owners: Alibaba's own Model Studio, and the fal.ai wrapper with its own contract. */
-export const ROUTES = ['modelstudio', 'fal'] as const;
+/** Route owners: Alibaba's own Model Studio, and wrappers (fal.ai, each::labs) with contracts of their own. */
+export const ROUTES = ['modelstudio', 'fal', 'eachlabs'] as const;
 export type RouteId = (typeof ROUTES)[number];
 
 export interface CreatedTask {

@@ -3,15 +3,15 @@
 // webhook deliveries signed as fal signs them (ED25519 over request id, user id, timestamp, body digest).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { request } from 'undici';
 import { falSignedMessage } from '../providers/fal/webhook';
 import { InvalidRequestError, parseWanRequest, type WanRequest } from '../wan/validation';
 import { outputShape } from './output-shape';
 import { InputFetchError } from './media-inputs';
-import type { SimTask, TaskTable } from './task-table';
+import type { SimTask } from './task-table';
 import type { OutputShape } from './output-shape';
 import { readBody, sendJson } from './wire';
 import { SIM_FAL_KEY } from './options';
+import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
 
 const USER_ID = 'simulator-user';
 
@@ -27,18 +27,15 @@ const I2V_ROLES: Record<string, string> = {
 };
 
 /** What the fal routes need of the simulator they live in. */
-export interface FalHost {
+export interface FalHost extends DeliveryHost {
   publicUrl(): string;
-  tasks: TaskTable;
   admit(request: WanRequest, key: string, shape: OutputShape): SimTask;
   resultUrls(task: SimTask, now: number): string[];
-  takeFault(name: 'falWebhookDuplicate' | 'falWebhookDrop'): boolean;
   count(what: 'falCreates' | 'webhooksSent'): void;
 }
 
 export class FalSimulator {
   private readonly keys = generateKeyPairSync('ed25519');
-  private readonly webhooks = new Map<string, string>();
 
   constructor(private readonly host: FalHost) {}
 
@@ -95,8 +92,35 @@ export class FalSimulator {
     this.host.count('falCreates');
     const webhook = url.searchParams.get('fal_webhook');
     if (webhook) {
-      this.webhooks.set(task.id, webhook);
-      this.deliverWhenDone(task);
+      deliverWhenDone(this.host, task, {
+        url: webhook,
+        body: (t, s) => {
+          const [status, payload] = this.outcome(t, s);
+          const ok = status === 200;
+          return Buffer.from(
+            JSON.stringify({
+              request_id: t.id,
+              gateway_request_id: t.id,
+              status: ok ? 'OK' : 'ERROR',
+              payload,
+              ...(ok ? {} : { error: `Invalid status code: ${status}` }),
+            }),
+          );
+        },
+        headers: (body) => {
+          const timestamp = String(Math.floor(Date.now() / 1000));
+          return {
+            'x-fal-webhook-request-id': task.id,
+            'x-fal-webhook-user-id': USER_ID,
+            'x-fal-webhook-timestamp': timestamp,
+            'x-fal-webhook-signature': sign(
+              null,
+              falSignedMessage(task.id, USER_ID, timestamp, body),
+              this.keys.privateKey,
+            ).toString('hex'),
+          };
+        },
+      });
     }
     const base = `${this.host.publicUrl()}/fal/fal-ai/wan/requests/${task.id}`;
     sendJson(res, 200, {
@@ -130,60 +154,6 @@ export class FalSimulator {
     }
     if (s === 'CANCELED') return [400, { detail: 'Request was cancelled' }];
     return [422, { detail: task.failWith?.message ?? task.renderError ?? 'generation failed' }];
-  }
-
-  /** Delivers the webhook once the task is done; retried a few times on failure, as fal retries. */
-  private deliverWhenDone(task: SimTask): void {
-    const tick = () => {
-      const s = this.host.tasks.statusOf(task, Date.now());
-      if (s === 'PENDING' || s === 'RUNNING') return void setTimeout(tick, 100).unref();
-      if (this.host.takeFault('falWebhookDrop')) return;
-      const times = this.host.takeFault('falWebhookDuplicate') ? 2 : 1;
-      const [status, payload] = this.outcome(task, s);
-      const body = Buffer.from(
-        JSON.stringify({
-          request_id: task.id,
-          gateway_request_id: task.id,
-          status: status === 200 ? 'OK' : 'ERROR',
-          payload,
-          ...(status === 200 ? {} : { error: `Invalid status code: ${status}` }),
-        }),
-      );
-      void (async () => {
-        for (let i = 0; i < times; i++) await this.post(this.webhooks.get(task.id)!, task.id, body);
-      })();
-    };
-    setTimeout(tick, Math.max(0, task.endsAt - Date.now())).unref();
-  }
-
-  private async post(url: string, requestId: string, body: Buffer, attempts = 3): Promise<void> {
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const signature = sign(
-        null,
-        falSignedMessage(requestId, USER_ID, timestamp, body),
-        this.keys.privateKey,
-      ).toString('hex');
-      try {
-        const res = await request(url, {
-          method: 'POST',
-          body,
-          headers: {
-            'content-type': 'application/json',
-            'x-fal-webhook-request-id': requestId,
-            'x-fal-webhook-user-id': USER_ID,
-            'x-fal-webhook-timestamp': timestamp,
-            'x-fal-webhook-signature': signature,
-          },
-        });
-        await res.body.dump();
-        this.host.count('webhooksSent');
-        if (res.statusCode < 300) return;
-      } catch {
-        // An unreachable receiver is retried like any failed delivery.
-      }
-      await new Promise((r) => setTimeout(r, 300 * attempt));
-    }
   }
 }
 

@@ -5,6 +5,9 @@ import { REGION_IDS } from '../wan/regions';
 export const SIM_DEFAULT_KEY = 'sk-wanflow-simulator';
 /** The key the simulated fal.ai queue accepts. */
 export const SIM_FAL_KEY = 'fal-simulator-key';
+/** The key the simulated each::labs API accepts, and the secret its webhooks are signed with. */
+export const SIM_EACHLABS_KEY = 'eachlabs-simulator-key';
+export const SIM_EACHLABS_WEBHOOK_SECRET = 'eachlabs-simulator-webhook-secret';
 
 export const faultsSchema = z.strictObject({
   /** The next N creates answer 429 Throttling.RateQuota. */
@@ -21,10 +24,10 @@ export const faultsSchema = z.strictObject({
   dataInspectionTask: z.number().int().min(0).default(0),
   /** Extra running time for tasks created while set. */
   slowTaskExtraMs: z.number().int().min(0).default(0),
-  /** fal.ai route: the next N webhook deliveries are sent twice. */
-  falWebhookDuplicate: z.number().int().min(0).default(0),
-  /** fal.ai route: the next N webhook deliveries are never sent. */
-  falWebhookDrop: z.number().int().min(0).default(0),
+  /** Wrapper routes (fal.ai, each::labs): the next N webhook deliveries are sent twice. */
+  webhookDuplicate: z.number().int().min(0).default(0),
+  /** Wrapper routes: the next N webhook deliveries are never sent. */
+  webhookDrop: z.number().int().min(0).default(0),
   /** Overrides the result URL lifetime for tasks that finish while set; 0 issues already-expired URLs. */
   resultUrlTtlSeconds: z.number().int().min(0).optional(),
 });

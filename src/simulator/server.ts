@@ -26,7 +26,8 @@ import { UploadError, UploadStore } from './uploads';
 import { mediaFieldsOf } from '../wan/media-roles';
 import { normalizeSdkExtras, readBody, sendError, sendJson, taskBody } from './wire';
 import { ResultLinks, receiveUpload } from './oss';
-import { FalSimulator } from './fal';
+import { FalSimulator, type FalHost } from './fal';
+import { EachlabsSimulator, type EachlabsHost } from './eachlabs';
 
 export interface RunningSimulator {
   /** `http://host:port` */
@@ -89,13 +90,14 @@ class Simulator {
   private readonly uploads: UploadStore;
   private readonly links: ResultLinks;
   private readonly fal: FalSimulator;
+  private readonly eachlabs: EachlabsSimulator;
   private readonly keys: Record<string, string>;
 
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
     this.links = new ResultLinks(this.tasks, () => (this.stats.downloads += 1));
-    this.fal = new FalSimulator({
+    const wrapperHost: FalHost & EachlabsHost = {
       publicUrl: () => this.publicUrl,
       tasks: this.tasks,
       admit: (request, key, shape) => this.admit(request, key, shape),
@@ -107,8 +109,10 @@ class Simulator {
           now,
         ),
       takeFault: (name) => this.takeFault(name),
-      count: (what) => (this.stats[what] += 1),
-    });
+      count: (what: 'falCreates' | 'eachlabsCreates' | 'webhooksSent') => void (this.stats[what] += 1),
+    };
+    this.fal = new FalSimulator(wrapperHost);
+    this.eachlabs = new EachlabsSimulator(wrapperHost);
     this.renderer = new Renderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
     this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
     this.keys = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
@@ -136,6 +140,7 @@ class Simulator {
       return sendJson(res, 200, {});
     }
     if (path.startsWith('/fal/')) return this.fal.handle(req, res, path.slice(4), url);
+    if (path.startsWith('/eachlabs/')) return this.eachlabs.handle(req, res, path.slice(9));
     if (path.startsWith('/results/') && req.method === 'GET')
       return this.links.serve(path.slice(9), url, res);
     if (path === '/oss-upload' && req.method === 'POST') {
@@ -174,8 +179,8 @@ class Simulator {
       | 'dropCreateResponse'
       | 'dataInspectionAtCreate'
       | 'dataInspectionTask'
-      | 'falWebhookDuplicate'
-      | 'falWebhookDrop',
+      | 'webhookDuplicate'
+      | 'webhookDrop',
   ): boolean {
     if (this.faults[name] <= 0) return false;
     this.faults[name] -= 1;

@@ -11,6 +11,7 @@ export interface SimulatorStats {
   uploadPolicies: number;
   uploads: number;
   falCreates: number;
+  eachlabsCreates: number;
   webhooksSent: number;
   /** Refusals by error code. */
   refusals: Record<string, number>;
@@ -28,6 +29,7 @@ export function emptyStats(): SimulatorStats {
     uploadPolicies: 0,
     uploads: 0,
     falCreates: 0,
+    eachlabsCreates: 0,
     webhooksSent: 0,
     refusals: {},
   };

@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { FalWebhookVerifier } from '../providers/fal/webhook';
+import { FalWebhookVerifier, type Verdict } from '../providers/fal/webhook';
+import { verifyEachlabsWebhook } from '../providers/eachlabs/webhook';
 import { taskNoticeSignal } from '../workflows/definitions';
 
 export interface ReceiverStats {
@@ -26,12 +27,25 @@ export interface ReceiverOptions {
   port?: number;
   host?: string;
   falJwksUrl?: string;
+  /** each::labs signs with the account's webhook secret, in a header it does not document. */
+  eachlabsSecret?: string;
+  eachlabsSignatureHeader?: string;
   /** How many delivery keys to remember for deduplication. */
   memory?: number;
 }
 
 export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookReceiver> {
   const fal = new FalWebhookVerifier({ jwksUrl: o.falJwksUrl });
+  const verifiers: Record<string, (headers: IncomingMessage['headers'], body: Buffer) => Promise<Verdict>> = {
+    fal: (headers, body) => fal.verify(headers, body),
+    eachlabs: async (headers, body) =>
+      o.eachlabsSecret
+        ? verifyEachlabsWebhook(headers, body, {
+            secret: o.eachlabsSecret,
+            header: o.eachlabsSignatureHeader,
+          })
+        : { ok: false, reason: 'no each::labs webhook secret is configured' },
+  };
   const seen = new Set<string>();
   const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejected: 0 };
   const server: Server = createServer((req, res) => {
@@ -43,11 +57,12 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
   });
 
   async function handle(req: IncomingMessage): Promise<[number, object]> {
-    const m = /^\/webhooks\/(fal)\/([^/?]+)$/.exec(req.url ?? '');
+    const m = /^\/webhooks\/(fal|eachlabs)\/([^/?]+)$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return [404, { error: 'no such webhook route' }];
     const workflowId = decodeURIComponent(m[2]!);
     const body = await readRaw(req);
-    const verdict = await fal.verify(req.headers, body);
+    const route = m[1]!;
+    const verdict = await verifiers[route]!(req.headers, body);
     if (!verdict.ok) {
       stats.rejected += 1;
       return [401, { error: verdict.reason }];
@@ -67,7 +82,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
     try {
       await o.client.workflow
         .getHandle(workflowId)
-        .signal(taskNoticeSignal, { route: 'fal', requestId: verdict.requestId });
+        .signal(taskNoticeSignal, { route, requestId: verdict.requestId });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return [404, { error: `no running job ${workflowId}` }];
       throw err;

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { falEndpoint, modelStudioEndpoint, type WanflowConfig } from '../config/config';
+import { eachlabsEndpoint, falEndpoint, modelStudioEndpoint, type WanflowConfig } from '../config/config';
+import { EachlabsProvider } from '../providers/eachlabs/client';
 import { FalProvider } from '../providers/fal/client';
 import { loadPrices } from '../config/prices';
 import { ModelStudioProvider } from '../providers/modelstudio/client';
@@ -40,7 +41,9 @@ export function providerResolver(
       p =
         route === 'fal'
           ? new FalProvider(falEndpoint(config, env))
-          : new ModelStudioProvider(modelStudioEndpoint(config, region, env));
+          : route === 'eachlabs'
+            ? new EachlabsProvider(eachlabsEndpoint(config, env))
+            : new ModelStudioProvider(modelStudioEndpoint(config, region, env));
       cache.set(id, p);
     }
     return p;

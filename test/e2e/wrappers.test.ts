@@ -1,5 +1,6 @@
-// The fal.ai wrapper route end to end: its own queue protocol (simulated), polling as the fallback, and
-// signed webhooks that wake the job — delivered twice, forged, stale, or never.
+// The wrapper routes end to end — fal.ai's queue and each::labs' predictions, each simulated with its own
+// protocol: polling as the fallback, and signed webhooks that wake the job — delivered twice, forged,
+// stale, or never.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -11,6 +12,9 @@ import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobOptions } from '../../src/workflows/job-input';
 import type { JobRecord } from '../../src/activities/job-record';
+import { SIM_EACHLABS_WEBHOOK_SECRET } from '../../src/simulator/options';
+import { makeImage } from '../harness/media';
+import { eachlabsSignature } from '../../src/providers/eachlabs/webhook';
 
 let servers: TestServers;
 let h: JobHarness;
@@ -35,6 +39,7 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver({
     client: h.client,
     falJwksUrl: `${servers.simulator.url}/fal/.well-known/jwks.json`,
+    eachlabsSecret: SIM_EACHLABS_WEBHOOK_SECRET,
   });
   polling = await startInProcessWorker(testEnv(servers, 'fal-poll'));
   pushed = await startInProcessWorker(testEnv(servers, 'fal-hook', { WANFLOW_WEBHOOK_URL: receiver.url }));
@@ -50,12 +55,14 @@ afterAll(async () => {
 
 beforeEach(() => servers.simulator.reset());
 
-async function runOnFal(
+async function runOn(
+  route: 'fal' | 'eachlabs',
   taskQueue: 'fal-poll' | 'fal-hook',
   options?: JobOptions,
+  request: unknown = t2v,
 ): Promise<{ jobId: string; done: Promise<JobRecord> }> {
   const config = { ...h.config, temporal: { ...h.config.temporal, taskQueue } };
-  const { jobId } = await startJob(h.client, config, { request: t2v, route: 'fal', options });
+  const { jobId } = await startJob(h.client, config, { request, route, options });
   return { jobId, done: waitForJob(h.client, jobId) };
 }
 
@@ -70,7 +77,7 @@ async function untilSubmitted(jobId: string): Promise<JobRecord> {
 
 describe('fal.ai route', () => {
   it('by polling alone: its queue statuses map onto the job and the video is stored', async () => {
-    const record = await (await runOnFal('fal-poll')).done;
+    const record = await (await runOn('fal', 'fal-poll')).done;
     expect(record.failure).toBeUndefined();
     expect(record).toMatchObject({ status: 'stored', route: 'fal', providerStatus: 'SUCCEEDED' });
     expect(record.taskId).toMatch(/^fal-ai\/wan\/requests\/[0-9a-f-]{36}$/);
@@ -81,15 +88,15 @@ describe('fal.ai route', () => {
   });
 
   it('a signed webhook wakes the job long before its next poll', async () => {
-    const record = await (await runOnFal('fal-hook', WEBHOOK_ONLY)).done;
+    const record = await (await runOn('fal', 'fal-hook', WEBHOOK_ONLY)).done;
     expect(record).toMatchObject({ status: 'stored', notices: 1, polls: 1 });
     expect(receiver.stats().accepted).toBeGreaterThanOrEqual(1);
   });
 
   it('a webhook delivered twice wakes the job once', async () => {
-    servers.simulator.setFaults({ falWebhookDuplicate: 1 });
+    servers.simulator.setFaults({ webhookDuplicate: 1 });
     const before = receiver.stats();
-    const record = await (await runOnFal('fal-hook', WEBHOOK_ONLY)).done;
+    const record = await (await runOn('fal', 'fal-hook', WEBHOOK_ONLY)).done;
     expect(record).toMatchObject({ status: 'stored', notices: 1 });
     expect(receiver.stats().duplicates - before.duplicates).toBe(1);
     expect(servers.simulator.stats()).toMatchObject({ falCreates: 1, webhooksSent: 2 });
@@ -97,7 +104,7 @@ describe('fal.ai route', () => {
 
   it('forged and stale deliveries are refused and change nothing', async () => {
     servers.simulator.setFaults({ slowTaskExtraMs: 1500 });
-    const { jobId, done } = await runOnFal('fal-hook', WEBHOOK_ONLY);
+    const { jobId, done } = await runOn('fal', 'fal-hook', WEBHOOK_ONLY);
     const submitted = await untilSubmitted(jobId);
     const requestId = submitted.requestId!;
     const body = Buffer.from(
@@ -135,8 +142,8 @@ describe('fal.ai route', () => {
   });
 
   it('a webhook that never comes: polling finishes the job', async () => {
-    servers.simulator.setFaults({ falWebhookDrop: 1 });
-    const record = await (await runOnFal('fal-hook')).done;
+    servers.simulator.setFaults({ webhookDrop: 1 });
+    const record = await (await runOn('fal', 'fal-hook')).done;
     expect(record).toMatchObject({ status: 'stored' });
     expect(record.notices).toBeUndefined();
     expect(servers.simulator.stats()).toMatchObject({ falCreates: 1, webhooksSent: 0 });
@@ -152,5 +159,61 @@ describe('fal.ai route', () => {
       /route: does not serve wan2.7-image; fal.ai serves wan2.7-t2v, wan2.7-i2v/,
     );
     expect(servers.simulator.stats().falCreates).toBe(0);
+  });
+});
+
+describe('each::labs route', () => {
+  const i2v = (url: string) => ({
+    model: 'wan2.7-i2v',
+    input: { prompt: 'it waves', media: [{ type: 'first_frame', url }] },
+    parameters: { resolution: '720P', duration: 2 },
+  });
+
+  it('an HMAC-signed webhook wakes the job; the video is stored and billed at the wrapper price', async () => {
+    const frame = await makeImage(720, 1280);
+    const record = await (await runOn('eachlabs', 'fal-hook', WEBHOOK_ONLY, i2v(frame))).done;
+    expect(record.failure).toBeUndefined();
+    expect(record).toMatchObject({ status: 'stored', route: 'eachlabs', notices: 1, polls: 1 });
+    expect(record.outputs![0]).toMatchObject({ width: 720, height: 1280 });
+    expect(record.cost.estimated).toMatchObject({ currency: 'USD', perUnit: 0.1, quantity: 2, amount: 0.2 });
+    expect(servers.simulator.stats()).toMatchObject({ eachlabsCreates: 1 });
+  });
+
+  it('by polling when the webhook never comes, and a forged delivery is refused', async () => {
+    servers.simulator.setFaults({ webhookDrop: 1, slowTaskExtraMs: 800 });
+    const { jobId, done } = await runOn('eachlabs', 'fal-hook', undefined, i2v(await makeImage(640, 480)));
+    const submitted = await untilSubmitted(jobId);
+    const body = Buffer.from(
+      JSON.stringify({
+        exec_id: submitted.requestId,
+        status: 'succeeded',
+        output: 'https://attacker.example/x.mp4',
+      }),
+    );
+    const forged = await request(
+      `${receiver.url}/webhooks/eachlabs/${encodeURIComponent(jobWorkflowId(jobId))}`,
+      {
+        method: 'POST',
+        body,
+        headers: { 'x-eachlabs-signature': eachlabsSignature('not-the-secret', body) },
+      },
+    );
+    expect(forged.statusCode).toBe(401);
+    await forged.body.dump();
+    const record = await done;
+    expect(record).toMatchObject({ status: 'stored' });
+    expect(record.notices).toBeUndefined();
+  });
+
+  it('continuation without a first frame is refused: each::labs requires one', async () => {
+    const err = await startJob(h.client, h.config, {
+      route: 'eachlabs',
+      request: {
+        model: 'wan2.7-i2v',
+        input: { media: [{ type: 'first_clip', url: 'https://example.com/c.mp4' }] },
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as Error).message).toMatch(/input\.media: each::labs requires a first_frame/);
   });
 });

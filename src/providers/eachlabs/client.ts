@@ -1,0 +1,139 @@
+// EachlabsProvider: Wan 2.7 through each::labs' prediction API. Statuses `starting`/`processing` are
+// running work, `success` carries the output URL, `error`/`failed` and `cancelled` end it.
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { WanRequest } from '../../wan/validation';
+import type { TaskSnapshot, TaskStatus } from '../../wan/tasks';
+import { createAgent, networkFailure, request } from '../http';
+import { AmbiguousRequestError, RequestRejectedError, TransientProviderError } from '../errors';
+import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
+import type { CreatedTask, VideoProvider } from '../provider';
+import { eachlabsSlug, toEachlabsInput } from './fields';
+
+export interface EachlabsOptions {
+  /** `https://api.eachlabs.ai` */
+  apiUrl: string;
+  apiKey: string;
+  dispatcher?: Dispatcher;
+}
+
+const createAnswer = z.object({ predictionID: z.string().min(1) });
+const predictionAnswer = z.object({
+  status: z.string(),
+  output: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .nullable(),
+  message: z.string().optional(),
+  details: z.unknown().optional(),
+});
+
+const STATUSES: Record<string, TaskStatus> = {
+  starting: 'PENDING',
+  processing: 'RUNNING',
+  success: 'SUCCEEDED',
+  succeeded: 'SUCCEEDED',
+  error: 'FAILED',
+  failed: 'FAILED',
+  cancelled: 'CANCELED',
+};
+
+export class EachlabsProvider implements VideoProvider {
+  readonly route = 'eachlabs' as const;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly opts: EachlabsOptions) {
+    this.dispatcher = opts.dispatcher ?? createAgent();
+  }
+
+  async createTask(body: WanRequest, o: { webhookUrl?: string } = {}): Promise<CreatedTask> {
+    const model = eachlabsSlug(body.model);
+    if (!model) throw new RequestRejectedError('bad_input', `each::labs does not serve ${body.model}`);
+    const payload = {
+      model,
+      input: toEachlabsInput(body),
+      ...(o.webhookUrl ? { webhook_url: o.webhookUrl } : {}),
+    };
+    const answer = await this.call('POST', '/v1/prediction', createAnswer, { body: payload, creates: true });
+    return { taskId: answer.predictionID, requestId: answer.predictionID };
+  }
+
+  async getTask(taskId: string): Promise<TaskSnapshot> {
+    const p = await this.call('GET', `/v1/prediction/${encodeURIComponent(taskId)}`, predictionAnswer, {
+      taskId,
+    });
+    const status = STATUSES[p.status] ?? 'UNKNOWN';
+    const output = Array.isArray(p.output) ? p.output[0] : (p.output ?? undefined);
+    if (status === 'SUCCEEDED' && !output)
+      return {
+        taskId,
+        status: 'FAILED',
+        code: 'NoOutput',
+        message: 'each::labs succeeded without an output',
+      };
+    return {
+      taskId,
+      status,
+      videoUrl: status === 'SUCCEEDED' ? output : undefined,
+      code: status === 'FAILED' ? p.status : undefined,
+      message: p.message,
+    };
+  }
+
+  async cancelTask(taskId: string): Promise<void> {
+    // each::labs documents no cancel; a task already paid for is collected anyway.
+    throw new RequestRejectedError('bad_input', `each::labs has no cancel for ${taskId}`);
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    o: { body?: unknown; creates?: boolean; taskId?: string },
+  ): Promise<z.output<S>> {
+    const what = `each::labs ${method} ${path}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(`${this.opts.apiUrl}${path}`, {
+        method,
+        dispatcher: this.dispatcher,
+        headers: { 'X-API-Key': this.opts.apiKey, ...(o.body ? { 'Content-Type': 'application/json' } : {}) },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      });
+    } catch (err) {
+      throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
+    }
+    const text = await res.body.text().catch(() => '');
+    let json: unknown = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      if (res.statusCode < 300)
+        throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
+          `${what}: answer is not JSON`,
+          { httpStatus: res.statusCode },
+        );
+    }
+    if (res.statusCode >= 300) {
+      const e = json as { message?: string; details?: unknown };
+      throw classifyErrorAnswer(
+        res.statusCode,
+        undefined,
+        [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
+          `HTTP ${res.statusCode}`,
+        {
+          taskId: o.taskId,
+          retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
+        },
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
+        `${what}: unexpected answer: ${parsed.error.issues[0]?.message}`,
+        { httpStatus: res.statusCode },
+      );
+    }
+    return parsed.data;
+  }
+}

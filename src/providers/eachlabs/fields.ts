@@ -1,0 +1,26 @@
+// each::labs' own contract for Wan 2.7 (contract §8, and its published model page): one prediction API,
+// a model slug per job kind, Wan's role names as input fields. Only image-to-video is documented, and it
+// requires a first frame.
+import type { WanRequest } from '../../wan/validation';
+
+export const EACHLABS_MODELS = ['wan2.7-i2v'] as const;
+const SLUGS: Record<string, string> = { 'wan2.7-i2v': 'alibaba-wan-2-7-image-to-video' };
+
+export function eachlabsSlug(model: string): string | undefined {
+  return SLUGS[model];
+}
+
+export function toEachlabsInput(request: WanRequest): Record<string, unknown> {
+  if (request.model !== 'wan2.7-i2v') throw new Error(`each::labs has no mapping for ${request.model}`);
+  const p = request.parameters;
+  const body: Record<string, unknown> = {
+    prompt: request.input.prompt,
+    negative_prompt: request.input.negative_prompt,
+    resolution: p.resolution,
+    duration: p.duration,
+    prompt_extend: p.prompt_extend,
+    seed: p.seed,
+  };
+  for (const m of request.input.media) body[m.type] = m.url;
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
