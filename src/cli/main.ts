@@ -4,9 +4,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type WanflowConfig } from '../config/config';
 import { connectClient, getJobState, startJob, waitForJob } from '../client/jobs';
 import { InvalidRequestError } from '../wan/validation';
-import { REGION_IDS, type RegionId } from '../wan/regions';
+import { REGION_IDS } from '../wan/regions';
 import { startEmbeddedStack } from '../stack/embedded';
 import { startSimulator } from '../simulator/server';
+import { receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
+import { ROUTES } from '../providers/provider';
 import { createWanflowWorker } from '../worker/worker';
 import { installCompactLogging } from '../worker/logging';
 import { progressPrinter, summary } from './progress';
@@ -22,6 +24,7 @@ Usage:
   wanflow simulator [flags]            run the Model Studio simulator (see wanflow simulator --help)
   wanflow run [flags]                  start a job and follow it to the stored video
   wanflow status <job-id>              print a job's record
+  wanflow webhooks [--port N]          run the webhook receiver wrapper routes push completion to
 
 run flags:
   --prompt TEXT  --negative-prompt TEXT  --model t2v|i2v|r2v|videoedit|image|image-pro  --resolution 720P|1080P  --duration N
@@ -31,7 +34,7 @@ run flags:
   --video URL  --reference-image URL  --audio-setting auto|origin  (videoedit; --duration 0 keeps the length)
   --model image|image-pro  --image URL (repeatable)  --size 1K|2K|4K|W*H  --n N  (still images)
   --request FILE   a whole request body as JSON instead of the flags above
-  --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
+  --route modelstudio|fal|eachlabs (default modelstudio)  --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
   --live           reach the paid Model Studio API (needs DASHSCOPE_API_KEY); without it, the simulator
 
 Configuration comes from the environment; see README.md.`;
@@ -56,6 +59,8 @@ async function main(argv: string[], io: Out): Promise<number> {
       return worker(io);
     case 'simulator':
       return simulator(rest, io);
+    case 'webhooks':
+      return webhooks(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -99,20 +104,19 @@ async function run(args: string[], io: Out): Promise<number> {
       'no-prompt-extend': { type: 'boolean' },
       'job-id': { type: 'string' },
       region: { type: 'string' },
+      route: { type: 'string' },
       'no-wait': { type: 'boolean' },
       json: { type: 'boolean' },
       live: { type: 'boolean' },
     },
   });
   const config = configFrom(values.live);
-  const region = values.region as RegionId | undefined;
-  if (region && !(REGION_IDS as readonly string[]).includes(region))
-    throw new InvalidRequestError([
-      { field: 'region', value: region, message: `must be one of ${REGION_IDS.join(', ')}` },
-    ]);
+  const region = oneOf('region', values.region, REGION_IDS);
+  const route = oneOf('route', values.route, ROUTES);
   const client = await connectClient(config);
   const { jobId } = await startJob(client, config, {
     request: requestFromFlags(values as RunFlags),
+    route,
     jobId: values['job-id'],
     region,
   });
@@ -184,6 +188,31 @@ async function simulator(args: string[], io: Out): Promise<number> {
   await untilSignal();
   await sim.close();
   return 0;
+}
+
+async function webhooks(args: string[], io: Out): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } } });
+  const config = loadConfig();
+  const client = await connectClient(config);
+  const receiver = await startWebhookReceiver({
+    ...receiverOptions(config, client),
+    port: Number(values.port ?? 8091),
+    host: values.host,
+  });
+  io.err(`webhook receiver on ${receiver.url}; set WANFLOW_WEBHOOK_URL on workers to its public address`);
+  await untilSignal();
+  await receiver.close();
+  return 0;
+}
+
+/** A flag whose value must be one of a list: refused with the field and the choices otherwise. */
+function oneOf<T extends string>(
+  field: string,
+  value: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;
+  throw new InvalidRequestError([{ field, value, message: `must be one of ${choices.join(', ')}` }]);
 }
 
 function untilSignal(): Promise<void> {

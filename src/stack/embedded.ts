@@ -6,6 +6,8 @@ import type { Worker } from '@temporalio/worker';
 import type { WanflowConfig } from '../config/config';
 import { startSimulator, type RunningSimulator } from '../simulator/server';
 import { createWanflowWorker } from '../worker/worker';
+import { connectClient } from '../client/jobs';
+import { receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal';
 
 export interface EmbeddedStack {
@@ -45,7 +47,17 @@ export async function startEmbeddedStack(
     });
     log(`Model Studio simulator on ${simulator.baseUrl} (the paid API is reached only with WANFLOW_LIVE=1)`);
   }
-  const worker = await createWanflowWorker({ config, env });
+  // Wrapper routes push completion here; a public deployment sets WANFLOW_WEBHOOK_URL to its own address.
+  const client = await connectClient(config);
+  const receiver = await startWebhookReceiver({
+    ...receiverOptions(config, client, env),
+    port: Number(env.WANFLOW_WEBHOOK_PORT ?? 8091),
+  });
+  log(`webhook receiver on ${receiver.url}`);
+  const worker = await createWanflowWorker({
+    config: { ...config, webhookUrl: config.webhookUrl ?? receiver.url },
+    env,
+  });
   const running = worker.run();
   log(
     `worker on task queue ${config.temporal.taskQueue}; storage: ${config.storage.kind === 'fs' ? config.storage.dir : `s3://${config.storage.bucket}`}`,
@@ -58,6 +70,8 @@ export async function startEmbeddedStack(
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
+      await receiver.close();
+      await client.connection.close();
       await simulator?.close();
       await temporal?.stop();
     },

@@ -9,6 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { FalWebhookVerifier, type Verdict } from '../providers/fal/webhook';
 import { verifyEachlabsWebhook } from '../providers/eachlabs/webhook';
 import { taskNoticeSignal } from '../workflows/definitions';
+import { eachlabsEndpoint, falEndpoint, type WanflowConfig } from '../config/config';
 
 export interface ReceiverStats {
   accepted: number;
@@ -109,4 +110,19 @@ function readRaw(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A receiver configured from wanflow's configuration (the JWKS and secrets of each route). */
+export function receiverOptions(
+  config: WanflowConfig,
+  client: Client,
+  env: NodeJS.ProcessEnv = process.env,
+): ReceiverOptions {
+  const eachlabs = eachlabsEndpoint(config, env);
+  return {
+    client,
+    falJwksUrl: falEndpoint(config, env).jwksUrl,
+    eachlabsSecret: eachlabs.webhookSecret,
+    eachlabsSignatureHeader: eachlabs.signatureHeader,
+  };
 }

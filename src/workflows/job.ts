@@ -128,6 +128,11 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     rec.outputs = await callActivity(() =>
       persistOutput({ route: input.route, region: input.region, taskId: created.taskId, jobId: input.jobId }),
     );
+    const stored = rec.outputs[0]?.durationSeconds;
+    if (!rec.cost.billed && job.plan.unit === 'second' && stored !== undefined) {
+      // Wrapper routes report no usage: they bill the seconds generated, which the stored video shows.
+      rec.cost.billed = billedAt(job.estimate, Math.round(stored));
+    }
     rec.status = 'stored';
     rec.timestamps.stored = now();
   } catch (err) {

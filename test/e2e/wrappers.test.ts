@@ -176,6 +176,7 @@ describe('each::labs route', () => {
     expect(record).toMatchObject({ status: 'stored', route: 'eachlabs', notices: 1, polls: 1 });
     expect(record.outputs![0]).toMatchObject({ width: 720, height: 1280 });
     expect(record.cost.estimated).toMatchObject({ currency: 'USD', perUnit: 0.1, quantity: 2, amount: 0.2 });
+    expect(record.cost.billed).toMatchObject({ currency: 'USD', quantity: 2, amount: 0.2 });
     expect(servers.simulator.stats()).toMatchObject({ eachlabsCreates: 1 });
   });
 
