@@ -18,6 +18,7 @@ import { persistOutput } from './persist';
 import type { JobRecord } from './job-record';
 import { publishInputs } from './publish';
 import { presignRefs, type InputPublishing } from '../assets/publish';
+import type { AssetLinks } from '../assets/server';
 
 export interface ActivityDeps {
   provider(route: RouteId, region: RegionId): VideoProvider;
@@ -34,6 +35,8 @@ export interface ActivityDeps {
   minInputUrlLifetimeMs?: number;
   /** Public base URL of the webhook receiver, for routes that push completion. */
   webhookBaseUrl?: string;
+  /** Signs URLs of the local asset server, when the filesystem store's inputs are served by one. */
+  assetLinks?: AssetLinks;
 }
 
 export interface TaskRef {
@@ -72,7 +75,12 @@ export function createActivities(deps: ActivityDeps) {
 
     /** One create. Stored inputs still referenced are presigned here, at the last moment. */
     submitTask: typed(async (input: { route: RouteId; region: RegionId; request: WanRequest }) => {
-      const request = await presignRefs(input.request, deps.store, deps.presignTtlSeconds ?? 24 * 3600);
+      const request = await presignRefs(
+        input.request,
+        deps.store,
+        deps.presignTtlSeconds ?? 24 * 3600,
+        deps.assetLinks,
+      );
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
       const webhookUrl =
         deps.webhookBaseUrl && workflowId

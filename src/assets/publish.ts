@@ -1,5 +1,5 @@
 // Publishing: asset references become URLs the provider can fetch, at the last moment. 'presign' gives a
-// presigned S3 URL right before the create (never stored in history); 'upload' hands the file to the
+// signed URL — S3's, or the local asset server's — right before the create (never stored in history); 'upload' hands the file to the
 // route's temporary upload and gets an `oss://` URL back (no credentials in it, safe to record).
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import type { TemporaryUploader } from '../providers/provider';
 import { mapMediaUrls, mediaFieldsOf } from '../wan/media-roles';
 import type { WanRequest } from '../wan/validation';
 import { assetKey, isAssetRef } from './refs';
+import type { AssetLinks } from './server';
 
 export type InputPublishing = 'presign' | 'upload';
 
@@ -39,20 +40,21 @@ export function readableRefs<R extends WanRequest>(request: R, store: AssetStore
   return resolveRefs(request, (key) => store.url(key, 900));
 }
 
-/** Presigned URLs for every asset reference; the filesystem store has none to give. */
+/** Signed URLs for every asset reference: presigned by S3, or by the local asset server for the
+ * filesystem store; without either, the filesystem store has no URL to give. */
 export function presignRefs<R extends WanRequest>(
   request: R,
   store: AssetStore,
   ttlSeconds: number,
+  assetLinks?: AssetLinks,
 ): Promise<R> {
   return resolveRefs(request, async (key) => {
-    if (store.kind !== 's3') {
-      throw new StorageError(
-        `asset://${key} lives in the filesystem store, which cannot give the provider a URL`,
-        'Use an S3 store (WANFLOW_STORAGE=s3) or WANFLOW_INPUT_PUBLISHING=upload.',
-      );
-    }
-    return store.url(key, ttlSeconds);
+    if (store.kind === 's3') return store.url(key, ttlSeconds);
+    if (assetLinks) return assetLinks.url(key, ttlSeconds);
+    throw new StorageError(
+      `asset://${key} lives in the filesystem store, which cannot give the provider a URL`,
+      'Use an S3 store (WANFLOW_STORAGE=s3), the asset server (WANFLOW_ASSET_URL), or WANFLOW_INPUT_PUBLISHING=upload.',
+    );
   });
 }
 

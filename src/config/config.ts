@@ -54,6 +54,9 @@ const configSchema = z.object({
   inputPublishing: z.enum(['auto', 'presign', 'upload']),
   /** Public base URL of the webhook receiver; routes that push completion deliver under it. */
   webhookUrl: z.string().url().optional(),
+  /** The local asset server (public base URL and signing secret) for the filesystem store's inputs. */
+  assetUrl: z.string().url().optional(),
+  assetSecret: z.string().min(16).optional(),
   falQueueUrl: z.string().url().optional(),
   falJwksUrl: z.string().url().optional(),
   pricesFile: z.string().optional(),
@@ -95,6 +98,8 @@ export function loadConfig(
     ambiguousSubmit: env[ENV.ambiguousSubmit] ?? 'reconcile',
     inputPublishing: env[ENV.inputPublishing] ?? 'auto',
     webhookUrl: env[ENV.webhookUrl],
+    assetUrl: env[ENV.assetUrl],
+    assetSecret: env[ENV.assetSecret],
     falQueueUrl: env[ENV.falQueueUrl],
     falJwksUrl: env[ENV.falJwksUrl],
     pricesFile: env[ENV.prices],

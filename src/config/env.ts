@@ -25,6 +25,8 @@ export const ENV = {
   prices: 'WANFLOW_PRICES',
   inputPublishing: 'WANFLOW_INPUT_PUBLISHING',
   webhookUrl: 'WANFLOW_WEBHOOK_URL',
+  assetUrl: 'WANFLOW_ASSET_URL',
+  assetSecret: 'WANFLOW_ASSET_SECRET',
   falKey: 'FAL_KEY',
   falQueueUrl: 'FAL_QUEUE_URL',
   falJwksUrl: 'FAL_JWKS_URL',

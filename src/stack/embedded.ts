@@ -8,6 +8,9 @@ import { startSimulator, type RunningSimulator } from '../simulator/server';
 import { createWanflowWorker } from '../worker/worker';
 import { connectClient } from '../client/jobs';
 import { receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
+import { startAssetServer, type AssetServer } from '../assets/server';
+import { FileSystemStore } from '../storage/fs-store';
+import { randomBytes } from 'node:crypto';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal';
 
 export interface EmbeddedStack {
@@ -54,8 +57,21 @@ export async function startEmbeddedStack(
     port: Number(env.WANFLOW_WEBHOOK_PORT ?? 8091),
   });
   log(`webhook receiver on ${receiver.url}`);
+  // The filesystem store's inputs are served to providers by the local asset server, at signed URLs.
+  let assets: AssetServer | undefined;
+  let served: Partial<WanflowConfig> = {};
+  if (config.storage.kind === 'fs' && !config.assetUrl) {
+    const secret = randomBytes(32).toString('hex');
+    assets = await startAssetServer({
+      store: new FileSystemStore(config.storage.dir),
+      secret,
+      port: Number(env.WANFLOW_ASSET_PORT ?? 8092),
+    });
+    served = { assetUrl: assets.url, assetSecret: secret };
+    log(`asset server on ${assets.url}`);
+  }
   const worker = await createWanflowWorker({
-    config: { ...config, webhookUrl: config.webhookUrl ?? receiver.url },
+    config: { ...config, ...served, webhookUrl: config.webhookUrl ?? receiver.url },
     env,
   });
   const running = worker.run();
@@ -71,6 +87,7 @@ export async function startEmbeddedStack(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       await receiver.close();
+      await assets?.close();
       await client.connection.close();
       await simulator?.close();
       await temporal?.stop();

@@ -11,6 +11,7 @@ import { ModelStudioProvider } from '../providers/modelstudio/client';
 import type { RouteId, VideoProvider } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
 import { createStore, type AssetStore } from '../storage';
+import { AssetLinks } from '../assets/server';
 
 export interface WorkerSetup {
   config: WanflowConfig;
@@ -55,17 +56,21 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
   const env = setup.env ?? process.env;
   const connection = setup.connection ?? (await connectWorker(config));
   const store = setup.store ?? createStore(config.storage);
+  const assetLinks =
+    config.assetUrl && config.assetSecret ? new AssetLinks(config.assetUrl, config.assetSecret) : undefined;
   const activities = createActivities({
     provider: providerResolver(config, env),
     store,
     prices: loadPrices(config.pricesFile),
     webhookBaseUrl: config.webhookUrl,
+    // 'auto': signed URLs where something can sign them (S3, or the asset server), else the upload.
     inputPublishing:
       config.inputPublishing === 'auto'
-        ? store.kind === 's3'
+        ? store.kind === 's3' || assetLinks
           ? 'presign'
           : 'upload'
         : config.inputPublishing,
+    assetLinks,
   });
   return Worker.create({
     connection,

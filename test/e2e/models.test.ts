@@ -253,3 +253,99 @@ describe('image models', () => {
     expect(record.cost.estimated).toBeUndefined();
   });
 });
+
+describe('every mode round trip', () => {
+  const frame = () => makeImage(640, 480).then((f) => upload(f, 'image/png'));
+  const audio = () => makeAudio(4).then((f) => upload(f, 'audio/wav'));
+  const clip = () => makeVideo(640, 480, 2).then((f) => upload(f, 'video/mp4'));
+
+  it.each([
+    [
+      't2v with driving audio',
+      async () => ({ model: 'wan2.7-t2v', input: { prompt: 'drums', audio_url: await audio() } }),
+      1280,
+      720,
+    ],
+    [
+      'i2v first + last frame',
+      async () => ({
+        model: 'wan2.7-i2v',
+        input: {
+          media: [
+            { type: 'first_frame', url: await frame() },
+            { type: 'last_frame', url: await frame() },
+          ],
+        },
+      }),
+      1104,
+      832,
+    ],
+    [
+      'i2v first frame + driving audio',
+      async () => ({
+        model: 'wan2.7-i2v',
+        input: {
+          media: [
+            { type: 'first_frame', url: await frame() },
+            { type: 'driving_audio', url: await audio() },
+          ],
+        },
+      }),
+      1104,
+      832,
+    ],
+    [
+      'i2v first + last frame + driving audio',
+      async () => ({
+        model: 'wan2.7-i2v',
+        input: {
+          media: [
+            { type: 'first_frame', url: await frame() },
+            { type: 'last_frame', url: await frame() },
+            { type: 'driving_audio', url: await audio() },
+          ],
+        },
+      }),
+      1104,
+      832,
+    ],
+    [
+      'i2v continuation to a last frame',
+      async () => ({
+        model: 'wan2.7-i2v',
+        input: {
+          media: [
+            { type: 'first_clip', url: await clip() },
+            { type: 'last_frame', url: await frame() },
+          ],
+        },
+      }),
+      1104,
+      832,
+    ],
+    [
+      'r2v with a first frame',
+      async () => ({
+        model: 'wan2.7-r2v',
+        input: {
+          prompt: 'Image 1 runs',
+          media: [
+            { type: 'reference_image', url: await frame() },
+            { type: 'first_frame', url: await frame() },
+          ],
+        },
+      }),
+      1104,
+      832,
+    ],
+  ])('%s', async (_name, build, width, height) => {
+    const body = (await build()) as { parameters?: object };
+    const record = await stack.h.run({ ...body, parameters: { resolution: '720P', duration: 3 } });
+    expect(record.failure).toBeUndefined();
+    expect(record.status).toBe('stored');
+    const stored = await inspectStored(stack.h.store, record.outputs![0]!.key);
+    expect(stored.sha256).toBe(record.outputs![0]!.sha256);
+    expect(stored.probe.video).toMatchObject({ width, height });
+    expect(stored.probe.durationSeconds!).toBeCloseTo(3, 1);
+  });
+});

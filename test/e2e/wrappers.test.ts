@@ -14,6 +14,11 @@ import { SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobOptions } from '../../src
 import type { JobRecord } from '../../src/activities/job-record';
 import { SIM_EACHLABS_WEBHOOK_SECRET } from '../../src/simulator/options';
 import { makeImage } from '../harness/media';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssetLinks, startAssetServer } from '../../src/assets/server';
+import { FileSystemStore } from '../../src/storage/fs-store';
 import { eachlabsSignature } from '../../src/providers/eachlabs/webhook';
 
 let servers: TestServers;
@@ -216,5 +221,59 @@ describe('each::labs route', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect((err as Error).message).toMatch(/input\.media: each::labs requires a first_frame/);
+  });
+});
+
+describe('the local asset server (filesystem store)', () => {
+  it('serves a local input to a wrapper route at a signed URL, and refuses what it did not sign', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wanflow-fs-store-'));
+    const secret = 'a-test-secret-of-enough-length';
+    const assets = await startAssetServer({ store: new FileSystemStore(dir), secret });
+    const env = testEnv(servers, 'fal-fs', {
+      WANFLOW_STORAGE: 'fs',
+      WANFLOW_STORAGE_DIR: dir,
+      WANFLOW_ASSET_URL: assets.url,
+      WANFLOW_ASSET_SECRET: secret,
+    });
+    const worker = await startInProcessWorker(env);
+    const hs = await jobHarness(env);
+    try {
+      const frame = await makeImage(960, 960);
+      const { jobId } = await startJob(hs.client, hs.config, {
+        route: 'fal',
+        request: {
+          model: 'wan2.7-i2v',
+          input: { prompt: 'spin', media: [{ type: 'first_frame', url: frame }] },
+          parameters: { resolution: '720P', duration: 2 },
+        },
+      });
+      const record = await waitForJob(hs.client, jobId);
+      expect(record.failure).toBeUndefined();
+      expect(record).toMatchObject({ status: 'stored', inputPublishing: 'presign' });
+      expect(record.outputs![0]).toMatchObject({ width: 960, height: 960 });
+      expect(record.outputs![0]!.location.startsWith(dir)).toBe(true);
+      const key = (record.request as { input: { media: { url: string }[] } }).input.media[0]!.url.replace(
+        'asset://',
+        '',
+      );
+      const links = new AssetLinks(assets.url, secret);
+      const ok = await request(links.url(key, 60));
+      expect(ok.statusCode).toBe(200);
+      await ok.body.dump();
+      for (const bad of [
+        links.url(key, 60).replace(/Signature=\w+/, 'Signature=00'),
+        new AssetLinks(assets.url, 'another-secret-of-length').url(key, 60),
+        links.url(key, -10),
+        `${assets.url}/assets/${key}`,
+      ]) {
+        const res = await request(bad);
+        expect(res.statusCode).toBe(403);
+        await res.body.dump();
+      }
+    } finally {
+      await hs.client.connection.close();
+      await worker.stop();
+      await assets.close();
+    }
   });
 });
