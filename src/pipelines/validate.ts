@@ -1,0 +1,204 @@
+// Validates a whole pipeline before anything is paid for: the spec's shape, stage references (missing,
+// self, cycles), each stage's request with its references in place, what each reference feeds (an image
+// role cannot take a video), and the limits the chain itself can break (a continuation clip's length,
+// a reference video's length). Every problem names the stage and the field.
+import {
+  InvalidRequestError,
+  isImageRequest,
+  parseWanRequest,
+  type FieldProblem,
+  type WanRequest,
+} from '../wan/validation';
+import { mediaFieldsOf } from '../wan/media-roles';
+import { planWork } from '../wan/billing';
+import { assertRouteServes } from '../providers/routes';
+import type { RouteId } from '../providers/provider';
+import type { RegionId } from '../wan/regions';
+import { pipelineSpecSchema, stageRefsOf, substituteRefs, type PipelineSpec, type StageSpec } from './spec';
+
+export interface PlannedStage {
+  index: number;
+  spec: StageSpec;
+  route: RouteId;
+  region: RegionId;
+  /** Stages whose outputs this one uses. */
+  deps: string[];
+  kind: 'video' | 'image';
+  /** How many outputs one candidate produces (images: n). */
+  outputs: number;
+  outputSeconds?: number;
+}
+
+export interface PipelinePlan {
+  spec: PipelineSpec;
+  /** Stage ids, dependencies first. */
+  order: string[];
+  stages: Record<string, PlannedStage>;
+}
+
+const placeholder = (stage: string, n: number, kind: 'video' | 'image') =>
+  `https://stage.invalid/${stage}/${n}.${kind === 'video' ? 'mp4' : 'png'}`;
+
+export function planPipeline(raw: unknown): PipelinePlan {
+  const parsed = pipelineSpecSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw new InvalidRequestError(
+      parsed.error.issues.map((i) => ({
+        field: i.path.join('.') || '(spec)',
+        value: 'input' in i ? i.input : undefined,
+        message: i.message,
+      })),
+    );
+  }
+  const spec = parsed.data;
+  const problems: FieldProblem[] = [];
+  const at = (i: number, field: string) => `stages.${i}.${field}`;
+  const byId = new Map<string, number>();
+  spec.stages.forEach((s, i) => {
+    if (byId.has(s.id))
+      problems.push({ field: at(i, 'id'), value: s.id, message: `repeats stage ${byId.get(s.id)}'s id` });
+    else byId.set(s.id, i);
+  });
+  const deps = spec.stages.map((s, i) => {
+    const refs = stageRefsOf(s.request);
+    for (const r of refs) {
+      if (r.stage === s.id)
+        problems.push({
+          field: at(i, `request.${r.field}`),
+          value: `stage:${r.stage}`,
+          message: 'a stage cannot use its own output',
+        });
+      else if (!byId.has(r.stage))
+        problems.push({
+          field: at(i, `request.${r.field}`),
+          value: `stage:${r.stage}`,
+          message: 'names no stage of this pipeline',
+        });
+    }
+    return [...new Set(refs.map((r) => r.stage).filter((id) => id !== s.id && byId.has(id)))];
+  });
+  if (problems.length) throw new InvalidRequestError(problems);
+
+  const order = topologicalOrder(spec, deps);
+  if (!Array.isArray(order))
+    throw new InvalidRequestError([
+      { field: 'stages', value: order.cycle.join(' → '), message: 'stage references form a cycle' },
+    ]);
+
+  const stages: Record<string, PlannedStage> = {};
+  for (const id of order) {
+    const i = byId.get(id)!;
+    const s = spec.stages[i]!;
+    const route = s.route ?? spec.defaults.route ?? 'modelstudio';
+    const region = s.region ?? spec.defaults.region ?? 'cn-beijing';
+    const refs = stageRefsOf(s.request);
+    const body = substituteRefs(s.request, (r) =>
+      placeholder(r.stage, r.output, stages[r.stage]?.kind ?? 'video'),
+    );
+    let request: WanRequest;
+    try {
+      request = parseWanRequest(body);
+      assertRouteServes(route, request, region);
+    } catch (err) {
+      if (!(err instanceof InvalidRequestError)) throw err;
+      problems.push(
+        ...err.problems.map((p) => ({
+          ...p,
+          field: at(i, p.field === 'route' || p.field === 'region' ? p.field : `request.${p.field}`),
+        })),
+      );
+      continue;
+    }
+    // A stage whose source failed validation is checked on its own; its chain is judged once the source is fixed.
+    const known = refs.filter((r) => stages[r.stage]);
+    problems.push(...chainProblems(i, request, known, stages));
+    const inputVideo = known
+      .filter((r) => ['reference_video', 'video'].includes(roleAt(request, r.field) ?? ''))
+      .reduce((sum, r) => sum + (stages[r.stage]!.outputSeconds ?? 0), 0);
+    const plan = planWork(request, inputVideo);
+    stages[id] = {
+      index: i,
+      spec: s,
+      route,
+      region,
+      deps: deps[i]!,
+      kind: isImageRequest(request) ? 'image' : 'video',
+      outputs: isImageRequest(request) ? request.parameters.n : 1,
+      outputSeconds: plan.outputSeconds,
+    };
+  }
+  if (problems.length) throw new InvalidRequestError(problems);
+  return { spec, order, stages };
+}
+
+function roleAt(request: WanRequest, field: string): string | undefined {
+  return mediaFieldsOf(request).find((f) => f.field === field)?.role;
+}
+
+/** What references feed: the right kind of media, an output that exists, lengths within the role's limits. */
+function chainProblems(
+  i: number,
+  request: WanRequest,
+  refs: ReturnType<typeof stageRefsOf>,
+  stages: Record<string, PlannedStage>,
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const fields = mediaFieldsOf(request);
+  for (const r of refs) {
+    const field = `stages.${i}.request.${r.field}`;
+    const source = stages[r.stage]!;
+    const media = fields.find((f) => f.field === r.field);
+    if (!media) continue;
+    if (media.rule.kind !== source.kind) {
+      problems.push({
+        field,
+        value: `stage:${r.stage}`,
+        message: `${media.role} takes ${media.rule.kind === 'audio' ? 'audio' : `a ${media.rule.kind}`}, but stage ${r.stage} produces ${source.kind === 'image' ? 'images' : 'a video'}`,
+      });
+      continue;
+    }
+    if (r.output > source.outputs)
+      problems.push({
+        field,
+        value: `stage:${r.stage}#${r.output}`,
+        message: `stage ${r.stage} produces ${source.outputs} output(s)`,
+      });
+    const seconds = source.outputSeconds;
+    if (seconds === undefined) continue;
+    if (media.rule.minSeconds !== undefined && seconds < media.rule.minSeconds)
+      problems.push({
+        field,
+        value: `${seconds} s`,
+        message: `${media.role} must last at least ${media.rule.minSeconds} s; stage ${r.stage} makes ${seconds} s`,
+      });
+    if (media.rule.maxSeconds !== undefined && seconds > media.rule.maxSeconds)
+      problems.push({
+        field,
+        value: `${seconds} s`,
+        message: `${media.role} must last at most ${media.rule.maxSeconds} s; stage ${r.stage} makes ${seconds} s`,
+      });
+    if (media.role === 'first_clip' && !isImageRequest(request) && request.parameters.duration <= seconds) {
+      problems.push({
+        field: `stages.${i}.request.parameters.duration`,
+        value: request.parameters.duration,
+        message: `with first_clip the duration is the total length; it must exceed stage ${r.stage}'s ${seconds} s`,
+      });
+    }
+  }
+  return problems;
+}
+
+function topologicalOrder(spec: PipelineSpec, deps: string[][]): string[] | { cycle: string[] } {
+  const ids = spec.stages.map((s) => s.id);
+  const pending = new Map(ids.map((id, i) => [id, new Set(deps[i])]));
+  const order: string[] = [];
+  while (pending.size) {
+    const ready = [...pending].filter(([, d]) => [...d].every((x) => order.includes(x))).map(([id]) => id);
+    if (!ready.length) return { cycle: [...pending.keys()] };
+    for (const id of ready) {
+      order.push(id);
+      pending.delete(id);
+    }
+  }
+  return order;
+}

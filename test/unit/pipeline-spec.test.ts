@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { planPipeline } from '../../src/pipelines/validate';
+import { InvalidRequestError } from '../../src/wan/validation';
+
+const fourStages = () => ({
+  version: 1,
+  stages: [
+    {
+      id: 'explore',
+      request: {
+        model: 'wan2.7-t2v',
+        input: { prompt: 'a lighthouse' },
+        parameters: { resolution: '720P', duration: 3 },
+      },
+    },
+    {
+      id: 'extend',
+      request: {
+        model: 'wan2.7-i2v',
+        input: { media: [{ type: 'first_clip', url: 'stage:explore' }] },
+        parameters: { resolution: '720P', duration: 6 },
+      },
+    },
+    {
+      id: 'cast',
+      request: {
+        model: 'wan2.7-r2v',
+        input: { prompt: 'Video 1 at night', media: [{ type: 'reference_video', url: 'stage:extend' }] },
+        parameters: { resolution: '720P', duration: 4 },
+      },
+    },
+    {
+      id: 'finish',
+      request: {
+        model: 'wan2.7-videoedit',
+        input: { prompt: 'film grain', media: [{ type: 'video', url: 'stage:cast' }] },
+        parameters: { resolution: '720P' },
+      },
+    },
+  ],
+});
+
+function problems(spec: unknown): { field: string; message: string }[] {
+  try {
+    planPipeline(spec);
+    return [];
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    return (err as InvalidRequestError).problems;
+  }
+}
+
+describe('planPipeline', () => {
+  it('orders a four-stage chain and knows each stage’s output', () => {
+    const plan = planPipeline(fourStages());
+    expect(plan.order).toEqual(['explore', 'extend', 'cast', 'finish']);
+    expect(plan.stages.extend).toMatchObject({ deps: ['explore'], kind: 'video', outputSeconds: 6 });
+    expect(plan.stages.finish).toMatchObject({ deps: ['cast'], outputSeconds: 4 });
+  });
+
+  it('runs independent stages side by side (no dependency between them)', () => {
+    const spec = fourStages();
+    spec.stages.push({
+      id: 'poster',
+      request: {
+        model: 'wan2.7-image',
+        input: { messages: [{ role: 'user', content: [{ text: 'poster' }] }] },
+      },
+    } as never);
+    expect(planPipeline(spec).stages.poster!.deps).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a cycle',
+      (s: ReturnType<typeof fourStages>) =>
+        ((s.stages[0]!.request as { input: object }).input = { prompt: 'x', audio_url: 'stage:finish' }),
+      'stages',
+      /cycle|takes audio/,
+    ],
+    [
+      'a missing stage',
+      (s: ReturnType<typeof fourStages>) => (s.stages[1]!.request.input.media![0]!.url = 'stage:nowhere'),
+      'stages.1.request.input.media.0.url',
+      /names no stage/,
+    ],
+    [
+      'a stage using itself',
+      (s: ReturnType<typeof fourStages>) => (s.stages[1]!.request.input.media![0]!.url = 'stage:extend'),
+      'stages.1.request.input.media.0.url',
+      /its own output/,
+    ],
+    [
+      'a repeated id',
+      (s: ReturnType<typeof fourStages>) => (s.stages[2]!.id = 'extend'),
+      'stages.2.id',
+      /repeats/,
+    ],
+    [
+      'a video into an image role',
+      (s: ReturnType<typeof fourStages>) => (s.stages[1]!.request.input.media![0]!.type = 'first_frame'),
+      'stages.1.request.input.media.0.url',
+      /first_frame takes a image, but stage explore produces a video/,
+    ],
+    [
+      'a continuation no longer than its clip',
+      (s: ReturnType<typeof fourStages>) => (s.stages[1]!.request.parameters!.duration = 3),
+      'stages.1.request.parameters.duration',
+      /must exceed stage explore's 3 s/,
+    ],
+    [
+      'an edited video longer than 10 s',
+      (s: ReturnType<typeof fourStages>) => (s.stages[2]!.request.parameters!.duration = 12),
+      'stages.2.request.parameters.duration',
+      /at most 10 when a reference video/,
+    ],
+    [
+      'a bad field deep in a stage',
+      (s: ReturnType<typeof fourStages>) => (s.stages[0]!.request.parameters!.duration = 99),
+      'stages.0.request.parameters.duration',
+      /<=15/,
+    ],
+    [
+      'a route that does not serve the model',
+      (s: ReturnType<typeof fourStages>) => ((s.stages[3] as { route?: string }).route = 'fal'),
+      'stages.3.route',
+      /does not serve wan2.7-videoedit/,
+    ],
+  ])('refuses %s, pointing at the stage and field', (_name, mutate, field, message) => {
+    const spec = fourStages();
+    mutate(spec);
+    const found = problems(spec);
+    expect(found.length).toBeGreaterThan(0);
+    const hit = found.find((p) => p.field === field);
+    expect(hit, JSON.stringify(found)).toBeDefined();
+    expect(hit!.message).toMatch(message);
+  });
+
+  it('refuses an unknown version and a malformed id', () => {
+    expect(problems({ ...fourStages(), version: 2 }).map((p) => p.field)).toContain('version');
+    const spec = fourStages();
+    spec.stages[0]!.id = 'Explore Stage';
+    expect(problems(spec).map((p) => p.field)).toContain('stages.0.id');
+  });
+});
