@@ -16,6 +16,7 @@ import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask } from './reconcile';
 import { persistOutput } from './persist';
 import type { JobRecord } from './job-record';
+import type { PipelineRecord } from './pipeline-record';
 import { publishInputs } from './publish';
 import { presignRefs, type InputPublishing } from '../assets/publish';
 import type { AssetLinks } from '../assets/server';
@@ -122,6 +123,10 @@ export function createActivities(deps: ActivityDeps) {
         },
         input,
       ),
+    ),
+
+    recordPipeline: typed(async (record: PipelineRecord): Promise<StoredAsset> =>
+      deps.store.putJson(`pipelines/${record.pipelineId}/manifest.json`, record),
     ),
 
     recordJob: typed(async (record: JobRecord): Promise<StoredAsset> =>

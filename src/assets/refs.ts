@@ -17,6 +17,8 @@ export function assetKey(ref: string): string {
 
 /** A local path or file:// URL the user pointed at, to be staged into the store. */
 export function localPath(value: string): string | undefined {
+  // Pipeline references (`stage:<id>`) name an earlier stage's output, not a file.
+  if (value.startsWith('stage:')) return undefined;
   if (value.startsWith('file://')) return new URL(value).pathname;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : value;
 }

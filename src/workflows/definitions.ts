@@ -1,8 +1,10 @@
 // Names shared by workflows and clients: queries defined once.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { JobRecord } from '../activities/job-record';
+import type { PipelineRecord } from '../activities/pipeline-record';
 
 export const jobStateQuery = defineQuery<JobRecord>('jobState');
+export const pipelineStateQuery = defineQuery<PipelineRecord>('pipelineState');
 
 /** A route pushed news of a task (a verified webhook): the job polls at once instead of waiting. */
 export interface TaskNotice {

@@ -1,2 +1,3 @@
 // The workflows the worker registers.
 export { wanJob } from './job';
+export { wanPipeline } from './pipeline';

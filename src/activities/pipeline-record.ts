@@ -1,0 +1,28 @@
+// The pipeline record: every stage's state and records, the outputs, and the total estimated and billed
+// cost per currency. The manifest at `pipelines/<id>/manifest.json` and the pipeline's query hold it.
+import type { JobFailure, JobRecord } from './job-record';
+
+export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped';
+
+export interface StageState {
+  status: StageStatus;
+  /** Child job ids, one per candidate (and per retry). */
+  jobIds: string[];
+  /** Storage keys of the first candidate's outputs: what later stages use. */
+  outputs: string[];
+  /** Every finished job's record, candidates and retries included. */
+  jobs: JobRecord[];
+  failure?: JobFailure;
+}
+
+export interface PipelineRecord {
+  pipelineId: string;
+  name?: string;
+  status: 'running' | 'stored' | 'failed';
+  order: string[];
+  stages: Record<string, StageState>;
+  /** Totals per currency over every job that ran. */
+  cost: { estimated: Record<string, number>; billed: Record<string, number> };
+  timestamps: { started: string; finished?: string };
+  manifestKey?: string;
+}

@@ -1,0 +1,96 @@
+// Pipelines for programs and the CLI: validate the whole spec (local files staged first), start it under
+// an idempotency key so a retried start returns the same pipeline and never pays twice, follow it.
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { WanflowConfig } from '../config/config';
+import { planPipeline } from '../pipelines/validate';
+import { stageLocalInputs } from '../assets/stage';
+import { createStore } from '../storage';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, type JobOptions } from '../workflows/job-input';
+import type { PipelineInput } from '../workflows/pipeline';
+import { pipelineStateQuery } from '../workflows/definitions';
+import type { PipelineRecord } from '../activities/pipeline-record';
+
+export class IdempotencyConflictError extends Error {
+  override readonly name = 'IdempotencyConflictError';
+  readonly remedy = 'Use a new key for a different spec, or the same spec to get the existing pipeline back.';
+}
+
+export function pipelineWorkflowId(pipelineId: string): string {
+  return `wanflow-pipeline-${pipelineId}`;
+}
+
+export interface StartPipelineRequest {
+  spec: unknown;
+  /** Caller-chosen key: the same key returns the same pipeline. */
+  key?: string;
+  options?: Partial<JobOptions>;
+}
+
+export async function startPipeline(
+  client: Client,
+  config: WanflowConfig,
+  req: StartPipelineRequest,
+): Promise<{ pipelineId: string; workflowId: string }> {
+  const spec = structuredClone(req.spec) as { stages?: { request?: unknown }[] };
+  const store = createStore(config.storage);
+  for (const s of Array.isArray(spec?.stages) ? spec.stages : [])
+    if (s?.request) s.request = await stageLocalInputs(s.request, store);
+  const plan = planPipeline(spec);
+  const pipelineId = req.key ?? randomUUID().slice(0, 12);
+  const workflowId = pipelineWorkflowId(pipelineId);
+  const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex');
+  const input: PipelineInput = {
+    pipelineId,
+    plan,
+    options: {
+      ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
+      ambiguousSubmit: config.ambiguousSubmit,
+      ...req.options,
+    },
+  };
+  try {
+    // A start repeated while the pipeline runs attaches to it; after it closed, the key stays taken.
+    await client.workflow.start('wanPipeline', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [input],
+      memo: { specHash },
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  await sameSpecOrThrow(client, workflowId, specHash, req.key);
+  return { pipelineId, workflowId };
+}
+
+/** A key names one spec: reusing it for another is refused rather than silently returning the old one. */
+async function sameSpecOrThrow(
+  client: Client,
+  workflowId: string,
+  specHash: string,
+  key?: string,
+): Promise<void> {
+  const described = await client.workflow.getHandle(workflowId).describe();
+  const memo = (await described.memo) as { specHash?: string } | undefined;
+  if (memo?.specHash !== specHash)
+    throw new IdempotencyConflictError(`key ${key} was already used for a different pipeline spec`);
+}
+
+export async function getPipelineState(client: Client, pipelineId: string): Promise<PipelineRecord> {
+  return client.workflow.getHandle(pipelineWorkflowId(pipelineId)).query(pipelineStateQuery);
+}
+
+/** The final record, stored or failed. */
+export async function waitForPipeline(client: Client, pipelineId: string): Promise<PipelineRecord> {
+  try {
+    return await client.workflow.getHandle(pipelineWorkflowId(pipelineId)).result();
+  } catch (err) {
+    const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as PipelineRecord;
+    throw err;
+  }
+}

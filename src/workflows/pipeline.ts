@@ -1,0 +1,182 @@
+// The pipeline workflow: stages run as child job workflows with deterministic IDs (`<pipeline>/<stage>`),
+// as soon as the stages they use are stored, side by side when independent. Outputs travel as storage
+// keys and become `asset://` references in later requests (URLs are made only at submit). After a crash
+// or restart, finished children are not re-run and running ones are not re-submitted: they are the same
+// workflow executions, resumed.
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { WanflowActivities } from '../activities';
+import type { JobRecord } from '../activities/job-record';
+import type { PipelineRecord, StageState } from '../activities/pipeline-record';
+import type { PipelinePlan } from '../pipelines/validate';
+import { substituteRefs } from '../pipelines/spec';
+import type { RouteId } from '../providers/provider';
+import type { RegionId } from '../wan/regions';
+import { pipelineStateQuery } from './definitions';
+import type { JobInput, JobOptions } from './job-input';
+import { wanJob } from './job';
+
+// Writing the manifest must not be lost: retry for up to an hour of storage trouble.
+const { recordPipeline } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '2s', maximumInterval: '60s' },
+});
+
+export interface PipelineInput {
+  pipelineId: string;
+  plan: PipelinePlan;
+  options: JobOptions;
+}
+
+export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord> {
+  const { plan, pipelineId } = input;
+  const stage = (state: Partial<StageState> = {}): StageState => ({
+    status: 'waiting',
+    jobIds: [],
+    outputs: [],
+    jobs: [],
+    ...state,
+  });
+  const rec: PipelineRecord = {
+    pipelineId,
+    name: plan.spec.name,
+    status: 'running',
+    order: plan.order,
+    stages: Object.fromEntries(plan.order.map((id) => [id, stage()])),
+    cost: { estimated: {}, billed: {} },
+    timestamps: { started: new Date(Date.now()).toISOString() },
+  };
+  setHandler(pipelineStateQuery, () => rec);
+
+  const running = new Map<string, Promise<void>>();
+  for (;;) {
+    for (const id of plan.order) {
+      const s = rec.stages[id]!;
+      if (s.status !== 'waiting') continue;
+      const deps = plan.stages[id]!.deps.map((d) => rec.stages[d]!.status);
+      if (deps.some((d) => d === 'failed' || d === 'skipped')) s.status = 'skipped';
+      else if (deps.every((d) => d === 'stored')) {
+        s.status = 'running';
+        running.set(
+          id,
+          runStage(input, rec, id).finally(() => running.delete(id)),
+        );
+      }
+    }
+    if (!running.size) break;
+    await Promise.race(running.values());
+  }
+
+  for (const s of Object.values(rec.stages)) for (const job of s.jobs) addCost(rec, job);
+  rec.status = Object.values(rec.stages).every((s) => s.status === 'stored') ? 'stored' : 'failed';
+  rec.timestamps.finished = new Date(Date.now()).toISOString();
+  rec.manifestKey = `pipelines/${pipelineId}/manifest.json`;
+  await recordPipeline(rec);
+  if (rec.status === 'failed') {
+    const failed = plan.order.filter((id) => rec.stages[id]!.status === 'failed');
+    throw ApplicationFailure.nonRetryable(
+      `pipeline ${pipelineId} failed at ${failed.join(', ')}`,
+      'PipelineFailed',
+      rec,
+    );
+  }
+  return rec;
+}
+
+/** Runs one stage's candidates; a failed candidate follows the stage's failure policy once. */
+async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): Promise<void> {
+  const planned = input.plan.stages[id]!;
+  const state = rec.stages[id]!;
+  const request = substituteRefs(
+    planned.spec.request,
+    (r) => `asset://${rec.stages[r.stage]!.outputs[r.output - 1]}`,
+  );
+  const candidates = Array.from({ length: planned.spec.candidates }, (_, c) => c + 1);
+  const results = await Promise.all(
+    candidates.map(async (c) => {
+      const suffix = planned.spec.candidates > 1 ? `-c${c}` : '';
+      const first = await runJob(input, state, `${id}${suffix}`, planned, withSeed(request, c, 0));
+      if (first.status === 'stored' || planned.spec.onFailure === 'fail') return first;
+      const route: RouteId =
+        planned.spec.onFailure === 'fallback-route'
+          ? (planned.spec.fallbackRoute ?? planned.route)
+          : planned.route;
+      return runJob(
+        input,
+        state,
+        `${id}${suffix}-retry`,
+        { route, region: planned.region },
+        withSeed(request, c, 1),
+      );
+    }),
+  );
+  const lead = results[0]!;
+  if (results.every((r) => r.status === 'stored')) {
+    state.outputs = (lead.outputs ?? []).map((o) => o.key);
+    state.status = 'stored';
+  } else {
+    state.status = 'failed';
+    state.failure = results.find((r) => r.failure)?.failure;
+  }
+}
+
+async function runJob(
+  input: PipelineInput,
+  state: StageState,
+  name: string,
+  at: { route: RouteId; region: RegionId },
+  request: Record<string, unknown>,
+): Promise<JobRecord> {
+  const jobId = `${input.pipelineId}/${name}`;
+  const job: JobInput = { jobId, ...at, request, options: input.options };
+  state.jobIds.push(jobId);
+  let record: JobRecord;
+  try {
+    record = await executeChild(wanJob, {
+      workflowId: `${workflowInfo().workflowId}/${name}`,
+      args: [job],
+      // A paid task outlives its pipeline: if the pipeline is terminated, the job still collects its result.
+      parentClosePolicy: 'ABANDON',
+    });
+  } catch (err) {
+    const detail =
+      err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure
+        ? err.cause.details?.[0]
+        : undefined;
+    if (!detail) throw err;
+    record = detail as JobRecord;
+  }
+  state.jobs.push(record);
+  return record;
+}
+
+/** Candidates differ by seed; a retry moves the seed on. Deterministic, so replays agree. */
+function withSeed(
+  request: Record<string, unknown>,
+  candidate: number,
+  retry: number,
+): Record<string, unknown> {
+  if (candidate === 1 && retry === 0) return request;
+  const parameters = { ...((request.parameters as Record<string, unknown> | undefined) ?? {}) };
+  const base = typeof parameters.seed === 'number' ? parameters.seed : 1;
+  parameters.seed = (base + (candidate - 1) * 1000 + retry * 100_000) % 2147483647;
+  return { ...request, parameters };
+}
+
+function addCost(rec: PipelineRecord, job: JobRecord): void {
+  for (const [kind, figure] of [
+    ['estimated', job.cost.estimated],
+    ['billed', job.cost.billed],
+  ] as const) {
+    if (!figure) continue;
+    const totals = rec.cost[kind];
+    totals[figure.currency] = Math.round(((totals[figure.currency] ?? 0) + figure.amount) * 1e6) / 1e6;
+  }
+}
