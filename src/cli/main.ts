@@ -14,6 +14,7 @@ import { installCompactLogging } from '../worker/logging';
 import { progressPrinter, summary } from './progress';
 import { requestFromFlags, type RunFlags } from './requests';
 import { simulatorFlags, simulatorOptionsFromFlags } from './simulator-flags';
+import { isSpecPath, runPipeline } from './pipeline';
 
 const HELP = `wanflow — durable Wan 2.7 video jobs on Temporal
 
@@ -23,6 +24,7 @@ Usage:
   wanflow worker                       run a worker against TEMPORAL_ADDRESS
   wanflow simulator [flags]            run the Model Studio simulator (see wanflow simulator --help)
   wanflow run [flags]                  start a job and follow it to the stored video
+  wanflow run spec.yaml [--key K] [--watch] [--json]   start a pipeline (prints its ID)
   wanflow status <job-id>              print a job's record
   wanflow webhooks [--port N]          run the webhook receiver wrapper routes push completion to
 
@@ -48,7 +50,7 @@ async function main(argv: string[], io: Out): Promise<number> {
   }
   switch (command) {
     case 'run':
-      return run(rest, io);
+      return isSpecPath(rest[0]) ? runPipeline(rest, io) : run(rest, io);
     case 'status':
       return status(rest, io);
     case 'demo':

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { readSpecFile } from '../../src/pipelines/read';
 import { planPipeline } from '../../src/pipelines/validate';
 import { InvalidRequestError } from '../../src/wan/validation';
 
@@ -141,5 +143,13 @@ describe('planPipeline', () => {
     const spec = fourStages();
     spec.stages[0]!.id = 'Explore Stage';
     expect(problems(spec).map((p) => p.field)).toContain('stages.0.id');
+  });
+});
+
+describe('the shipped example spec', () => {
+  it('examples/teaser.yaml validates as a four-stage chain', () => {
+    const plan = planPipeline(readSpecFile(resolve(__dirname, '../../examples/teaser.yaml')));
+    expect(plan.order).toEqual(['explore', 'extend', 'cast', 'finish']);
+    expect(plan.stages.cast!.spec.onFailure).toBe('retry-new-seed');
   });
 });
