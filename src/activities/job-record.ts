@@ -16,6 +16,7 @@ export const JOB_STATUSES = [
   'succeeded',
   'failed',
   'expired',
+  'canceled',
   'stored',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -50,6 +51,8 @@ export interface JobRecord {
   polls: number;
   /** Verified pushes (webhooks) from the route that woke the job. */
   notices?: number;
+  /** Canceled while the task was already RUNNING: paid for anyway, so collected and stored. */
+  keptAfterCancel?: boolean;
   status: JobStatus;
   timestamps: {
     created: string;

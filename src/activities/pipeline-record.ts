@@ -2,7 +2,7 @@
 // cost per currency. The manifest at `pipelines/<id>/manifest.json` and the pipeline's query hold it.
 import type { JobFailure, JobRecord } from './job-record';
 
-export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped';
+export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped' | 'canceled';
 
 export interface StageState {
   status: StageStatus;
@@ -18,7 +18,7 @@ export interface StageState {
 export interface PipelineRecord {
   pipelineId: string;
   name?: string;
-  status: 'running' | 'stored' | 'failed';
+  status: 'running' | 'stored' | 'failed' | 'canceled';
   order: string[];
   stages: Record<string, StageState>;
   /** Totals per currency over every job that ran. */

@@ -94,3 +94,8 @@ export async function waitForPipeline(client: Client, pipelineId: string): Promi
     throw err;
   }
 }
+
+/** Cancels a pipeline: PENDING tasks are canceled at the provider, RUNNING ones collected and kept. */
+export async function cancelPipeline(client: Client, pipelineId: string): Promise<void> {
+  await client.workflow.getHandle(pipelineWorkflowId(pipelineId)).cancel();
+}

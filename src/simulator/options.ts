@@ -24,6 +24,8 @@ export const faultsSchema = z.strictObject({
   dataInspectionTask: z.number().int().min(0).default(0),
   /** Extra running time for tasks created while set. */
   slowTaskExtraMs: z.number().int().min(0).default(0),
+  /** Extra PENDING (queue) time for tasks created while set. */
+  queueExtraMs: z.number().int().min(0).default(0),
   /** Wrapper routes (fal.ai, each::labs): the next N webhook deliveries are sent twice. */
   webhookDuplicate: z.number().int().min(0).default(0),
   /** Wrapper routes: the next N webhook deliveries are never sent. */

@@ -306,7 +306,7 @@ class Simulator {
 
   private admit(request: WanRequest, key: string, shape: OutputShape, immediate = false): SimTask {
     const now = Date.now();
-    const runStartsAt = immediate ? now : now + this.opts.queueMs;
+    const runStartsAt = immediate ? now : now + this.opts.queueMs + this.faults.queueExtraMs;
     const runMs = immediate
       ? 0
       : this.opts.runMs + this.opts.runPerOutputSecondMs * shape.outputSeconds + this.faults.slowTaskExtraMs;

@@ -7,7 +7,7 @@ export class JobStop extends Error {
   override readonly name = 'JobStop';
   constructor(
     readonly failure: JobFailure,
-    readonly status: 'failed' | 'expired' = 'failed',
+    readonly status: 'failed' | 'expired' | 'canceled' = 'failed',
   ) {
     super(failure.message);
   }

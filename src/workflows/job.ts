@@ -1,6 +1,14 @@
 // The job workflow for one Wan task: validate → submit → poll on durable timers → persist → record.
 // Deterministic orchestration only; every side effect is an activity, every wait a durable timer.
-import { ApplicationFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import type { JobRecord } from '../activities/job-record';
 import type { ValidatedJob } from '../activities/validate';
@@ -86,8 +94,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     rec.notices = (rec.notices ?? 0) + 1;
   });
 
+  let job: ValidatedJob | undefined;
   try {
-    const job = await callActivity(() =>
+    job = await callActivity(() =>
       validateJob({
         route: input.route,
         region: input.region,
@@ -107,44 +116,34 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
 
     rec.status = 'submitting';
     const published = await callActivity(() =>
-      publishInputs({ route: input.route, region: input.region, request: job.request }),
+      publishInputs({ route: input.route, region: input.region, request: job!.request }),
     );
     rec.inputPublishing = published.publishing;
-    const created = await submitExactlyOnce(input, published.request);
+    // A create runs to its answer even if the job is canceled meanwhile: only then is it known what exists.
+    const created = await CancellationScope.nonCancellable(() => submitExactlyOnce(input, published.request));
     rec.taskId = created.taskId;
     rec.requestId = created.requestId;
     rec.taskAdopted = created.adopted;
     rec.status = 'submitted';
     rec.timestamps.submitted = now();
 
-    const final = await pollUntilTerminal(input, job, rec, wake);
-    rec.usage = final.usage;
-    rec.cost.billed = billedAt(
-      job.estimate,
-      job.plan.unit === 'image' ? final.usage?.imageCount : final.usage?.duration,
-    );
-    rec.status = 'succeeded';
-
-    rec.outputs = await callActivity(() =>
-      persistOutput({ route: input.route, region: input.region, taskId: created.taskId, jobId: input.jobId }),
-    );
-    const stored = rec.outputs[0]?.durationSeconds;
-    if (!rec.cost.billed && job.plan.unit === 'second' && stored !== undefined) {
-      // Wrapper routes report no usage: they bill the seconds generated, which the stored video shows.
-      rec.cost.billed = billedAt(job.estimate, Math.round(stored));
-    }
-    rec.status = 'stored';
-    rec.timestamps.stored = now();
+    await collect(input, job, rec, wake);
   } catch (err) {
-    if (!(err instanceof JobStop)) throw err;
-    rec.status = err.status;
-    rec.failure = err.failure;
+    try {
+      if (!isCancellation(err)) throw err;
+      await CancellationScope.nonCancellable(() => settleAfterCancel(input, job, rec, wake));
+    } catch (e) {
+      if (!(e instanceof JobStop)) throw e;
+      rec.status = e.status;
+      rec.failure = e.failure;
+    }
   }
 
   rec.timestamps.finished = now();
   rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
-  await recordJob(rec);
-  if (rec.failure) {
+  // The record is written even for a canceled job: that is when the user most needs to know what exists.
+  await CancellationScope.nonCancellable(() => recordJob(rec));
+  if (rec.failure && rec.status !== 'canceled') {
     throw ApplicationFailure.nonRetryable(
       `job ${input.jobId} ${rec.status}: ${rec.failure.message}`,
       `Job${rec.status === 'expired' ? 'Expired' : 'Failed'}`,
@@ -159,6 +158,7 @@ async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (isCancellation(err)) throw err;
     const view = activityFailure(err);
     if (!view) throw err;
     throw new JobStop(toJobFailure(view), view.type === 'ResultExpiredError' ? 'expired' : 'failed');
@@ -273,4 +273,67 @@ async function pollUntilTerminal(
       });
     }
   }
+}
+
+/** From a submitted task to its outputs in the user's store. */
+async function collect(
+  input: JobInput,
+  job: ValidatedJob,
+  rec: JobRecord,
+  wake: { pending: boolean },
+): Promise<void> {
+  const final = await pollUntilTerminal(input, job, rec, wake);
+  rec.usage = final.usage;
+  rec.cost.billed = billedAt(
+    job.estimate,
+    job.plan.unit === 'image' ? final.usage?.imageCount : final.usage?.duration,
+  );
+  rec.status = 'succeeded';
+
+  rec.outputs = await callActivity(() =>
+    persistOutput({ route: input.route, region: input.region, taskId: rec.taskId!, jobId: input.jobId }),
+  );
+  const stored = rec.outputs[0]?.durationSeconds;
+  if (!rec.cost.billed && job.plan.unit === 'second' && stored !== undefined) {
+    // Wrapper routes report no usage: they bill the seconds generated, which the stored video shows.
+    rec.cost.billed = billedAt(job.estimate, Math.round(stored));
+  }
+  rec.status = 'stored';
+  rec.timestamps.stored = new Date(Date.now()).toISOString();
+}
+
+/**
+ * A canceled job: before submit nothing exists; a task still PENDING is canceled at the provider (and not
+ * billed); a task already RUNNING is paid for anyway, so its result is still collected and stored, and the
+ * record says it was kept after cancel.
+ */
+async function settleAfterCancel(
+  input: JobInput,
+  job: ValidatedJob | undefined,
+  rec: JobRecord,
+  wake: { pending: boolean },
+): Promise<void> {
+  if (!rec.taskId || !job) {
+    throw new JobStop(
+      { cause: 'canceled', message: 'canceled before anything was submitted; nothing was paid' },
+      'canceled',
+    );
+  }
+  const ref = { route: input.route, region: input.region, taskId: rec.taskId };
+  const snap = await callActivity(() => pollTask(ref));
+  if (snap.status === 'PENDING') {
+    const canceled = await callActivity(() => cancelTask(ref)).then(
+      () => true,
+      () => false,
+    );
+    if (canceled) {
+      rec.providerStatus = 'CANCELED';
+      throw new JobStop(
+        { cause: 'canceled', message: `task ${rec.taskId} was canceled while PENDING; it is not billed` },
+        'canceled',
+      );
+    }
+  }
+  rec.keptAfterCancel = true;
+  await collect(input, job, rec, wake);
 }

@@ -6,7 +6,10 @@
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
-  executeChild,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  isCancellation,
+  startChild,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -56,10 +59,15 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   setHandler(pipelineStateQuery, () => rec);
 
   const running = new Map<string, Promise<void>>();
+  let canceled = false;
   for (;;) {
     for (const id of plan.order) {
       const s = rec.stages[id]!;
       if (s.status !== 'waiting') continue;
+      if (canceled) {
+        s.status = 'canceled';
+        continue;
+      }
       const deps = plan.stages[id]!.deps.map((d) => rec.stages[d]!.status);
       if (deps.some((d) => d === 'failed' || d === 'skipped')) s.status = 'skipped';
       else if (deps.every((d) => d === 'stored')) {
@@ -71,14 +79,34 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
       }
     }
     if (!running.size) break;
-    await Promise.race(running.values());
+    try {
+      await Promise.race([...running.values(), CancellationScope.current().cancelRequested]);
+    } catch (err) {
+      if (!isCancellation(err) || canceled) throw err;
+      // Cancel the running jobs (each cancels a PENDING task, or keeps collecting a RUNNING one) and let
+      // them finish; stages not yet started are canceled. Nothing below may be interrupted again.
+      canceled = true;
+      await CancellationScope.nonCancellable(async () => {
+        for (const id of running.keys()) {
+          for (const jobId of rec.stages[id]!.jobIds)
+            await getExternalWorkflowHandle(childWorkflowId(jobId))
+              .cancel()
+              .catch(() => undefined);
+        }
+        await Promise.all(running.values());
+      });
+    }
   }
 
   for (const s of Object.values(rec.stages)) for (const job of s.jobs) addCost(rec, job);
-  rec.status = Object.values(rec.stages).every((s) => s.status === 'stored') ? 'stored' : 'failed';
+  rec.status = canceled
+    ? 'canceled'
+    : Object.values(rec.stages).every((s) => s.status === 'stored')
+      ? 'stored'
+      : 'failed';
   rec.timestamps.finished = new Date(Date.now()).toISOString();
   rec.manifestKey = `pipelines/${pipelineId}/manifest.json`;
-  await recordPipeline(rec);
+  await CancellationScope.nonCancellable(() => recordPipeline(rec));
   if (rec.status === 'failed') {
     const failed = plan.order.filter((id) => rec.stages[id]!.status === 'failed');
     throw ApplicationFailure.nonRetryable(
@@ -103,7 +131,8 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
     candidates.map(async (c) => {
       const suffix = planned.spec.candidates > 1 ? `-c${c}` : '';
       const first = await runJob(input, state, `${id}${suffix}`, planned, withSeed(request, c, 0));
-      if (first.status === 'stored' || planned.spec.onFailure === 'fail') return first;
+      if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
+        return first;
       const route: RouteId =
         planned.spec.onFailure === 'fallback-route'
           ? (planned.spec.fallbackRoute ?? planned.route)
@@ -121,6 +150,8 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
   if (results.every((r) => r.status === 'stored')) {
     state.outputs = (lead.outputs ?? []).map((o) => o.key);
     state.status = 'stored';
+  } else if (results.some((r) => r.status === 'canceled')) {
+    state.status = 'canceled';
   } else {
     state.status = 'failed';
     state.failure = results.find((r) => r.failure)?.failure;
@@ -139,12 +170,17 @@ async function runJob(
   state.jobIds.push(jobId);
   let record: JobRecord;
   try {
-    record = await executeChild(wanJob, {
-      workflowId: `${workflowInfo().workflowId}/${name}`,
-      args: [job],
-      // A paid task outlives its pipeline: if the pipeline is terminated, the job still collects its result.
-      parentClosePolicy: 'ABANDON',
-    });
+    // Started and awaited outside cancellation: the pipeline cancels its jobs itself, then waits for their
+    // records (a canceled job still reports what it paid for and kept).
+    const child = await CancellationScope.nonCancellable(() =>
+      startChild(wanJob, {
+        workflowId: childWorkflowId(jobId),
+        args: [job],
+        // A paid task outlives its pipeline: if the pipeline is terminated, the job still collects its result.
+        parentClosePolicy: 'ABANDON',
+      }),
+    );
+    record = await CancellationScope.nonCancellable(() => child.result());
   } catch (err) {
     const detail =
       err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure
@@ -155,6 +191,11 @@ async function runJob(
   }
   state.jobs.push(record);
   return record;
+}
+
+/** `<pipeline workflow>/<stage>`, deterministic from the job id (`<pipeline>/<stage>`). */
+function childWorkflowId(jobId: string): string {
+  return `${workflowInfo().workflowId}/${jobId.slice(jobId.indexOf('/') + 1)}`;
 }
 
 /** Candidates differ by seed; a retry moves the seed on. Deterministic, so replays agree. */

@@ -7,7 +7,7 @@ import { useJobStack } from '../harness/stack';
 import { historyText, inspectStored, jobHarness, readJson, uniqueId } from '../harness/jobs';
 import { startInProcessWorker } from '../harness/workers';
 import { makeImage } from '../harness/media';
-import { startJob } from '../../src/client/jobs';
+import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
 import {
   DEFAULT_JOB_OPTIONS,
@@ -193,6 +193,46 @@ describe('a job end to end', () => {
   });
 });
 
+describe('cancel', () => {
+  async function untilProvider(jobId: string, status: string) {
+    for (let i = 0; i < 200; i++) {
+      const r = await getJobState(stack.h.client, jobId).catch(() => undefined);
+      if (r?.providerStatus === status) return r;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`job ${jobId} never saw ${status}`);
+  }
+
+  it('a task still PENDING is canceled at the provider and nothing is stored', async () => {
+    stack.servers.simulator.setFaults({ queueExtraMs: 60_000 });
+    const { jobId } = await startJob(stack.h.client, stack.h.config, { request: t2v('cancel while queued') });
+    await untilProvider(jobId, 'PENDING');
+    await stack.h.client.workflow.getHandle(jobWorkflowId(jobId)).cancel();
+    const record = await waitForJob(stack.h.client, jobId);
+    expect(record).toMatchObject({
+      status: 'canceled',
+      providerStatus: 'CANCELED',
+      failure: { cause: 'canceled' },
+    });
+    expect(record.outputs).toBeUndefined();
+    expect(stack.servers.simulator.stats()).toMatchObject({ tasksCreated: 1, cancels: 1 });
+  });
+
+  it('a task already RUNNING is paid for anyway: its result is collected, stored and marked kept', async () => {
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 3_000 });
+    const { jobId } = await startJob(stack.h.client, stack.h.config, {
+      request: t2v('cancel while running'),
+    });
+    await untilProvider(jobId, 'RUNNING');
+    await stack.h.client.workflow.getHandle(jobWorkflowId(jobId)).cancel();
+    const record = await waitForJob(stack.h.client, jobId);
+    expect(record).toMatchObject({ status: 'stored', keptAfterCancel: true });
+    expect(record.outputs).toHaveLength(1);
+    expect(stack.servers.simulator.stats()).toMatchObject({ tasksCreated: 1, cancels: 0 });
+  });
+});
+
+// Last: it replaces the simulator with one that knows a Singapore key.
 describe('keys bound to a region', () => {
   it('a key of another region fails at once with an auth-or-region cause and no retries', async () => {
     await stack.servers.simulator.close();

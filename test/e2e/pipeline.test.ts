@@ -8,6 +8,7 @@ import { testEnv } from '../harness/servers';
 import { spawnWorkerProcess } from '../harness/workers';
 import {
   IdempotencyConflictError,
+  cancelPipeline,
   getPipelineState,
   startPipeline,
   waitForPipeline,
@@ -153,4 +154,33 @@ describe('pipelines', () => {
     expect(stack.servers.simulator.stats().tasksCreated).toBe(4);
     // A kill during a create leaves that activity to time out (90 s) before the reconcile adopts its task.
   }, 300_000);
+
+  it('cancel in the middle: the running stage is kept and collected, later stages never start', async () => {
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 3000 });
+    const { pipelineId } = await startPipeline(stack.h.client, stack.h.config, {
+      spec: spec('cancel me'),
+      key: 'cancel',
+    });
+    for (let i = 0; i < 200; i++) {
+      const state = await getPipelineState(stack.h.client, pipelineId).catch(() => undefined);
+      if (state?.stages.explore?.jobs.length === 0 && state.stages.explore.status === 'running') {
+        const job = await stack.h.client.workflow
+          .getHandle(`wanflow-pipeline-${pipelineId}/explore`)
+          .query('jobState')
+          .catch(() => undefined);
+        if ((job as { providerStatus?: string } | undefined)?.providerStatus === 'RUNNING') break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await cancelPipeline(stack.h.client, pipelineId);
+    const record = await waitForPipeline(stack.h.client, pipelineId);
+    expect(record.status).toBe('canceled');
+    expect(record.stages.explore).toMatchObject({ status: 'stored', jobs: [{ keptAfterCancel: true }] });
+    expect(['extend', 'cast', 'finish'].map((id) => record.stages[id]!.status)).toEqual([
+      'canceled',
+      'canceled',
+      'canceled',
+    ]);
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
+  });
 });
