@@ -4,9 +4,9 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { WanRequest } from '../../wan/validation';
 import type { TaskSnapshot, TaskStatus } from '../../wan/tasks';
-import { createAgent, networkFailure, request } from '../http';
-import { AmbiguousRequestError, RequestRejectedError, TransientProviderError } from '../errors';
-import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
+import { createAgent } from '../http';
+import { callJson } from '../json-call';
+import { RequestRejectedError } from '../errors';
 import type { CreatedTask, VideoProvider } from '../provider';
 import { eachlabsSlug, toEachlabsInput } from './fields';
 
@@ -85,55 +85,27 @@ export class EachlabsProvider implements VideoProvider {
     throw new RequestRejectedError('bad_input', `each::labs has no cancel for ${taskId}`);
   }
 
-  private async call<S extends z.ZodType>(
+  private call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     schema: S,
     o: { body?: unknown; creates?: boolean; taskId?: string },
   ): Promise<z.output<S>> {
-    const what = `each::labs ${method} ${path}`;
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(`${this.opts.apiUrl}${path}`, {
-        method,
-        dispatcher: this.dispatcher,
-        headers: { 'X-API-Key': this.opts.apiKey, ...(o.body ? { 'Content-Type': 'application/json' } : {}) },
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
-      });
-    } catch (err) {
-      throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
-    }
-    const text = await res.body.text().catch(() => '');
-    let json: unknown = {};
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      if (res.statusCode < 300)
-        throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
-          `${what}: answer is not JSON`,
-          { httpStatus: res.statusCode },
+    return callJson({
+      what: `each::labs ${method} ${path}`,
+      url: `${this.opts.apiUrl}${path}`,
+      method,
+      headers: { 'X-API-Key': this.opts.apiKey },
+      dispatcher: this.dispatcher,
+      schema,
+      ...o,
+      errorMessage: (json, status) => {
+        const e = json as { message?: string; details?: unknown };
+        return (
+          [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
+          `HTTP ${status}`
         );
-    }
-    if (res.statusCode >= 300) {
-      const e = json as { message?: string; details?: unknown };
-      throw classifyErrorAnswer(
-        res.statusCode,
-        undefined,
-        [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
-          `HTTP ${res.statusCode}`,
-        {
-          taskId: o.taskId,
-          retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
-        },
-      );
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
-        `${what}: unexpected answer: ${parsed.error.issues[0]?.message}`,
-        { httpStatus: res.statusCode },
-      );
-    }
-    return parsed.data;
+      },
+    });
   }
 }

@@ -5,9 +5,9 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { WanRequest } from '../../wan/validation';
 import type { TaskSnapshot } from '../../wan/tasks';
-import { createAgent, networkFailure, request } from '../http';
-import { AmbiguousRequestError, RequestRejectedError, TransientProviderError } from '../errors';
-import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
+import { createAgent } from '../http';
+import { callJson } from '../json-call';
+import { RequestRejectedError } from '../errors';
 import type { CreatedTask, VideoProvider } from '../provider';
 import { falEndpoint, toFalInput } from './fields';
 
@@ -81,54 +81,25 @@ export class FalProvider implements VideoProvider {
     await this.call('PUT', `/${taskId}/cancel`, z.unknown(), { taskId });
   }
 
-  private async call<S extends z.ZodType>(
+  private call<S extends z.ZodType>(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     schema: S,
     o: { body?: unknown; creates?: boolean; taskId?: string },
   ): Promise<z.output<S>> {
-    const what = `fal ${method} ${path.split('?')[0]}`;
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(`${this.opts.queueUrl}${path}`, {
-        method,
-        dispatcher: this.dispatcher,
-        headers: {
-          Authorization: `Key ${this.opts.apiKey}`,
-          ...(o.body ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
-      });
-    } catch (err) {
-      throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
-    }
-    const text = await res.body.text().catch(() => '');
-    let json: unknown = {};
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      if (res.statusCode < 300)
-        throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
-          `${what}: answer is not JSON`,
-          { httpStatus: res.statusCode },
-        );
-    }
-    if (res.statusCode >= 300) {
-      const detail = (json as { detail?: unknown }).detail;
-      const message = typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300);
-      // fal answers validation errors with 422; the taxonomy treats it like any 4xx refusal.
-      throw classifyErrorAnswer(res.statusCode, undefined, message, {
-        taskId: o.taskId,
-        retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
-      });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new (o.creates ? AmbiguousRequestError : TransientProviderError)(
-        `${what}: unexpected answer: ${parsed.error.issues[0]?.message}`,
-        { httpStatus: res.statusCode },
-      );
-    }
-    return parsed.data;
+    return callJson({
+      what: `fal ${method} ${path.split('?')[0]}`,
+      url: `${this.opts.queueUrl}${path}`,
+      method,
+      headers: { Authorization: `Key ${this.opts.apiKey}` },
+      dispatcher: this.dispatcher,
+      schema,
+      ...o,
+      // fal answers validation errors with 422 and a `detail`; the taxonomy treats it like any 4xx refusal.
+      errorMessage: (json) => {
+        const detail = (json as { detail?: unknown }).detail;
+        return typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300);
+      },
+    });
   }
 }

@@ -1,0 +1,59 @@
+// One JSON call for the wrapper routes' adapters: network failures split into never-sent / ambiguous,
+// error answers mapped through the taxonomy (each route says how to read its own error body), answers
+// checked against a schema — an unreadable answer to a create is ambiguous, to a read transient.
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { networkFailure, request } from './http';
+import { AmbiguousRequestError, TransientProviderError } from './errors';
+import { classifyErrorAnswer, parseRetryAfter } from './taxonomy';
+
+export interface JsonCall<S extends z.ZodType> {
+  /** For messages: `fal POST /fal-ai/...`. */
+  what: string;
+  url: string;
+  method: 'GET' | 'POST' | 'PUT';
+  headers: Record<string, string>;
+  dispatcher: Dispatcher;
+  schema: S;
+  body?: unknown;
+  creates?: boolean;
+  taskId?: string;
+  /** The route's error body, read as a message. */
+  errorMessage(json: unknown, httpStatus: number): string;
+}
+
+export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.output<S>> {
+  const unreadable = (message: string, httpStatus: number) =>
+    new (c.creates ? AmbiguousRequestError : TransientProviderError)(`${c.what}: ${message}`, {
+      httpStatus,
+      taskId: c.taskId,
+    });
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(c.url, {
+      method: c.method,
+      dispatcher: c.dispatcher,
+      headers: { ...c.headers, ...(c.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: c.body === undefined ? undefined : JSON.stringify(c.body),
+    });
+  } catch (err) {
+    throw networkFailure(err, c.what, c.creates ?? false, { taskId: c.taskId });
+  }
+  const text = await res.body.text().catch(() => '');
+  let json: unknown = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    if (res.statusCode < 300) throw unreadable('answer is not JSON', res.statusCode);
+  }
+  if (res.statusCode >= 300) {
+    throw classifyErrorAnswer(res.statusCode, undefined, c.errorMessage(json, res.statusCode), {
+      taskId: c.taskId,
+      retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
+    });
+  }
+  const parsed = c.schema.safeParse(json);
+  if (!parsed.success)
+    throw unreadable(`unexpected answer: ${parsed.error.issues[0]?.message}`, res.statusCode);
+  return parsed.data;
+}
