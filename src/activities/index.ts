@@ -14,7 +14,10 @@ import { createAgent } from '../providers/http';
 import { typed } from './failures';
 import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask } from './reconcile';
-import { persistOutput } from './persist';
+import { persistOutput, storeResults } from './persist';
+import { canGenerateImagesSync } from '../providers/provider';
+import { RequestRejectedError } from '../providers/errors';
+import { isImageRequest } from '../wan/validation';
 import type { JobRecord } from './job-record';
 import type { PipelineRecord } from './pipeline-record';
 import { publishInputs } from './publish';
@@ -123,6 +126,55 @@ export function createActivities(deps: ActivityDeps) {
         },
         input,
       ),
+    ),
+
+    /**
+     * The synchronous image route in one activity: the call and the storing of every image, so no signed
+     * URL reaches history. Storing is retried here, because the images are already paid for.
+     */
+    generateImagesNow: typed(
+      async (input: { route: RouteId; region: RegionId; jobId: string; request: WanRequest }) => {
+        const provider = deps.provider(input.route, input.region);
+        if (!canGenerateImagesSync(provider) || !isImageRequest(input.request)) {
+          throw new RequestRejectedError(
+            'bad_input',
+            `route ${input.route} has no synchronous image call for ${input.request.model}`,
+          );
+        }
+        const request = await presignRefs(
+          input.request,
+          deps.store,
+          deps.presignTtlSeconds ?? 24 * 3600,
+          deps.assetLinks,
+        );
+        const answer = await provider.generateImagesSync(request);
+        const persist = {
+          provider,
+          store: deps.store,
+          dispatcher,
+          now,
+          heartbeat: (b: number) => Context.current().heartbeat(b),
+        };
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const outputs = await storeResults(
+              persist,
+              input.jobId,
+              answer.requestId ?? 'sync call',
+              'image',
+              answer.imageUrls,
+            );
+            return {
+              outputs,
+              requestId: answer.requestId,
+              imageCount: answer.imageCount ?? answer.imageUrls.length,
+            };
+          } catch (err) {
+            if (attempt >= 4) throw err;
+            await new Promise((r) => setTimeout(r, 2000 * attempt));
+          }
+        }
+      },
     ),
 
     recordPipeline: typed(async (record: PipelineRecord): Promise<StoredAsset> =>

@@ -11,20 +11,20 @@ import { byteCounter } from '../storage/streams';
 import { urlExpiresAt } from '../assets/expiry';
 import { redactUrl } from './job-record';
 
-export interface PersistOutputInput {
-  jobId: string;
-  taskId: string;
-}
-
-export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
-
-interface PersistDeps {
+export interface PersistDeps {
   provider: VideoProvider;
   store: AssetStore;
   dispatcher: Dispatcher;
   now: () => number;
   heartbeat: (bytes: number) => void;
 }
+
+export interface PersistOutputInput {
+  jobId: string;
+  taskId: string;
+}
+
+export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
 
 const IMAGE_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -44,30 +44,39 @@ export async function persistOutput(
     throw new ResultExpiredError(`task ${taskId} is no longer known to the provider (older than 24 h?)`, {
       taskId,
     });
-  const results = task.videoUrl
-    ? [{ url: task.videoUrl, key: `jobs/${input.jobId}/output.mp4`, type: 'video/mp4' }]
-    : (task.imageUrls ?? []).map((url, i) => {
-        const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? 'png';
-        return {
-          url,
-          key: `jobs/${input.jobId}/image-${i + 1}.${ext in IMAGE_TYPES ? ext : 'png'}`,
-          type: IMAGE_TYPES[ext] ?? 'image/png',
-        };
-      });
-  if (task.status !== 'SUCCEEDED' || !results.length) {
+  const urls = task.videoUrl ? [task.videoUrl] : (task.imageUrls ?? []);
+  if (task.status !== 'SUCCEEDED' || !urls.length) {
     throw new TransientProviderError(`task ${taskId} is ${task.status} without a result URL`, { taskId });
   }
+  return storeResults(deps, input.jobId, taskId, task.videoUrl ? 'video' : 'image', urls);
+}
+
+/** Streams result URLs into `jobs/<id>/output.mp4` or `jobs/<id>/image-<n>.<ext>` and probes them. */
+export async function storeResults(
+  deps: PersistDeps,
+  jobId: string,
+  label: string,
+  kind: 'video' | 'image',
+  urls: string[],
+): Promise<PersistedOutput[]> {
+  const results = urls.map((url, i) => {
+    if (kind === 'video') return { url, key: `jobs/${jobId}/output.mp4`, type: 'video/mp4' };
+    const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? 'png';
+    return {
+      url,
+      key: `jobs/${jobId}/image-${i + 1}.${ext in IMAGE_TYPES ? ext : 'png'}`,
+      type: IMAGE_TYPES[ext] ?? 'image/png',
+    };
+  });
   let total = 0;
   const stored: PersistedOutput[] = [];
   for (const r of results) {
-    const asset = await download(deps, taskId, r.url, r.key, r.type, (bytes) =>
-      deps.heartbeat(total + bytes),
-    );
+    const asset = await download(deps, label, r.url, r.key, r.type, (bytes) => deps.heartbeat(total + bytes));
     total += asset.sizeBytes;
     const probe = await probeMedia(await deps.store.url(asset.key, 600));
     stored.push({
       ...asset,
-      durationSeconds: r.type.startsWith('video') ? probe.durationSeconds : undefined,
+      durationSeconds: kind === 'video' ? probe.durationSeconds : undefined,
       width: probe.video?.width,
       height: probe.video?.height,
     });

@@ -1,6 +1,7 @@
 // The interface every route owner's adapter implements. Nothing Temporal here.
 import type { TaskSnapshot, TaskStatus } from '../wan/tasks';
 import type { WanRequest } from '../wan/validation';
+import type { ImageRequest } from '../wan/image-requests';
 
 /** Route owners: Alibaba's own Model Studio, and wrappers (fal.ai, each::labs) with contracts of their own. */
 export const ROUTES = ['modelstudio', 'fal', 'eachlabs'] as const;
@@ -44,4 +45,15 @@ export interface TemporaryUploader {
 
 export function canUpload(p: VideoProvider): p is VideoProvider & TemporaryUploader {
   return typeof (p as Partial<TemporaryUploader>).uploadTemporary === 'function';
+}
+
+/** A route with a synchronous image call: one request, the images in the answer, no task. */
+export interface SyncImageGenerator {
+  generateImagesSync(
+    body: ImageRequest,
+  ): Promise<{ imageUrls: string[]; requestId?: string; imageCount?: number }>;
+}
+
+export function canGenerateImagesSync(p: VideoProvider): p is VideoProvider & SyncImageGenerator {
+  return typeof (p as Partial<SyncImageGenerator>).generateImagesSync === 'function';
 }

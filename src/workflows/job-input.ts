@@ -22,6 +22,8 @@ export interface JobOptions {
   /** After a create whose answer was lost: look the task up ('reconcile') or stop ('fail'). */
   ambiguousSubmit: 'reconcile' | 'fail';
   timing?: TaskTimingModel;
+  /** Image models: 'async' (a task, durable like video; the default) or 'sync' (one call, no task). */
+  imageCall?: 'async' | 'sync';
 }
 
 export const DEFAULT_SUBMIT_RETRY: SubmitRetry = {

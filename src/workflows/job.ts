@@ -51,6 +51,13 @@ const { pollTask, findSubmittedTask, cancelTask } = proxyActivities<WanflowActiv
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s' },
 });
 
+// The synchronous image call and the storing of its images in one activity: one attempt, because a
+// repeated call pays again and a lost answer cannot be looked up (there is no task).
+const { generateImagesNow } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '10m',
+  retry: { maximumAttempts: 1 },
+});
+
 // Downloads can be large: a long overall limit, kept honest by heartbeats on every chunk.
 const { persistOutput } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '30m',
@@ -119,6 +126,28 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       publishInputs({ route: input.route, region: input.region, request: job!.request }),
     );
     rec.inputPublishing = published.publishing;
+    if (rec.endpointFamily === 'image-generation' && input.options.imageCall === 'sync') {
+      // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
+      const made = await CancellationScope.nonCancellable(() =>
+        callActivity(() =>
+          generateImagesNow({
+            route: input.route,
+            region: input.region,
+            jobId: input.jobId,
+            request: published.request,
+          }),
+        ),
+      );
+      Object.assign(rec, {
+        requestId: made.requestId,
+        outputs: made.outputs,
+        usage: { imageCount: made.imageCount },
+      });
+      rec.cost.billed = billedAt(job.estimate, made.imageCount);
+      rec.status = 'stored';
+      rec.timestamps.stored = now();
+      return await finish(input, rec);
+    }
     // A create runs to its answer even if the job is canceled meanwhile: only then is it known what exists.
     const created = await CancellationScope.nonCancellable(() => submitExactlyOnce(input, published.request));
     rec.taskId = created.taskId;
@@ -139,18 +168,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     }
   }
 
-  rec.timestamps.finished = now();
-  rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
-  // The record is written even for a canceled job: that is when the user most needs to know what exists.
-  await CancellationScope.nonCancellable(() => recordJob(rec));
-  if (rec.failure && rec.status !== 'canceled') {
-    throw ApplicationFailure.nonRetryable(
-      `job ${input.jobId} ${rec.status}: ${rec.failure.message}`,
-      `Job${rec.status === 'expired' ? 'Expired' : 'Failed'}`,
-      rec,
-    );
-  }
-  return rec;
+  return finish(input, rec);
 }
 
 /** Runs an activity; a failure of a known kind becomes a JobStop that names its cause. */
@@ -336,4 +354,20 @@ async function settleAfterCancel(
   }
   rec.keptAfterCancel = true;
   await collect(input, job, rec, wake);
+}
+
+/** Writes the record (even for a canceled job) and ends the workflow: failures fail it, with the record. */
+async function finish(input: JobInput, rec: JobRecord): Promise<JobRecord> {
+  rec.timestamps.finished = new Date(Date.now()).toISOString();
+  rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
+  // The record is written even for a canceled job: that is when the user most needs to know what exists.
+  await CancellationScope.nonCancellable(() => recordJob(rec));
+  if (rec.failure && rec.status !== 'canceled') {
+    throw ApplicationFailure.nonRetryable(
+      `job ${input.jobId} ${rec.status}: ${rec.failure.message}`,
+      `Job${rec.status === 'expired' ? 'Expired' : 'Failed'}`,
+      rec,
+    );
+  }
+  return rec;
 }

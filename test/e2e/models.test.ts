@@ -8,7 +8,7 @@ import { useJobStack } from '../harness/stack';
 import { historyText, inspectStored, jobHarness, uniqueId } from '../harness/jobs';
 import { testEnv } from '../harness/servers';
 import { startInProcessWorker } from '../harness/workers';
-import { jobWorkflowId } from '../../src/workflows/job-input';
+import { SIMULATOR_JOB_OPTIONS, jobWorkflowId } from '../../src/workflows/job-input';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { makeAudio, makeImage, makeVideo } from '../harness/media';
 
@@ -240,6 +240,25 @@ describe('image models', () => {
       await hs.client.connection.close();
       await w.stop();
     }
+  });
+
+  it('the synchronous image call: one request, every image stored, no task polled', async () => {
+    stack.servers.simulator.reset();
+    const record = await stack.h.run(
+      {
+        model: 'wan2.7-image',
+        input: { messages: [{ role: 'user', content: [{ text: 'two quick sketches' }] }] },
+        parameters: { size: '1K', n: 2 },
+      },
+      { options: { ...SIMULATOR_JOB_OPTIONS, imageCall: 'sync' } },
+    );
+    expect(record.failure).toBeUndefined();
+    expect(record).toMatchObject({ status: 'stored', polls: 0, usage: { imageCount: 2 } });
+    expect(record.taskId).toBeUndefined();
+    expect(record.outputs).toHaveLength(2);
+    for (const out of record.outputs!)
+      expect((await inspectStored(stack.h.store, out.key)).sha256).toBe(out.sha256);
+    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 1, queries: 0, downloads: 2 });
   });
 
   it('wan2.7-image-pro at 4K, text to image, without a configured price: no estimate is guessed', async () => {
