@@ -6,6 +6,13 @@ export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped
 
 export interface StageState {
   status: StageStatus;
+  model: string;
+  /** The stages whose outputs this one uses. */
+  after: string[];
+  /** Expected seconds of one task (candidates run side by side), for ETAs. */
+  expectedSeconds: number;
+  started?: string;
+  finished?: string;
   /** Child job ids, one per candidate (and per retry). */
   jobIds: string[];
   /** Storage keys of the first candidate's outputs: what later stages use. */
@@ -18,6 +25,7 @@ export interface StageState {
 export interface PipelineRecord {
   pipelineId: string;
   name?: string;
+  labels?: Record<string, string>;
   status: 'running' | 'stored' | 'failed' | 'canceled';
   order: string[];
   stages: Record<string, StageState>;

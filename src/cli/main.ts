@@ -2,7 +2,7 @@
 // The `wanflow` command. Only this file touches argv, stdout and exit codes; commands are data in, data out.
 import { parseArgs } from 'node:util';
 import { loadConfig, type WanflowConfig } from '../config/config';
-import { connectClient, getJobState, startJob, waitForJob } from '../client/jobs';
+import { connectClient, startJob, waitForJob } from '../client/jobs';
 import { InvalidRequestError } from '../wan/validation';
 import { REGION_IDS } from '../wan/regions';
 import { startEmbeddedStack } from '../stack/embedded';
@@ -15,6 +15,8 @@ import { progressPrinter, summary } from './progress';
 import { requestFromFlags, type RunFlags } from './requests';
 import { simulatorFlags, simulatorOptionsFromFlags } from './simulator-flags';
 import { isSpecPath, runPipeline } from './pipeline';
+import { cancel, list, result, setup, status, watch } from './operate';
+import { EXIT_HELP, exitForError, exitForStatus } from './exit-codes';
 
 const HELP = `wanflow — durable Wan 2.7 video jobs on Temporal
 
@@ -24,8 +26,17 @@ Usage:
   wanflow worker                       run a worker against TEMPORAL_ADDRESS
   wanflow simulator [flags]            run the Model Studio simulator (see wanflow simulator --help)
   wanflow run [flags]                  start a job and follow it to the stored video
-  wanflow run spec.yaml [--key K] [--watch] [--json]   start a pipeline (prints its ID)
-  wanflow status <job-id>              print a job's record
+  wanflow run spec.yaml [--key K] [--label k=v]... [--watch] [--json]
+                                       start a pipeline (prints its ID; --watch follows it)
+  wanflow status <id> [--json]         a pipeline's stages (or a job's record), live while it runs
+  wanflow list [--state S] [--label k=v]... [--limit N] [--json]
+                                       pipelines, newest first (S: running|stored|failed|canceled)
+  wanflow watch <id> [--json]          follow a run: per-stage progress, elapsed time, ETA (--json: NDJSON)
+  wanflow cancel <id> [--wait] [--json]
+                                       cancel: PENDING tasks are canceled, RUNNING ones collected and kept
+  wanflow result <id> [--wait] [--urls [--expires-in S]] [--json]
+                                       where the outputs and the manifest are (paths, s3:// or signed URLs)
+  wanflow setup                        register wanflow's search attributes on TEMPORAL_ADDRESS's namespace
   wanflow webhooks [--port N]          run the webhook receiver wrapper routes push completion to
 
 run flags:
@@ -39,6 +50,8 @@ run flags:
   --route modelstudio|fal|eachlabs (default modelstudio)  --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
   --live           reach the paid Model Studio API (needs DASHSCOPE_API_KEY); without it, the simulator
 
+<id> is a pipeline's ID (its --key) or a job's ID.
+${EXIT_HELP}
 Configuration comes from the environment; see README.md.`;
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -53,6 +66,16 @@ async function main(argv: string[], io: Out): Promise<number> {
       return isSpecPath(rest[0]) ? runPipeline(rest, io) : run(rest, io);
     case 'status':
       return status(rest, io);
+    case 'list':
+      return list(rest, io);
+    case 'watch':
+      return watch(rest, io);
+    case 'cancel':
+      return cancel(rest, io);
+    case 'result':
+      return result(rest, io);
+    case 'setup':
+      return setup(rest, io);
     case 'demo':
       return demo(io);
     case 'up':
@@ -128,15 +151,7 @@ async function run(args: string[], io: Out): Promise<number> {
   }
   const record = await waitForJob(client, jobId, values.json ? undefined : progressPrinter(io.err));
   io.out(values.json ? JSON.stringify(record, null, 2) : summary(record));
-  return record.status === 'stored' ? 0 : 1;
-}
-
-async function status(args: string[], io: Out): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true });
-  if (!positionals[0]) throw new Error('usage: wanflow status <job-id>');
-  const client = await connectClient(loadConfig());
-  io.out(JSON.stringify(await getJobState(client, positionals[0]), null, 2));
-  return 0;
+  return exitForStatus(record.status);
 }
 
 async function demo(io: Out): Promise<number> {
@@ -229,6 +244,6 @@ main(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.er
   (err: unknown) => {
     const e = err as Error & { remedy?: string };
     console.error(`wanflow: ${e.message}${e.remedy ? `\n  remedy: ${e.remedy}` : ''}`);
-    process.exit(err instanceof InvalidRequestError ? 2 : 1);
+    process.exit(exitForError(err));
   },
 );

@@ -1,11 +1,12 @@
 // `wanflow run spec.yaml`: start a pipeline (printing its ID) and, with --watch, follow it stage by stage.
 import { parseArgs } from 'node:util';
-import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config/config';
 import { connectClient } from '../client/jobs';
-import { getPipelineState, startPipeline, waitForPipeline } from '../client/pipelines';
+import { startPipeline } from '../client/pipelines';
 import { readSpecFile } from '../pipelines/read';
-import type { PipelineRecord } from '../activities/pipeline-record';
+import { exitForStatus, UsageError } from './exit-codes';
+import { pipelineTable } from './pipeline-view';
+import { followPipeline } from './watch';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 
@@ -19,62 +20,39 @@ export async function runPipeline(args: string[], io: Out): Promise<number> {
     allowPositionals: true,
     options: {
       key: { type: 'string' },
+      label: { type: 'string', multiple: true },
       watch: { type: 'boolean' },
       json: { type: 'boolean' },
       live: { type: 'boolean' },
     },
   });
   const config = loadConfig(values.live ? { ...process.env, WANFLOW_LIVE: '1' } : process.env);
+  const spec = readSpecFile(positionals[0]!) as { labels?: Record<string, string> };
+  // Labels from the command line join the spec's (and count in its identity under a key).
+  if (values.label?.length) spec.labels = { ...spec.labels, ...parseLabels(values.label) };
   const client = await connectClient(config);
-  const { pipelineId } = await startPipeline(client, config, {
-    spec: readSpecFile(positionals[0]!),
-    key: values.key,
-  });
+  const { pipelineId } = await startPipeline(client, config, { spec, key: values.key });
   if (!values.watch) {
     io.out(values.json ? JSON.stringify({ pipelineId }) : pipelineId);
     return 0;
   }
-  const record = await follow(client, pipelineId, values.json ? undefined : io.err);
-  io.out(values.json ? JSON.stringify(record, null, 2) : summary(record));
-  return record.status === 'stored' ? 0 : 1;
-}
-
-async function follow(
-  client: Client,
-  pipelineId: string,
-  write?: (line: string) => void,
-): Promise<PipelineRecord> {
-  const done = waitForPipeline(client, pipelineId);
-  if (!write) return done;
-  const started = Date.now();
-  let last = '';
-  let finished = false;
-  void done.finally(() => (finished = true)).catch(() => undefined);
-  while (!finished) {
-    await Promise.race([done, new Promise((r) => setTimeout(r, 1000))]).catch(() => undefined);
-    const state = await getPipelineState(client, pipelineId).catch(() => undefined);
-    const line = state ? state.order.map((id) => `${id} ${state.stages[id]!.status}`).join(' · ') : '';
-    if (line && line !== last)
-      write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${(last = line)}`);
-  }
-  return done;
-}
-
-function summary(r: PipelineRecord): string {
-  const lines = [`pipeline ${r.pipelineId}: ${r.status}`];
-  for (const id of r.order) {
-    const s = r.stages[id]!;
-    lines.push(
-      `  ${id.padEnd(12)} ${s.status.padEnd(8)} ${s.outputs.join(', ')}${s.failure ? `  (${s.failure.cause}: ${s.failure.message})` : ''}`,
-    );
-  }
-  const money = (t: Record<string, number>) =>
-    Object.entries(t)
-      .map(([c, a]) => `${a} ${c}`)
-      .join(' + ') || '—';
-  lines.push(
-    `  cost         estimated ${money(r.cost.estimated)}, billed ${money(r.cost.billed)}`,
-    `  manifest     ${r.manifestKey}`,
+  if (!values.json) io.err(`pipeline ${pipelineId}`);
+  const record = await followPipeline(
+    client,
+    pipelineId,
+    values.json ? { events: io.out } : { progress: io.err },
   );
-  return lines.join('\n');
+  if (!values.json) io.out(pipelineTable(record, Date.now()));
+  return exitForStatus(record.status);
+}
+
+/** `key=value` flags, refused with the flag's value when malformed. */
+export function parseLabels(flags: string[]): Record<string, string> {
+  return Object.fromEntries(
+    flags.map((flag) => {
+      const at = flag.indexOf('=');
+      if (at < 1) throw new UsageError(`--label ${JSON.stringify(flag)}: expected key=value`);
+      return [flag.slice(0, at), flag.slice(at + 1)];
+    }),
+  );
 }

@@ -1,6 +1,28 @@
 // wanflow's public client API.
 export { connectClient, startJob, getJobState, waitForJob, type StartJobRequest } from './jobs';
+export {
+  startPipeline,
+  getPipelineState,
+  waitForPipeline,
+  cancelPipeline,
+  pipelineWorkflowId,
+  IdempotencyConflictError,
+  type StartPipelineRequest,
+} from './pipelines';
+export {
+  findRun,
+  cancelRun,
+  listPipelines,
+  RunNotFoundError,
+  ListFilterError,
+  type Run,
+  type PipelineListFilter,
+  type PipelineSummary,
+} from './runs';
+export { registerSearchAttributes } from './setup';
+export { pipelineEta } from '../pipelines/eta';
 export { loadConfig, type WanflowConfig } from '../config/config';
 export type { JobRecord, JobStatus } from '../activities/job-record';
+export type { PipelineRecord, StageState, StageStatus } from '../activities/pipeline-record';
 export type { VideoRequestInput } from '../wan/requests';
 export { InvalidRequestError } from '../wan/validation';

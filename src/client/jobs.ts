@@ -1,8 +1,8 @@
 // The typed API used by the CLI and by other programs: start a job (validated here first, so bad input
 // fails before any workflow or HTTP request), read its state, wait for its record.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
+import { finalRecord } from './records';
 import type { WanflowConfig } from '../config/config';
 import { parseWanRequest } from '../wan/validation';
 import { assertRouteServes } from '../providers/routes';
@@ -18,6 +18,7 @@ import {
   type JobOptions,
 } from '../workflows/job-input';
 import { jobStateQuery } from '../workflows/definitions';
+import { startAttributes } from '../workflows/search-attributes';
 import { stageLocalInputs } from '../assets/stage';
 import { createStore } from '../storage';
 
@@ -67,6 +68,7 @@ export async function startJob(
     workflowId,
     args: [input],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: config.searchAttributes ? startAttributes({ models: [parsed.model] }) : undefined,
   });
   return { jobId, workflowId };
 }
@@ -83,14 +85,7 @@ export async function waitForJob(
   everyMs = 1000,
 ): Promise<JobRecord> {
   const handle = client.workflow.getHandle(jobWorkflowId(jobId));
-  const result = handle.result().then(
-    (r: JobRecord) => r,
-    (err: unknown) => {
-      const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-      if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as JobRecord;
-      throw err;
-    },
-  );
+  const result = finalRecord<JobRecord>(handle.result());
   if (!onProgress) return result;
   let done = false;
   void result.finally(() => (done = true)).catch(() => undefined);

@@ -1,8 +1,8 @@
 // Pipelines for programs and the CLI: validate the whole spec (local files staged first), start it under
 // an idempotency key so a retried start returns the same pipeline and never pays twice, follow it.
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { finalRecord } from './records';
 import type { WanflowConfig } from '../config/config';
 import { planPipeline } from '../pipelines/validate';
 import { stageLocalInputs } from '../assets/stage';
@@ -10,6 +10,7 @@ import { createStore } from '../storage';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, type JobOptions } from '../workflows/job-input';
 import type { PipelineInput } from '../workflows/pipeline';
 import { pipelineStateQuery } from '../workflows/definitions';
+import { startAttributes } from '../workflows/search-attributes';
 import type { PipelineRecord } from '../activities/pipeline-record';
 
 export class IdempotencyConflictError extends Error {
@@ -37,26 +38,30 @@ export async function startPipeline(
   const store = createStore(config.storage);
   for (const s of Array.isArray(spec?.stages) ? spec.stages : [])
     if (s?.request) s.request = await stageLocalInputs(s.request, store);
-  const plan = planPipeline(spec);
+  const options: JobOptions = {
+    ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
+    ambiguousSubmit: config.ambiguousSubmit,
+    ...req.options,
+  };
+  const plan = planPipeline(spec, options.timing);
   const pipelineId = req.key ?? randomUUID().slice(0, 12);
   const workflowId = pipelineWorkflowId(pipelineId);
   const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex');
-  const input: PipelineInput = {
-    pipelineId,
-    plan,
-    options: {
-      ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
-      ambiguousSubmit: config.ambiguousSubmit,
-      ...req.options,
-    },
-  };
+  const input: PipelineInput = { pipelineId, plan, options };
   try {
     // A start repeated while the pipeline runs attaches to it; after it closed, the key stays taken.
     await client.workflow.start('wanPipeline', {
       taskQueue: config.temporal.taskQueue,
       workflowId,
       args: [input],
-      memo: { specHash },
+      memo: { specHash, name: plan.spec.name },
+      typedSearchAttributes: config.searchAttributes
+        ? startAttributes({
+            pipeline: pipelineId,
+            models: Object.values(plan.stages).map((s) => s.model),
+            labels: plan.spec.labels,
+          })
+        : undefined,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
@@ -86,13 +91,7 @@ export async function getPipelineState(client: Client, pipelineId: string): Prom
 
 /** The final record, stored or failed. */
 export async function waitForPipeline(client: Client, pipelineId: string): Promise<PipelineRecord> {
-  try {
-    return await client.workflow.getHandle(pipelineWorkflowId(pipelineId)).result();
-  } catch (err) {
-    const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as PipelineRecord;
-    throw err;
-  }
+  return finalRecord(client.workflow.getHandle(pipelineWorkflowId(pipelineId)).result());
 }
 
 /** Cancels a pipeline: PENDING tasks are canceled at the provider, RUNNING ones collected and kept. */

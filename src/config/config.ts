@@ -60,6 +60,8 @@ const configSchema = z.object({
   falQueueUrl: z.string().url().optional(),
   falJwksUrl: z.string().url().optional(),
   pricesFile: z.string().optional(),
+  /** Tag runs with wanflow's custom search attributes (they must be registered on the namespace). */
+  searchAttributes: z.boolean(),
 });
 export type WanflowConfig = z.output<typeof configSchema>;
 
@@ -103,6 +105,7 @@ export function loadConfig(
     falQueueUrl: env[ENV.falQueueUrl],
     falJwksUrl: env[ENV.falJwksUrl],
     pricesFile: env[ENV.prices],
+    searchAttributes: bool.parse(env[ENV.searchAttributes] ?? true),
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);

@@ -23,6 +23,7 @@ export const ENV = {
   s3Region: 'AWS_REGION',
   ambiguousSubmit: 'WANFLOW_AMBIGUOUS_SUBMIT',
   prices: 'WANFLOW_PRICES',
+  searchAttributes: 'WANFLOW_SEARCH_ATTRIBUTES',
   inputPublishing: 'WANFLOW_INPUT_PUBLISHING',
   webhookUrl: 'WANFLOW_WEBHOOK_URL',
   assetUrl: 'WANFLOW_ASSET_URL',

@@ -24,6 +24,16 @@ const stageSchema = z.strictObject({
 export const pipelineSpecSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().min(1).max(80).optional(),
+  /** `key: value` tags to find runs by (`wanflow list --label key=value`, the WanflowLabels attribute). */
+  labels: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, {
+        message: 'label keys are lower-case letters, digits, ".", "_" and "-", up to 32 characters',
+      }),
+      z.string().min(1).max(64),
+    )
+    .refine((l) => Object.keys(l).length <= 16, { message: 'at most 16 labels' })
+    .optional(),
   defaults: z
     .strictObject({ route: z.enum(ROUTES).optional(), region: z.enum(REGION_IDS).optional() })
     .default({}),

@@ -14,6 +14,7 @@ import { planWork } from '../wan/billing';
 import { assertRouteServes } from '../providers/routes';
 import type { RouteId } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
+import type { TaskTimingModel } from '../wan/timing';
 import { pipelineSpecSchema, stageRefsOf, substituteRefs, type PipelineSpec, type StageSpec } from './spec';
 
 export interface PlannedStage {
@@ -27,6 +28,9 @@ export interface PlannedStage {
   /** How many outputs one candidate produces (images: n). */
   outputs: number;
   outputSeconds?: number;
+  model: string;
+  /** How long one task of this stage is expected to take, for ETAs. */
+  expectedSeconds: number;
 }
 
 export interface PipelinePlan {
@@ -39,7 +43,7 @@ export interface PipelinePlan {
 const placeholder = (stage: string, n: number, kind: 'video' | 'image') =>
   `https://stage.invalid/${stage}/${n}.${kind === 'video' ? 'mp4' : 'png'}`;
 
-export function planPipeline(raw: unknown): PipelinePlan {
+export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePlan {
   const parsed = pipelineSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     throw new InvalidRequestError(
@@ -115,7 +119,7 @@ export function planPipeline(raw: unknown): PipelinePlan {
     const inputVideo = known
       .filter((r) => ['reference_video', 'video'].includes(roleAt(request, r.field) ?? ''))
       .reduce((sum, r) => sum + (stages[r.stage]!.outputSeconds ?? 0), 0);
-    const plan = planWork(request, inputVideo);
+    const plan = planWork(request, inputVideo, timing);
     stages[id] = {
       index: i,
       spec: s,
@@ -125,6 +129,8 @@ export function planPipeline(raw: unknown): PipelinePlan {
       kind: isImageRequest(request) ? 'image' : 'video',
       outputs: isImageRequest(request) ? request.parameters.n : 1,
       outputSeconds: plan.outputSeconds,
+      model: request.model,
+      expectedSeconds: plan.expectedTaskSeconds,
     };
   }
   if (problems.length) throw new InvalidRequestError(problems);

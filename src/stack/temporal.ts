@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { findTool } from './tools';
+import { devServerSearchAttributeFlags } from '../workflows/search-attributes';
 import { spawnService, waitFor, type Service } from './service';
 
 export interface TemporalDevServerOptions {
@@ -30,6 +31,7 @@ export async function startTemporalDevServer(o: TemporalDevServerOptions): Promi
     'warn',
     '--namespace',
     o.namespace ?? 'default',
+    ...devServerSearchAttributeFlags(),
   ];
   args.push(...(o.uiPort ? ['--ui-port', String(o.uiPort)] : ['--headless']));
   const service = spawnService('temporal', findTool('temporal'), args, join(o.logDir, 'temporal.log'));

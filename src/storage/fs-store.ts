@@ -23,6 +23,10 @@ export class FileSystemStore implements AssetStore {
     return join(this.root, key);
   }
 
+  location(key: string): string {
+    return this.path(key);
+  }
+
   async put(key: string, body: Readable, contentType: string): Promise<StoredAsset> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });

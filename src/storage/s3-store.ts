@@ -72,8 +72,12 @@ export class S3Store implements AssetStore {
       sizeBytes: hashing.bytes,
       sha256: hashing.digest(),
       contentType,
-      location: `s3://${this.opts.bucket}/${name}`,
+      location: this.location(key),
     };
+  }
+
+  location(key: string): string {
+    return `s3://${this.opts.bucket}/${this.objectName(key)}`;
   }
 
   putJson(key: string, value: unknown): Promise<StoredAsset> {

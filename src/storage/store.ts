@@ -17,6 +17,8 @@ export interface AssetStore {
   putJson(key: string, value: unknown): Promise<StoredAsset>;
   get(key: string): Promise<Readable>;
   exists(key: string): Promise<boolean>;
+  /** Where a key lives, as `StoredAsset.location` says it: a file path or `s3://bucket/key`. */
+  location(key: string): string;
   /** A URL another service can fetch: presigned (S3) or file:// (filesystem, this machine only). */
   url(key: string, expiresInSeconds: number): Promise<string>;
 }

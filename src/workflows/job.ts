@@ -17,6 +17,7 @@ import type { WanRequest } from '../wan/validation';
 import { billedAt } from '../wan/pricing';
 import { isImageModel } from '../wan/models';
 import { jobStateQuery, taskNoticeSignal } from './definitions';
+import { updateTags, WanflowState } from './search-attributes';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import type { JobInput } from './job-input';
 import { pollDelayMs } from './poll-schedule';
@@ -362,6 +363,7 @@ async function finish(input: JobInput, rec: JobRecord): Promise<JobRecord> {
   rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
   // The record is written even for a canceled job: that is when the user most needs to know what exists.
   await CancellationScope.nonCancellable(() => recordJob(rec));
+  updateTags([{ key: WanflowState, value: rec.status }]);
   if (rec.failure && rec.status !== 'canceled') {
     throw ApplicationFailure.nonRetryable(
       `job ${input.jobId} ${rec.status}: ${rec.failure.message}`,

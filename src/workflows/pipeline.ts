@@ -22,6 +22,7 @@ import { substituteRefs } from '../pipelines/spec';
 import type { RouteId } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
 import { pipelineStateQuery } from './definitions';
+import { isTagged, startAttributes, updateTags, WanflowStage, WanflowState } from './search-attributes';
 import type { JobInput, JobOptions } from './job-input';
 import { wanJob } from './job';
 
@@ -40,19 +41,22 @@ export interface PipelineInput {
 
 export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord> {
   const { plan, pipelineId } = input;
-  const stage = (state: Partial<StageState> = {}): StageState => ({
+  const stage = (id: string): StageState => ({
     status: 'waiting',
+    model: plan.stages[id]!.model,
+    after: plan.stages[id]!.deps,
+    expectedSeconds: plan.stages[id]!.expectedSeconds,
     jobIds: [],
     outputs: [],
     jobs: [],
-    ...state,
   });
   const rec: PipelineRecord = {
     pipelineId,
     name: plan.spec.name,
+    labels: plan.spec.labels,
     status: 'running',
     order: plan.order,
-    stages: Object.fromEntries(plan.order.map((id) => [id, stage()])),
+    stages: Object.fromEntries(plan.order.map((id) => [id, stage(id)])),
     cost: { estimated: {}, billed: {} },
     timestamps: { started: new Date(Date.now()).toISOString() },
   };
@@ -60,6 +64,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
 
   const running = new Map<string, Promise<void>>();
   let canceled = false;
+  let shown: string[] = [];
   for (;;) {
     for (const id of plan.order) {
       const s = rec.stages[id]!;
@@ -72,12 +77,18 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
       if (deps.some((d) => d === 'failed' || d === 'skipped')) s.status = 'skipped';
       else if (deps.every((d) => d === 'stored')) {
         s.status = 'running';
+        s.started = new Date(Date.now()).toISOString();
         running.set(
           id,
-          runStage(input, rec, id).finally(() => running.delete(id)),
+          runStage(input, rec, id).finally(() => {
+            s.finished = new Date(Date.now()).toISOString();
+            running.delete(id);
+          }),
         );
       }
     }
+    const runningNow = [...running.keys()];
+    if (runningNow.join() !== shown.join()) updateTags([{ key: WanflowStage, value: (shown = runningNow) }]);
     if (!running.size) break;
     try {
       await Promise.race([...running.values(), CancellationScope.current().cancelRequested]);
@@ -107,6 +118,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   rec.timestamps.finished = new Date(Date.now()).toISOString();
   rec.manifestKey = `pipelines/${pipelineId}/manifest.json`;
   await CancellationScope.nonCancellable(() => recordPipeline(rec));
+  updateTags([{ key: WanflowState, value: rec.status }]);
   if (rec.status === 'failed') {
     const failed = plan.order.filter((id) => rec.stages[id]!.status === 'failed');
     throw ApplicationFailure.nonRetryable(
@@ -130,7 +142,7 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
   const results = await Promise.all(
     candidates.map(async (c) => {
       const suffix = planned.spec.candidates > 1 ? `-c${c}` : '';
-      const first = await runJob(input, state, `${id}${suffix}`, planned, withSeed(request, c, 0));
+      const first = await runJob(input, id, state, `${id}${suffix}`, planned, withSeed(request, c, 0));
       if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
         return first;
       const route: RouteId =
@@ -139,6 +151,7 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
           : planned.route;
       return runJob(
         input,
+        id,
         state,
         `${id}${suffix}-retry`,
         { route, region: planned.region },
@@ -160,6 +173,7 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
 
 async function runJob(
   input: PipelineInput,
+  stageId: string,
   state: StageState,
   name: string,
   at: { route: RouteId; region: RegionId },
@@ -176,6 +190,14 @@ async function runJob(
       startChild(wanJob, {
         workflowId: childWorkflowId(jobId),
         args: [job],
+        typedSearchAttributes: isTagged()
+          ? startAttributes({
+              pipeline: input.pipelineId,
+              stages: [stageId],
+              models: [String(request.model)],
+              labels: input.plan.spec.labels,
+            })
+          : undefined,
         // A paid task outlives its pipeline: if the pipeline is terminated, the job still collects its result.
         parentClosePolicy: 'ABANDON',
       }),

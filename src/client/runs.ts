@@ -1,0 +1,126 @@
+// Runs by the IDs people type: a pipeline ID (or key) or a job ID, resolved to its workflow, its record
+// (live from the query while it runs, from the result once it closed), cancelled, or listed.
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import { finalRecord } from './records';
+import type { JobRecord } from '../activities/job-record';
+import type { PipelineRecord } from '../activities/pipeline-record';
+import { jobWorkflowId } from '../workflows/job-input';
+import { jobStateQuery, pipelineStateQuery } from '../workflows/definitions';
+import { WanflowLabels, WanflowModel, WanflowStage, WanflowState } from '../workflows/search-attributes';
+import { pipelineWorkflowId } from './pipelines';
+
+export class RunNotFoundError extends Error {
+  override readonly name = 'RunNotFoundError';
+  readonly remedy =
+    'Check the ID (`wanflow list` shows pipelines) and TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE.';
+}
+
+export class ListFilterError extends Error {
+  override readonly name = 'ListFilterError';
+  readonly remedy =
+    'Register the attributes (`wanflow setup`) and leave WANFLOW_SEARCH_ATTRIBUTES on, or list without filters.';
+}
+
+export type Run =
+  | { kind: 'pipeline'; id: string; workflowId: string; running: boolean; record?: PipelineRecord }
+  | { kind: 'job'; id: string; workflowId: string; running: boolean; record?: JobRecord };
+
+/** The pipeline or job with this ID, with its record (undefined only for a run terminated by hand). */
+export async function findRun(client: Client, id: string): Promise<Run> {
+  for (const kind of ['pipeline', 'job'] as const) {
+    const workflowId = kind === 'pipeline' ? pipelineWorkflowId(id) : jobWorkflowId(id);
+    const handle = client.workflow.getHandle(workflowId);
+    let described: WorkflowExecutionDescription;
+    try {
+      described = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) continue;
+      throw err;
+    }
+    const running = described.status.name === 'RUNNING';
+    const record = running
+      ? await (kind === 'pipeline' ? handle.query(pipelineStateQuery) : handle.query(jobStateQuery))
+      : await closedRecord(handle.result());
+    return { kind, id, workflowId, running, record } as Run;
+  }
+  throw new RunNotFoundError(`no pipeline or job with ID ${JSON.stringify(id)}`);
+}
+
+/** A closed run's record; none for a run terminated or timed out without writing one. */
+async function closedRecord<T>(result: Promise<T>): Promise<T | undefined> {
+  return finalRecord(result).catch((err: unknown) => {
+    if (err instanceof WorkflowFailedError) return undefined;
+    throw err;
+  });
+}
+
+/** Cancels a pipeline or job: PENDING tasks are canceled at the provider, RUNNING ones collected and kept. */
+export async function cancelRun(client: Client, id: string): Promise<Run> {
+  const run = await findRun(client, id);
+  if (run.running) await client.workflow.getHandle(run.workflowId).cancel();
+  return run;
+}
+
+export interface PipelineListFilter {
+  /** running, stored, failed or canceled. */
+  state?: string;
+  /** `key=value` labels; a pipeline must carry every one. */
+  labels?: string[];
+  limit?: number;
+}
+
+export interface PipelineSummary {
+  pipelineId: string;
+  name?: string;
+  state: string;
+  started: string;
+  closed?: string;
+  runningStages: string[];
+  models: string[];
+  labels: string[];
+}
+
+/** Pipelines newest first, through the namespace's visibility store (filters need the search attributes). */
+export async function listPipelines(
+  client: Client,
+  filter: PipelineListFilter = {},
+  searchAttributes = true,
+): Promise<PipelineSummary[]> {
+  const clauses = [`WorkflowType = 'wanPipeline'`];
+  if ((filter.state || filter.labels?.length) && !searchAttributes)
+    throw new ListFilterError('filtering by state or label needs the wanflow search attributes');
+  if (filter.state) clauses.push(`${WanflowState.name} = ${quote(filter.state)}`);
+  for (const label of filter.labels ?? []) clauses.push(`${WanflowLabels.name} = ${quote(label)}`);
+  const found: PipelineSummary[] = [];
+  for await (const info of client.workflow.list({ query: clauses.join(' AND ') })) {
+    found.push(summaryOf(info));
+    if (found.length >= (filter.limit ?? 100)) break;
+  }
+  return found;
+}
+
+function summaryOf(info: WorkflowExecutionInfo): PipelineSummary {
+  const attrs = info.typedSearchAttributes;
+  const memo = (info.memo ?? {}) as { name?: string };
+  return {
+    pipelineId: info.workflowId.replace(/^wanflow-pipeline-/, ''),
+    name: memo.name,
+    // Without the attributes, the execution status is the best there is.
+    state: attrs.get(WanflowState) ?? info.status.name.toLowerCase(),
+    started: info.startTime.toISOString(),
+    closed: info.closeTime?.toISOString(),
+    runningStages: attrs.get(WanflowStage) ?? [],
+    models: attrs.get(WanflowModel) ?? [],
+    labels: attrs.get(WanflowLabels) ?? [],
+  };
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,34 @@
+// One-time namespace setup on an existing cluster: register wanflow's search attributes (the embedded dev
+// server registers them itself; Temporal Cloud takes them in its UI or `tcld`, see the README).
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export class SearchAttributeTypeError extends Error {
+  override readonly name = 'SearchAttributeTypeError';
+  readonly remedy =
+    'Another tool registered this name with another type: rename theirs, or set WANFLOW_SEARCH_ATTRIBUTES=off.';
+}
+
+const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/** Registers whichever of wanflow's attributes the namespace lacks; returns the names it added. */
+export async function registerSearchAttributes(client: Client, namespace: string): Promise<string[]> {
+  const operator = client.connection.operatorService;
+  const { customAttributes } = await operator.listSearchAttributes({ namespace });
+  const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  for (const key of SEARCH_ATTRIBUTES) {
+    const existing = customAttributes?.[key.name];
+    if (existing === undefined) missing[key.name] = INDEXED[key.type]!;
+    else if (existing !== INDEXED[key.type])
+      throw new SearchAttributeTypeError(
+        `search attribute ${key.name} exists in namespace ${namespace} with another type (${temporal.api.enums.v1.IndexedValueType[existing]}); wanflow needs ${key.type}`,
+      );
+  }
+  if (Object.keys(missing).length)
+    await operator.addSearchAttributes({ namespace, searchAttributes: missing });
+  return Object.keys(missing);
+}
