@@ -50,7 +50,7 @@ run flags:
   --route modelstudio|fal|eachlabs (default modelstudio)  --job-id ID  --region ${REGION_IDS.join('|')}  --no-wait  --json
   --live           reach the paid Model Studio API (needs DASHSCOPE_API_KEY); without it, the simulator
 
-<id> is a pipeline's ID (its --key) or a job's ID.
+<id> is a pipeline's ID (its --key), a job's ID, or a pipeline's job as <pipeline-id>/<stage>.
 ${EXIT_HELP}
 Configuration comes from the environment; see README.md.`;
 

@@ -3,9 +3,8 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type WanflowConfig } from '../config/config';
-import { connectClient, waitForJob } from '../client/jobs';
-import { waitForPipeline } from '../client/pipelines';
-import { cancelRun, findRun, listPipelines, type Run } from '../client/runs';
+import { connectClient } from '../client/jobs';
+import { cancelRun, findRun, listPipelines, waitForRun, type Run } from '../client/runs';
 import { registerSearchAttributes } from '../client/setup';
 import { createStore } from '../storage';
 import type { JobRecord } from '../activities/job-record';
@@ -78,7 +77,11 @@ export async function watch(args: string[], io: Out): Promise<number> {
   const { client } = await connect();
   const run = await findRun(client, idArgument('watch', positionals));
   if (run.kind === 'job') {
-    const record = await waitForJob(client, run.id, values.json ? undefined : progressPrinter(io.err));
+    const record = (await waitForRun(
+      client,
+      run,
+      values.json ? undefined : progressPrinter(io.err),
+    )) as JobRecord;
     io.out(values.json ? JSON.stringify({ event: 'finished', record }) : summary(record));
     return exitForStatus(record.status);
   }
@@ -116,7 +119,7 @@ export async function cancel(args: string[], io: Out): Promise<number> {
     );
     return EXIT.ok;
   }
-  const record = await finalOf(client, run);
+  const record = await waitForRun(client, run);
   io.out(values.json ? JSON.stringify(record, null, 2) : render(run.kind, record));
   return exitForStatus(record.status);
 }
@@ -158,7 +161,7 @@ export async function result(args: string[], io: Out): Promise<number> {
     );
     return EXIT.wrongState;
   }
-  const record = run.running ? await finalOf(client, run) : run.record;
+  const record = run.running ? await waitForRun(client, run) : run.record;
   if (!record) {
     io.err(`${run.kind} ${run.id} closed without a record (terminated?)`);
     return EXIT.failed;
@@ -211,10 +214,6 @@ function outputsOf(kind: Run['kind'], record: PipelineRecord | JobRecord): Outpu
   if (kind === 'job') return entry(record as JobRecord);
   const p = record as PipelineRecord;
   return p.order.flatMap((id) => p.stages[id]!.jobs.flatMap((job) => entry(job, id)));
-}
-
-function finalOf(client: Client, run: Run): Promise<PipelineRecord | JobRecord> {
-  return run.kind === 'pipeline' ? waitForPipeline(client, run.id) : waitForJob(client, run.id);
 }
 
 function render(kind: Run['kind'], record: PipelineRecord | JobRecord): string {

@@ -1,7 +1,7 @@
 // The typed API used by the CLI and by other programs: start a job (validated here first, so bad input
 // fails before any workflow or HTTP request), read its state, wait for its record.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
 import type { WanflowConfig } from '../config/config';
 import { parseWanRequest } from '../wan/validation';
@@ -84,7 +84,15 @@ export async function waitForJob(
   onProgress?: (r: JobRecord) => void,
   everyMs = 1000,
 ): Promise<JobRecord> {
-  const handle = client.workflow.getHandle(jobWorkflowId(jobId));
+  return followJob(client.workflow.getHandle(jobWorkflowId(jobId)), onProgress, everyMs);
+}
+
+/** waitForJob on a handle: standalone jobs and a pipeline's jobs alike. */
+export async function followJob(
+  handle: WorkflowHandle,
+  onProgress?: (r: JobRecord) => void,
+  everyMs = 1000,
+): Promise<JobRecord> {
   const result = finalRecord<JobRecord>(handle.result());
   if (!onProgress) return result;
   let done = false;

@@ -8,6 +8,7 @@ import {
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import { finalRecord } from './records';
+import { followJob } from './jobs';
 import type { JobRecord } from '../activities/job-record';
 import type { PipelineRecord } from '../activities/pipeline-record';
 import { jobWorkflowId } from '../workflows/job-input';
@@ -31,10 +32,12 @@ export type Run =
   | { kind: 'pipeline'; id: string; workflowId: string; running: boolean; record?: PipelineRecord }
   | { kind: 'job'; id: string; workflowId: string; running: boolean; record?: JobRecord };
 
-/** The pipeline or job with this ID, with its record (undefined only for a run terminated by hand). */
+/**
+ * The pipeline or job with this ID — a pipeline's ID, a job's ID, or one of a pipeline's jobs
+ * (`<pipeline>/<stage>`) — with its record (undefined only for a run terminated by hand).
+ */
 export async function findRun(client: Client, id: string): Promise<Run> {
-  for (const kind of ['pipeline', 'job'] as const) {
-    const workflowId = kind === 'pipeline' ? pipelineWorkflowId(id) : jobWorkflowId(id);
+  for (const workflowId of [pipelineWorkflowId(id), jobWorkflowId(id)]) {
     const handle = client.workflow.getHandle(workflowId);
     let described: WorkflowExecutionDescription;
     try {
@@ -43,6 +46,7 @@ export async function findRun(client: Client, id: string): Promise<Run> {
       if (err instanceof WorkflowNotFoundError) continue;
       throw err;
     }
+    const kind = described.type === 'wanPipeline' ? 'pipeline' : 'job';
     const running = described.status.name === 'RUNNING';
     const record = running
       ? await (kind === 'pipeline' ? handle.query(pipelineStateQuery) : handle.query(jobStateQuery))
@@ -50,6 +54,18 @@ export async function findRun(client: Client, id: string): Promise<Run> {
     return { kind, id, workflowId, running, record } as Run;
   }
   throw new RunNotFoundError(`no pipeline or job with ID ${JSON.stringify(id)}`);
+}
+
+/** Waits for a run's final record; a job's progress is reported by query as it goes. */
+export function waitForRun(
+  client: Client,
+  run: Run,
+  onJobProgress?: (r: JobRecord) => void,
+): Promise<PipelineRecord | JobRecord> {
+  const handle = client.workflow.getHandle(run.workflowId);
+  return run.kind === 'pipeline'
+    ? finalRecord<PipelineRecord>(handle.result())
+    : followJob(handle, onJobProgress);
 }
 
 /** A closed run's record; none for a run terminated or timed out without writing one. */

@@ -109,7 +109,6 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
     }
   }
 
-  for (const s of Object.values(rec.stages)) for (const job of s.jobs) addCost(rec, job);
   rec.status = canceled
     ? 'canceled'
     : Object.values(rec.stages).every((s) => s.status === 'stored')
@@ -142,7 +141,7 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
   const results = await Promise.all(
     candidates.map(async (c) => {
       const suffix = planned.spec.candidates > 1 ? `-c${c}` : '';
-      const first = await runJob(input, id, state, `${id}${suffix}`, planned, withSeed(request, c, 0));
+      const first = await runJob(input, rec, id, `${id}${suffix}`, planned, withSeed(request, c, 0));
       if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
         return first;
       const route: RouteId =
@@ -151,8 +150,8 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
           : planned.route;
       return runJob(
         input,
+        rec,
         id,
-        state,
         `${id}${suffix}-retry`,
         { route, region: planned.region },
         withSeed(request, c, 1),
@@ -173,14 +172,15 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
 
 async function runJob(
   input: PipelineInput,
+  rec: PipelineRecord,
   stageId: string,
-  state: StageState,
   name: string,
   at: { route: RouteId; region: RegionId },
   request: Record<string, unknown>,
 ): Promise<JobRecord> {
   const jobId = `${input.pipelineId}/${name}`;
   const job: JobInput = { jobId, ...at, request, options: input.options };
+  const state = rec.stages[stageId]!;
   state.jobIds.push(jobId);
   let record: JobRecord;
   try {
@@ -212,6 +212,7 @@ async function runJob(
     record = detail as JobRecord;
   }
   state.jobs.push(record);
+  addCost(rec, record);
   return record;
 }
 

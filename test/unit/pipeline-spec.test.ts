@@ -144,6 +144,26 @@ describe('planPipeline', () => {
     spec.stages[0]!.id = 'Explore Stage';
     expect(problems(spec).map((p) => p.field)).toContain('stages.0.id');
   });
+
+  it('takes labels to find runs by, and refuses a malformed one naming it', () => {
+    const plan = planPipeline({ ...fourStages(), labels: { team: 'promo', 'campaign.wave': '2' } });
+    expect(plan.spec.labels).toEqual({ team: 'promo', 'campaign.wave': '2' });
+    const bad = problems({ ...fourStages(), labels: { 'Team Name': 'promo', ok: '' } });
+    expect(bad.map((p) => p.field)).toEqual(expect.arrayContaining(['labels.Team Name', 'labels.ok']));
+  });
+
+  it('expects each stage to take its task time, from the timing model it is given', () => {
+    const fast = {
+      baseSeconds: 3,
+      perOutputSecond720: 0.2,
+      factor1080: 1,
+      imageBaseSeconds: 1,
+      perImageSeconds: 0.2,
+    };
+    const plan = planPipeline(fourStages(), fast);
+    expect(plan.stages.extend).toMatchObject({ model: 'wan2.7-i2v', expectedSeconds: 3 + 0.2 * 6 });
+    expect(planPipeline(fourStages()).stages.extend!.expectedSeconds).toBe(45 + 12 * 6);
+  });
 });
 
 describe('the shipped example spec', () => {

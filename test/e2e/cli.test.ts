@@ -1,0 +1,209 @@
+// The operator's interface as an operator uses it: the built `wanflow` command against real servers —
+// run, list by state and label, watch with ETA, status, result, cancel — with its exit codes and --json,
+// and the search attributes that find runs in the Temporal Web UI.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useJobStack } from '../harness/stack';
+import { testEnv } from '../harness/servers';
+import { eventually, wanflow } from '../harness/cli';
+import type { PipelineSummary } from '../../src/client/runs';
+import type { PipelineRecord } from '../../src/activities/pipeline-record';
+
+const stack = useJobStack('cli-e2e');
+const env = () => testEnv(stack.servers, 'cli-e2e');
+const teaser = resolve(__dirname, '../../examples/teaser.yaml');
+beforeEach(() => stack.servers.simulator.reset());
+
+const listed = async (...args: string[]) => {
+  const r = await wanflow(['list', '--json', ...args], env());
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as PipelineSummary[];
+};
+
+describe('wanflow operator commands', () => {
+  it('run → watch (NDJSON, ETA) → status → result → list, on the shipped example', async () => {
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 1500 });
+    const started = await wanflow(
+      ['run', teaser, '--key', 'cli-teaser', '--label', 'team=promo', '--label', 'wave=1'],
+      env(),
+    );
+    expect(started).toMatchObject({ code: 0, stdout: 'cli-teaser\n' });
+
+    const watched = await wanflow(['watch', 'cli-teaser', '--json'], env());
+    expect(watched.code, watched.stderr).toBe(0);
+    const events = watched.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    const progress = events.filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThan(1);
+    // While stages remain, the ETA is positive, and the running stage's job is read live.
+    expect(progress[0]!.etaSeconds).toBeGreaterThan(0);
+    expect(
+      progress.some((e) =>
+        Object.values(e.stages as Record<string, any>).some((s) => s.status === 'running' && s.job?.status),
+      ),
+    ).toBe(true);
+    const finished = events.at(-1)!;
+    expect(finished.event).toBe('finished');
+    expect((finished.record as PipelineRecord).status).toBe('stored');
+
+    const status = await wanflow(['status', 'cli-teaser'], env());
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/pipeline cli-teaser \(teaser\): stored/);
+    for (const stage of ['explore', 'extend', 'cast', 'finish'])
+      expect(status.stdout).toMatch(new RegExp(`${stage}\\s+stored`));
+
+    // A pipeline's job by `<pipeline>/<stage>`.
+    const job = await wanflow(['status', 'cli-teaser/cast', '--json'], env());
+    expect(JSON.parse(job.stdout)).toMatchObject({
+      kind: 'job',
+      running: false,
+      record: { jobId: 'cli-teaser/cast', model: 'wan2.7-r2v', status: 'stored' },
+    });
+
+    const result = await wanflow(['result', 'cli-teaser', '--json', '--urls'], env());
+    expect(result.code, result.stderr).toBe(0);
+    const { outputs, manifest } = JSON.parse(result.stdout);
+    expect(outputs.map((o: { stage: string }) => o.stage)).toEqual(['explore', 'extend', 'cast', 'finish']);
+    expect(outputs[3].location).toMatch(/^s3:\/\/wanflow-test\/.+\.mp4$/);
+    // The signed URL serves exactly the stored bytes.
+    const body = Buffer.from(await (await fetch(outputs[3].url)).arrayBuffer());
+    expect(createHash('sha256').update(body).digest('hex')).toBe(outputs[3].sha256);
+    expect(manifest.location).toBe('s3://wanflow-test/pipelines/cli-teaser/manifest.json');
+
+    const byLabel = await eventually(
+      () => listed('--label', 'team=promo', '--state', 'stored'),
+      (rows) => rows.some((r) => r.pipelineId === 'cli-teaser'),
+    );
+    expect(byLabel.find((r) => r.pipelineId === 'cli-teaser')).toMatchObject({
+      state: 'stored',
+      name: 'teaser',
+      labels: expect.arrayContaining(['team=promo', 'wave=1']),
+      models: expect.arrayContaining(['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit']),
+    });
+    expect(await listed('--label', 'team=nobody')).toEqual([]);
+    expect(
+      (await listed('--state', 'running', '--label', 'team=promo')).map((r) => r.pipelineId),
+    ).not.toContain('cli-teaser');
+
+    // Every child job carries its pipeline, stage and model: what the Web UI's search box finds.
+    const jobs: string[] = [];
+    for await (const w of stack.h.client.workflow.list({
+      query: `WanflowPipeline = 'cli-teaser' AND WorkflowType = 'wanJob' AND WanflowState = 'stored'`,
+    }))
+      jobs.push(w.workflowId);
+    expect(jobs.sort()).toEqual(
+      ['cast', 'explore', 'extend', 'finish'].map((s) => `wanflow-pipeline-cli-teaser/${s}`),
+    );
+    const r2v: string[] = [];
+    for await (const w of stack.h.client.workflow.list({
+      query: `WanflowModel = 'wan2.7-r2v' AND WanflowStage = 'cast' AND WorkflowType = 'wanJob'`,
+    }))
+      r2v.push(w.workflowId);
+    expect(r2v).toEqual(['wanflow-pipeline-cli-teaser/cast']);
+  }, 120_000);
+
+  it('a running pipeline: listed as running at its stage, result refused (5), canceled (3), cancel again refused (5)', async () => {
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 4000 });
+    const started = await wanflow(
+      ['run', teaser, '--key', 'cli-cancel', '--label', 'team=promo', '--json'],
+      env(),
+    );
+    expect(JSON.parse(started.stdout)).toEqual({ pipelineId: 'cli-cancel' });
+
+    const running = await eventually(
+      () => listed('--state', 'running', '--label', 'team=promo'),
+      (rows) => rows.some((r) => r.pipelineId === 'cli-cancel' && r.runningStages.length > 0),
+    );
+    expect(running.find((r) => r.pipelineId === 'cli-cancel')!.runningStages).toEqual(['explore']);
+
+    const early = await wanflow(['result', 'cli-cancel'], env());
+    expect(early.code).toBe(5);
+    expect(early.stderr).toMatch(/still running; wait with --wait/);
+
+    const status = await wanflow(['status', 'cli-cancel'], env());
+    expect(status.stdout).toMatch(/: running · elapsed \d+ s · ETA ~\d+ s/);
+    expect(status.stdout).toMatch(/extend\s+waiting\s+~\d+ s after explore/);
+
+    const canceled = await wanflow(['cancel', 'cli-cancel', '--wait', '--json'], env());
+    expect(canceled.code, canceled.stderr).toBe(3);
+    const record = JSON.parse(canceled.stdout) as PipelineRecord;
+    expect(record.status).toBe('canceled');
+    expect(record.stages.cast!.status).toBe('canceled');
+
+    const again = await wanflow(['cancel', 'cli-cancel'], env());
+    expect(again).toMatchObject({ code: 5, stdout: expect.stringMatching(/already ended: canceled/) });
+    const rows = await eventually(
+      () => listed('--state', 'canceled'),
+      (rs) => rs.some((r) => r.pipelineId === 'cli-cancel'),
+    );
+    expect(rows.map((r) => r.pipelineId)).toContain('cli-cancel');
+    // Canceling paid for at most the first stage's task.
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
+  }, 120_000);
+
+  it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wanflow-cli-'));
+    const cycle = join(dir, 'cycle.json');
+    writeFileSync(
+      cycle,
+      JSON.stringify({
+        version: 1,
+        stages: [
+          {
+            id: 'a',
+            request: {
+              model: 'wan2.7-i2v',
+              input: { media: [{ type: 'first_frame', url: 'stage:b' }] },
+            },
+          },
+          {
+            id: 'b',
+            request: {
+              model: 'wan2.7-i2v',
+              input: { media: [{ type: 'first_frame', url: 'stage:a' }] },
+            },
+          },
+        ],
+      }),
+    );
+    const bad = await wanflow(['run', cycle, '--key', 'cli-cycle'], env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/stages: stage references form a cycle \(got "a → b"\)/);
+
+    const badLabel = await wanflow(['run', teaser, '--label', 'no-equals-sign'], env());
+    expect(badLabel).toMatchObject({ code: 2, stderr: expect.stringMatching(/--label "no-equals-sign"/) });
+    const badState = await wanflow(['list', '--state', 'sleeping'], env());
+    expect(badState).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--state "sleeping": must be one of/),
+    });
+
+    const missing = await wanflow(['status', 'no-such-run'], env());
+    expect(missing).toMatchObject({
+      code: 4,
+      stderr: expect.stringMatching(/no pipeline or job with ID "no-such-run"/),
+    });
+
+    const first = await wanflow(['run', teaser, '--key', 'cli-conflict'], env());
+    expect(first.code).toBe(0);
+    const other = await wanflow(['run', teaser, '--key', 'cli-conflict', '--label', 'team=other'], env());
+    expect(other).toMatchObject({
+      code: 6,
+      stderr: expect.stringMatching(/already used for a different pipeline spec/),
+    });
+    const same = await wanflow(['run', teaser, '--key', 'cli-conflict'], env());
+    expect(same).toMatchObject({ code: 0, stdout: 'cli-conflict\n' });
+    const done = await wanflow(['result', 'cli-conflict', '--wait'], env());
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/^finish\s+s3:\/\/wanflow-test\/.+\.mp4$/m);
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(4);
+    await expect(
+      stack.h.client.workflow.getHandle('wanflow-pipeline-cli-cycle').describe(),
+    ).rejects.toThrow();
+  }, 120_000);
+});

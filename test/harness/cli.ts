@@ -1,0 +1,37 @@
+// The built `wanflow` command as a child process: what an operator or a script sees, exit code included.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const CLI = resolve(__dirname, '../../dist/cli/main.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function wanflow(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', fail);
+    child.once('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Retries `check` until it holds: the visibility store is eventually consistent. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  holds: (v: T) => boolean,
+  ms = 15_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (holds(value) || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
