@@ -12,6 +12,13 @@ import { eventually, wanflow } from '../harness/cli';
 import type { PipelineSummary } from '../../src/client/runs';
 import type { PipelineRecord } from '../../src/activities/pipeline-record';
 
+interface WatchEvent {
+  event: 'progress' | 'finished';
+  etaSeconds?: number;
+  stages?: Record<string, { status: string; job?: { status: string } }>;
+  record?: PipelineRecord;
+}
+
 const stack = useJobStack('cli-e2e');
 const env = () => testEnv(stack.servers, 'cli-e2e');
 const teaser = resolve(__dirname, '../../examples/teaser.yaml');
@@ -37,19 +44,17 @@ describe('wanflow operator commands', () => {
     const events = watched.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+      .map((l) => JSON.parse(l) as WatchEvent);
     const progress = events.filter((e) => e.event === 'progress');
     expect(progress.length).toBeGreaterThan(1);
     // While stages remain, the ETA is positive, and the running stage's job is read live.
     expect(progress[0]!.etaSeconds).toBeGreaterThan(0);
     expect(
-      progress.some((e) =>
-        Object.values(e.stages as Record<string, any>).some((s) => s.status === 'running' && s.job?.status),
-      ),
+      progress.some((e) => Object.values(e.stages!).some((s) => s.status === 'running' && s.job?.status)),
     ).toBe(true);
     const finished = events.at(-1)!;
     expect(finished.event).toBe('finished');
-    expect((finished.record as PipelineRecord).status).toBe('stored');
+    expect(finished.record!.status).toBe('stored');
 
     const status = await wanflow(['status', 'cli-teaser'], env());
     expect(status.code).toBe(0);
