@@ -12,6 +12,7 @@ import type { TaskSnapshot } from '../wan/tasks';
 import type { AssetStore, StoredAsset } from '../storage/store';
 import { createAgent } from '../providers/http';
 import { typed } from './failures';
+import { heartbeating } from './heartbeat';
 import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask } from './reconcile';
 import { persistOutput, storeResults } from './persist';
@@ -55,43 +56,49 @@ export function createActivities(deps: ActivityDeps) {
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
   return {
-    validateJob: typed((input: ValidateJobInput) =>
-      validateJob(input, {
-        prices: deps.prices,
-        limits: deps.limits,
-        mediaLimits: deps.mediaLimits,
-        store: deps.store,
-        now,
-        minInputUrlLifetimeMs: deps.minInputUrlLifetimeMs ?? 30 * 60_000,
-      }),
+    validateJob: typed(
+      heartbeating((input: ValidateJobInput) =>
+        validateJob(input, {
+          prices: deps.prices,
+          limits: deps.limits,
+          mediaLimits: deps.mediaLimits,
+          store: deps.store,
+          now,
+          minInputUrlLifetimeMs: deps.minInputUrlLifetimeMs ?? 30 * 60_000,
+        }),
+      ),
     ),
 
-    publishInputs: typed(async (input: { route: RouteId; region: RegionId; request: WanRequest }) =>
-      publishInputs(
-        {
-          provider: deps.provider(input.route, input.region),
-          store: deps.store,
-          publishing: deps.inputPublishing,
-        },
-        input.request,
+    publishInputs: typed(
+      heartbeating(async (input: { route: RouteId; region: RegionId; request: WanRequest }) =>
+        publishInputs(
+          {
+            provider: deps.provider(input.route, input.region),
+            store: deps.store,
+            publishing: deps.inputPublishing,
+          },
+          input.request,
+        ),
       ),
     ),
 
     /** One create. Stored inputs still referenced are presigned here, at the last moment. */
-    submitTask: typed(async (input: { route: RouteId; region: RegionId; request: WanRequest }) => {
-      const request = await presignRefs(
-        input.request,
-        deps.store,
-        deps.presignTtlSeconds ?? 24 * 3600,
-        deps.assetLinks,
-      );
-      const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
-      const webhookUrl =
-        deps.webhookBaseUrl && workflowId
-          ? `${deps.webhookBaseUrl}/webhooks/${input.route}/${encodeURIComponent(workflowId)}`
-          : undefined;
-      return deps.provider(input.route, input.region).createTask(request, { webhookUrl });
-    }),
+    submitTask: typed(
+      heartbeating(async (input: { route: RouteId; region: RegionId; request: WanRequest }) => {
+        const request = await presignRefs(
+          input.request,
+          deps.store,
+          deps.presignTtlSeconds ?? 24 * 3600,
+          deps.assetLinks,
+        );
+        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+        const webhookUrl =
+          deps.webhookBaseUrl && workflowId
+            ? `${deps.webhookBaseUrl}/webhooks/${input.route}/${encodeURIComponent(workflowId)}`
+            : undefined;
+        return deps.provider(input.route, input.region).createTask(request, { webhookUrl });
+      }),
+    ),
 
     findSubmittedTask: typed(
       async (input: {

@@ -18,6 +18,8 @@ export const faultsSchema = z.strictObject({
   serverErrors: z.number().int().min(0).default(0),
   /** The next N creates make the task, then drop the connection without answering. */
   dropCreateResponse: z.number().int().min(0).default(0),
+  /** Creates make the task at once but answer only after this long (a slow gateway; the real limit is 30 s). */
+  slowCreateResponseMs: z.number().int().min(0).default(0),
   /** The next N creates are refused with 400 DataInspectionFailed. */
   dataInspectionAtCreate: z.number().int().min(0).default(0),
   /** The next N tasks created end FAILED with DataInspectionFailed. */

@@ -280,6 +280,8 @@ class Simulator {
       res.socket?.destroy();
       return;
     }
+    if (this.faults.slowCreateResponseMs)
+      await new Promise((r) => setTimeout(r, this.faults.slowCreateResponseMs));
     if (endpoint === 'image-sync') {
       await task.rendered;
       const now = Date.now();

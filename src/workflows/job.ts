@@ -22,10 +22,14 @@ import { activityFailure, JobStop, toJobFailure } from './failures';
 import type { JobInput } from './job-input';
 import { pollDelayMs } from './poll-schedule';
 
+// The first three activities heartbeat every 2 s: a worker that dies under one is noticed after 10 s
+// (heartbeat timeout) rather than at its start-to-close limit.
+
 // Parsing plus media preflight (each remote probe is capped at 20 s, probes run in parallel); retried
 // only if a worker dies under it — a refusal is final.
 const { validateJob } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '90s',
+  heartbeatTimeout: '10s',
   retry: { maximumAttempts: 3 },
 });
 
@@ -33,14 +37,17 @@ const { validateJob } = proxyActivities<WanflowActivities>({
 // an upload repeated is harmless (a new oss:// object, no task).
 const { publishInputs } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '10m',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
 // One attempt per call: a create whose answer is lost may have made a paid task, so resending is the
 // workflow's decision (backoff for clear refusals, reconcile for silence), never an automatic retry.
-// 90 s covers the 30 s header timeout plus connect and body.
+// 90 s covers the 30 s header timeout plus connect and body; a dead worker's create is a lost answer
+// after 10 s without heartbeat, and is reconciled like any other.
 const { submitTask } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '90s',
+  heartbeatTimeout: '10s',
   retry: { maximumAttempts: 1 },
 });
 
