@@ -1,0 +1,118 @@
+// Records the histories the replay test replays: run with `npm run record-histories` on real servers.
+// Each scenario walks a different path of the workflows (chain, cancel, candidates with a retry, an
+// ambiguous create reconciled, a PENDING cancel, a refusal, a sync image), and every closed workflow's
+// history — pipelines and their child jobs — is written to test/replay/histories/ as binary protobuf
+// (the SDK's JSON helpers trip over two copies of protobufjs in this tree).
+// Re-record only when no run of the old code can still be in flight: see README, "Changing workflows".
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import type { Client } from '@temporalio/client';
+import { useJobStack } from '../harness/stack';
+import { fourStageSpec } from '../harness/pipelines';
+import { cancelPipeline, getPipelineState, startPipeline, waitForPipeline } from '../../src/client/pipelines';
+import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
+import { jobWorkflowId } from '../../src/workflows/job-input';
+import { historyFileName } from './histories';
+
+const OUT = join(__dirname, 'histories');
+const stack = useJobStack('record-histories');
+const written: string[] = [];
+let client: Client;
+beforeAll(() => (client = stack.h.client));
+afterAll(() => console.log(`recorded ${written.length} histories:\n  ${written.join('\n  ')}`));
+
+async function save(workflowId: string): Promise<void> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const file = historyFileName(workflowId);
+  writeFileSync(join(OUT, file), temporal.api.history.v1.History.encode(history).finish());
+  written.push(file);
+}
+
+async function saveTree(pipelineId: string): Promise<void> {
+  const record = await waitForPipeline(client, pipelineId);
+  await save(`wanflow-pipeline-${pipelineId}`);
+  for (const s of Object.values(record.stages))
+    for (const jobId of s.jobIds)
+      await save(`wanflow-pipeline-${pipelineId}/${jobId.slice(pipelineId.length + 1)}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const t2v = (prompt: string) => ({
+  model: 'wan2.7-t2v',
+  input: { prompt },
+  parameters: { resolution: '720P', duration: 2 },
+});
+
+it('the four-stage chain', async () => {
+  stack.servers.simulator.reset();
+  await startPipeline(client, stack.h.config, {
+    spec: { ...fourStageSpec('replay'), labels: { team: 'replay' } },
+    key: 'replay-chain',
+  });
+  await saveTree('replay-chain');
+});
+
+it('a pipeline canceled while its first task runs', async () => {
+  stack.servers.simulator.reset();
+  stack.servers.simulator.setFaults({ slowTaskExtraMs: 3000 });
+  await startPipeline(client, stack.h.config, { spec: fourStageSpec('replay cancel'), key: 'replay-cancel' });
+  for (;;) {
+    const state = await getPipelineState(client, 'replay-cancel').catch(() => undefined);
+    const live = await client.workflow
+      .getHandle('wanflow-pipeline-replay-cancel/explore')
+      .query<{ providerStatus?: string }>('jobState')
+      .catch(() => undefined);
+    if (state && live?.providerStatus === 'RUNNING') break;
+    await sleep(100);
+  }
+  await cancelPipeline(client, 'replay-cancel');
+  await saveTree('replay-cancel');
+});
+
+it('two candidates, the first failing content inspection and retried with a new seed', async () => {
+  stack.servers.simulator.reset();
+  stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
+  const spec = {
+    version: 1,
+    stages: [{ id: 'shots', request: t2v('replay candidates'), candidates: 2, onFailure: 'retry-new-seed' }],
+  };
+  await startPipeline(client, stack.h.config, { spec, key: 'replay-candidates' });
+  await saveTree('replay-candidates');
+});
+
+it('single jobs: a lost create reconciled, a PENDING cancel, a refusal, a sync image', async () => {
+  stack.servers.simulator.reset();
+  stack.servers.simulator.setFaults({ dropCreateResponse: 1 });
+  await startJob(client, stack.h.config, { request: t2v('replay reconcile'), jobId: 'replay-reconcile' });
+  expect((await waitForJob(client, 'replay-reconcile')).taskAdopted).toBe(true);
+  await save(jobWorkflowId('replay-reconcile'));
+
+  stack.servers.simulator.setFaults({ queueExtraMs: 10_000 });
+  await startJob(client, stack.h.config, {
+    request: t2v('replay pending cancel'),
+    jobId: 'replay-pending-cancel',
+  });
+  while ((await getJobState(client, 'replay-pending-cancel').catch(() => undefined))?.status !== 'polling')
+    await sleep(100);
+  await client.workflow.getHandle(jobWorkflowId('replay-pending-cancel')).cancel();
+  expect((await waitForJob(client, 'replay-pending-cancel')).status).toBe('canceled');
+  await save(jobWorkflowId('replay-pending-cancel'));
+
+  stack.servers.simulator.setFaults({ queueExtraMs: 0, dataInspectionAtCreate: 1 });
+  await startJob(client, stack.h.config, { request: t2v('replay refusal'), jobId: 'replay-refusal' });
+  expect((await waitForJob(client, 'replay-refusal')).status).toBe('failed');
+  await save(jobWorkflowId('replay-refusal'));
+
+  await startJob(client, stack.h.config, {
+    request: {
+      model: 'wan2.7-image',
+      input: { messages: [{ role: 'user', content: [{ text: 'replay poster' }] }] },
+    },
+    jobId: 'replay-sync-image',
+    options: { imageCall: 'sync' },
+  });
+  expect((await waitForJob(client, 'replay-sync-image')).status).toBe('stored');
+  await save(jobWorkflowId('replay-sync-image'));
+});
