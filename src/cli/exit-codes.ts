@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config';
 import { InvalidRequestError } from '../wan/validation';
 import { IdempotencyConflictError } from '../client/pipelines';
 import { ListFilterError, RunNotFoundError } from '../client/runs';
+import { SearchAttributesMissingError } from '../client/setup';
 
 export const EXIT = {
   /** Done: the command did what it says; a run it waited for ended stored. */
@@ -32,7 +33,12 @@ export function exitForStatus(status: string): number {
 export function exitForError(err: unknown): number {
   if (err instanceof RunNotFoundError) return EXIT.notFound;
   if (err instanceof IdempotencyConflictError) return EXIT.conflict;
-  if (err instanceof InvalidRequestError || err instanceof ConfigError || err instanceof ListFilterError)
+  if (
+    err instanceof InvalidRequestError ||
+    err instanceof ConfigError ||
+    err instanceof ListFilterError ||
+    err instanceof SearchAttributesMissingError
+  )
     return EXIT.usage;
   if (err instanceof UsageError || String((err as { code?: unknown })?.code).startsWith('ERR_PARSE_ARGS'))
     return EXIT.usage;

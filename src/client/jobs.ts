@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
+import { explainMissingAttributes } from './setup';
 import type { WanflowConfig } from '../config/config';
 import { parseWanRequest } from '../wan/validation';
 import { assertRouteServes } from '../providers/routes';
@@ -63,13 +64,19 @@ export async function startJob(
   };
   const workflowId = jobWorkflowId(jobId);
   // A job ID names one paid task: starting it again while it runs or after it stored must not pay twice.
-  await client.workflow.start('wanJob', {
-    taskQueue: config.temporal.taskQueue,
-    workflowId,
-    args: [input],
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    typedSearchAttributes: config.searchAttributes ? startAttributes({ models: [parsed.model] }) : undefined,
-  });
+  await client.workflow
+    .start('wanJob', {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: config.searchAttributes
+        ? startAttributes({ models: [parsed.model] })
+        : undefined,
+    })
+    .catch((err: unknown) => {
+      throw explainMissingAttributes(err);
+    });
   return { jobId, workflowId };
 }
 

@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { finalRecord } from './records';
+import { explainMissingAttributes } from './setup';
 import type { WanflowConfig } from '../config/config';
 import { planPipeline } from '../pipelines/validate';
 import { stageLocalInputs } from '../assets/stage';
@@ -66,7 +67,7 @@ export async function startPipeline(
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw explainMissingAttributes(err);
   }
   await sameSpecOrThrow(client, workflowId, specHash, req.key);
   return { pipelineId, workflowId };

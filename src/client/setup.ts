@@ -10,6 +10,26 @@ export class SearchAttributeTypeError extends Error {
     'Another tool registered this name with another type: rename theirs, or set WANFLOW_SEARCH_ATTRIBUTES=off.';
 }
 
+export class SearchAttributesMissingError extends Error {
+  override readonly name = 'SearchAttributesMissingError';
+  readonly remedy =
+    'Run `wanflow setup` once for this namespace (Temporal Cloud: add them in its UI or with tcld, see the README), or set WANFLOW_SEARCH_ATTRIBUTES=off.';
+}
+
+/** The server's refusal of an unregistered attribute, as an error that says what to do; others unchanged. */
+export function explainMissingAttributes(err: unknown): unknown {
+  const text = `${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message ?? ''}`;
+  const m =
+    /(Namespace \S+) has no mapping defined for search attribute (\w+)|search attribute (\w+) is not defined/.exec(
+      text,
+    );
+  if (!m) return err;
+  return new SearchAttributesMissingError(
+    `${m[1] ?? 'the namespace'} lacks wanflow's search attribute ${m[2] ?? m[3]}; nothing was started`,
+    { cause: err },
+  );
+}
+
 const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,

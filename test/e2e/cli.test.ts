@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
 import { testEnv } from '../harness/servers';
-import { eventually, wanflow } from '../harness/cli';
+import { eventually, registerNamespace, wanflow } from '../harness/cli';
+import { spawnWorkerProcess } from '../harness/workers';
 import type { PipelineSummary } from '../../src/client/runs';
 import type { PipelineRecord } from '../../src/activities/pipeline-record';
 
@@ -150,6 +151,63 @@ describe('wanflow operator commands', () => {
     // Canceling paid for at most the first stage's task.
     expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
   }, 120_000);
+
+  it('setup registers the search attributes on a namespace that lacks them, once', async () => {
+    await registerNamespace(stack.h.client, 'cli-setup');
+    const inSetup = { ...env(), TEMPORAL_NAMESPACE: 'cli-setup' };
+    const first = await eventually(
+      () => wanflow(['setup'], inSetup),
+      (r) => r.code === 0,
+    );
+    expect(first.stdout).toMatch(
+      /registered search attributes in namespace cli-setup: WanflowPipeline, WanflowStage, WanflowModel, WanflowState, WanflowLabels/,
+    );
+    const again = await wanflow(['setup'], inSetup);
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/already has/) });
+    const { customAttributes } = await stack.h.client.connection.operatorService.listSearchAttributes({
+      namespace: 'cli-setup',
+    });
+    expect(Object.keys(customAttributes ?? {})).toEqual(
+      expect.arrayContaining([
+        'WanflowPipeline',
+        'WanflowStage',
+        'WanflowModel',
+        'WanflowState',
+        'WanflowLabels',
+      ]),
+    );
+  });
+
+  it('a namespace without the attributes: refused with the remedy, or run untagged when they are off', async () => {
+    await registerNamespace(stack.h.client, 'cli-plain');
+    const plain = { ...env(), TEMPORAL_NAMESPACE: 'cli-plain', WANFLOW_TASK_QUEUE: 'cli-plain' };
+    const refused = await eventually(
+      () => wanflow(['run', teaser, '--key', 'plain-1'], plain),
+      (r) => !/[Nn]amespace .*not found/.test(r.stderr),
+    );
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/wanflow setup/);
+    expect(stack.servers.simulator.stats().createRequests).toBe(0);
+
+    const off = { ...plain, WANFLOW_SEARCH_ATTRIBUTES: 'off' };
+    const worker = spawnWorkerProcess(off);
+    try {
+      const run = await wanflow(['run', teaser, '--key', 'plain-2', '--watch', '--json'], off);
+      expect(run.code, run.stderr).toBe(0);
+      const rows = await eventually(
+        () => wanflow(['list', '--json'], off).then((r) => JSON.parse(r.stdout) as PipelineSummary[]),
+        (rs) => rs.some((r) => r.pipelineId === 'plain-2' && r.state === 'completed'),
+      );
+      expect(rows.find((r) => r.pipelineId === 'plain-2')).toMatchObject({ state: 'completed', labels: [] });
+      const filtered = await wanflow(['list', '--state', 'stored'], off);
+      expect(filtered).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/needs the wanflow search attributes/),
+      });
+    } finally {
+      worker.kill('SIGKILL');
+    }
+  });
 
   it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wanflow-cli-'));

@@ -1,6 +1,8 @@
 // The built `wanflow` command as a child process: what an operator or a script sees, exit code included.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 
 const CLI = resolve(__dirname, '../../dist/cli/main.js');
 
@@ -34,4 +36,12 @@ export async function eventually<T>(
     if (holds(value) || Date.now() > until) return value;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** A new namespace on the dev server, with nothing registered in it. */
+export async function registerNamespace(client: Client, namespace: string): Promise<void> {
+  await client.connection.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
 }

@@ -27,7 +27,10 @@ describe('docker-compose.yml', () => {
       DB: 'postgres12',
       POSTGRES_SEEDS: 'postgresql',
     });
-    expect(compose.services.worker!.command!.join(' ')).toContain('dist/cli/main.js worker');
+    // The search attributes are registered before the worker starts.
+    expect(compose.services.worker!.command!.join(' ')).toMatch(
+      /dist\/cli\/main\.js setup && node dist\/cli\/main\.js worker/,
+    );
   });
 
   it('configures wanflow services only with variables wanflow reads', () => {
