@@ -1,0 +1,130 @@
+// From a submitted task to its outputs in the user's store: polling on durable timers (woken early by a
+// verified webhook), persisting, and what a cancel does to a task that already exists.
+import { condition } from '@temporalio/workflow';
+import type { JobRecord } from '../activities/job-record';
+import type { ValidatedJob } from '../activities/validate';
+import type { TaskSnapshot } from '../wan/tasks';
+import { billedAt } from '../wan/pricing';
+import { JobStop } from './failures';
+import type { JobInput } from './job-input';
+import { callActivity, cancelTask, persistOutput, pollTask } from './job-activities';
+import { pollDelayMs } from './poll-schedule';
+
+/** Set by the task-notice signal: the current wait ends early. */
+export interface Wake {
+  pending: boolean;
+}
+
+async function pollUntilTerminal(
+  input: JobInput,
+  job: ValidatedJob,
+  rec: JobRecord,
+  wake: Wake,
+): Promise<TaskSnapshot> {
+  const schedule = input.options.poll;
+  const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
+  const startedAt = Date.now();
+  for (let n = 0; ; n++) {
+    await condition(() => wake.pending, pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n));
+    wake.pending = false;
+    const snap = await callActivity(() => pollTask(ref));
+    rec.polls += 1;
+    rec.providerStatus = snap.status;
+    rec.timestamps.providerSubmit = snap.submitTime ?? rec.timestamps.providerSubmit;
+    rec.timestamps.providerScheduled = snap.scheduledTime ?? rec.timestamps.providerScheduled;
+    rec.timestamps.providerEnd = snap.endTime ?? rec.timestamps.providerEnd;
+    switch (snap.status) {
+      case 'SUCCEEDED':
+        return snap;
+      case 'FAILED':
+        throw new JobStop({
+          cause: snap.code === 'DataInspectionFailed' ? 'content_policy' : 'task_failed',
+          code: snap.code,
+          message: `task ${ref.taskId} failed: ${snap.code ?? 'no code'}: ${snap.message ?? 'no message'}`,
+          remedy:
+            snap.code === 'DataInspectionFailed'
+              ? 'Change the prompt or media: the output was blocked by content inspection.'
+              : 'Failed tasks are not billed; run the job again.',
+        });
+      case 'CANCELED':
+        throw new JobStop({ cause: 'canceled', message: `task ${ref.taskId} was canceled at the provider` });
+      case 'UNKNOWN':
+        throw new JobStop(
+          {
+            cause: 'expired',
+            message: `task ${ref.taskId} is unknown to the provider (older than 24 h, or never created)`,
+          },
+          'expired',
+        );
+      default:
+        rec.status = 'polling';
+    }
+    if (Date.now() - startedAt > schedule.maxWaitMs) {
+      if (snap.status === 'PENDING') await callActivity(() => cancelTask(ref)).catch(() => undefined);
+      throw new JobStop({
+        cause: 'timeout',
+        message: `task ${ref.taskId} was still ${snap.status} after ${Math.round(schedule.maxWaitMs / 60000)} min`,
+      });
+    }
+  }
+}
+
+/** From a submitted task to its outputs in the user's store. */
+export async function collect(input: JobInput, job: ValidatedJob, rec: JobRecord, wake: Wake): Promise<void> {
+  const final = await pollUntilTerminal(input, job, rec, wake);
+  rec.usage = final.usage;
+  rec.cost.billed = billedAt(
+    job.estimate,
+    job.plan.unit === 'image' ? final.usage?.imageCount : final.usage?.duration,
+  );
+  rec.status = 'succeeded';
+
+  rec.outputs = await callActivity(() =>
+    persistOutput({ route: input.route, region: input.region, taskId: rec.taskId!, jobId: input.jobId }),
+  );
+  const stored = rec.outputs[0]?.durationSeconds;
+  if (!rec.cost.billed && job.plan.unit === 'second' && stored !== undefined) {
+    // Wrapper routes report no usage: they bill the seconds generated, which the stored video shows.
+    rec.cost.billed = billedAt(job.estimate, Math.round(stored));
+  }
+  rec.status = 'stored';
+  rec.timestamps.stored = new Date(Date.now()).toISOString();
+}
+
+/**
+ * A canceled job: before submit nothing exists; a task still PENDING is canceled at the provider (and not
+ * billed); a task already RUNNING is paid for anyway, so its result is still collected and stored, and the
+ * record says it was kept after cancel.
+ */
+export async function settleAfterCancel(
+  input: JobInput,
+  job: ValidatedJob | undefined,
+  rec: JobRecord,
+  wake: Wake,
+): Promise<void> {
+  if (!rec.taskId || !job) {
+    throw new JobStop(
+      { cause: 'canceled', message: 'canceled before anything was submitted; nothing was paid' },
+      'canceled',
+    );
+  }
+  const ref = { route: input.route, region: input.region, taskId: rec.taskId };
+  const snap = await callActivity(() => pollTask(ref));
+  if (snap.status === 'PENDING') {
+    const canceled = await callActivity(() => cancelTask(ref)).then(
+      () => true,
+      () => false,
+    );
+    if (canceled) {
+      rec.providerStatus = 'CANCELED';
+      throw new JobStop(
+        { cause: 'canceled', message: `task ${rec.taskId} was canceled while PENDING; it is not billed` },
+        'canceled',
+      );
+    }
+  }
+  rec.keptAfterCancel = true;
+  await collect(input, job, rec, wake);
+}
+
+/** Writes the record (even for a canceled job) and ends the workflow: failures fail it, with the record. */

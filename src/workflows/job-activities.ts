@@ -1,0 +1,75 @@
+// The job workflow's activities, each with its timeouts and retry policy explained, and callActivity,
+// which turns a failure of a known kind into a JobStop naming its cause.
+import { isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { WanflowActivities } from '../activities';
+import { activityFailure, JobStop, toJobFailure } from './failures';
+
+// The first three activities heartbeat every 2 s: a worker that dies under one is noticed after 10 s
+// (heartbeat timeout) rather than at its start-to-close limit.
+
+// Parsing plus media preflight (each remote probe is capped at 20 s, probes run in parallel); retried
+// only if a worker dies under it — a refusal is final.
+export const { validateJob } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '90s',
+  heartbeatTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+});
+
+// Temporary uploads of stored inputs: up to 100 MB each, so a generous limit; retried with backoff, as
+// an upload repeated is harmless (a new oss:// object, no task).
+export const { publishInputs } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+// One attempt per call: a create whose answer is lost may have made a paid task, so resending is the
+// workflow's decision (backoff for clear refusals, reconcile for silence), never an automatic retry.
+// 90 s covers the 30 s header timeout plus connect and body; a dead worker's create is a lost answer
+// after 10 s without heartbeat, and is reconciled like any other.
+export const { submitTask } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '90s',
+  heartbeatTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});
+
+// Reads are safe to repeat: retry with backoff through throttling and outages for up to 2 h; errors the
+// taxonomy calls final (auth, bad input) are non-retryable failures and stop at once.
+export const { pollTask, findSubmittedTask, cancelTask } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '2h',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s' },
+});
+
+// The synchronous image call and the storing of its images in one activity: one attempt, because a
+// repeated call pays again and a lost answer cannot be looked up (there is no task).
+export const { generateImagesNow } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '10m',
+  retry: { maximumAttempts: 1 },
+});
+
+// Downloads can be large: a long overall limit, kept honest by heartbeats on every chunk.
+export const { persistOutput } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '60s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+// Writing the manifest must not be lost: retry for up to an hour of storage trouble.
+export const { recordJob } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '2s', maximumInterval: '60s' },
+});
+
+/** Runs an activity; a failure of a known kind becomes a JobStop that names its cause. */
+export async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const view = activityFailure(err);
+    if (!view) throw err;
+    throw new JobStop(toJobFailure(view), view.type === 'ResultExpiredError' ? 'expired' : 'failed');
+  }
+}
