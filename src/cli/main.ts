@@ -12,16 +12,22 @@ import { ROUTES } from '../providers/provider';
 import { createWanflowWorker } from '../worker/worker';
 import { installCompactLogging } from '../worker/logging';
 import { progressPrinter, summary } from './progress';
+import { resolve } from 'node:path';
 import { requestFromFlags, type RunFlags } from './requests';
 import { simulatorFlags, simulatorOptionsFromFlags } from './simulator-flags';
 import { isSpecPath, runPipeline } from './pipeline';
+import { startPipeline } from '../client/pipelines';
+import { runOutputs } from '../client/runs';
+import { readSpecFile } from '../pipelines/read';
+import { followPipeline } from './watch';
+import { pipelineTable } from './pipeline-view';
 import { cancel, list, result, setup, status, watch } from './operate';
 import { EXIT_HELP, exitForError, exitForStatus } from './exit-codes';
 
 const HELP = `wanflow — durable Wan 2.7 video jobs on Temporal
 
 Usage:
-  wanflow demo                         start the embedded stack, run one text-to-video job, store the MP4
+  wanflow demo                         start the embedded stack and run the four-stage example pipeline
   wanflow up                           run the embedded stack (Temporal dev server, simulator, worker)
   wanflow worker                       run a worker against TEMPORAL_ADDRESS
   wanflow simulator [flags]            run the Model Studio simulator (see wanflow simulator --help)
@@ -55,6 +61,8 @@ ${EXIT_HELP}
 Configuration comes from the environment; see README.md.`;
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
+
+const DEMO_SPEC = resolve(__dirname, '../../examples/teaser.yaml');
 
 async function main(argv: string[], io: Out): Promise<number> {
   const [command, ...rest] = argv;
@@ -154,21 +162,24 @@ async function run(args: string[], io: Out): Promise<number> {
   return exitForStatus(record.status);
 }
 
+/** The shipped four-stage teaser on the embedded stack: one command from nothing to stored videos. */
 async function demo(io: Out): Promise<number> {
   const config = loadConfig();
   const stack = await startEmbeddedStack(config, process.env, io.err);
   try {
     const client = await connectClient(config);
-    const request = {
-      model: 'wan2.7-t2v',
-      input: { prompt: 'A paper boat drifting down a rain-soaked street at dusk, cinematic' },
-      parameters: { resolution: '720P', duration: 5 },
-    };
-    const { jobId } = await startJob(client, config, { request });
-    io.err(`started job ${jobId}`);
-    const record = await waitForJob(client, jobId, progressPrinter(io.err));
-    io.out(summary(record));
-    return record.status === 'stored' ? 0 : 1;
+    const { pipelineId } = await startPipeline(client, config, { spec: readSpecFile(DEMO_SPEC) });
+    io.err(
+      `started pipeline ${pipelineId} from examples/teaser.yaml: text-to-video → continuation → reference-to-video → edit`,
+    );
+    const record = await followPipeline(client, pipelineId, { progress: io.err });
+    io.out(pipelineTable(record, Date.now()));
+    io.out('  outputs');
+    for (const o of runOutputs('pipeline', record))
+      io.out(
+        `  ${(o.stage ?? '').padEnd(12)} ${o.location}  (${o.width}x${o.height}, ${o.durationSeconds?.toFixed(2)} s)`,
+      );
+    return exitForStatus(record.status);
   } finally {
     await stack.stop();
   }

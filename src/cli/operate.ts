@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type WanflowConfig } from '../config/config';
 import { connectClient } from '../client/jobs';
-import { cancelRun, findRun, listPipelines, waitForRun, type Run } from '../client/runs';
+import { cancelRun, findRun, listPipelines, runOutputs, waitForRun, type Run } from '../client/runs';
 import { registerSearchAttributes } from '../client/setup';
 import { createStore } from '../storage';
 import type { JobRecord } from '../activities/job-record';
@@ -124,19 +124,6 @@ export async function cancel(args: string[], io: Out): Promise<number> {
   return exitForStatus(record.status);
 }
 
-export interface OutputEntry {
-  stage?: string;
-  jobId: string;
-  key: string;
-  location: string;
-  url?: string;
-  sha256: string;
-  sizeBytes: number;
-  width?: number;
-  height?: number;
-  durationSeconds?: number;
-}
-
 export async function result(args: string[], io: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -167,7 +154,7 @@ export async function result(args: string[], io: Out): Promise<number> {
     return EXIT.failed;
   }
   const store = createStore(config.storage);
-  const outputs = outputsOf(run.kind, record);
+  const outputs = runOutputs(run.kind, record);
   if (values.urls) for (const o of outputs) o.url = await store.url(o.key, expiresIn);
   const manifest = record.manifestKey
     ? {
@@ -195,25 +182,6 @@ export async function setup(_args: string[], io: Out): Promise<number> {
       : `namespace ${config.temporal.namespace} already has wanflow's search attributes`,
   );
   return EXIT.ok;
-}
-
-/** Every stored output: a pipeline's per stage (candidates and retries included), a job's own. */
-function outputsOf(kind: Run['kind'], record: PipelineRecord | JobRecord): OutputEntry[] {
-  const entry = (job: JobRecord, stage?: string): OutputEntry[] =>
-    (job.outputs ?? []).map((o) => ({
-      stage,
-      jobId: job.jobId,
-      key: o.key,
-      location: o.location,
-      sha256: o.sha256,
-      sizeBytes: o.sizeBytes,
-      width: o.width,
-      height: o.height,
-      durationSeconds: o.durationSeconds,
-    }));
-  if (kind === 'job') return entry(record as JobRecord);
-  const p = record as PipelineRecord;
-  return p.order.flatMap((id) => p.stages[id]!.jobs.flatMap((job) => entry(job, id)));
 }
 
 function render(kind: Run['kind'], record: PipelineRecord | JobRecord): string {

@@ -38,6 +38,21 @@ export function headline(r: PipelineRecord, nowMs: number): string {
   return parts.join(' · ');
 }
 
+/** One line per change while following: elapsed, each stage's state (its job's, while running), the ETA. */
+export function progressLine(r: PipelineRecord, nowMs: number, live: LiveJobs = {}): string {
+  const stages = r.order.map((id) => {
+    const s = r.stages[id]!;
+    const job = live[id];
+    if (s.status !== 'running') return `${id} ${s.status}`;
+    const detail = job ? ` ${job.status}${job.providerStatus ? ` (${job.providerStatus})` : ''}` : '';
+    const since = s.started ? Date.parse(s.started) : nowMs;
+    return `${id}${detail} ${seconds(nowMs - since)}/~${seconds(s.expectedSeconds * 1000)}`;
+  });
+  const eta = pipelineEta(r, nowMs);
+  const elapsed = seconds(nowMs - Date.parse(r.timestamps.started)).padStart(5);
+  return `[${elapsed}] ${stages.join(' · ')} | ETA ~${eta.seconds} s${eta.overdue.length ? ` (${eta.overdue.join(', ')} overdue)` : ''}`;
+}
+
 export function pipelineTable(r: PipelineRecord, nowMs: number, live: LiveJobs = {}): string {
   const lines = [headline(r, nowMs)];
   for (const id of r.order) lines.push(`  ${stageLine(id, r.stages[id]!, nowMs, live[id])}`);

@@ -1,12 +1,13 @@
 // Following a pipeline live: every second, its state and the state of each running stage's job; a line
-// (or, with --json, one NDJSON event) whenever something changed, the ETA included; the final record last.
+// (or, with --json, one NDJSON event) whenever something changed and every 15 s, the ETA included; the
+// final record last.
 import type { Client } from '@temporalio/client';
 import type { JobRecord } from '../activities/job-record';
 import type { PipelineRecord } from '../activities/pipeline-record';
 import { getPipelineState, pipelineWorkflowId, waitForPipeline } from '../client/pipelines';
 import { jobStateQuery } from '../workflows/definitions';
 import { pipelineEta } from '../pipelines/eta';
-import { pipelineTable, stageLine, type LiveJobs } from './pipeline-view';
+import { progressLine, stageLine, type LiveJobs } from './pipeline-view';
 
 export interface WatchOutput {
   /** Human progress lines (stderr); unset in --json mode. */
@@ -42,7 +43,7 @@ export async function followPipeline(
         last = shape;
         lastPrinted = now;
         if (out.events) out.events(JSON.stringify(progressEvent(state, live, now)));
-        if (out.progress) out.progress(pipelineTable(state, now, live));
+        if (out.progress) out.progress(progressLine(state, now, live));
       }
     }
     await Promise.race([done, new Promise((r) => setTimeout(r, out.everyMs ?? 1000))]).catch(() => undefined);

@@ -45,7 +45,7 @@ export async function startPipeline(
     ...req.options,
   };
   const plan = planPipeline(spec, options.timing);
-  const pipelineId = req.key ?? randomUUID().slice(0, 12);
+  const pipelineId = req.key ?? randomUUID().replaceAll('-', '').slice(0, 12);
   const workflowId = pipelineWorkflowId(pipelineId);
   const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex');
   const input: PipelineInput = { pipelineId, plan, options };

@@ -140,3 +140,36 @@ function summaryOf(info: WorkflowExecutionInfo): PipelineSummary {
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
+
+/** Where one stored output is, for `wanflow result` and programs. */
+export interface RunOutput {
+  stage?: string;
+  jobId: string;
+  key: string;
+  location: string;
+  url?: string;
+  sha256: string;
+  sizeBytes: number;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+}
+
+/** Every stored output: a pipeline's per stage (candidates and retries included), a job's own. */
+export function runOutputs(kind: Run['kind'], record: PipelineRecord | JobRecord): RunOutput[] {
+  const entry = (job: JobRecord, stage?: string): RunOutput[] =>
+    (job.outputs ?? []).map((o) => ({
+      stage,
+      jobId: job.jobId,
+      key: o.key,
+      location: o.location,
+      sha256: o.sha256,
+      sizeBytes: o.sizeBytes,
+      width: o.width,
+      height: o.height,
+      durationSeconds: o.durationSeconds,
+    }));
+  if (kind === 'job') return entry(record as JobRecord);
+  const p = record as PipelineRecord;
+  return p.order.flatMap((id) => p.stages[id]!.jobs.flatMap((job) => entry(job, id)));
+}
