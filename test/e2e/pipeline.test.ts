@@ -55,6 +55,106 @@ describe('pipelines', () => {
     expect(stack.servers.simulator.stats().tasksCreated).toBe(4);
   });
 
+  it('independent stages run side by side; candidates differ by seed; a failed one retries with a new seed', async () => {
+    // The first task made fails content inspection: with two candidates side by side, one of them.
+    stack.servers.simulator.setFaults({ dataInspectionTask: 1, slowTaskExtraMs: 1500 });
+    const { pipelineId } = await startPipeline(stack.h.client, stack.h.config, {
+      spec: {
+        version: 1,
+        stages: [
+          {
+            id: 'poster',
+            request: {
+              model: 'wan2.7-image',
+              input: { messages: [{ role: 'user', content: [{ text: 'a lighthouse poster' }] }] },
+            },
+          },
+          {
+            id: 'clips',
+            request: {
+              model: 'wan2.7-t2v',
+              input: { prompt: 'waves at night' },
+              parameters: { resolution: '720P', duration: 2, seed: 7 },
+            },
+            candidates: 2,
+            onFailure: 'retry-new-seed',
+          },
+          {
+            id: 'animate',
+            request: {
+              model: 'wan2.7-i2v',
+              input: {
+                prompt: 'the poster comes alive',
+                media: [{ type: 'first_frame', url: 'stage:poster' }],
+              },
+              parameters: { resolution: '720P', duration: 2 },
+            },
+          },
+        ],
+      },
+      key: 'side-by-side',
+    });
+    const record = await waitForPipeline(stack.h.client, pipelineId);
+    expect(record.status).toBe('stored');
+    const { poster, clips, animate } = record.stages as Record<string, (typeof record.stages)[string]>;
+    // poster and clips overlapped; animate waited for poster only.
+    expect(Date.parse(poster!.started!)).toBeLessThan(Date.parse(clips!.finished!));
+    expect(Date.parse(clips!.started!)).toBeLessThan(Date.parse(poster!.finished!));
+    expect(Date.parse(animate!.started!)).toBeGreaterThanOrEqual(Date.parse(poster!.finished!));
+    expect(animate!.jobs[0]!.request).toMatchObject({
+      input: { media: [{ url: `asset://${poster!.outputs[0]}` }] },
+    });
+    // Three clip jobs: two candidates, one of which failed and was retried once with a new seed.
+    const seeds = clips!.jobs.map((j) => [
+      j.jobId,
+      j.status,
+      (j.request as { parameters: { seed: number } }).parameters.seed,
+    ]);
+    expect(clips!.jobIds).toHaveLength(3);
+    expect(seeds.filter(([, status]) => status === 'failed')).toHaveLength(1);
+    expect(seeds.filter(([, status]) => status === 'stored')).toHaveLength(2);
+    const retry = seeds.find(([id]) => String(id).endsWith('-retry'))!;
+    expect(retry[1]).toBe('stored');
+    expect(new Set(seeds.map(([, , seed]) => seed)).size).toBe(3);
+    expect(seeds.find(([id]) => id === 'side-by-side/clips-c1')![2]).toBe(7);
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(5);
+  });
+
+  it('a stage that fails on its route falls back to another route once', async () => {
+    stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
+    const { pipelineId } = await startPipeline(stack.h.client, stack.h.config, {
+      spec: {
+        version: 1,
+        stages: [
+          {
+            id: 'shot',
+            request: {
+              model: 'wan2.7-t2v',
+              input: { prompt: 'a kite over dunes' },
+              parameters: { resolution: '720P', duration: 2 },
+            },
+            onFailure: 'fallback-route',
+            fallbackRoute: 'fal',
+          },
+        ],
+      },
+      key: 'fallback',
+    });
+    const record = await waitForPipeline(stack.h.client, pipelineId);
+    expect(record.status).toBe('stored');
+    expect(record.stages.shot!.jobs.map((j) => [j.jobId, j.route, j.status])).toEqual([
+      ['fallback/shot', 'modelstudio', 'failed'],
+      ['fallback/shot-retry', 'fal', 'stored'],
+    ]);
+    expect(record.stages.shot!.jobs[0]!.failure?.cause).toBe('content_policy');
+    // One Model Studio create, one fal.ai create: two tasks in all.
+    expect(stack.servers.simulator.stats()).toMatchObject({
+      createRequests: 1,
+      falCreates: 1,
+      tasksCreated: 2,
+    });
+  });
+
   it('a repeated start with the same key returns the same pipeline and pays nothing twice', async () => {
     const starts = await Promise.all(
       [1, 2, 3].map(() =>
