@@ -35,8 +35,20 @@ export async function status(args: string[], io: Out): Promise<number> {
   const { client } = await connect();
   const run = await findRun(client, idArgument('status', positionals));
   if (values.json)
-    io.out(JSON.stringify({ kind: run.kind, running: run.running, record: run.record }, null, 2));
-  else if (!run.record) io.out(`${run.kind} ${run.id}: closed without a record (terminated?)`);
+    io.out(
+      JSON.stringify(
+        {
+          kind: run.kind,
+          running: run.running,
+          started: run.started,
+          unanswered: run.unanswered,
+          record: run.record,
+        },
+        null,
+        2,
+      ),
+    );
+  else if (!run.record) io.out(noRecord(run));
   else if (run.kind === 'job') io.out(summary(run.record));
   else io.out(pipelineTable(run.record, Date.now(), run.running ? await liveJobs(client, run.record) : {}));
   return EXIT.ok;
@@ -150,7 +162,7 @@ export async function result(args: string[], io: Out): Promise<number> {
   }
   const record = run.running ? await waitForRun(client, run) : run.record;
   if (!record) {
-    io.err(`${run.kind} ${run.id} closed without a record (terminated?)`);
+    io.err(noRecord(run));
     return EXIT.failed;
   }
   const store = createStore(config.storage);
@@ -182,6 +194,12 @@ export async function setup(_args: string[], io: Out): Promise<number> {
       : `namespace ${config.temporal.namespace} already has wanflow's search attributes`,
   );
   return EXIT.ok;
+}
+
+function noRecord(run: Run): string {
+  return run.running
+    ? `${run.kind} ${run.id}: running since ${run.started}, but no worker answered for its state (${run.unanswered}); is \`wanflow worker\` running on this task queue?`
+    : `${run.kind} ${run.id}: closed without a record (terminated?)`;
 }
 
 function render(kind: Run['kind'], record: PipelineRecord | JobRecord): string {

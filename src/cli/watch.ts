@@ -30,8 +30,13 @@ export async function followPipeline(
   );
   let last = '';
   let lastPrinted = 0;
+  let warned = false;
   while (!finished) {
     const state = await getPipelineState(client, pipelineId).catch(() => undefined);
+    if (!state && !finished && !warned) {
+      warned = true;
+      out.progress?.(`no worker answered for pipeline ${pipelineId} yet; is \`wanflow worker\` running?`);
+    }
     if (state && !finished) {
       const live = await liveJobs(client, state);
       const now = Date.now();

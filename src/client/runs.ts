@@ -28,9 +28,20 @@ export class ListFilterError extends Error {
     'Register the attributes (`wanflow setup`) and leave WANFLOW_SEARCH_ATTRIBUTES on, or list without filters.';
 }
 
+interface RunBase {
+  id: string;
+  workflowId: string;
+  running: boolean;
+  started: string;
+  /** Set when a running run's state could not be read: no worker answered the query in time. */
+  unanswered?: string;
+}
+
+/** Without a record: a running run no worker answered for, or one terminated by hand. */
 export type Run =
-  | { kind: 'pipeline'; id: string; workflowId: string; running: boolean; record?: PipelineRecord }
-  | { kind: 'job'; id: string; workflowId: string; running: boolean; record?: JobRecord };
+  (RunBase & { kind: 'pipeline'; record?: PipelineRecord }) | (RunBase & { kind: 'job'; record?: JobRecord });
+
+const QUERY_DEADLINE_MS = 10_000;
 
 /**
  * The pipeline or job with this ID — a pipeline's ID, a job's ID, or one of a pipeline's jobs
@@ -48,10 +59,18 @@ export async function findRun(client: Client, id: string): Promise<Run> {
     }
     const kind = described.type === 'wanPipeline' ? 'pipeline' : 'job';
     const running = described.status.name === 'RUNNING';
-    const record = running
-      ? await (kind === 'pipeline' ? handle.query(pipelineStateQuery) : handle.query(jobStateQuery))
-      : await closedRecord(handle.result());
-    return { kind, id, workflowId, running, record } as Run;
+    const base = { kind, id, workflowId, running, started: described.startTime.toISOString() };
+    if (!running) return { ...base, record: await closedRecord(handle.result()) } as Run;
+    // A running run's state lives in its worker: without one, the query would wait ~30 s and fail.
+    try {
+      const record = await client.connection.withDeadline<PipelineRecord | JobRecord>(
+        Date.now() + QUERY_DEADLINE_MS,
+        () => (kind === 'pipeline' ? handle.query(pipelineStateQuery) : handle.query(jobStateQuery)),
+      );
+      return { ...base, record } as Run;
+    } catch (err) {
+      return { ...base, unanswered: (err as Error).message } as Run;
+    }
   }
   throw new RunNotFoundError(`no pipeline or job with ID ${JSON.stringify(id)}`);
 }

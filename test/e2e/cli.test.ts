@@ -209,6 +209,17 @@ describe('wanflow operator commands', () => {
     }
   });
 
+  it('status of a run no worker serves says so within seconds instead of hanging', async () => {
+    const orphan = { ...env(), WANFLOW_TASK_QUEUE: 'cli-no-worker' };
+    expect((await wanflow(['run', teaser, '--key', 'cli-orphan'], orphan)).code).toBe(0);
+    const status = await wanflow(['status', 'cli-orphan'], orphan);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/pipeline cli-orphan: running since .*no worker answered for its state/);
+    const early = await wanflow(['result', 'cli-orphan'], orphan);
+    expect(early.code).toBe(5);
+    await stack.h.client.workflow.getHandle('wanflow-pipeline-cli-orphan').terminate('test over');
+  });
+
   it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wanflow-cli-'));
     const cycle = join(dir, 'cycle.json');
