@@ -2,7 +2,7 @@
 // servers: chained outputs, idempotent starts, whole-spec validation, cancel. Crashes: pipeline-crashes.test.ts.
 import { describe, expect, it, beforeEach } from 'vitest';
 import { useJobStack } from '../harness/stack';
-import { inspectStored } from '../harness/jobs';
+import { historyText, inspectStored } from '../harness/jobs';
 import {
   IdempotencyConflictError,
   cancelPipeline,
@@ -50,6 +50,16 @@ describe('pipelines', () => {
       input: { media: [{ url: `asset://${record.stages.explore!.outputs[0]}` }] },
     });
     expect(record.stages.finish!.jobs[0]!.usage).toMatchObject({ inputVideoDuration: 2 });
+    // No URL that can expire, and no key, sits in the pipeline's history or any of its jobs'.
+    for (const workflowId of [
+      'wanflow-pipeline-four-stage',
+      ...Object.keys(sizes).map((id) => `wanflow-pipeline-four-stage/${id}`),
+    ]) {
+      const history = await historyText(stack.h.client, workflowId);
+      if (!workflowId.endsWith('/explore')) expect(history).toContain('asset://jobs/four-stage/');
+      for (const secret of ['X-Amz-Signature', 'Signature=', stack.servers.simulator.defaultKey])
+        expect(history, `${workflowId} holds ${secret}`).not.toContain(secret);
+    }
     // 2 + 4 + (2 + 4 input) + (2 + 2 input) seconds at ¥0.6.
     expect(record.cost).toMatchObject({ estimated: { CNY: 9.6 }, billed: { CNY: 9.6 } });
     expect(stack.servers.simulator.stats().tasksCreated).toBe(4);
