@@ -36,6 +36,16 @@ export const faultsSchema = z.strictObject({
   resultUrlTtlSeconds: z.number().int().min(0).optional(),
 });
 export type Faults = z.output<typeof faultsSchema>;
+/** Faults that count down: each use takes one. */
+export type CountedFault =
+  | 'createRateLimited'
+  | 'queryRateLimited'
+  | 'serverErrors'
+  | 'dropCreateResponse'
+  | 'dataInspectionAtCreate'
+  | 'dataInspectionTask'
+  | 'webhookDuplicate'
+  | 'webhookDrop';
 
 export const simulatorOptionsSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8090),

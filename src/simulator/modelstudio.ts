@@ -1,0 +1,274 @@
+// Model Studio's own API under `/api/v1`, simulated (contract §§2–6): the async video and image creates,
+// the sync image call, task query, cancel and list, and the upload policy of its temporary storage.
+// Every answer follows the contract closely enough for the official DashScope SDKs; a deviation is a bug.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHmac, randomUUID } from 'node:crypto';
+import { InvalidRequestError, isImageRequest, parseWanRequest, type WanRequest } from '../wan/validation';
+import { REGIONS, type RegionId } from '../wan/regions';
+import { parseListTime } from '../wan/time';
+import { TASK_STATUSES } from '../wan/tasks';
+import { mediaFieldsOf } from '../wan/media-roles';
+import type { CountedFault, Faults } from './options';
+import type { SimulatorStats } from './stats';
+import type { SimTask, TaskTable } from './task-table';
+import { InputFetchError } from './media-inputs';
+import { outputShape, type OutputShape } from './output-shape';
+import { UploadError, type UploadStore } from './uploads';
+import { normalizeSdkExtras, readBody, sendError, sendJson, taskBody } from './wire';
+
+type Endpoint = 'video' | 'image-async' | 'image-sync';
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  'POST /services/aigc/video-generation/video-synthesis': 'video',
+  'POST /services/aigc/image-generation/generation': 'image-async',
+  'POST /services/aigc/multimodal-generation/generation': 'image-sync',
+};
+
+/** What the Model Studio routes need of the simulator they live in. */
+export interface ModelStudioHost {
+  region: RegionId;
+  /** Accepted keys and the region each is bound to. */
+  keys: Record<string, string>;
+  publicUrl(): string;
+  tasks: TaskTable;
+  uploads: UploadStore;
+  stats(): SimulatorStats;
+  faults(): Faults;
+  takeFault(name: CountedFault): boolean;
+  refuse(res: ServerResponse, status: number, code: string, message: string): void;
+  admit(request: WanRequest, key: string, shape: OutputShape, immediate?: boolean): SimTask;
+  resultUrls(task: SimTask, now: number): string[];
+}
+
+export class ModelStudioApi {
+  constructor(private readonly host: ModelStudioHost) {}
+
+  /** `route` is the method and the path below `/api/v1`, e.g. `GET /tasks/<id>`. */
+  async handle(req: IncomingMessage, res: ServerResponse, route: string, url: URL): Promise<void> {
+    const key = this.authorize(req, res);
+    if (!key) return;
+    const endpoint = ENDPOINTS[route];
+    if (endpoint) return this.create(req, res, key, endpoint);
+    if (this.host.takeFault('serverErrors'))
+      return this.host.refuse(
+        res,
+        500,
+        'InternalError',
+        'An internal error has occured, please try again later.',
+      );
+    if (route === 'GET /tasks') return this.list(url, res);
+    if (route === 'GET /uploads' && url.searchParams.get('action') === 'getPolicy')
+      return this.uploadPolicy(url, res, key);
+    const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);
+    if (m && m[1] === 'GET' && !m[3]) return this.query(decodeURIComponent(m[2]!), res);
+    if (m && m[1] === 'POST' && m[3]) return this.cancel(decodeURIComponent(m[2]!), res);
+    return sendError(res, 404, 'NotFound', `no route ${route}`);
+  }
+
+  private authorize(req: IncomingMessage, res: ServerResponse): string | undefined {
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const region = m ? this.host.keys[m[1]!] : undefined;
+    if (!m || region !== this.host.region) {
+      this.host.refuse(res, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+      return undefined;
+    }
+    return m[1];
+  }
+
+  /** Creates a task. Video and async image creates need the async header; the sync image route answers
+   * with the images themselves. */
+  private async create(
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    endpoint: Endpoint,
+  ): Promise<void> {
+    this.host.stats().createRequests += 1;
+    const text = await readBody(req);
+    if (endpoint !== 'image-sync' && req.headers['x-dashscope-async'] !== 'enable') {
+      return this.host.refuse(
+        res,
+        403,
+        'AccessDenied',
+        'current user api does not support synchronous calls',
+      );
+    }
+    if (this.host.takeFault('serverErrors'))
+      return this.host.refuse(
+        res,
+        500,
+        'InternalError',
+        'An internal error has occured, please try again later.',
+      );
+    if (this.host.takeFault('createRateLimited'))
+      return this.host.refuse(
+        res,
+        429,
+        'Throttling.RateQuota',
+        'Requests rate limit exceeded, please try again later.',
+      );
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return this.host.refuse(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
+    }
+    const model = (body as { model?: unknown }).model;
+    if (
+      typeof model === 'string' &&
+      model.startsWith('wan2.7-') &&
+      !(REGIONS[this.host.region].models as readonly string[]).includes(model)
+    ) {
+      return this.host.refuse(
+        res,
+        403,
+        'Model.AccessDenied',
+        `Model ${model} is not available in ${this.host.region}.`,
+      );
+    }
+    let request: WanRequest;
+    try {
+      request = parseWanRequest(normalizeSdkExtras(body), { strictness: 'lenient' });
+    } catch (err) {
+      if (err instanceof InvalidRequestError)
+        return this.host.refuse(res, 400, 'InvalidParameter', err.message);
+      throw err;
+    }
+    if (isImageRequest(request) !== (endpoint !== 'video')) {
+      return this.host.refuse(
+        res,
+        400,
+        'InvalidParameter',
+        `Model ${request.model} is not supported by this endpoint.`,
+      );
+    }
+    if (this.host.takeFault('dataInspectionAtCreate')) {
+      return this.host.refuse(
+        res,
+        400,
+        'DataInspectionFailed',
+        'Input data may contain inappropriate content.',
+      );
+    }
+    const usesOss = mediaFieldsOf(request).some((f) => f.url.startsWith('oss://'));
+    if (usesOss && req.headers['x-dashscope-ossresourceresolve'] !== 'enable') {
+      return this.host.refuse(
+        res,
+        400,
+        'InvalidParameter',
+        'oss:// media URLs need the header X-DashScope-OssResourceResolve: enable',
+      );
+    }
+    let shape: OutputShape;
+    try {
+      shape = await outputShape(request, (u) =>
+        u.startsWith('oss://') ? this.host.uploads.resolve(u, request.model) : u,
+      );
+    } catch (err) {
+      if (err instanceof InputFetchError || err instanceof UploadError)
+        return this.host.refuse(res, 400, 'InvalidURL', err.message);
+      throw err;
+    }
+    const task = this.host.admit(request, key, shape, endpoint === 'image-sync');
+    if (this.host.takeFault('dropCreateResponse')) {
+      res.socket?.destroy();
+      return;
+    }
+    if (this.host.faults().slowCreateResponseMs)
+      await new Promise((r) => setTimeout(r, this.host.faults().slowCreateResponseMs));
+    if (endpoint === 'image-sync') {
+      await task.rendered;
+      const now = Date.now();
+      const answer = taskBody(
+        task,
+        task.id,
+        this.host.tasks.statusOf(task, now),
+        now,
+        this.host.resultUrls(task, now),
+      );
+      return sendJson(res, 200, {
+        request_id: answer.request_id,
+        output: { choices: (answer.output as { choices?: unknown }).choices },
+        usage: answer.usage,
+      });
+    }
+    sendJson(res, 200, { request_id: randomUUID(), output: { task_id: task.id, task_status: 'PENDING' } });
+  }
+
+  private uploadPolicy(url: URL, res: ServerResponse, key: string): void {
+    const model = url.searchParams.get('model');
+    if (!model) return this.host.refuse(res, 400, 'InvalidParameter', 'model is required');
+    this.host.stats().uploadPolicies += 1;
+    const account = createHmac('sha1', 'account')
+      .update(this.host.keys[key] ?? '')
+      .digest('hex')
+      .slice(0, 12);
+    sendJson(res, 200, {
+      request_id: randomUUID(),
+      data: this.host.uploads.issuePolicy(model, account, `${this.host.publicUrl()}/oss-upload`),
+    });
+  }
+
+  private query(id: string, res: ServerResponse): void {
+    this.host.stats().queries += 1;
+    if (this.host.takeFault('queryRateLimited'))
+      return this.host.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
+    const now = Date.now();
+    const task = this.host.tasks.get(id);
+    const status = this.host.tasks.statusOf(task, now);
+    sendJson(
+      res,
+      200,
+      taskBody(
+        task,
+        id,
+        status,
+        now,
+        task && status === 'SUCCEEDED' ? this.host.resultUrls(task, now) : undefined,
+      ),
+    );
+  }
+
+  private cancel(id: string, res: ServerResponse): void {
+    this.host.stats().cancels += 1;
+    const task = this.host.tasks.get(id);
+    if (!task || !this.host.tasks.cancel(task, Date.now())) {
+      return this.host.refuse(
+        res,
+        400,
+        'UnsupportedOperation',
+        'Failed to cancel the task, please confirm if the task is in PENDING status.',
+      );
+    }
+    sendJson(res, 200, { request_id: randomUUID() });
+  }
+
+  private list(url: URL, res: ServerResponse): void {
+    this.host.stats().lists += 1;
+    const q = url.searchParams;
+    const start = parseListTime(q.get('start_time') ?? '') ?? 0;
+    const end = parseListTime(q.get('end_time') ?? '') ?? Number.MAX_SAFE_INTEGER;
+    const model = q.get('model_name');
+    const status = q.get('status');
+    if (status && !(TASK_STATUSES as readonly string[]).includes(status)) {
+      return this.host.refuse(res, 400, 'InvalidParameter', `status ${status} is not a task status`);
+    }
+    const pageNo = Math.max(1, Number(q.get('page_no') ?? 1));
+    const pageSize = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 10)));
+    const now = Date.now();
+    // Times in the filter have second precision: the window includes its last second.
+    const rows = this.host.tasks
+      .all()
+      .filter((t) => t.createdAt >= start && t.createdAt < end + 1000 && (!model || t.model === model))
+      .map((t) => ({ t, s: this.host.tasks.statusOf(t, now) }))
+      .filter(({ s }) => s !== 'UNKNOWN' && (!status || s === status));
+    const page = rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    sendJson(res, 200, {
+      request_id: randomUUID(),
+      data: page.map(({ t, s }) => taskBody(t, t.id, s, now).output),
+      total: rows.length,
+      page_no: pageNo,
+      page_size: pageSize,
+    });
+  }
+}
