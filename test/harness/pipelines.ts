@@ -1,20 +1,28 @@
 // The four-stage production chain the pipeline tests run: t2v → i2v continuation → r2v → videoedit.
 export const FOUR_STAGE_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'];
 
-export const fourStageSpec = (prompt = 'a lighthouse in a storm') => ({
+/** The chain with short clips by default (fast on the simulator); `seconds` sets explore, extend, cast. */
+export const fourStageSpec = (
+  prompt = 'a lighthouse in a storm',
+  seconds: [number, number, number] = [2, 4, 2],
+) => ({
   version: 1,
   name: 'teaser',
   stages: [
     {
       id: 'explore',
-      request: { model: 'wan2.7-t2v', input: { prompt }, parameters: { resolution: '720P', duration: 2 } },
+      request: {
+        model: 'wan2.7-t2v',
+        input: { prompt },
+        parameters: { resolution: '720P', duration: seconds[0] },
+      },
     },
     {
       id: 'extend',
       request: {
         model: 'wan2.7-i2v',
         input: { media: [{ type: 'first_clip', url: 'stage:explore' }] },
-        parameters: { resolution: '720P', duration: 4 },
+        parameters: { resolution: '720P', duration: seconds[1] },
       },
     },
     {
@@ -22,7 +30,7 @@ export const fourStageSpec = (prompt = 'a lighthouse in a storm') => ({
       request: {
         model: 'wan2.7-r2v',
         input: { prompt: 'Video 1 at dawn', media: [{ type: 'reference_video', url: 'stage:extend' }] },
-        parameters: { resolution: '720P', duration: 2, ratio: '1:1' },
+        parameters: { resolution: '720P', duration: seconds[2], ratio: '1:1' },
       },
     },
     {

@@ -3,44 +3,9 @@ import { resolve } from 'node:path';
 import { readSpecFile } from '../../src/pipelines/read';
 import { planPipeline } from '../../src/pipelines/validate';
 import { InvalidRequestError } from '../../src/wan/validation';
+import { fourStageSpec } from '../harness/pipelines';
 
-const fourStages = () => ({
-  version: 1,
-  stages: [
-    {
-      id: 'explore',
-      request: {
-        model: 'wan2.7-t2v',
-        input: { prompt: 'a lighthouse' },
-        parameters: { resolution: '720P', duration: 3 },
-      },
-    },
-    {
-      id: 'extend',
-      request: {
-        model: 'wan2.7-i2v',
-        input: { media: [{ type: 'first_clip', url: 'stage:explore' }] },
-        parameters: { resolution: '720P', duration: 6 },
-      },
-    },
-    {
-      id: 'cast',
-      request: {
-        model: 'wan2.7-r2v',
-        input: { prompt: 'Video 1 at night', media: [{ type: 'reference_video', url: 'stage:extend' }] },
-        parameters: { resolution: '720P', duration: 4 },
-      },
-    },
-    {
-      id: 'finish',
-      request: {
-        model: 'wan2.7-videoedit',
-        input: { prompt: 'film grain', media: [{ type: 'video', url: 'stage:cast' }] },
-        parameters: { resolution: '720P' },
-      },
-    },
-  ],
-});
+const fourStages = () => fourStageSpec('a lighthouse', [3, 6, 4]);
 
 function problems(spec: unknown): { field: string; message: string }[] {
   try {
