@@ -50,12 +50,7 @@ export class ModelStudioApi {
     const endpoint = ENDPOINTS[route];
     if (endpoint) return this.create(req, res, key, endpoint);
     if (this.host.takeFault('serverErrors'))
-      return this.host.refuse(
-        res,
-        500,
-        'InternalError',
-        'An internal error has occured, please try again later.',
-      );
+      return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
     if (route === 'GET /tasks') return this.list(url, res);
     if (route === 'GET /uploads' && url.searchParams.get('action') === 'getPolicy')
       return this.uploadPolicy(url, res, key);
@@ -65,11 +60,15 @@ export class ModelStudioApi {
     return sendError(res, 404, 'NotFound', `no route ${route}`);
   }
 
+  private refuse(res: ServerResponse, status: number, code: string, message: string): void {
+    this.host.refuse(res, status, code, message);
+  }
+
   private authorize(req: IncomingMessage, res: ServerResponse): string | undefined {
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     const region = m ? this.host.keys[m[1]!] : undefined;
     if (!m || region !== this.host.region) {
-      this.host.refuse(res, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+      this.refuse(res, 401, 'InvalidApiKey', 'Invalid API-key provided.');
       return undefined;
     }
     return m[1];
@@ -86,22 +85,12 @@ export class ModelStudioApi {
     this.host.stats().createRequests += 1;
     const text = await readBody(req);
     if (endpoint !== 'image-sync' && req.headers['x-dashscope-async'] !== 'enable') {
-      return this.host.refuse(
-        res,
-        403,
-        'AccessDenied',
-        'current user api does not support synchronous calls',
-      );
+      return this.refuse(res, 403, 'AccessDenied', 'current user api does not support synchronous calls');
     }
     if (this.host.takeFault('serverErrors'))
-      return this.host.refuse(
-        res,
-        500,
-        'InternalError',
-        'An internal error has occured, please try again later.',
-      );
+      return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
     if (this.host.takeFault('createRateLimited'))
-      return this.host.refuse(
+      return this.refuse(
         res,
         429,
         'Throttling.RateQuota',
@@ -111,7 +100,7 @@ export class ModelStudioApi {
     try {
       body = JSON.parse(text);
     } catch {
-      return this.host.refuse(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
+      return this.refuse(res, 400, 'InvalidParameter', 'The request body is not valid JSON.');
     }
     const model = (body as { model?: unknown }).model;
     if (
@@ -119,7 +108,7 @@ export class ModelStudioApi {
       model.startsWith('wan2.7-') &&
       !(REGIONS[this.host.region].models as readonly string[]).includes(model)
     ) {
-      return this.host.refuse(
+      return this.refuse(
         res,
         403,
         'Model.AccessDenied',
@@ -130,12 +119,11 @@ export class ModelStudioApi {
     try {
       request = parseWanRequest(normalizeSdkExtras(body), { strictness: 'lenient' });
     } catch (err) {
-      if (err instanceof InvalidRequestError)
-        return this.host.refuse(res, 400, 'InvalidParameter', err.message);
+      if (err instanceof InvalidRequestError) return this.refuse(res, 400, 'InvalidParameter', err.message);
       throw err;
     }
     if (isImageRequest(request) !== (endpoint !== 'video')) {
-      return this.host.refuse(
+      return this.refuse(
         res,
         400,
         'InvalidParameter',
@@ -143,16 +131,11 @@ export class ModelStudioApi {
       );
     }
     if (this.host.takeFault('dataInspectionAtCreate')) {
-      return this.host.refuse(
-        res,
-        400,
-        'DataInspectionFailed',
-        'Input data may contain inappropriate content.',
-      );
+      return this.refuse(res, 400, 'DataInspectionFailed', 'Input data may contain inappropriate content.');
     }
     const usesOss = mediaFieldsOf(request).some((f) => f.url.startsWith('oss://'));
     if (usesOss && req.headers['x-dashscope-ossresourceresolve'] !== 'enable') {
-      return this.host.refuse(
+      return this.refuse(
         res,
         400,
         'InvalidParameter',
@@ -166,7 +149,7 @@ export class ModelStudioApi {
       );
     } catch (err) {
       if (err instanceof InputFetchError || err instanceof UploadError)
-        return this.host.refuse(res, 400, 'InvalidURL', err.message);
+        return this.refuse(res, 400, 'InvalidURL', err.message);
       throw err;
     }
     const task = this.host.admit(request, key, shape, endpoint === 'image-sync');
@@ -197,7 +180,7 @@ export class ModelStudioApi {
 
   private uploadPolicy(url: URL, res: ServerResponse, key: string): void {
     const model = url.searchParams.get('model');
-    if (!model) return this.host.refuse(res, 400, 'InvalidParameter', 'model is required');
+    if (!model) return this.refuse(res, 400, 'InvalidParameter', 'model is required');
     this.host.stats().uploadPolicies += 1;
     const account = createHmac('sha1', 'account')
       .update(this.host.keys[key] ?? '')
@@ -212,7 +195,7 @@ export class ModelStudioApi {
   private query(id: string, res: ServerResponse): void {
     this.host.stats().queries += 1;
     if (this.host.takeFault('queryRateLimited'))
-      return this.host.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
+      return this.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
     const now = Date.now();
     const task = this.host.tasks.get(id);
     const status = this.host.tasks.statusOf(task, now);
@@ -233,7 +216,7 @@ export class ModelStudioApi {
     this.host.stats().cancels += 1;
     const task = this.host.tasks.get(id);
     if (!task || !this.host.tasks.cancel(task, Date.now())) {
-      return this.host.refuse(
+      return this.refuse(
         res,
         400,
         'UnsupportedOperation',
@@ -251,7 +234,7 @@ export class ModelStudioApi {
     const model = q.get('model_name');
     const status = q.get('status');
     if (status && !(TASK_STATUSES as readonly string[]).includes(status)) {
-      return this.host.refuse(res, 400, 'InvalidParameter', `status ${status} is not a task status`);
+      return this.refuse(res, 400, 'InvalidParameter', `status ${status} is not a task status`);
     }
     const pageNo = Math.max(1, Number(q.get('page_no') ?? 1));
     const pageSize = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 10)));
