@@ -1,5 +1,6 @@
 // `wanflow run spec.yaml`: start a pipeline (printing its ID) and, with --watch, follow it stage by stage.
 import { parseArgs } from 'node:util';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/config';
 import { connectClient } from '../client/jobs';
 import { startPipeline } from '../client/pipelines';
@@ -31,7 +32,9 @@ export async function runPipeline(args: string[], io: Out): Promise<number> {
   // Labels from the command line join the spec's (and count in its identity under a key).
   if (values.label?.length) spec.labels = { ...spec.labels, ...parseLabels(values.label) };
   const client = await connectClient(config);
-  const { pipelineId } = await startPipeline(client, config, { spec, key: values.key });
+  // Files named in the spec are found next to it, wherever the command runs.
+  const baseDir = dirname(resolve(positionals[0]!));
+  const { pipelineId } = await startPipeline(client, config, { spec, key: values.key, baseDir });
   if (!values.watch) {
     io.out(values.json ? JSON.stringify({ pipelineId }) : pipelineId);
     return 0;

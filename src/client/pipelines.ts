@@ -7,7 +7,8 @@ import { explainMissingAttributes } from './setup';
 import type { WanflowConfig } from '../config/config';
 import { planPipeline } from '../pipelines/validate';
 import { stageLocalInputs } from '../assets/stage';
-import { createStore } from '../storage';
+import { createStore, type AssetStore } from '../storage';
+import { InvalidRequestError, type FieldProblem } from '../wan/validation';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, type JobOptions } from '../workflows/job-input';
 import type { PipelineInput } from '../workflows/pipeline';
 import { pipelineStateQuery } from '../workflows/definitions';
@@ -28,6 +29,8 @@ export interface StartPipelineRequest {
   /** Caller-chosen key: the same key returns the same pipeline. */
   key?: string;
   options?: Partial<JobOptions>;
+  /** Where relative file paths in the spec are resolved: the CLI passes the spec file's folder. */
+  baseDir?: string;
 }
 
 export async function startPipeline(
@@ -35,10 +38,7 @@ export async function startPipeline(
   config: WanflowConfig,
   req: StartPipelineRequest,
 ): Promise<{ pipelineId: string; workflowId: string }> {
-  const spec = structuredClone(req.spec) as { stages?: { request?: unknown }[] };
-  const store = createStore(config.storage);
-  for (const s of Array.isArray(spec?.stages) ? spec.stages : [])
-    if (s?.request) s.request = await stageLocalInputs(s.request, store);
+  const spec = await stageSpecFiles(req.spec, createStore(config.storage), req.baseDir);
   const options: JobOptions = {
     ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
     ambiguousSubmit: config.ambiguousSubmit,
@@ -71,6 +71,24 @@ export async function startPipeline(
   }
   await sameSpecOrThrow(client, workflowId, specHash, req.key);
   return { pipelineId, workflowId };
+}
+
+/** Stores every stage's local files (relative to `baseDir`) as `asset://` refs; problems name their stage. */
+async function stageSpecFiles(raw: unknown, store: AssetStore, baseDir = process.cwd()): Promise<unknown> {
+  const spec = structuredClone(raw) as { stages?: { request?: unknown }[] };
+  const problems: FieldProblem[] = [];
+  const stages = Array.isArray(spec?.stages) ? spec.stages : [];
+  for (const [i, s] of stages.entries()) {
+    if (!s?.request) continue;
+    try {
+      s.request = await stageLocalInputs(s.request, store, baseDir);
+    } catch (err) {
+      if (!(err instanceof InvalidRequestError)) throw err;
+      problems.push(...err.problems.map((p) => ({ ...p, field: `stages.${i}.request.${p.field}` })));
+    }
+  }
+  if (problems.length) throw new InvalidRequestError(problems);
+  return spec;
 }
 
 /** A key names one spec: reusing it for another is refused rather than silently returning the old one. */

@@ -2,7 +2,7 @@
 // run, list by state and label, watch with ETA, status, result, cancel — with its exit codes and --json,
 // and the search attributes that find runs in the Temporal Web UI.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { useJobStack } from '../harness/stack';
 import { testEnv } from '../harness/servers';
 import { eventually, registerNamespace, wanflow } from '../harness/cli';
 import { spawnWorkerProcess } from '../harness/workers';
+import { makeImage } from '../harness/media';
 import type { PipelineSummary } from '../../src/client/runs';
 import type { PipelineRecord } from '../../src/activities/pipeline-record';
 
@@ -218,6 +219,45 @@ describe('wanflow operator commands', () => {
     const early = await wanflow(['result', 'cli-orphan'], orphan);
     expect(early.code).toBe(5);
     await stack.h.client.workflow.getHandle('wanflow-pipeline-cli-orphan').terminate('test over');
+  });
+
+  it('files named in a spec are found next to it, stored, and sent as asset:// refs; a missing one names its stage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wanflow-spec-'));
+    copyFileSync(await makeImage(640, 480), join(dir, 'poster.png'));
+    const stage = (url: string) => ({
+      version: 1,
+      stages: [
+        {
+          id: 'animate',
+          request: {
+            model: 'wan2.7-i2v',
+            input: { prompt: 'the poster comes alive', media: [{ type: 'first_frame', url }] },
+            parameters: { resolution: '720P', duration: 2 },
+          },
+        },
+      ],
+    });
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(stage('./poster.png')));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(stage('./missing.png')));
+
+    const run = await wanflow(
+      ['run', join(dir, 'good.json'), '--key', 'cli-files', '--watch', '--json'],
+      env(),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const record = (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as WatchEvent).record!;
+    const job = record.stages.animate!.jobs[0]!;
+    expect(job.request).toMatchObject({
+      input: { media: [{ url: expect.stringMatching(/^asset:\/\/inputs\/[0-9a-f]{32}\/poster\.png$/) }] },
+    });
+    // The output follows the 4:3 poster.
+    expect(job.outputs![0]).toMatchObject({ width: 1104, height: 832 });
+
+    const bad = await wanflow(['run', join(dir, 'bad.json'), '--key', 'cli-missing-file'], env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /stages\.0\.request\.input\.media\.0\.url: is neither a URL nor a readable local file \(got "\.\/missing\.png"\)/,
+    );
   });
 
   it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec', async () => {
