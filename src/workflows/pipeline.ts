@@ -74,7 +74,8 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
         continue;
       }
       const deps = plan.stages[id]!.deps.map((d) => rec.stages[d]!.status);
-      if (deps.some((d) => d === 'failed' || d === 'skipped')) s.status = 'skipped';
+      // A stage whose input will never come (failed, skipped, or its job canceled alone) is skipped.
+      if (deps.some((d) => d === 'failed' || d === 'skipped' || d === 'canceled')) s.status = 'skipped';
       else if (deps.every((d) => d === 'stored')) {
         s.status = 'running';
         s.started = new Date(Date.now()).toISOString();

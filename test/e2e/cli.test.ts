@@ -260,6 +260,50 @@ describe('wanflow operator commands', () => {
     );
   });
 
+  it('a failed stage: later stages skipped, watch and result exit 1, status names the cause', async () => {
+    stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
+    expect((await wanflow(['run', teaser, '--key', 'cli-failed'], env())).code).toBe(0);
+    const watched = await wanflow(['watch', 'cli-failed', '--json'], env());
+    expect(watched.code).toBe(1);
+    const record = (JSON.parse(watched.stdout.trim().split('\n').at(-1)!) as WatchEvent).record!;
+    expect(record.order.map((id) => record.stages[id]!.status)).toEqual([
+      'failed',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+    const status = await wanflow(['status', 'cli-failed'], env());
+    expect(status.stdout).toMatch(
+      /explore\s+failed .*\(content_policy: task .* failed: DataInspectionFailed/,
+    );
+    const result = await wanflow(['result', 'cli-failed', '--json'], env());
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'failed', outputs: [] });
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
+  });
+
+  it("one stage's job canceled on its own: its dependents are skipped, not left waiting", async () => {
+    stack.servers.simulator.setFaults({ queueExtraMs: 5000 });
+    expect((await wanflow(['run', teaser, '--key', 'cli-stage-cancel'], env())).code).toBe(0);
+    await eventually(
+      () => wanflow(['status', 'cli-stage-cancel/explore', '--json'], env()),
+      (r) => r.code === 0 && JSON.parse(r.stdout).record?.providerStatus === 'PENDING',
+    );
+    const canceled = await wanflow(['cancel', 'cli-stage-cancel/explore', '--wait'], env());
+    expect(canceled.code, canceled.stderr).toBe(3);
+    const done = await wanflow(['watch', 'cli-stage-cancel', '--json'], env());
+    expect(done.code).toBe(1);
+    const record = (JSON.parse(done.stdout.trim().split('\n').at(-1)!) as WatchEvent).record!;
+    expect(record.status).toBe('failed');
+    expect(record.order.map((id) => record.stages[id]!.status)).toEqual([
+      'canceled',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+    expect(stack.servers.simulator.stats()).toMatchObject({ tasksCreated: 1, cancels: 1 });
+  });
+
   it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wanflow-cli-'));
     const cycle = join(dir, 'cycle.json');

@@ -71,6 +71,14 @@ it('a pipeline canceled while its first task runs', async () => {
   await saveTree('replay-cancel');
 });
 
+it('a failed first stage: the stages after it are skipped', async () => {
+  stack.servers.simulator.reset();
+  stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
+  await startPipeline(client, stack.h.config, { spec: fourStageSpec('replay failed'), key: 'replay-failed' });
+  expect((await waitForPipeline(client, 'replay-failed')).status).toBe('failed');
+  await saveTree('replay-failed');
+});
+
 it('two candidates, the first failing content inspection and retried with a new seed', async () => {
   stack.servers.simulator.reset();
   stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
