@@ -26,8 +26,9 @@ import { createStore } from '../storage';
 export async function connectClient(config: WanflowConfig): Promise<Client> {
   const connection = await Connection.connect({
     address: config.temporal.address,
-    tls: config.temporal.tls || undefined,
+    tls: config.temporal.tls,
     apiKey: config.temporal.apiKey,
+    metadata: config.temporal.metadata,
   });
   return new Client({ connection, namespace: config.temporal.namespace });
 }

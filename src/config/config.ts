@@ -3,6 +3,8 @@
 // workflow inputs.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { TLSConfig } from '@temporalio/client';
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { REGION_IDS, regionBaseUrl, type RegionId } from '../wan/regions';
 import { ENV, regionKeyVar } from './env';
 import {
@@ -39,7 +41,10 @@ const configSchema = z.object({
     namespace: z.string().min(1),
     taskQueue: z.string().min(1),
     apiKey: z.string().optional(),
-    tls: z.boolean(),
+    /** Off, on with the system's roots, or a CA / client certificate pair (mTLS) / server name. */
+    tls: z.union([z.boolean(), z.custom<TLSConfig>((v) => typeof v === 'object' && v !== null)]).optional(),
+    /** gRPC headers for every call (TEMPORAL_GRPC_META_<NAME>). */
+    metadata: z.record(z.string(), z.string()).optional(),
   }),
   /** True only when the user asked for the paid API explicitly. */
   live: z.boolean(),
@@ -71,14 +76,9 @@ export function loadConfig(
 ): WanflowConfig {
   const dataDir = resolve(env[ENV.dataDir] ?? '.wanflow');
   const storageKind = env[ENV.storage] ?? 'fs';
+  const temporal = temporalConnection(env);
   const raw = {
-    temporal: {
-      address: env[ENV.temporalAddress] ?? 'localhost:7233',
-      namespace: env[ENV.temporalNamespace] ?? 'default',
-      taskQueue: env[ENV.taskQueue] ?? 'wanflow',
-      apiKey: env[ENV.temporalApiKey],
-      tls: bool.parse(env[ENV.temporalTls] ?? Boolean(env[ENV.temporalApiKey])),
-    },
+    temporal: { ...temporal, taskQueue: env[ENV.taskQueue] ?? 'wanflow' },
     live: bool.parse(env[ENV.live] ?? false),
     region: env[ENV.region] ?? 'cn-beijing',
     simulatorUrl: env[ENV.simulatorUrl] ?? 'http://127.0.0.1:8090',
@@ -187,4 +187,30 @@ export function eachlabsEndpoint(
     webhookSecret: env[ENV.eachlabsWebhookSecret],
     signatureHeader,
   };
+}
+
+/**
+ * Where Temporal is and how to reach it, read the way the Temporal CLI and SDKs read it: TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_GRPC_META_*, and the profile
+ * (TEMPORAL_PROFILE) of the TOML file (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml).
+ */
+function temporalConnection(env: NodeJS.ProcessEnv) {
+  let loaded: ClientConnectConfig;
+  try {
+    loaded = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+  } catch (err) {
+    throw new ConfigError(`Temporal connection settings: ${(err as Error).message}`, { cause: err });
+  }
+  const c = loaded.connectionOptions;
+  return {
+    address: c.address ?? 'localhost:7233',
+    namespace: loaded.namespace ?? 'default',
+    apiKey: typeof c.apiKey === 'string' ? c.apiKey : undefined,
+    tls: c.tls ?? undefined,
+    metadata: c.metadata as Record<string, string> | undefined,
+  };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

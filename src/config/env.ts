@@ -1,5 +1,7 @@
 // Every environment variable wanflow reads, in one place. The DashScope and Temporal names are the
 // ecosystems' own, so one environment serves the official SDKs and wanflow alike.
+// TEMPORAL_* are read through @temporalio/envconfig (with its TLS, profile and gRPC-header variables); they
+// are listed here for the embedded stack's check and the compose test.
 export const ENV = {
   temporalAddress: 'TEMPORAL_ADDRESS',
   temporalNamespace: 'TEMPORAL_NAMESPACE',

@@ -25,8 +25,9 @@ export interface WorkerSetup {
 export async function connectWorker(config: WanflowConfig): Promise<NativeConnection> {
   return NativeConnection.connect({
     address: config.temporal.address,
-    tls: config.temporal.tls || undefined,
+    tls: config.temporal.tls,
     apiKey: config.temporal.apiKey,
+    metadata: config.temporal.metadata,
   });
 }
 
