@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ROUTES } from '../providers/provider';
 import { REGION_IDS } from '../wan/regions';
+import { RESOLUTIONS } from '../wan/models';
 
 export const STAGE_REF = /^stage:([a-z0-9][a-z0-9-]*)(?:#(\d+))?$/;
 
@@ -34,8 +35,15 @@ export const pipelineSpecSchema = z.strictObject({
     )
     .refine((l) => Object.keys(l).length <= 16, { message: 'at most 16 labels' })
     .optional(),
+  /** Pipeline-wide choices a stage may override: its route and region, and request parameters. */
   defaults: z
-    .strictObject({ route: z.enum(ROUTES).optional(), region: z.enum(REGION_IDS).optional() })
+    .strictObject({
+      route: z.enum(ROUTES).optional(),
+      region: z.enum(REGION_IDS).optional(),
+      resolution: z.enum(RESOLUTIONS).optional(),
+      duration: z.number().int().positive().optional(),
+      seed: z.number().int().min(0).optional(),
+    })
     .default({}),
   stages: z.array(stageSchema).min(1).max(32),
 });

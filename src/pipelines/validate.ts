@@ -15,6 +15,7 @@ import { assertRouteServes } from '../providers/routes';
 import type { RouteId } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
 import type { TaskTimingModel } from '../wan/timing';
+import { applyStageDefaults, type DefaultedSpec } from './defaults';
 import { pipelineSpecSchema, stageRefsOf, substituteRefs, type PipelineSpec, type StageSpec } from './spec';
 
 export interface PlannedStage {
@@ -54,7 +55,7 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
       })),
     );
   }
-  const spec = parsed.data;
+  const { spec, defaulted } = applyStageDefaults(parsed.data);
   const problems: FieldProblem[] = [];
   const at = (i: number, field: string) => `stages.${i}.${field}`;
   const byId = new Map<string, number>();
@@ -133,8 +134,15 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
       expectedSeconds: plan.expectedTaskSeconds,
     };
   }
-  if (problems.length) throw new InvalidRequestError(problems);
+  if (problems.length) throw new InvalidRequestError(problems.map((p) => fromDefaults(p, defaulted)));
   return { spec, order, stages };
+}
+
+/** A problem with a value the stage took from the pipeline's defaults says so. */
+function fromDefaults(p: FieldProblem, defaulted: DefaultedSpec['defaulted']): FieldProblem {
+  const m = /^stages\.(\d+)\.(.+)$/.exec(p.field);
+  const from = m ? defaulted.get(Number(m[1]))?.get(m[2]!) : undefined;
+  return from ? { ...p, message: `${p.message} (from ${from})` } : p;
 }
 
 function roleAt(request: WanRequest, field: string): string | undefined {

@@ -110,6 +110,40 @@ describe('planPipeline', () => {
     expect(problems(spec).map((p) => p.field)).toContain('stages.0.id');
   });
 
+  it('fills pipeline defaults (resolution, duration, seed) where a stage leaves them out; the stage wins', () => {
+    const spec = fourStages();
+    spec.stages[2]!.request.parameters = { duration: 4 } as never; // cast: its own duration, no resolution
+    spec.stages.push({
+      id: 'poster',
+      request: {
+        model: 'wan2.7-image',
+        input: { messages: [{ role: 'user', content: [{ text: 'poster' }] }] },
+      },
+    } as never);
+    delete (spec.stages[0]!.request as { parameters?: unknown }).parameters; // explore: nothing of its own
+    const plan = planPipeline({ ...spec, defaults: { resolution: '1080P', duration: 5, seed: 42 } });
+    const params = (id: string) => plan.stages[id]!.spec.request.parameters;
+    expect(params('explore')).toEqual({ resolution: '1080P', duration: 5, seed: 42 });
+    expect(params('extend')).toMatchObject({ resolution: '720P', duration: 6, seed: 42 });
+    expect(params('cast')).toEqual({ resolution: '1080P', duration: 4, seed: 42 });
+    // videoedit keeps its input's length: the duration default passes it by.
+    expect(params('finish')).toEqual({ resolution: '720P', seed: 42 });
+    expect(params('poster')).toEqual({ seed: 42 });
+  });
+
+  it('a problem caused by a default names the stage field and the default it came from', () => {
+    const spec = fourStages();
+    delete (spec.stages[0]!.request.parameters as { duration?: number }).duration;
+    delete (spec.stages[1]!.request.parameters as { duration?: number }).duration;
+    const found = problems({ ...spec, defaults: { duration: 5 } });
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        field: 'stages.1.request.parameters.duration',
+        message: expect.stringMatching(/must exceed stage explore's 5 s \(from defaults\.duration\)$/),
+      }),
+    );
+  });
+
   it('takes labels to find runs by, and refuses a malformed one naming it', () => {
     const plan = planPipeline({ ...fourStages(), labels: { team: 'promo', 'campaign.wave': '2' } });
     expect(plan.spec.labels).toEqual({ team: 'promo', 'campaign.wave': '2' });

@@ -1,0 +1,36 @@
+// Pipeline-wide parameter defaults (resolution, duration, seed) that each stage may override: filled into
+// a stage's request where its model takes the parameter and the stage left it out. videoedit keeps its
+// input's length unless it names a duration itself, so the duration default passes it by.
+import { isImageModel } from '../wan/models';
+import type { PipelineSpec } from './spec';
+
+export type ParameterDefaults = Pick<PipelineSpec['defaults'], 'resolution' | 'duration' | 'seed'>;
+
+export interface DefaultedSpec {
+  spec: PipelineSpec;
+  /** Per stage index: request fields (`parameters.duration`) whose value came from the defaults. */
+  defaulted: Map<number, Map<string, string>>;
+}
+
+export function applyStageDefaults(spec: PipelineSpec): DefaultedSpec {
+  const defaulted = new Map<number, Map<string, string>>();
+  const stages = spec.stages.map((stage, i) => {
+    const model = String(stage.request.model);
+    const current = (stage.request.parameters ?? {}) as Record<string, unknown>;
+    const parameters = { ...current };
+    const fill = (name: keyof ParameterDefaults, applies: boolean) => {
+      const value = spec.defaults[name];
+      if (value === undefined || !applies || parameters[name] !== undefined) return;
+      parameters[name] = value;
+      if (!defaulted.has(i)) defaulted.set(i, new Map());
+      defaulted.get(i)!.set(`request.parameters.${name}`, `defaults.${name}`);
+    };
+    const video = !isImageModel(model);
+    fill('resolution', video);
+    fill('duration', video && model !== 'wan2.7-videoedit');
+    fill('seed', true);
+    if (!defaulted.has(i)) return stage;
+    return { ...stage, request: { ...stage.request, parameters } };
+  });
+  return { spec: { ...spec, stages }, defaulted };
+}
