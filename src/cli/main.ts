@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `wanflow` command. Only this file touches argv, stdout and exit codes; commands are data in, data out.
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { loadConfig, type WanflowConfig } from '../config/config';
 import { connectClient, startJob, waitForJob } from '../client/jobs';
 import { InvalidRequestError } from '../wan/validation';
@@ -12,7 +13,6 @@ import { ROUTES } from '../providers/provider';
 import { createWanflowWorker } from '../worker/worker';
 import { installCompactLogging } from '../worker/logging';
 import { progressPrinter, summary } from './progress';
-import { resolve } from 'node:path';
 import { requestFromFlags, type RunFlags } from './requests';
 import { simulatorFlags, simulatorOptionsFromFlags } from './simulator-flags';
 import { isSpecPath, runPipeline } from './pipeline';
@@ -23,6 +23,7 @@ import { followPipeline } from './watch';
 import { pipelineTable } from './pipeline-view';
 import { cancel, list, result, setup, status, watch } from './operate';
 import { EXIT_HELP, exitForError, exitForStatus } from './exit-codes';
+import type { Out } from './io';
 
 const HELP = `wanflow — durable Wan 2.7 video jobs on Temporal
 
@@ -59,8 +60,6 @@ run flags:
 <id> is a pipeline's ID (its --key), a job's ID, or a pipeline's job as <pipeline-id>/<stage>.
 ${EXIT_HELP}
 Configuration comes from the environment; see README.md.`;
-
-type Out = { out: (s: string) => void; err: (s: string) => void };
 
 const DEMO_SPEC = resolve(__dirname, '../../examples/teaser.yaml');
 

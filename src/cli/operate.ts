@@ -13,8 +13,7 @@ import { EXIT, exitForStatus, UsageError } from './exit-codes';
 import { listTable, pipelineTable } from './pipeline-view';
 import { progressPrinter, summary } from './progress';
 import { followPipeline, liveJobs } from './watch';
-
-type Out = { out: (s: string) => void; err: (s: string) => void };
+import type { Out } from './io';
 
 async function connect(): Promise<{ config: WanflowConfig; client: Client }> {
   const config = loadConfig();

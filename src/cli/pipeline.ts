@@ -8,8 +8,7 @@ import { readSpecFile } from '../pipelines/read';
 import { exitForStatus, UsageError } from './exit-codes';
 import { pipelineTable } from './pipeline-view';
 import { followPipeline } from './watch';
-
-type Out = { out: (s: string) => void; err: (s: string) => void };
+import type { Out } from './io';
 
 export function isSpecPath(arg: string | undefined): arg is string {
   return !!arg && /\.(ya?ml|json)$/i.test(arg) && !arg.startsWith('-');
