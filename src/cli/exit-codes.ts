@@ -2,6 +2,7 @@
 import { ConfigError } from '../config/config';
 import { InvalidRequestError } from '../wan/validation';
 import { IdempotencyConflictError } from '../client/pipelines';
+import { TemporalUnreachableError } from '../client/jobs';
 import { ListFilterError, RunNotFoundError } from '../client/runs';
 import { SearchAttributesMissingError } from '../client/setup';
 
@@ -20,6 +21,8 @@ export const EXIT = {
   wrongState: 5,
   /** The idempotency key is taken by a different spec. */
   conflict: 6,
+  /** Temporal could not be reached: nothing was read or started; safe to retry later. */
+  unreachable: 7,
 } as const;
 
 /** The exit code for a run that ended with this record status. */
@@ -33,6 +36,7 @@ export function exitForStatus(status: string): number {
 export function exitForError(err: unknown): number {
   if (err instanceof RunNotFoundError) return EXIT.notFound;
   if (err instanceof IdempotencyConflictError) return EXIT.conflict;
+  if (err instanceof TemporalUnreachableError) return EXIT.unreachable;
   if (
     err instanceof InvalidRequestError ||
     err instanceof ConfigError ||
@@ -51,4 +55,5 @@ export class UsageError extends Error {
 }
 
 export const EXIT_HELP = `Exit codes: 0 done (stored) · 1 failed · 2 bad input, nothing started · 3 canceled · 4 no such ID
-            5 wrong state (result of a running run, cancel of a closed one) · 6 key used for another spec`;
+            5 wrong state (result of a running run, cancel of a closed one) · 6 key used for another spec
+            7 Temporal unreachable (nothing started; retry later)`;

@@ -23,12 +23,23 @@ import { startAttributes } from '../workflows/search-attributes';
 import { stageLocalInputs } from '../assets/stage';
 import { createStore } from '../storage';
 
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+  readonly remedy =
+    'Start one (`wanflow up` runs a local dev server), or point TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings at yours (README, Deploying).';
+}
+
 export async function connectClient(config: WanflowConfig): Promise<Client> {
   const connection = await Connection.connect({
     address: config.temporal.address,
     tls: config.temporal.tls,
     apiKey: config.temporal.apiKey,
     metadata: config.temporal.metadata,
+  }).catch((err: unknown) => {
+    throw new TemporalUnreachableError(
+      `cannot reach Temporal at ${config.temporal.address}: ${(err as Error).message}`,
+      { cause: err },
+    );
   });
   return new Client({ connection, namespace: config.temporal.namespace });
 }

@@ -304,7 +304,7 @@ describe('wanflow operator commands', () => {
     expect(stack.servers.simulator.stats()).toMatchObject({ tasksCreated: 1, cancels: 1 });
   });
 
-  it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec', async () => {
+  it('exit codes scripts rely on: 2 bad input (nothing started), 4 unknown ID, 6 key taken by another spec, 7 no Temporal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wanflow-cli-'));
     const cycle = join(dir, 'cycle.json');
     writeFileSync(
@@ -339,6 +339,12 @@ describe('wanflow operator commands', () => {
     expect(badState).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/--state "sleeping": must be one of/),
+    });
+
+    const nowhere = await wanflow(['status', 'anything'], { ...env(), TEMPORAL_ADDRESS: '127.0.0.1:9' });
+    expect(nowhere).toMatchObject({
+      code: 7,
+      stderr: expect.stringMatching(/cannot reach Temporal at 127\.0\.0\.1:9/),
     });
 
     const missing = await wanflow(['status', 'no-such-run'], env());
