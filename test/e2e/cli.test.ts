@@ -115,7 +115,7 @@ describe('wanflow operator commands', () => {
   }, 120_000);
 
   it('a running pipeline: listed as running at its stage, result refused (5), canceled (3), cancel again refused (5)', async () => {
-    stack.servers.simulator.setFaults({ slowTaskExtraMs: 4000 });
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 10_000 });
     const started = await wanflow(
       ['run', teaser, '--key', 'cli-cancel', '--label', 'team=promo', '--json'],
       env(),
@@ -283,7 +283,7 @@ describe('wanflow operator commands', () => {
   });
 
   it("one stage's job canceled on its own: its dependents are skipped, not left waiting", async () => {
-    stack.servers.simulator.setFaults({ queueExtraMs: 5000 });
+    stack.servers.simulator.setFaults({ queueExtraMs: 15_000 });
     expect((await wanflow(['run', teaser, '--key', 'cli-stage-cancel'], env())).code).toBe(0);
     await eventually(
       () => wanflow(['status', 'cli-stage-cancel/explore', '--json'], env()),

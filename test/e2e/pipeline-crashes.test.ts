@@ -37,9 +37,10 @@ describe('a pipeline crashed at every stage boundary and in the middle of every 
     '%s at each of the 12 points: one create per stage, verified outputs',
     async (crash) => {
       servers.simulator.reset();
-      // A create answers 2 s after it made its task; a task runs long enough to be polled after a
-      // crash and the 10 s heartbeat timeout that follows one in a create.
-      servers.simulator.setFaults({ slowCreateResponseMs: 2_000, slowTaskExtraMs: 13_000 });
+      // A create answers 2 s after it made its task. A task runs long enough to still be running when it
+      // is adopted after a crash in its create (10 s heartbeat timeout, reconcile) and first polled, with
+      // a margin of several seconds for a loaded machine.
+      servers.simulator.setFaults({ slowCreateResponseMs: 2_000, slowTaskExtraMs: 20_000 });
       const queue = `crash-${crash.startsWith('worker') ? 'worker' : 'server'}`;
       const env = testEnv(servers, queue);
       const config = { ...h.config, temporal: { ...h.config.temporal, taskQueue: queue } };
