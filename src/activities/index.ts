@@ -1,5 +1,6 @@
 // The activities, built by a factory over narrow dependencies (providers, store, prices, clock), so a
 // worker wires real ones and nothing here reads global configuration.
+import { jobFolder } from '../shared/ids';
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import type { RouteId, VideoProvider } from '../providers/provider';
@@ -14,7 +15,9 @@ import { createAgent } from '../providers/http';
 import { typed } from './failures';
 import { heartbeating } from './heartbeat';
 import { validateJob, type ValidateJobInput } from './validate';
-import { findSubmittedTask } from './reconcile';
+import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } from './reconcile';
+import { claimCreated, requestCreateLock, temporalClaims, type TaskClaims } from './claims';
+import type { JobOptions } from '../workflows/job-input';
 import { persistOutput, storeResults } from './persist';
 import { canGenerateImagesSync } from '../providers/provider';
 import { RequestRejectedError } from '../providers/errors';
@@ -42,6 +45,10 @@ export interface ActivityDeps {
   webhookBaseUrl?: string;
   /** Signs URLs of the local asset server, when the filesystem store's inputs are served by one. */
   assetLinks?: AssetLinks;
+  /** The timing and submit policy of a route, as this worker calls it (live or the simulator). */
+  policy(route: RouteId): JobOptions;
+  /** Who owns which provider task (default: claim workflows on the worker's namespace). */
+  claims?: TaskClaims;
 }
 
 export interface TaskRef {
@@ -52,6 +59,7 @@ export interface TaskRef {
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
+  const claims = deps.claims ?? temporalClaims();
   // Result downloads may be large and slow: generous idle timeouts, not a total one.
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
@@ -59,6 +67,8 @@ export function createActivities(deps: ActivityDeps) {
     validateJob: typed(
       heartbeating((input: ValidateJobInput) =>
         validateJob(input, {
+          policy: deps.policy(input.route),
+          reconcilable: typeof deps.provider(input.route, input.region).listTasks === 'function',
           prices: deps.prices,
           limits: deps.limits,
           mediaLimits: deps.mediaLimits,
@@ -82,32 +92,58 @@ export function createActivities(deps: ActivityDeps) {
       ),
     ),
 
-    /** One create. Stored inputs still referenced are presigned here, at the last moment. */
+    /**
+     * One create, aborted at its deadline, and the claim of the task it made. Stored inputs still
+     * referenced are presigned here, at the last moment.
+     */
     submitTask: typed(
-      heartbeating(async (input: { route: RouteId; region: RegionId; request: WanRequest }) => {
-        const request = await presignRefs(
-          input.request,
-          deps.store,
-          deps.presignTtlSeconds ?? 24 * 3600,
-          deps.assetLinks,
-        );
-        const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
-        const webhookUrl =
-          deps.webhookBaseUrl && workflowId
-            ? `${deps.webhookBaseUrl}/webhooks/${input.route}/${encodeURIComponent(workflowId)}`
-            : undefined;
-        return deps.provider(input.route, input.region).createTask(request, { webhookUrl });
-      }),
+      heartbeating(
+        async (input: { route: RouteId; region: RegionId; request: WanRequest; deadlineMs?: number }) => {
+          const request = await presignRefs(
+            input.request,
+            deps.store,
+            deps.presignTtlSeconds ?? 24 * 3600,
+            deps.assetLinks,
+          );
+          const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+          const webhookUrl =
+            deps.webhookBaseUrl && workflowId
+              ? `${deps.webhookBaseUrl}/webhooks/${input.route}/${encodeURIComponent(workflowId)}`
+              : undefined;
+          const created = await deps.provider(input.route, input.region).createTask(request, {
+            webhookUrl,
+            signal: input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined,
+          });
+          await claimCreated(
+            claims,
+            { route: input.route, region: input.region, taskId: created.taskId },
+            workflowId,
+          );
+          return created;
+        },
+      ),
+    ),
+
+    /** Joins the create lock's queue; the grant arrives as a signal. */
+    requestCreateLock: typed((input: { lockId: string; requester: string; token: string; leaseMs: number }) =>
+      requestCreateLock(input),
     ),
 
     findSubmittedTask: typed(
-      async (input: {
-        route: RouteId;
-        region: RegionId;
-        request: WanRequest;
-        fromMs: number;
-        toMs: number;
-      }) => findSubmittedTask(deps.provider(input.route, input.region), input),
+      heartbeating(
+        async (
+          input: FindSubmittedInput & { route: RouteId; region: RegionId },
+        ): Promise<FindSubmittedResult> =>
+          findSubmittedTask(
+            {
+              provider: deps.provider(input.route, input.region),
+              claims,
+              key: { route: input.route, region: input.region },
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            },
+            input,
+          ),
+      ),
     ),
 
     /** One query. Signed result URLs are left out: persistOutput fetches them again. */
@@ -189,7 +225,7 @@ export function createActivities(deps: ActivityDeps) {
     ),
 
     recordJob: typed(async (record: JobRecord): Promise<StoredAsset> =>
-      deps.store.putJson(`jobs/${record.jobId}/manifest.json`, record),
+      deps.store.putJson(`${jobFolder(record.jobId)}/manifest.json`, record),
     ),
   };
 }

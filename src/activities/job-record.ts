@@ -2,7 +2,7 @@
 // It carries no secrets and no signed URLs (their queries are redacted).
 import type { CostFigure } from '../wan/pricing';
 import type { RegionId } from '../wan/regions';
-import type { TaskStatus, TaskUsage } from '../wan/tasks';
+import type { ObservedStatus, TaskUsage } from '../wan/tasks';
 import type { FailureCause } from '../providers/errors';
 import type { RouteId } from '../providers/provider';
 import type { PersistedOutput } from './persist';
@@ -47,10 +47,12 @@ export interface JobRecord {
   /** True when the task was found through the task list after an ambiguous submit. */
   taskAdopted?: boolean;
   requestId?: string;
-  providerStatus?: TaskStatus;
+  providerStatus?: ObservedStatus;
   polls: number;
   /** Verified pushes (webhooks) from the route that woke the job. */
   notices?: number;
+  /** Past the give-up time while RUNNING: kept (it may be billed) and still collected. */
+  overdue?: boolean;
   /** Canceled while the task was already RUNNING: paid for anyway, so collected and stored. */
   keptAfterCancel?: boolean;
   status: JobStatus;

@@ -1,6 +1,7 @@
 // persistOutput: streams every result (one video, or each image) from its signed URL into the user's
 // store before the URL expires; an expired URL or a task past its 24 h ends the job `expired`, not
 // crashed. A retry after a partial run stores everything again under the same keys (writes are atomic).
+import { jobFolder } from '../shared/ids';
 import { request, type Dispatcher } from 'undici';
 import { ResultExpiredError, TransientProviderError } from '../providers/errors';
 import { networkFailure } from '../providers/http';
@@ -60,11 +61,11 @@ export async function storeResults(
   urls: string[],
 ): Promise<PersistedOutput[]> {
   const results = urls.map((url, i) => {
-    if (kind === 'video') return { url, key: `jobs/${jobId}/output.mp4`, type: 'video/mp4' };
+    if (kind === 'video') return { url, key: `${jobFolder(jobId)}/output.mp4`, type: 'video/mp4' };
     const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? 'png';
     return {
       url,
-      key: `jobs/${jobId}/image-${i + 1}.${ext in IMAGE_TYPES ? ext : 'png'}`,
+      key: `${jobFolder(jobId)}/image-${i + 1}.${ext in IMAGE_TYPES ? ext : 'png'}`,
       type: IMAGE_TYPES[ext] ?? 'image/png',
     };
   });

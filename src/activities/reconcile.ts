@@ -1,41 +1,129 @@
-// findSubmittedTask: after a create whose answer was lost, looks for the task it may have made, through
-// the task list (same model, submitted in the window) and each candidate's own prompt. There is no
-// idempotency key on the official route, so this is the only way to know without paying twice.
+// findSubmittedTask: after a create whose answer was lost, decides from the provider's task list whether
+// the create made a task, and adopts it by claiming it. There is no idempotency key on the official route,
+// so this is the only way to know without paying twice. The job holds its create lock meanwhile (see
+// workflows/claims.ts): every unclaimed look-alike task in the window is then its own.
+// It never guesses: a list it cannot read whole, a task whose echo cannot tell, or more than one
+// candidate is "ambiguous", and the job stops naming the candidates.
 import type { VideoProvider, TaskListItem } from '../providers/provider';
-import { promptOf, type WanRequest } from '../wan/validation';
+import type { WanRequest } from '../wan/validation';
+import { compareEcho } from '../wan/echo';
+import type { TaskClaims, TaskKey } from './claims';
 
 export interface FindSubmittedInput {
   request: WanRequest;
+  /** The window in which the lost create may have made its task (provider time, skew included). */
   fromMs: number;
   toMs: number;
+  /** How many times the list is read, `lagMs` apart: a new task may show in the list only later. */
+  reads: number;
+  lagMs: number;
+  /** The job's workflow ID: the owner named in the claim of an adopted task. */
+  owner: string;
 }
 
-const MAX_PAGES = 10;
+export type FindSubmittedResult =
+  | { kind: 'adopted'; taskId: string }
+  /** The list, read whole, holds no task this create could have made: sending again cannot pay twice. */
+  | { kind: 'none'; listed: number }
+  | { kind: 'ambiguous'; reason: string; candidates: string[] }
+  /** The route keeps no task list. */
+  | { kind: 'unsupported' };
 
-/** `supported: false` when the route keeps no task list to search. */
+export interface ReconcileDeps {
+  provider: VideoProvider;
+  claims: TaskClaims;
+  key: Omit<TaskKey, 'taskId'>;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const PAGE_SIZE = 100;
+// 50 pages of 100 in a window of a few minutes: more than any account submits; past it, the list is
+// called truncated rather than read as complete.
+const MAX_PAGES = 50;
+
 export async function findSubmittedTask(
-  provider: VideoProvider,
+  deps: ReconcileDeps,
   input: FindSubmittedInput,
-): Promise<{ taskIds: string[]; supported: boolean }> {
-  if (!provider.listTasks) return { taskIds: [], supported: false };
-  const candidates: TaskListItem[] = [];
+): Promise<FindSubmittedResult> {
+  const { provider } = deps;
+  if (!provider.listTasks) return { kind: 'unsupported' };
+  const list = provider.listTasks.bind(provider);
+  const listed = new Map<string, TaskListItem>();
+  for (let read = 0; read < Math.max(1, input.reads); read++) {
+    if (read > 0) await deps.sleep(input.lagMs);
+    const problem = await readWholeList(list, input, listed);
+    if (problem) return { kind: 'ambiguous', reason: problem, candidates: [...listed.keys()] };
+  }
+
+  const matches: string[] = [];
+  const unsure: string[] = [];
+  for (const item of listed.values()) {
+    if (item.model && item.model !== input.request.model) continue;
+    const task = await provider.getTask(item.taskId);
+    const echo = compareEcho(input.request, task);
+    if (echo.verdict === 'mismatch') continue;
+    const owner = await deps.claims.ownerOf({ ...deps.key, taskId: item.taskId });
+    // Adopted by this job before (the activity is being retried): it is ours.
+    if (owner === input.owner) return { kind: 'adopted', taskId: item.taskId };
+    if (owner) continue;
+    (echo.verdict === 'match' ? matches : unsure).push(item.taskId);
+  }
+  if (unsure.length) {
+    return {
+      kind: 'ambiguous',
+      reason: `${unsure.length} unclaimed task(s) of ${input.request.model} in the window echo no prompt to compare`,
+      candidates: [...matches, ...unsure],
+    };
+  }
+  if (!matches.length) return { kind: 'none', listed: listed.size };
+  if (matches.length > 1) {
+    return {
+      kind: 'ambiguous',
+      reason: `${matches.length} unclaimed tasks match the request`,
+      candidates: matches,
+    };
+  }
+  const taskId = matches[0]!;
+  const owner = await deps.claims.claim({ ...deps.key, taskId }, input.owner);
+  if (owner === input.owner) return { kind: 'adopted', taskId };
+  return {
+    kind: 'ambiguous',
+    reason: `the only matching task was claimed by ${owner} meanwhile`,
+    candidates: [taskId],
+  };
+}
+
+/** Reads every page of the window into `into`; returns why the list cannot be trusted, if it cannot. */
+async function readWholeList(
+  list: NonNullable<VideoProvider['listTasks']>,
+  input: FindSubmittedInput,
+  into: Map<string, TaskListItem>,
+): Promise<string | undefined> {
+  let seen = 0;
+  const thisRead = new Set<string>();
   for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-    const page = await provider.listTasks({
+    const page = await list({
       startMs: input.fromMs,
       endMs: input.toMs,
       model: input.request.model,
       pageNo,
-      pageSize: 100,
+      pageSize: PAGE_SIZE,
     });
-    candidates.push(...page.tasks);
-    if (page.tasks.length < 100) break;
+    if (!page.readable) return 'the task list answered in a shape wanflow cannot read';
+    const before = thisRead.size;
+    for (const t of page.tasks) {
+      into.set(t.taskId, t);
+      thisRead.add(t.taskId);
+    }
+    seen += page.tasks.length;
+    if (page.total !== undefined) {
+      if (seen >= page.total) return undefined;
+      if (!page.tasks.length) return `the task list stopped at ${seen} of ${page.total} tasks`;
+      continue;
+    }
+    // Without a total, a short page proves nothing (services cap page sizes below the one asked):
+    // only an empty page, or one with nothing new, ends the list.
+    if (!page.tasks.length || thisRead.size === before) return undefined;
   }
-  const prompt = promptOf(input.request);
-  const matches: string[] = [];
-  for (const c of candidates) {
-    if (c.model && c.model !== input.request.model) continue;
-    const task = await provider.getTask(c.taskId);
-    if ((task.origPrompt ?? undefined) === prompt) matches.push(c.taskId);
-  }
-  return { taskIds: matches, supported: true };
+  return `the task list holds more than ${MAX_PAGES * PAGE_SIZE} tasks in the window`;
 }

@@ -22,12 +22,19 @@ import type { AssetStore } from '../storage/store';
 import { readableRefs } from '../assets/publish';
 import { urlExpiresAt } from '../assets/expiry';
 import { redactUrl } from './job-record';
+import { createHash } from 'node:crypto';
+import { echoOf } from '../wan/echo';
+import { withOverrides, type JobOptions } from '../workflows/job-input';
+import { createLockWorkflowId } from './claims';
 
 export interface ValidateJobInput {
   route: RouteId;
   region: RegionId;
   request: unknown;
+  /** Histories before the worker owned timing: the client's timing model. */
   timing?: TaskTimingModel;
+  /** A start's explicit overrides of the worker's policy. */
+  options?: Partial<JobOptions>;
 }
 
 export interface SourceAsset {
@@ -45,6 +52,13 @@ export interface ValidatedJob {
   sourceAssets: SourceAsset[];
   plan: WorkPlan;
   estimate?: CostFigure;
+  /** The worker's policy for this route, with the start's overrides (absent in older histories). */
+  policy?: JobOptions;
+  /**
+   * The create lock of requests whose tasks look alike (same echo), on routes whose lost answers can be
+   * reconciled through a task list; absent where they cannot.
+   */
+  createLock?: string;
 }
 
 export interface ValidationRules {
@@ -55,6 +69,10 @@ export interface ValidationRules {
   minInputUrlLifetimeMs: number;
   limits?: WanLimits;
   mediaLimits?: MediaLimits;
+  /** The worker's policy for the route. */
+  policy: JobOptions;
+  /** Whether the route keeps a task list (lost create answers can be reconciled). */
+  reconcilable: boolean;
 }
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
@@ -83,7 +101,8 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
   const billedInputVideo = fields
     .filter((f) => f.role === 'reference_video' || f.role === 'video')
     .reduce((sum, f) => sum + (facts(f)?.durationSeconds ?? 0), 0);
-  const plan = planWork(request, billedInputVideo, input.timing);
+  const policy = withOverrides(rules.policy, input.options);
+  const plan = planWork(request, billedInputVideo, policy.timing);
   const price = findPrice(rules.prices, {
     route: input.route,
     region: input.region,
@@ -97,6 +116,14 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     sourceAssets: fields.map((f) => ({ role: f.role, url: redactUrl(f.url), facts: facts(f) })),
     plan,
     estimate: costOf(price, plan.quantity),
+    policy,
+    createLock: rules.reconcilable
+      ? createLockWorkflowId(
+          input.route,
+          input.region,
+          createHash('sha256').update(echoOf(request)).digest('hex').slice(0, 32),
+        )
+      : undefined,
   };
 }
 

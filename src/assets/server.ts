@@ -53,7 +53,13 @@ export async function startAssetServer(o: {
   const state: { links?: AssetLinks } = {};
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://assets');
-    const key = decodeURIComponent(url.pathname.replace(/^\/assets\//, ''));
+    let key: string;
+    try {
+      key = decodeURIComponent(url.pathname.replace(/^\/assets\//, ''));
+    } catch {
+      // A malformed escape (`%E0%A4%A`) is a bad request, never a crash of the process hosting this.
+      return void res.writeHead(400).end('bad request');
+    }
     const verdict =
       req.method === 'GET' && url.pathname.startsWith('/assets/')
         ? state.links!.check(key, url.searchParams.get('Expires'), url.searchParams.get('Signature'))
@@ -67,8 +73,11 @@ export async function startAssetServer(o: {
     }
     stat(path).then(
       (s) => {
+        if (!s.isFile()) return void res.writeHead(404).end('not found');
         res.writeHead(200, { 'Content-Length': s.size, 'Content-Type': 'application/octet-stream' });
-        createReadStream(path).pipe(res);
+        createReadStream(path)
+          .on('error', () => res.destroy())
+          .pipe(res);
       },
       () => res.writeHead(404).end('not found'),
     );

@@ -17,7 +17,7 @@ function cachedNode(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 if (Number(process.versions.node.split('.')[0]) >= 24) {
-  require('./main');
+  void import('./main');
 } else {
   const node = cachedNode(process.env);
   if (!node) {

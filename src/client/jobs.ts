@@ -5,19 +5,14 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
 import { explainMissingAttributes } from './setup';
 import type { WanflowConfig } from '../config/config';
-import { parseWanRequest } from '../wan/validation';
+import { InvalidRequestError, parseWanRequest } from '../wan/validation';
+import { runIdProblem } from '../shared/ids';
 import { assertRouteServes } from '../providers/routes';
 import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
 import type { RouteId } from '../providers/provider';
 import type { JobRecord } from '../activities/job-record';
-import {
-  DEFAULT_JOB_OPTIONS,
-  SIMULATOR_JOB_OPTIONS,
-  jobWorkflowId,
-  type JobInput,
-  type JobOptions,
-} from '../workflows/job-input';
+import { jobWorkflowId, type JobInput, type JobOptions } from '../workflows/job-input';
 import { jobStateQuery } from '../workflows/definitions';
 import { startAttributes } from '../workflows/search-attributes';
 import { stageLocalInputs } from '../assets/stage';
@@ -49,6 +44,7 @@ export interface StartJobRequest {
   jobId?: string;
   region?: RegionId;
   route?: RouteId;
+  /** Explicit overrides of the worker's policy (the worker bounds them); normally left out. */
   options?: Partial<JobOptions>;
 }
 
@@ -58,6 +54,9 @@ export async function startJob(
   req: StartJobRequest,
 ): Promise<{ jobId: string; workflowId: string }> {
   const region = req.region ?? config.region;
+  // The ID names the output's folder: refused now, not after its task was paid.
+  const idProblem = req.jobId === undefined ? undefined : runIdProblem('jobId', req.jobId);
+  if (idProblem) throw new InvalidRequestError([idProblem]);
   // Local files are stored here, where they are, and travel as asset:// references.
   const request = await stageLocalInputs(req.request, createStore(config.storage));
   const parsed = parseWanRequest(request);
@@ -68,11 +67,8 @@ export async function startJob(
     route: req.route ?? 'modelstudio',
     region,
     request,
-    options: {
-      ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
-      ambiguousSubmit: config.ambiguousSubmit,
-      ...req.options,
-    },
+    // Timing is the worker's (it knows the route it calls); only explicit overrides travel.
+    ...(req.options ? { options: req.options } : {}),
   };
   const workflowId = jobWorkflowId(jobId);
   // A job ID names one paid task: starting it again while it runs or after it stored must not pay twice.

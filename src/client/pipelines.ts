@@ -9,6 +9,7 @@ import { planPipeline } from '../pipelines/validate';
 import { stageLocalInputs } from '../assets/stage';
 import { createStore, type AssetStore } from '../storage';
 import { InvalidRequestError, type FieldProblem } from '../wan/validation';
+import { runIdProblem } from '../shared/ids';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, type JobOptions } from '../workflows/job-input';
 import type { PipelineInput } from '../workflows/pipeline';
 import { pipelineStateQuery } from '../workflows/definitions';
@@ -38,17 +39,16 @@ export async function startPipeline(
   config: WanflowConfig,
   req: StartPipelineRequest,
 ): Promise<{ pipelineId: string; workflowId: string }> {
+  const keyProblem = req.key === undefined ? undefined : runIdProblem('key', req.key);
+  if (keyProblem) throw new InvalidRequestError([keyProblem]);
   const spec = await stageSpecFiles(req.spec, createStore(config.storage), req.baseDir);
-  const options: JobOptions = {
-    ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
-    ambiguousSubmit: config.ambiguousSubmit,
-    ...req.options,
-  };
-  const plan = planPipeline(spec, options.timing);
+  // Stage times for the ETA only; the jobs themselves are timed by the worker.
+  const etaTiming = (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing;
+  const plan = planPipeline(spec, req.options?.timing ?? etaTiming);
   const pipelineId = req.key ?? randomUUID().replaceAll('-', '').slice(0, 12);
   const workflowId = pipelineWorkflowId(pipelineId);
   const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex');
-  const input: PipelineInput = { pipelineId, plan, options };
+  const input: PipelineInput = { pipelineId, plan, ...(req.options ? { options: req.options } : {}) };
   try {
     // A start repeated while the pipeline runs attaches to it; after it closed, the key stays taken.
     await client.workflow.start('wanPipeline', {

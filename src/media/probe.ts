@@ -1,6 +1,7 @@
 // Probes a media file or URL with ffprobe: container, streams, pixel size, duration.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { ffprobePath } from './binaries';
 
 const run = promisify(execFile);
@@ -32,14 +33,19 @@ export class MediaProbeError extends Error {
 }
 
 export async function probeMedia(source: string, timeoutMs = 30_000): Promise<MediaProbe> {
+  const remote = /^https?:\/\//i.test(source);
+  // A file:// URL is percent-encoded (spaces, non-ASCII); ffprobe's file protocol wants the plain path.
+  const input = remote ? source : `file:${source.startsWith('file:') ? fileURLToPath(source) : source}`;
   let stdout: string;
   try {
     ({ stdout } = await run(
       ffprobePath(),
       [
         // A stalled remote read fails within the timeout instead of hanging (ffprobe counts microseconds).
-        ...(/^https?:/.test(source) ? ['-rw_timeout', String(timeoutMs * 1000)] : []),
-        ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', source],
+        ...(remote ? ['-rw_timeout', String(timeoutMs * 1000)] : []),
+        // Only the protocol the source names: no playlist or nested protocol may reach anything else.
+        ...['-protocol_whitelist', remote ? 'http,https,tcp,tls' : 'file'],
+        ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input],
       ],
       { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
     ));

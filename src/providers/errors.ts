@@ -131,3 +131,12 @@ export class ResultExpiredError extends ProviderError {
   readonly retryable = false;
   readonly remedy = 'Results must be collected within 24 h of the task; run the job again to regenerate.';
 }
+
+/** A task this job made was claimed by another job first: wanflow will not decide between them. */
+export class TaskClaimedElsewhereError extends ProviderError {
+  override readonly name = 'TaskClaimedElsewhereError';
+  readonly failureCause = 'ambiguous' as const;
+  readonly retryable = false;
+  readonly remedy =
+    "Compare both jobs' records: each names its task. Cancel or keep the task from the provider console.";
+}

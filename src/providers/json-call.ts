@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { networkFailure, request } from './http';
 import { AmbiguousRequestError, TransientProviderError } from './errors';
-import { classifyErrorAnswer, parseRetryAfter } from './taxonomy';
+import { classifyErrorAnswer, GATEWAY_SILENCE, parseRetryAfter } from './taxonomy';
 
 export interface JsonCall<S extends z.ZodType> {
   /** For messages: `fal POST /fal-ai/...`. */
@@ -18,6 +18,7 @@ export interface JsonCall<S extends z.ZodType> {
   body?: unknown;
   creates?: boolean;
   taskId?: string;
+  signal?: AbortSignal;
   /** The route's error body, read as a message. */
   errorMessage(json: unknown, httpStatus: number): string;
 }
@@ -35,6 +36,7 @@ export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.o
       dispatcher: c.dispatcher,
       headers: { ...c.headers, ...(c.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: c.body === undefined ? undefined : JSON.stringify(c.body),
+      signal: c.signal,
     });
   } catch (err) {
     throw networkFailure(err, c.what, c.creates ?? false, { taskId: c.taskId });
@@ -46,6 +48,8 @@ export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.o
   } catch {
     if (res.statusCode < 300) throw unreadable('answer is not JSON', res.statusCode);
   }
+  if (c.creates && GATEWAY_SILENCE.has(res.statusCode))
+    throw unreadable(`HTTP ${res.statusCode} from a gateway after the request was sent`, res.statusCode);
   if (res.statusCode >= 300) {
     throw classifyErrorAnswer(res.statusCode, undefined, c.errorMessage(json, res.statusCode), {
       taskId: c.taskId,

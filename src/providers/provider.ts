@@ -1,5 +1,5 @@
 // The interface every route owner's adapter implements. Nothing Temporal here.
-import type { TaskSnapshot, TaskStatus } from '../wan/tasks';
+import type { ObservedStatus, TaskSnapshot, TaskStatus } from '../wan/tasks';
 import type { WanRequest } from '../wan/validation';
 import type { ImageRequest } from '../wan/image-requests';
 
@@ -23,19 +23,32 @@ export interface TaskListFilter {
 
 export interface TaskListItem {
   taskId: string;
-  status?: TaskStatus;
+  status?: ObservedStatus;
   model?: string;
   submitTime?: string;
 }
 
+/** One page of the task list; `readable: false` when the body held no task array wanflow knows. */
+export interface TaskListPage {
+  tasks: TaskListItem[];
+  total?: number;
+  readable: boolean;
+}
+
+export interface CreateOptions {
+  /** Where a route that pushes completion should deliver it (ignored by routes without push). */
+  webhookUrl?: string;
+  /** The create's hard deadline: aborted then, so no answer can arrive after the workflow moved on. */
+  signal?: AbortSignal;
+}
+
 export interface VideoProvider {
   readonly route: RouteId;
-  /** `webhookUrl`: where a route that pushes completion should deliver it (ignored by routes without push). */
-  createTask(body: WanRequest, opts?: { webhookUrl?: string }): Promise<CreatedTask>;
+  createTask(body: WanRequest, opts?: CreateOptions): Promise<CreatedTask>;
   getTask(taskId: string): Promise<TaskSnapshot>;
   cancelTask(taskId: string): Promise<void>;
   /** Absent on routes with no task list: an ambiguous create there cannot be reconciled. */
-  listTasks?(filter: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }>;
+  listTasks?(filter: TaskListFilter): Promise<TaskListPage>;
 }
 
 /** A route that can host a local file for its own tasks (Model Studio's temporary upload). */

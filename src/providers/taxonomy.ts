@@ -42,6 +42,11 @@ export function classifyErrorAnswer(
   return new RequestRejectedError('bad_input', text, o);
 }
 
+/** Bad gateway and gateway timeout on a create: the request passed the gateway and may have been
+ * processed behind it, so the answer is ambiguous, not a transient refusal (contract §6 says 5xx is
+ * transient; for a create these two are not). */
+export const GATEWAY_SILENCE: ReadonlySet<number> = new Set([502, 504]);
+
 /** Retry-After as delay-seconds or an HTTP date, relative to `now`. */
 export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;

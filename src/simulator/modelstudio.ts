@@ -152,7 +152,19 @@ export class ModelStudioApi {
         return this.refuse(res, 400, 'InvalidURL', err.message);
       throw err;
     }
+    if (this.host.takeFault('dropCreateBeforeProcessing')) {
+      res.socket?.destroy();
+      return;
+    }
+    // A slow backend: the task is made later, whether or not the client is still there to hear of it.
+    const late = this.host.faults().lateCreateMs;
+    if (late) await new Promise((r) => setTimeout(r, late));
     const task = this.host.admit(request, key, shape, endpoint === 'image-sync');
+    if (this.host.takeFault('gatewayTimeoutAfterCreate')) {
+      res.writeHead(504, { 'Content-Type': 'text/html' });
+      res.end('<html><body><h1>504 Gateway Time-out</h1></body></html>');
+      return;
+    }
     if (this.host.takeFault('dropCreateResponse')) {
       res.socket?.destroy();
       return;
@@ -198,7 +210,7 @@ export class ModelStudioApi {
       return this.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
     const now = Date.now();
     const task = this.host.tasks.get(id);
-    const status = this.host.tasks.statusOf(task, now);
+    const status = this.host.tasks.shownStatus(task, now);
     sendJson(
       res,
       200,
@@ -208,6 +220,7 @@ export class ModelStudioApi {
         status,
         now,
         task && status === 'SUCCEEDED' ? this.host.resultUrls(task, now) : undefined,
+        this.host.faults().echoPrompt,
       ),
     );
   }
@@ -236,22 +249,31 @@ export class ModelStudioApi {
     if (status && !(TASK_STATUSES as readonly string[]).includes(status)) {
       return this.refuse(res, 400, 'InvalidParameter', `status ${status} is not a task status`);
     }
-    const pageNo = Math.max(1, Number(q.get('page_no') ?? 1));
-    const pageSize = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 10)));
+    const pageNo = Math.max(1, Number(q.get('page_no') ?? 1) || 1);
+    const f = this.host.faults();
+    const asked = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 10) || 10));
+    const pageSize = f.listPageCap ? Math.min(asked, f.listPageCap) : asked;
     const now = Date.now();
-    // Times in the filter have second precision: the window includes its last second.
+    // Times in the filter have second precision: the window includes its last second. A task shows in
+    // the list only once its listing lag has passed.
     const rows = this.host.tasks
       .all()
       .filter((t) => t.createdAt >= start && t.createdAt < end + 1000 && (!model || t.model === model))
+      .filter((t) => t.listedFrom <= now)
       .map((t) => ({ t, s: this.host.tasks.statusOf(t, now) }))
       .filter(({ s }) => s !== 'UNKNOWN' && (!status || s === status));
-    const page = rows.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-    sendJson(res, 200, {
-      request_id: randomUUID(),
-      data: page.map(({ t, s }) => taskBody(t, t.id, s, now).output),
-      total: rows.length,
-      page_no: pageNo,
-      page_size: pageSize,
-    });
+    const page = rows
+      .slice((pageNo - 1) * pageSize, pageNo * pageSize)
+      .map(({ t, s }) => taskBody(t, t.id, s, now, [], f.echoPrompt).output);
+    const total = f.listOmitTotal ? {} : { total: rows.length };
+    const body =
+      f.listShape === 'data'
+        ? { data: page, ...total, page_no: pageNo, page_size: pageSize }
+        : f.listShape === 'tasks'
+          ? { tasks: page, ...total }
+          : f.listShape === 'output.data'
+            ? { output: { data: page, ...total } }
+            : { result: { items: page }, ...total };
+    sendJson(res, 200, { request_id: randomUUID(), ...body });
   }
 }

@@ -34,6 +34,26 @@ export const faultsSchema = z.strictObject({
   webhookDrop: z.number().int().min(0).default(0),
   /** Overrides the result URL lifetime for tasks that finish while set; 0 issues already-expired URLs. */
   resultUrlTtlSeconds: z.number().int().min(0).optional(),
+  /** The next N creates drop the connection before any task is made (nothing to find, safe to resend). */
+  dropCreateBeforeProcessing: z.number().int().min(0).default(0),
+  /** Creates make their task only this long after the request arrived, even if the client gave up. */
+  lateCreateMs: z.number().int().min(0).default(0),
+  /** The next N creates make the task, then answer 504 from the "gateway" (or 502 with `badGateway`). */
+  gatewayTimeoutAfterCreate: z.number().int().min(0).default(0),
+  /** A new task shows in the task list only this long after it was made. */
+  listLagMs: z.number().int().min(0).default(0),
+  /** Where the list body keeps its tasks; `other` is a shape no client knows. */
+  listShape: z.enum(['data', 'output.data', 'tasks', 'other']).default('data'),
+  /** The list serves at most this many tasks a page, whatever page_size asks (0: no cap). */
+  listPageCap: z.number().int().min(0).default(0),
+  /** The list body leaves out `total`. */
+  listOmitTotal: z.boolean().default(false),
+  /** How `orig_prompt` echoes the prompt: as sent, trimmed and folded, or empty. */
+  echoPrompt: z.enum(['exact', 'normalized', 'empty']).default('exact'),
+  /** The next N tasks made report an undocumented status for the middle of their run. */
+  unknownStatusTasks: z.number().int().min(0).default(0),
+  /** Result downloads close the connection right after the body (`Connection: close`, socket ended). */
+  closeAfterBody: z.boolean().default(false),
 });
 export type Faults = z.output<typeof faultsSchema>;
 /** Faults that count down: each use takes one. */
@@ -45,7 +65,10 @@ export type CountedFault =
   | 'dataInspectionAtCreate'
   | 'dataInspectionTask'
   | 'webhookDuplicate'
-  | 'webhookDrop';
+  | 'webhookDrop'
+  | 'dropCreateBeforeProcessing'
+  | 'gatewayTimeoutAfterCreate'
+  | 'unknownStatusTasks';
 
 export const simulatorOptionsSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8090),

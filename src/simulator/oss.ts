@@ -22,6 +22,7 @@ export class ResultLinks {
   constructor(
     private readonly tasks: TaskTable,
     private readonly onDownload: () => void,
+    private readonly closeAfterBody: () => boolean = () => false,
   ) {}
 
   /** One URL for a video task, one per image for an image task; the expiry is fixed at first issue. */
@@ -52,7 +53,15 @@ export class ResultLinks {
       return sendOssError(res, 403, 'AccessDenied', 'Request has expired.');
     this.onDownload();
     const { size } = await stat(task.file);
-    res.writeHead(200, { 'Content-Type': task.images ? 'image/png' : 'video/mp4', 'Content-Length': size });
+    const close = this.closeAfterBody();
+    res.writeHead(200, {
+      'Content-Type': task.images ? 'image/png' : 'video/mp4',
+      'Content-Length': size,
+      ...(close ? { Connection: 'close' } : {}),
+    });
+    // A server that ends the socket as soon as the body is out (as Python's http.server does): the
+    // client must not depend on the connection outliving the body.
+    if (close) res.once('finish', () => res.socket?.end());
     createReadStream(task.file).pipe(res);
   }
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { WanRequest } from '../wan/validation';
+import { isImageRequest, promptOf, type WanRequest } from '../wan/validation';
+import type { TaskStatus } from '../wan/tasks';
 import type { OutputShape } from './output-shape';
 import { UploadStore } from './uploads';
 import { readBody, sendError, sendJson } from './wire';
@@ -28,6 +29,15 @@ import { ResultLinks, receiveUpload } from './oss';
 import { FalSimulator, type FalHost } from './fal';
 import { EachlabsSimulator, type EachlabsHost } from './eachlabs';
 
+export interface SimulatedTaskEntry {
+  taskId: string;
+  model: string;
+  prompt?: string;
+  seed?: number;
+  status: TaskStatus;
+  createdAt: number;
+}
+
 export interface RunningSimulator {
   /** `http://host:port` */
   url: string;
@@ -35,6 +45,8 @@ export interface RunningSimulator {
   baseUrl: string;
   defaultKey: string;
   stats(): SimulatorStats;
+  /** Every task made so far (the simulator's books). */
+  tasks(): SimulatedTaskEntry[];
   setFaults(f: Partial<Faults>): void;
   reset(): void;
   close(): Promise<void>;
@@ -61,6 +73,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Runn
     baseUrl: `${url}/api/v1`,
     defaultKey: SIM_DEFAULT_KEY,
     stats: () => structuredClone(sim.stats),
+    tasks: () => sim.books(),
     setFaults: (f) => sim.setFaults(f),
     reset: () => sim.reset(),
     close: () => closeServer(server),
@@ -87,7 +100,11 @@ class Simulator {
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
-    this.links = new ResultLinks(this.tasks, () => (this.stats.downloads += 1));
+    this.links = new ResultLinks(
+      this.tasks,
+      () => (this.stats.downloads += 1),
+      () => this.faults.closeAfterBody,
+    );
     const wrapperHost: FalHost & EachlabsHost = {
       publicUrl: () => this.publicUrl,
       tasks: this.tasks,
@@ -134,6 +151,7 @@ class Simulator {
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname;
     if (path === '/_sim/stats' && req.method === 'GET') return sendJson(res, 200, this.stats);
+    if (path === '/_sim/tasks' && req.method === 'GET') return sendJson(res, 200, this.books());
     if (path === '/_sim/faults' && req.method === 'POST') {
       this.setFaults(JSON.parse((await readBody(req)) || '{}'));
       return sendJson(res, 200, this.faults);
@@ -156,6 +174,19 @@ class Simulator {
     return this.modelStudio.handle(req, res, `${req.method} ${path.slice(7)}`, url);
   }
 
+  /** The simulator's own books: every task it made, for tests to hold wanflow's records against. */
+  books(): SimulatedTaskEntry[] {
+    const now = Date.now();
+    return this.tasks.all().map((t) => ({
+      taskId: t.id,
+      model: t.model,
+      prompt: promptOf(t.request),
+      seed: isImageRequest(t.request) ? undefined : t.request.parameters.seed,
+      status: this.tasks.statusOf(t, now),
+      createdAt: t.createdAt,
+    }));
+  }
+
   private takeFault(name: CountedFault): boolean {
     if (this.faults[name] <= 0) return false;
     this.faults[name] -= 1;
@@ -176,6 +207,8 @@ class Simulator {
       createdAt: now,
       runStartsAt,
       endsAt: runStartsAt + runMs,
+      listedFrom: now + this.faults.listLagMs,
+      oddStatus: this.takeFault('unknownStatusTasks') ? 'QUEUED_FOR_REVIEW' : undefined,
       ...shape,
       failWith: this.takeFault('dataInspectionTask')
         ? { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' }

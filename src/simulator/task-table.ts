@@ -28,6 +28,10 @@ export interface SimTask {
   renderError?: string;
   /** Fixed the first time the result is shown, like a real signed URL. */
   resultUrlExpiresAt?: number;
+  /** Shown in the list only from then on (listing lag). */
+  listedFrom: number;
+  /** An undocumented word the query answers for the middle of the run (the unknownStatusTasks fault). */
+  oddStatus?: string;
 }
 
 export class TaskTable {
@@ -45,6 +49,14 @@ export class TaskTable {
 
   all(): SimTask[] {
     return [...this.tasks.values()];
+  }
+
+  /** The status as the query answers it: an odd word mid-run where the fault says so. */
+  shownStatus(task: SimTask | undefined, now: number): string {
+    const status = this.statusOf(task, now);
+    if (task?.oddStatus && status === 'RUNNING' && now < (task.runStartsAt + task.endsAt) / 2)
+      return task.oddStatus;
+    return status;
   }
 
   statusOf(task: SimTask | undefined, now: number): TaskStatus {

@@ -20,9 +20,10 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 export function taskBody(
   task: SimTask | undefined,
   id: string,
-  status: TaskStatus,
+  status: TaskStatus | string,
   now: number,
   resultUrls: string[] = [],
+  echo: 'exact' | 'normalized' | 'empty' = 'exact',
 ) {
   const output: Record<string, unknown> = { task_id: id, task_status: status };
   const prompt = task && promptOf(task.request);
@@ -30,7 +31,9 @@ export function taskBody(
     output.submit_time = formatUtc8(task.createdAt);
     if (now >= task.runStartsAt && task.canceledAt === undefined)
       output.scheduled_time = formatUtc8(task.runStartsAt);
-    if (prompt !== undefined) output.orig_prompt = prompt;
+    if (prompt !== undefined)
+      output.orig_prompt =
+        echo === 'exact' ? prompt : echo === 'empty' ? '' : prompt.replace(/\s+/g, ' ').trim();
   }
   const body: Record<string, unknown> = { request_id: randomUUID(), output };
   if (!task) return body;

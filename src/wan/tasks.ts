@@ -10,6 +10,12 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/**
+ * A status the provider sent that is none of the above. Never terminal: a task is only ever ended on a
+ * status whose meaning is known; this one is logged and the task polled again.
+ */
+export type ObservedStatus = TaskStatus | 'UNRECOGNIZED';
+
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN'];
 
 export interface TaskUsage {
@@ -25,7 +31,9 @@ export interface TaskUsage {
 
 export interface TaskSnapshot {
   taskId: string;
-  status: TaskStatus;
+  status: ObservedStatus;
+  /** The provider's own word for the status, when it is not one wanflow knows. */
+  rawStatus?: string;
   requestId?: string;
   submitTime?: string;
   scheduledTime?: string;

@@ -60,8 +60,16 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
   async function handle(req: IncomingMessage): Promise<[number, object]> {
     const m = /^\/webhooks\/(fal|eachlabs)\/([^/?]+)$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return [404, { error: 'no such webhook route' }];
-    const workflowId = decodeURIComponent(m[2]!);
-    const body = await readRaw(req);
+    let workflowId: string;
+    try {
+      workflowId = decodeURIComponent(m[2]!);
+    } catch {
+      return [400, { error: 'malformed workflow ID in the path' }];
+    }
+    // Only job workflows are woken: a delivery cannot signal a pipeline, a lock or anything else.
+    if (!JOB_WORKFLOW_ID.test(workflowId)) return [404, { error: 'not a job workflow' }];
+    const body = await readRaw(req, MAX_BODY_BYTES);
+    if (!body) return [413, { error: `body over ${MAX_BODY_BYTES} bytes` }];
     const route = m[1]!;
     const verdict = await verifiers[route]!(req.headers, body);
     if (!verdict.ok) {
@@ -103,10 +111,23 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
   };
 }
 
-function readRaw(req: IncomingMessage): Promise<Buffer> {
+// A completion notice is a few hundred bytes; fal's carries the result payload, still far below this.
+const MAX_BODY_BYTES = 1024 * 1024;
+/** A standalone job (`wanflow-job-<id>`) or a pipeline's job (`wanflow-pipeline-<key>/<stage>`). */
+const JOB_WORKFLOW_ID = /^(wanflow-job-[^/]+|wanflow-pipeline-[^/]+\/[^/]+)$/;
+
+/** The body, or undefined once it passes `limit` bytes (the rest is not read). */
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.pause();
+        resolve(undefined);
+      } else chunks.push(c);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -12,6 +12,7 @@ import type { RouteId, VideoProvider } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
 import { createStore, type AssetStore } from '../storage';
 import { AssetLinks } from '../assets/server';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../workflows/job-input';
 
 export interface WorkerSetup {
   config: WanflowConfig;
@@ -72,6 +73,11 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
           : 'upload'
         : config.inputPublishing,
     assetLinks,
+    // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.
+    policy: () => ({
+      ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
+      ambiguousSubmit: config.ambiguousSubmit,
+    }),
   });
   return Worker.create({
     connection,

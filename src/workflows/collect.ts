@@ -1,14 +1,17 @@
 // From a submitted task to its outputs in the user's store: polling on durable timers (woken early by a
 // verified webhook), persisting, and what a cancel does to a task that already exists.
-import { condition } from '@temporalio/workflow';
+import { condition, log } from '@temporalio/workflow';
 import type { JobRecord } from '../activities/job-record';
 import type { ValidatedJob } from '../activities/validate';
 import type { TaskSnapshot } from '../wan/tasks';
 import { billedAt } from '../wan/pricing';
 import { JobStop } from './failures';
-import type { JobInput } from './job-input';
+import type { JobInput, JobOptions } from './job-input';
 import { callActivity, cancelTask, persistOutput, pollTask } from './job-activities';
 import { pollDelayMs } from './poll-schedule';
+
+/** Past the give-up time, a task still running is queried this often until the provider ends it. */
+const OVERDUE_INTERVAL_MS = 5 * 60_000;
 
 /** Set by the task-notice signal: the current wait ends early. */
 export interface Wake {
@@ -18,14 +21,18 @@ export interface Wake {
 async function pollUntilTerminal(
   input: JobInput,
   job: ValidatedJob,
+  policy: JobOptions,
   rec: JobRecord,
   wake: Wake,
 ): Promise<TaskSnapshot> {
-  const schedule = input.options.poll;
+  const schedule = policy.poll;
   const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
   const startedAt = Date.now();
   for (let n = 0; ; n++) {
-    await condition(() => wake.pending, pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n));
+    const delay = rec.overdue
+      ? OVERDUE_INTERVAL_MS
+      : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n);
+    await condition(() => wake.pending, delay);
     wake.pending = false;
     const snap = await callActivity(() => pollTask(ref));
     rec.polls += 1;
@@ -56,22 +63,44 @@ async function pollUntilTerminal(
           },
           'expired',
         );
+      case 'UNRECOGNIZED':
+        // A word the provider never documented ends nothing: it is logged and the task polled again.
+        log.warn('provider reported an unrecognised task status; polling again', {
+          taskId: ref.taskId,
+          status: snap.rawStatus,
+        });
+        rec.status = 'polling';
+        break;
       default:
         rec.status = 'polling';
     }
-    if (Date.now() - startedAt > schedule.maxWaitMs) {
-      if (snap.status === 'PENDING') await callActivity(() => cancelTask(ref)).catch(() => undefined);
-      throw new JobStop({
-        cause: 'timeout',
-        message: `task ${ref.taskId} was still ${snap.status} after ${Math.round(schedule.maxWaitMs / 60000)} min`,
-      });
+    if (!rec.overdue && Date.now() - startedAt > schedule.maxWaitMs) {
+      const minutes = Math.round(schedule.maxWaitMs / 60000);
+      if (snap.status === 'PENDING') {
+        // Still queued: not billed yet, so it is canceled and the job gives up.
+        await callActivity(() => cancelTask(ref)).catch(() => undefined);
+        throw new JobStop({
+          cause: 'timeout',
+          message: `task ${ref.taskId} was still PENDING after ${minutes} min and was canceled (not billed)`,
+        });
+      }
+      // Running (or unrecognised): it may be billed, so it is never dropped. The job keeps collecting it,
+      // slowly, until the provider ends it (it fails tasks past 3 h) or forgets it (24 h, then expired).
+      rec.overdue = true;
+      log.warn('task past its give-up time; kept and still collected', { taskId: ref.taskId, minutes });
     }
   }
 }
 
 /** From a submitted task to its outputs in the user's store. */
-export async function collect(input: JobInput, job: ValidatedJob, rec: JobRecord, wake: Wake): Promise<void> {
-  const final = await pollUntilTerminal(input, job, rec, wake);
+export async function collect(
+  input: JobInput,
+  job: ValidatedJob,
+  policy: JobOptions,
+  rec: JobRecord,
+  wake: Wake,
+): Promise<void> {
+  const final = await pollUntilTerminal(input, job, policy, rec, wake);
   rec.usage = final.usage;
   rec.cost.billed = billedAt(
     job.estimate,
@@ -99,6 +128,7 @@ export async function collect(input: JobInput, job: ValidatedJob, rec: JobRecord
 export async function settleAfterCancel(
   input: JobInput,
   job: ValidatedJob | undefined,
+  policy: JobOptions,
   rec: JobRecord,
   wake: Wake,
 ): Promise<void> {
@@ -124,7 +154,7 @@ export async function settleAfterCancel(
     }
   }
   rec.keptAfterCancel = true;
-  await collect(input, job, rec, wake);
+  await collect(input, job, policy, rec, wake);
 }
 
 /** Writes the record (even for a canceled job) and ends the workflow: failures fail it, with the record. */

@@ -1,3 +1,4 @@
 // The workflows the worker registers.
 export { wanJob } from './job';
 export { wanPipeline } from './pipeline';
+export { wanTaskClaim, wanCreateLock } from './claims';

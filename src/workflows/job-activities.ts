@@ -33,9 +33,27 @@ export const { submitTask } = proxyActivities<WanflowActivities>({
   retry: { maximumAttempts: 1 },
 });
 
+// Joining a create lock's queue is one signal-with-start, safe to repeat (the lock ignores a token it
+// holds); retried through an hour of Temporal trouble, as the create waits on it anyway.
+export const { requestCreateLock } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+// The reconcile after a lost answer reads the list more than once, a lag apart (15 s live), and each
+// candidate: minutes at most, heartbeating. Safe to repeat: a task it adopted is claimed in this job's
+// name, and a repeat finds that claim.
+export const { findSubmittedTask } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '10s',
+  scheduleToCloseTimeout: '2h',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s' },
+});
+
 // Reads are safe to repeat: retry with backoff through throttling and outages for up to 2 h; errors the
 // taxonomy calls final (auth, bad input) are non-retryable failures and stop at once.
-export const { pollTask, findSubmittedTask, cancelTask } = proxyActivities<WanflowActivities>({
+export const { pollTask, cancelTask } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '2h',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s' },
@@ -48,11 +66,14 @@ export const { generateImagesNow } = proxyActivities<WanflowActivities>({
   retry: { maximumAttempts: 1 },
 });
 
-// Downloads can be large: a long overall limit, kept honest by heartbeats on every chunk.
+// Downloads can be large: a long limit per attempt, kept honest by heartbeats on every chunk. The task is
+// paid and its result URL lives 24 h, so transient failures (5xx, 429, resets) are retried for as long
+// as it lives, at most every 5 min; an expired URL (ResultExpiredError) stops at once.
 export const { persistOutput } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '30m',
   heartbeatTimeout: '60s',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 5 },
+  scheduleToCloseTimeout: '23h',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
 // Writing the manifest must not be lost: retry for up to an hour of storage trouble.

@@ -1,5 +1,7 @@
-// What a job workflow is started with. No secrets: keys are resolved by activities from the worker's
-// configuration. Options are data so a test or an operator can shorten every wait.
+// What a job workflow is started with, and the policy that times it. No secrets: keys are resolved by
+// activities from the worker's configuration. The policy (poll schedule, give-up, submit backoff, the
+// reconcile of lost answers) belongs to the route the worker calls, so the worker sets it (validateJob
+// returns it into history); a start may carry explicit overrides, which the worker bounds.
 import type { RouteId } from '../providers/provider';
 import type { RegionId } from '../wan/regions';
 import type { TaskTimingModel } from '../wan/timing';
@@ -10,10 +12,19 @@ export interface SubmitRetry {
   initialMs: number;
   maxMs: number;
   maxAttempts: number;
-  /** Wait before listing tasks after an ambiguous submit, so the list has caught up. */
+  /** Histories before the exactly-once submit: the wait before listing tasks after a lost answer. */
   reconcileSettleMs: number;
-  /** How far around the submit the list is searched, for clock skew. */
+  /** How far around the create the list is searched, for clock skew between worker and provider. */
   reconcileMarginMs: number;
+  /** One create's hard deadline: aborted then (below the submit activity's 90 s start-to-close). */
+  createDeadlineMs?: number;
+  /** How long after its deadline a create may still be processed by the service behind a gateway. */
+  lateCreateMs?: number;
+  /** Reads of the task list after a lost answer, `listLagMs` apart (a new task shows up late). */
+  listReads?: number;
+  listLagMs?: number;
+  /** A Retry-After hint longer than this is capped: the backoff stays cancelable and bounded. */
+  maxRetryAfterMs?: number;
 }
 
 export interface JobOptions {
@@ -26,12 +37,20 @@ export interface JobOptions {
   imageCall?: 'async' | 'sync';
 }
 
+// Model Studio's gateway answers a create within 30 s or not at all (contract §6: 408/504), so a create
+// still silent at 45 s is aborted; one accepted by the service just before may be processed a little
+// later, so the list is read once 30 s more have passed, and again 15 s later for listing lag.
 export const DEFAULT_SUBMIT_RETRY: SubmitRetry = {
   initialMs: 2_000,
   maxMs: 60_000,
   maxAttempts: 12,
   reconcileSettleMs: 5_000,
   reconcileMarginMs: 60_000,
+  createDeadlineMs: 45_000,
+  lateCreateMs: 30_000,
+  listReads: 2,
+  listLagMs: 15_000,
+  maxRetryAfterMs: 120_000,
 };
 
 export const DEFAULT_JOB_OPTIONS: JobOptions = {
@@ -47,7 +66,18 @@ export const DEFAULT_JOB_OPTIONS: JobOptions = {
 export const SIMULATOR_JOB_OPTIONS: JobOptions = {
   ...DEFAULT_JOB_OPTIONS,
   poll: { ...DEFAULT_POLL_SCHEDULE, minIntervalMs: 500, maxIntervalMs: 2_000, maxWaitMs: 10 * 60_000 },
-  submit: { ...DEFAULT_SUBMIT_RETRY, initialMs: 500, maxMs: 5_000, reconcileSettleMs: 500 },
+  // The simulator answers in milliseconds and lists at once unless a fault says otherwise.
+  submit: {
+    ...DEFAULT_SUBMIT_RETRY,
+    initialMs: 500,
+    maxMs: 5_000,
+    reconcileSettleMs: 500,
+    reconcileMarginMs: 2_000,
+    createDeadlineMs: 8_000,
+    lateCreateMs: 1_500,
+    listLagMs: 1_000,
+    maxRetryAfterMs: 10_000,
+  },
   timing: {
     baseSeconds: 3,
     perOutputSecond720: 0.2,
@@ -63,7 +93,25 @@ export interface JobInput {
   region: RegionId;
   /** The request as the user wrote it; validateJob fills defaults and refuses bad fields. */
   request: unknown;
-  options: JobOptions;
+  /**
+   * Explicit overrides of the worker's policy (tests, programs that mean it). Histories before the
+   * worker owned timing carry a whole policy here, and replay it.
+   */
+  options?: Partial<JobOptions>;
+}
+
+/** A worker's policy with a start's overrides: polling never faster than the worker's own floor. */
+export function withOverrides(policy: JobOptions, overrides: Partial<JobOptions> = {}): JobOptions {
+  const merged = { ...policy, ...overrides };
+  const minIntervalMs = Math.max(policy.poll.minIntervalMs, merged.poll.minIntervalMs);
+  return {
+    ...merged,
+    poll: {
+      ...merged.poll,
+      minIntervalMs,
+      maxIntervalMs: Math.max(minIntervalMs, merged.poll.maxIntervalMs),
+    },
+  };
 }
 
 export function jobWorkflowId(jobId: string): string {

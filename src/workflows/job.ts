@@ -1,6 +1,7 @@
 // The job workflow for one Wan task: validate → submit → poll on durable timers → persist → record.
 // Deterministic orchestration only; every side effect is an activity (job-activities.ts), every wait a
 // durable timer. Submitting is in submit.ts, polling and collecting in collect.ts.
+import { jobFolder } from '../shared/ids';
 import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
 import type { JobRecord } from '../activities/job-record';
 import type { ValidatedJob } from '../activities/validate';
@@ -9,7 +10,7 @@ import { isImageModel } from '../wan/models';
 import { jobStateQuery, taskNoticeSignal } from './definitions';
 import { updateTags, WanflowState } from './search-attributes';
 import { JobStop } from './failures';
-import type { JobInput } from './job-input';
+import type { JobInput, JobOptions } from './job-input';
 import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob } from './job-activities';
 import { submitExactlyOnce } from './submit';
 import { collect, settleAfterCancel, type Wake } from './collect';
@@ -47,9 +48,11 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
         route: input.route,
         region: input.region,
         request: input.request,
-        timing: input.options.timing,
+        options: input.options,
       }),
     );
+    // The worker's policy for the route; histories before it was the worker's carry it in the input.
+    const policy = job.policy ?? (input.options as JobOptions);
     Object.assign(rec, {
       request: job.recordedRequest,
       mediaRoles: job.mediaRoles,
@@ -65,7 +68,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       publishInputs({ route: input.route, region: input.region, request: job!.request }),
     );
     rec.inputPublishing = published.publishing;
-    if (rec.endpointFamily === 'image-generation' && input.options.imageCall === 'sync') {
+    if (rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync') {
       // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
       const made = await CancellationScope.nonCancellable(() =>
         callActivity(() =>
@@ -87,19 +90,22 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       rec.timestamps.stored = now();
       return await finish(input, rec);
     }
-    // A create runs to its answer even if the job is canceled meanwhile: only then is it known what exists.
-    const created = await CancellationScope.nonCancellable(() => submitExactlyOnce(input, published.request));
+    // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
+    // is it known what exists.
+    const created = await submitExactlyOnce(input, job, policy, published.request);
     rec.taskId = created.taskId;
     rec.requestId = created.requestId;
     rec.taskAdopted = created.adopted;
     rec.status = 'submitted';
     rec.timestamps.submitted = now();
 
-    await collect(input, job, rec, wake);
+    await collect(input, job, policy, rec, wake);
   } catch (err) {
     try {
       if (!isCancellation(err)) throw err;
-      await CancellationScope.nonCancellable(() => settleAfterCancel(input, job, rec, wake));
+      await CancellationScope.nonCancellable(() =>
+        settleAfterCancel(input, job, job?.policy ?? (input.options as JobOptions), rec, wake),
+      );
     } catch (e) {
       if (!(e instanceof JobStop)) throw e;
       rec.status = e.status;
@@ -112,7 +118,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
 
 async function finish(input: JobInput, rec: JobRecord): Promise<JobRecord> {
   rec.timestamps.finished = new Date(Date.now()).toISOString();
-  rec.manifestKey = `jobs/${input.jobId}/manifest.json`;
+  rec.manifestKey = `${jobFolder(input.jobId)}/manifest.json`;
   // The record is written even for a canceled job: that is when the user most needs to know what exists.
   await CancellationScope.nonCancellable(() => recordJob(rec));
   updateTags([{ key: WanflowState, value: rec.status }]);

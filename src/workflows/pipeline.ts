@@ -36,7 +36,8 @@ const { recordPipeline } = proxyActivities<WanflowActivities>({
 export interface PipelineInput {
   pipelineId: string;
   plan: PipelinePlan;
-  options: JobOptions;
+  /** Explicit overrides of the workers' policy, passed to every job (histories before: a whole policy). */
+  options?: Partial<JobOptions>;
 }
 
 export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord> {
@@ -145,6 +146,9 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
       const first = await runJob(input, rec, id, `${id}${suffix}`, planned, withSeed(request, c, 0));
       if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
         return first;
+      // A second task is paid only when the first surely made nothing to keep: not after its task
+      // succeeded (the output is paid; storing it failed), nor after a create that may have made one.
+      if (first.providerStatus === 'SUCCEEDED' || first.failure?.cause === 'ambiguous_submit') return first;
       const route: RouteId =
         planned.spec.onFailure === 'fallback-route'
           ? (planned.spec.fallbackRoute ?? planned.route)
@@ -180,7 +184,7 @@ async function runJob(
   request: Record<string, unknown>,
 ): Promise<JobRecord> {
   const jobId = `${input.pipelineId}/${name}`;
-  const job: JobInput = { jobId, ...at, request, options: input.options };
+  const job: JobInput = { jobId, ...at, request, ...(input.options ? { options: input.options } : {}) };
   const state = rec.stages[stageId]!;
   state.jobIds.push(jobId);
   let record: JobRecord;

@@ -1,67 +1,149 @@
 // Submitting exactly once: Model Studio has no idempotency key, so the workflow owns every resend —
-// backoff for refusals that say "not now", and for a create whose answer was lost, a look in the task
-// list (reconcile) before anything is sent again.
-import { sleep } from '@temporalio/workflow';
+// backoff (with jitter, cancelable) for refusals that say "not now", and for a create whose answer was
+// lost, a look in the task list (reconcile) once the create can no longer land, under the create lock of
+// its look-alikes, before anything is sent again. Only the create itself is shielded from cancellation.
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ValidatedJob } from '../activities/validate';
 import type { WanRequest } from '../wan/validation';
-import { activityFailure, JobStop, toJobFailure } from './failures';
-import type { JobInput } from './job-input';
-import { callActivity, findSubmittedTask, submitTask } from './job-activities';
+import { activityFailure, JobStop, toJobFailure, type FailureView } from './failures';
+import type { JobInput, JobOptions } from './job-input';
+import { callActivity, findSubmittedTask, requestCreateLock, submitTask } from './job-activities';
+import { lockGrantedSignal, releaseLockSignal } from './claims';
+import { legacySubmit } from './submit-legacy';
+import { backoffMs } from './backoff';
 
-const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
-const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
+export interface Submitted {
+  taskId: string;
+  requestId?: string;
+  adopted?: boolean;
+}
+
+/** Refusals that say the task was not created: resent after a backoff. */
+export const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
+/** Failures after which a paid task may exist: reconciled, never resent blind. */
+export const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
+
+// A holder that neither creates nor reconciles within this long has died (terminated): the lock moves on.
+// Well above the worst case of one create (45 s) + late processing (30 s) + two list reads.
+const LOCK_LEASE_MS = 10 * 60_000;
 
 export async function submitExactlyOnce(
   input: JobInput,
+  job: ValidatedJob,
+  policy: JobOptions,
   request: WanRequest,
-): Promise<{ taskId: string; requestId?: string; adopted?: boolean }> {
-  const s = input.options.submit;
-  const ref = { route: input.route, region: input.region };
+): Promise<Submitted> {
+  if (!patched('exactly-once-submit'))
+    return CancellationScope.nonCancellable(() => legacySubmit(input, policy, request));
+  const s = policy.submit;
   for (let attempt = 1; ; attempt++) {
+    const outcome = await underCreateLock(job.createLock, () => createOnce(input, policy, request));
+    if (outcome.kind === 'created') return outcome.task;
+    if (outcome.kind === 'resend' || attempt >= s.maxAttempts) {
+      if (attempt >= s.maxAttempts) throw new JobStop(toJobFailure(outcome.view));
+      continue;
+    }
+    // The wait between refusals can be canceled: nothing exists yet.
+    await sleep(backoffMs(s, attempt, outcome.view.details.retryAfterMs));
+  }
+}
+
+type Outcome =
+  | { kind: 'created'; task: Submitted }
+  | { kind: 'refused'; view: FailureView }
+  /** The create made nothing (the list says so): send again at once. */
+  | { kind: 'resend'; view: FailureView };
+
+/** One create and, if its answer was lost, the reconcile that settles what it did. Not cancelable. */
+function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): Promise<Outcome> {
+  return CancellationScope.nonCancellable(async () => {
+    const s = policy.submit;
+    const ref = { route: input.route, region: input.region };
+    const deadlineMs = s.createDeadlineMs ?? 45_000;
     const sentAt = Date.now();
     try {
-      return await submitTask({ ...ref, request });
+      return { kind: 'created', task: await submitTask({ ...ref, request, deadlineMs }) };
     } catch (err) {
       const view = activityFailure(err);
       if (!view) throw err;
-      if (RESENDABLE.has(view.type) && attempt < s.maxAttempts) {
-        const hinted = typeof view.details.retryAfterMs === 'number' ? view.details.retryAfterMs : 0;
-        await sleep(Math.max(hinted, Math.min(s.maxMs, s.initialMs * 2 ** (attempt - 1))));
-        continue;
-      }
+      if (RESENDABLE.has(view.type)) return { kind: 'refused', view };
       if (!AMBIGUOUS.has(view.type)) throw new JobStop(toJobFailure(view));
-      if (input.options.ambiguousSubmit === 'fail') {
+      if (policy.ambiguousSubmit === 'fail') {
         throw new JobStop({
           cause: 'ambiguous_submit',
           message: `the create request was sent at ${new Date(sentAt).toISOString()} and no answer came (${view.message}); a paid task may exist`,
           remedy: 'Look for the task in the provider console or task list before running the job again.',
         });
       }
-      await sleep(s.reconcileSettleMs);
+      // Reconcile only once the create can no longer land: its deadline, plus the time a service may
+      // still take to process a request it accepted just before.
+      const settledAt = sentAt + deadlineMs + (s.lateCreateMs ?? 30_000);
+      if (settledAt > Date.now()) await sleep(settledAt - Date.now());
       const found = await callActivity(() =>
         findSubmittedTask({
           ...ref,
           request,
           fromMs: sentAt - s.reconcileMarginMs,
-          toMs: Date.now() + s.reconcileMarginMs,
+          toMs: settledAt + s.reconcileMarginMs,
+          reads: s.listReads ?? 2,
+          lagMs: s.listLagMs ?? 15_000,
+          owner: workflowInfo().workflowId,
         }),
       );
-      if (!found.supported) {
-        throw new JobStop({
-          cause: 'ambiguous_submit',
-          message: `the create request was sent and no answer came (${view.message}); route ${input.route} keeps no task list to look it up`,
-          remedy: "Check the route's dashboard for the request before running the job again.",
-        });
+      switch (found.kind) {
+        case 'adopted':
+          return { kind: 'created', task: { taskId: found.taskId, adopted: true } };
+        case 'none':
+          return { kind: 'resend', view };
+        case 'unsupported':
+          throw new JobStop({
+            cause: 'ambiguous_submit',
+            message: `the create request was sent and no answer came (${view.message}); route ${input.route} keeps no task list to look it up`,
+            remedy: "Check the route's dashboard for the request before running the job again.",
+          });
+        case 'ambiguous':
+          throw new JobStop({
+            cause: 'ambiguous_submit',
+            message: `the create answer was lost and the task list cannot settle it: ${found.reason}${found.candidates.length ? ` (candidates: ${found.candidates.join(', ')})` : ''}; none was adopted and nothing was resent`,
+            remedy:
+              'Open each candidate (GET /tasks/<id> or the console): keep the one with this job’s prompt, seed and media, cancel the others while PENDING. wanflow will not guess.',
+          });
       }
-      if (found.taskIds.length === 1) return { taskId: found.taskIds[0]!, adopted: true };
-      if (found.taskIds.length > 1) {
-        throw new JobStop({
-          cause: 'ambiguous_submit',
-          message: `the create answer was lost and ${found.taskIds.length} tasks match it (${found.taskIds.join(', ')}); none was adopted`,
-          remedy:
-            'Pick the task to keep from the provider console; wanflow will not guess which one is this job’s.',
-        });
-      }
-      // No task was made: sending again cannot pay twice.
     }
+  });
+}
+
+/**
+ * Runs `fn` holding the create lock of the request's look-alikes (routes with a task list only). Waiting
+ * for the lock can be canceled; the lock is released in every case.
+ */
+async function underCreateLock<T>(lockId: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!lockId) return fn();
+  const token = uuid4();
+  let granted = false;
+  setHandler(lockGrantedSignal, (grant) => {
+    if (grant.token === token) granted = true;
+  });
+  await callActivity(() =>
+    requestCreateLock({ lockId, requester: workflowInfo().workflowId, token, leaseMs: LOCK_LEASE_MS }),
+  );
+  try {
+    await condition(() => granted);
+    return await fn();
+  } finally {
+    await CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(lockId)
+        .signal(releaseLockSignal, { token })
+        .catch(() => undefined),
+    );
   }
 }

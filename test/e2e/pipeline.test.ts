@@ -57,7 +57,7 @@ describe('pipelines', () => {
       ...Object.keys(sizes).map((id) => `wanflow-pipeline-four-stage/${id}`),
     ]) {
       const history = await historyText(stack.h.client, workflowId);
-      if (!workflowId.endsWith('/explore')) expect(history).toContain('asset://jobs/four-stage/');
+      if (!workflowId.endsWith('/explore')) expect(history).toContain('asset://pipelines/four-stage/jobs/');
       for (const secret of ['X-Amz-Signature', 'Signature=', stack.servers.simulator.defaultKey])
         expect(history, `${workflowId} holds ${secret}`).not.toContain(secret);
     }

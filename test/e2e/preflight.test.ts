@@ -1,4 +1,5 @@
 // Media preflight over real HTTP with real files: every rule at its edge, before any paid call.
+import { SIMULATOR_JOB_OPTIONS } from '../../src/workflows/job-input';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJob } from '../../src/activities/validate';
 import { InvalidRequestError } from '../../src/wan/validation';
@@ -25,7 +26,14 @@ const store = new FileSystemStore(mkdtempSync(join(tmpdir(), 'wanflow-preflight-
 const validate = (request: unknown) =>
   validateJob(
     { route: 'modelstudio', region: 'cn-beijing', request },
-    { prices: DEFAULT_PRICES, store, now: Date.now, minInputUrlLifetimeMs: 30 * 60_000 },
+    {
+      prices: DEFAULT_PRICES,
+      store,
+      now: Date.now,
+      minInputUrlLifetimeMs: 30 * 60_000,
+      policy: SIMULATOR_JOB_OPTIONS,
+      reconcilable: true,
+    },
   );
 
 async function problems(request: unknown) {

@@ -4,7 +4,7 @@ import { formatListTime, formatUtc8, parseListTime, parseUtc8 } from '../../src/
 import { nearestRatio } from '../../src/wan/models';
 import { costOf, billedAt, findPrice } from '../../src/wan/pricing';
 import { DEFAULT_PRICES } from '../../src/config/prices';
-import { queryAnswer, toSnapshot } from '../../src/providers/modelstudio/wire';
+import { listAnswer, queryAnswer, toListItems, toSnapshot } from '../../src/providers/modelstudio/wire';
 
 describe('Model Studio time formats (UTC+8)', () => {
   const at = Date.parse('2026-11-23T10:00:01.250Z');
@@ -61,8 +61,29 @@ describe('query answers', () => {
       }),
     );
     expect(old.usage).toMatchObject({ duration: 5, ratio: '16:9' });
+  });
+
+  it('keeps an undocumented status as unrecognised, never as the terminal UNKNOWN', () => {
     const odd = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'SOMETHING_NEW' } }));
-    expect(odd.status).toBe('UNKNOWN');
+    expect(odd).toMatchObject({ status: 'UNRECOGNIZED', rawStatus: 'SOMETHING_NEW' });
+    const gone = toSnapshot(queryAnswer.parse({ output: { task_id: 't', task_status: 'UNKNOWN' } }));
+    expect(gone.status).toBe('UNKNOWN');
+  });
+});
+
+describe('list answers', () => {
+  it.each([
+    [{ data: [{ task_id: 'a' }], total: 1 }, ['a'], 1],
+    [{ output: { data: [{ task_id: 'b', task_status: 'ODD' }], total: 3 } }, ['b'], 3],
+    [{ tasks: [] }, [], undefined],
+  ])('reads %j', (body, ids, total) => {
+    const a = listAnswer.parse(body);
+    expect(toListItems(a)?.map((t) => t.taskId)).toEqual(ids);
+    expect(a.total ?? a.output?.total).toBe(total);
+  });
+
+  it('does not read a body of another shape as an empty list', () => {
+    expect(toListItems(listAnswer.parse({ result: { items: [{ task_id: 'x' }] } }))).toBeUndefined();
   });
 });
 

@@ -3,11 +3,11 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { WanRequest } from '../../wan/validation';
-import type { TaskSnapshot, TaskStatus } from '../../wan/tasks';
+import type { ObservedStatus, TaskSnapshot } from '../../wan/tasks';
 import { createAgent } from '../http';
 import { callJson } from '../json-call';
 import { RequestRejectedError } from '../errors';
-import type { CreatedTask, VideoProvider } from '../provider';
+import type { CreatedTask, CreateOptions, VideoProvider } from '../provider';
 import { eachlabsSlug, toEachlabsInput } from './fields';
 
 export interface EachlabsOptions {
@@ -28,7 +28,7 @@ const predictionAnswer = z.object({
   details: z.unknown().optional(),
 });
 
-const STATUSES: Record<string, TaskStatus> = {
+const STATUSES: Record<string, ObservedStatus> = {
   starting: 'PENDING',
   processing: 'RUNNING',
   success: 'SUCCEEDED',
@@ -46,7 +46,7 @@ export class EachlabsProvider implements VideoProvider {
     this.dispatcher = opts.dispatcher ?? createAgent();
   }
 
-  async createTask(body: WanRequest, o: { webhookUrl?: string } = {}): Promise<CreatedTask> {
+  async createTask(body: WanRequest, o: CreateOptions = {}): Promise<CreatedTask> {
     const model = eachlabsSlug(body.model);
     if (!model) throw new RequestRejectedError('bad_input', `each::labs does not serve ${body.model}`);
     const payload = {
@@ -54,7 +54,11 @@ export class EachlabsProvider implements VideoProvider {
       input: toEachlabsInput(body),
       ...(o.webhookUrl ? { webhook_url: o.webhookUrl } : {}),
     };
-    const answer = await this.call('POST', '/v1/prediction', createAnswer, { body: payload, creates: true });
+    const answer = await this.call('POST', '/v1/prediction', createAnswer, {
+      body: payload,
+      creates: true,
+      signal: o.signal,
+    });
     return { taskId: answer.predictionID, requestId: answer.predictionID };
   }
 
@@ -62,7 +66,8 @@ export class EachlabsProvider implements VideoProvider {
     const p = await this.call('GET', `/v1/prediction/${encodeURIComponent(taskId)}`, predictionAnswer, {
       taskId,
     });
-    const status = STATUSES[p.status] ?? 'UNKNOWN';
+    // A word each::labs has not documented is never taken for an end: the job logs it and polls again.
+    const status = STATUSES[p.status] ?? 'UNRECOGNIZED';
     const output = Array.isArray(p.output) ? p.output[0] : (p.output ?? undefined);
     if (status === 'SUCCEEDED' && !output)
       return {
@@ -77,6 +82,7 @@ export class EachlabsProvider implements VideoProvider {
       videoUrl: status === 'SUCCEEDED' ? output : undefined,
       code: status === 'FAILED' ? p.status : undefined,
       message: p.message,
+      rawStatus: status === 'UNRECOGNIZED' ? p.status.slice(0, 64) : undefined,
     };
   }
 
@@ -89,7 +95,7 @@ export class EachlabsProvider implements VideoProvider {
     method: 'GET' | 'POST',
     path: string,
     schema: S,
-    o: { body?: unknown; creates?: boolean; taskId?: string },
+    o: { body?: unknown; creates?: boolean; taskId?: string; signal?: AbortSignal },
   ): Promise<z.output<S>> {
     return callJson({
       what: `each::labs ${method} ${path}`,

@@ -8,7 +8,7 @@ import type { TaskSnapshot } from '../../wan/tasks';
 import { createAgent } from '../http';
 import { callJson } from '../json-call';
 import { RequestRejectedError } from '../errors';
-import type { CreatedTask, VideoProvider } from '../provider';
+import type { CreatedTask, CreateOptions, VideoProvider } from '../provider';
 import { falEndpoint, toFalInput } from './fields';
 
 export interface FalOptions {
@@ -20,7 +20,7 @@ export interface FalOptions {
 
 const submitAnswer = z.object({ request_id: z.string().min(1), status_url: z.string().optional() });
 const statusAnswer = z.object({
-  status: z.enum(['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED']),
+  status: z.string(),
   queue_position: z.number().optional(),
 });
 const resultAnswer = z.object({ video: z.object({ url: z.string() }).optional() });
@@ -48,13 +48,14 @@ export class FalProvider implements VideoProvider {
     this.dispatcher = opts.dispatcher ?? createAgent();
   }
 
-  async createTask(body: WanRequest, o: { webhookUrl?: string } = {}): Promise<CreatedTask> {
+  async createTask(body: WanRequest, o: CreateOptions = {}): Promise<CreatedTask> {
     const endpoint = falEndpoint(body.model);
     if (!endpoint) throw new RequestRejectedError('bad_input', `fal.ai does not serve ${body.model}`);
     const q = o.webhookUrl ? `?fal_webhook=${encodeURIComponent(o.webhookUrl)}` : '';
     const answer = await this.call('POST', `/${endpoint}${q}`, submitAnswer, {
       body: toFalInput(body),
       creates: true,
+      signal: o.signal,
     });
     return { taskId: requestPath(this.opts.queueUrl, endpoint, answer), requestId: answer.request_id };
   }
@@ -64,6 +65,9 @@ export class FalProvider implements VideoProvider {
     const status = await this.call('GET', `${base}/status`, statusAnswer, { taskId });
     if (status.status === 'IN_QUEUE') return { taskId, status: 'PENDING' };
     if (status.status === 'IN_PROGRESS') return { taskId, status: 'RUNNING' };
+    // A word fal has not documented is never taken for an end: the job logs it and polls again.
+    if (status.status !== 'COMPLETED')
+      return { taskId, status: 'UNRECOGNIZED', rawStatus: status.status.slice(0, 64) };
     // COMPLETED may still hold an error: the result answers it.
     try {
       const result = await this.call('GET', base, resultAnswer, { taskId });
@@ -85,7 +89,7 @@ export class FalProvider implements VideoProvider {
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     schema: S,
-    o: { body?: unknown; creates?: boolean; taskId?: string },
+    o: { body?: unknown; creates?: boolean; taskId?: string; signal?: AbortSignal },
   ): Promise<z.output<S>> {
     return callJson({
       what: `fal ${method} ${path.split('?')[0]}`,

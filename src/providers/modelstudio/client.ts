@@ -7,13 +7,14 @@ import type { ImageRequest } from '../../wan/image-requests';
 import { mediaFieldsOf } from '../../wan/media-roles';
 import type { TaskSnapshot } from '../../wan/tasks';
 import { formatListTime } from '../../wan/time';
-import { classifyErrorAnswer, parseRetryAfter } from '../taxonomy';
+import { classifyErrorAnswer, GATEWAY_SILENCE, parseRetryAfter } from '../taxonomy';
 import { createAgent, networkFailure, request } from '../http';
 import { AmbiguousRequestError, TransientProviderError } from '../errors';
 import type {
   CreatedTask,
+  CreateOptions,
   TaskListFilter,
-  TaskListItem,
+  TaskListPage,
   TemporaryUploader,
   VideoProvider,
 } from '../provider';
@@ -38,13 +39,14 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
   }
 
   /** Creates an async task: video synthesis, or image generation for the image models. */
-  async createTask(body: WanRequest): Promise<CreatedTask> {
+  async createTask(body: WanRequest, opts: CreateOptions = {}): Promise<CreatedTask> {
     const path = isImageRequest(body)
       ? '/services/aigc/image-generation/generation'
       : '/services/aigc/video-generation/video-synthesis';
     const answer = await this.call('POST', path, createAnswer, {
       body,
       creates: true,
+      signal: opts.signal,
       headers: {
         'X-DashScope-Async': 'enable',
         ...(hasOssUrl(body) ? { 'X-DashScope-OssResourceResolve': 'enable' } : {}),
@@ -91,7 +93,7 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
     return postToOss(answer.data, file, this.dispatcher, name);
   }
 
-  async listTasks(f: TaskListFilter): Promise<{ tasks: TaskListItem[]; total?: number }> {
+  async listTasks(f: TaskListFilter): Promise<TaskListPage> {
     const q = new URLSearchParams({
       start_time: formatListTime(f.startMs),
       end_time: formatListTime(f.endMs),
@@ -101,14 +103,21 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
     if (f.model) q.set('model_name', f.model);
     if (f.status) q.set('status', f.status);
     const answer = await this.call('GET', `/tasks?${q}`, listAnswer, {});
-    return { tasks: toListItems(answer), total: answer.total };
+    const tasks = toListItems(answer);
+    return { tasks: tasks ?? [], total: answer.total ?? answer.output?.total, readable: tasks !== undefined };
   }
 
   private async call<S extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     schema: S,
-    o: { body?: unknown; headers?: Record<string, string>; creates?: boolean; taskId?: string },
+    o: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      creates?: boolean;
+      taskId?: string;
+      signal?: AbortSignal;
+    },
   ): Promise<z.output<S>> {
     const what = `${method} ${path.split('?')[0]}`;
     let res: Dispatcher.ResponseData;
@@ -123,6 +132,7 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
           ...o.headers,
         },
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        signal: o.signal,
       });
     } catch (err) {
       throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
@@ -134,6 +144,15 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
     } catch (err) {
       if (res.statusCode < 300) throw networkFailure(err, `${what} (reading the answer)`, o.creates ?? false);
       json = {};
+    }
+    if (o.creates && GATEWAY_SILENCE.has(res.statusCode)) {
+      // A gateway that gave up waiting: the service behind it may have made the task.
+      throw new AmbiguousRequestError(
+        `${what}: HTTP ${res.statusCode} from a gateway after the request was sent`,
+        {
+          httpStatus: res.statusCode,
+        },
+      );
     }
     if (res.statusCode >= 300) {
       const e = errorAnswer.safeParse(json);

@@ -1,10 +1,13 @@
 // Model Studio response shapes (contract §5), parsed leniently: unknown fields are kept out, missing
 // optional ones tolerated, both usage spellings (`duration` and older `video_duration`) read.
 import { z } from 'zod';
-import { TASK_STATUSES, type TaskSnapshot } from '../../wan/tasks';
+import { TASK_STATUSES, type ObservedStatus, type TaskSnapshot } from '../../wan/tasks';
 import type { TaskListItem } from '../provider';
 
-const status = z.enum(TASK_STATUSES).catch('UNKNOWN');
+// Only a literal UNKNOWN means the task is gone; any other word is kept and never ends a task.
+const known = new Set<string>(TASK_STATUSES);
+const status = z.string();
+const observed = (s: string): ObservedStatus => (known.has(s) ? (s as ObservedStatus) : 'UNRECOGNIZED');
 
 export const createAnswer = z.object({
   request_id: z.string().optional(),
@@ -59,7 +62,8 @@ export function toSnapshot(a: z.output<typeof queryAnswer>): TaskSnapshot {
   const u = a.usage;
   return {
     taskId: o.task_id,
-    status: o.task_status,
+    status: observed(o.task_status),
+    rawStatus: known.has(o.task_status) ? undefined : o.task_status.slice(0, 64),
     requestId: a.request_id,
     submitTime: o.submit_time,
     scheduledTime: o.scheduled_time,
@@ -95,7 +99,8 @@ export function imageUrlsOf(c: z.output<typeof choices> | undefined): string[] |
   return urls?.length ? urls : undefined;
 }
 
-// The list body is undocumented (§9): accept the task array under `data`, `output.data` or `tasks`.
+// The list body is undocumented (§9): the task array is accepted under `data`, `output.data` or `tasks`.
+// A body with none of them is not read as "no tasks": after a lost create answer that would resend.
 const listItem = z.object({
   task_id: z.string(),
   task_status: status.optional(),
@@ -107,15 +112,16 @@ const items = z.array(listItem);
 export const listAnswer = z.object({
   data: items.optional(),
   tasks: items.optional(),
-  output: z.object({ data: items.optional() }).optional(),
+  output: z.object({ data: items.optional(), total: z.number().optional() }).optional(),
   total: z.number().optional(),
 });
 
-export function toListItems(a: z.output<typeof listAnswer>): TaskListItem[] {
-  const raw = a.data ?? a.output?.data ?? a.tasks ?? [];
-  return raw.map((t) => ({
+/** The tasks of one list page, or undefined when the body holds no task array wanflow knows. */
+export function toListItems(a: z.output<typeof listAnswer>): TaskListItem[] | undefined {
+  const raw = a.data ?? a.output?.data ?? a.tasks;
+  return raw?.map((t) => ({
     taskId: t.task_id,
-    status: t.task_status,
+    status: t.task_status === undefined ? undefined : observed(t.task_status),
     model: t.model_name ?? t.model,
     submitTime: t.submit_time,
   }));

@@ -1,0 +1,101 @@
+// The Temporal side of task claims and create locks (see workflows/claims.ts for the design): started
+// from activities through the worker's own client, so workflows stay free of client code.
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { RouteId } from '../providers/provider';
+import { AmbiguousRequestError, TaskClaimedElsewhereError } from '../providers/errors';
+import type { RegionId } from '../wan/regions';
+
+export interface TaskKey {
+  route: RouteId;
+  region: RegionId;
+  taskId: string;
+}
+
+/** Who owns which task: atomic, strongly consistent (read by workflow ID, not through visibility). */
+export interface TaskClaims {
+  /** Claims the task for `owner`; returns the owner the claim names (another one if it was taken). */
+  claim(task: TaskKey, owner: string): Promise<string>;
+  ownerOf(task: TaskKey): Promise<string | undefined>;
+}
+
+export function claimWorkflowId(t: TaskKey): string {
+  return `wanflow-task/${t.route}/${t.region}/${t.taskId}`;
+}
+
+export function createLockWorkflowId(route: RouteId, region: RegionId, echoKey: string): string {
+  return `wanflow-create-lock/${route}/${region}/${echoKey}`;
+}
+
+/** Claims kept as workflows on the Temporal namespace the worker serves. */
+export function temporalClaims(
+  client: () => Client = () => Context.current().client,
+  taskQueue: () => string = () => Context.current().info.taskQueue,
+): TaskClaims {
+  const ownerOf = async (task: TaskKey): Promise<string | undefined> => {
+    try {
+      const d = await client().workflow.getHandle(claimWorkflowId(task)).describe();
+      return String(d.memo?.owner ?? '(unknown owner)');
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  };
+  return {
+    ownerOf,
+    async claim(task, owner) {
+      try {
+        await client().workflow.start('wanTaskClaim', {
+          workflowId: claimWorkflowId(task),
+          taskQueue: taskQueue(),
+          memo: { owner },
+          // A task is claimed once for as long as the namespace keeps closed runs (longer than the
+          // provider keeps the task: 24 h).
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        return owner;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        return (await ownerOf(task)) ?? owner;
+      }
+    },
+  };
+}
+
+/**
+ * Claims a task the create just made. A claim that cannot be written (Temporal unreachable) turns the
+ * answer into a lost one: the workflow reconciles, finds the task unclaimed and adopts it; resending
+ * blind would pay twice. A task already claimed by another job is a conflict no retry can settle.
+ */
+export async function claimCreated(claims: TaskClaims, task: TaskKey, owner: string): Promise<void> {
+  let claimedBy: string;
+  try {
+    claimedBy = await claims.claim(task, owner);
+  } catch (err) {
+    throw new AmbiguousRequestError(`task ${task.taskId} was created but its claim could not be recorded`, {
+      cause: err,
+      taskId: task.taskId,
+    });
+  }
+  if (claimedBy !== owner)
+    throw new TaskClaimedElsewhereError(
+      `task ${task.taskId} was created for this job but ${claimedBy} claimed it first`,
+      { taskId: task.taskId },
+    );
+}
+
+/** Joins the queue of a create lock, starting the lock workflow if nobody holds it. */
+export async function requestCreateLock(
+  input: { lockId: string; requester: string; token: string; leaseMs: number },
+  client: Client = Context.current().client,
+  taskQueue: string = Context.current().info.taskQueue,
+): Promise<void> {
+  const { lockId, ...request } = input;
+  await client.workflow.signalWithStart('wanCreateLock', {
+    workflowId: lockId,
+    taskQueue,
+    args: [[]],
+    signal: 'acquireCreateLock',
+    signalArgs: [request],
+  });
+}

@@ -1,0 +1,28 @@
+// The IDs users choose (job IDs, pipeline keys) and the storage folders they name, checked in one place
+// before anything is started or paid: an ID that only failed when its output was stored would lose a
+// paid output. Pure: workflows, activities, client and CLI import it alike.
+import type { FieldProblem } from '../wan/validation';
+
+/** Letters, digits, `.`, `_`, `-`; up to 128 characters; no path separators, so no traversal. */
+export const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Why `value` cannot name a job or pipeline, as a field problem; undefined when it can. */
+export function runIdProblem(field: string, value: unknown): FieldProblem | undefined {
+  if (typeof value === 'string' && RUN_ID.test(value) && !value.includes('..')) return undefined;
+  return {
+    field,
+    value: typeof value === 'string' ? value.slice(0, 140) : value,
+    message:
+      'must be 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit (no "/", no "..")',
+  };
+}
+
+/**
+ * Where a job's outputs and manifest live. Standalone jobs under `jobs/<id>/`; a pipeline's jobs (IDs
+ * `<pipeline>/<stage>`) under `pipelines/<pipeline>/jobs/<stage>/`, beside the pipeline's manifest, so a
+ * standalone job can never write into a pipeline's folder.
+ */
+export function jobFolder(jobId: string): string {
+  const slash = jobId.indexOf('/');
+  return slash === -1 ? `jobs/${jobId}` : `pipelines/${jobId.slice(0, slash)}/jobs/${jobId.slice(slash + 1)}`;
+}
