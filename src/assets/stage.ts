@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, extname, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AssetStore } from '../storage/store';
 import { InvalidRequestError, type FieldProblem } from '../wan/validation';
@@ -59,11 +59,24 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Returns a copy of `request` whose local files are stored and referenced as `asset://` URLs. */
+export interface StagingRules {
+  /** Files must lie inside this folder (a spec's own folder); absent: the caller named them itself. */
+  root?: string;
+}
+
+// The largest input the contract allows (videos, 100 MB): nothing bigger is read.
+const MAX_INPUT_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Returns a copy of `request` whose local files are stored and referenced as `asset://` URLs. Only
+ * regular, non-empty media files (by extension, within the contract's size) are read — never a device,
+ * a `/proc` file or a secret that happens to be readable — and, for specs, only inside their folder.
+ */
 export async function stageLocalInputs(
   request: unknown,
   store: AssetStore,
   cwd = process.cwd(),
+  rules: StagingRules = {},
 ): Promise<unknown> {
   const copy = structuredClone(request);
   const problems: FieldProblem[] = [];
@@ -72,20 +85,22 @@ export async function stageLocalInputs(
       const path = localPath(s.get());
       if (path === undefined) return;
       const file = resolve(cwd, path);
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) {
-        problems.push({
-          field: s.field,
-          value: s.get(),
-          message: 'is neither a URL nor a readable local file',
-        });
-        return;
+      const refuse = (message: string) => problems.push({ field: s.field, value: s.get(), message });
+      if (rules.root && relative(rules.root, file).split(sep)[0] === '..') {
+        return refuse(`is outside the spec's folder ${rules.root}; move the file there or pass its URL`);
       }
+      const ext = extname(file).slice(1).toLowerCase();
+      if (!(ext in CONTENT_TYPES)) {
+        return refuse(`is not a media file wanflow reads (${Object.keys(CONTENT_TYPES).join(', ')})`);
+      }
+      const info = await stat(file).catch(() => undefined);
+      if (!info?.isFile() || info.size === 0) return refuse('is neither a URL nor a readable local file');
+      if (info.size > MAX_INPUT_BYTES)
+        return refuse(`is ${info.size} bytes; inputs are at most ${MAX_INPUT_BYTES} bytes`);
       const name = basename(file).replace(/[^\w.-]/g, '_');
       const key = `inputs/${(await sha256Of(file)).slice(0, 32)}/${name}`;
       if (!(await store.exists(key))) {
-        const ext = name.split('.').pop()?.toLowerCase() ?? '';
-        await store.put(key, createReadStream(file), CONTENT_TYPES[ext] ?? 'application/octet-stream');
+        await store.put(key, createReadStream(file), CONTENT_TYPES[ext]!);
       }
       s.set(assetRef(key));
     }),

@@ -1,6 +1,7 @@
 // Builds a request body from `wanflow run` flags, or reads one from a JSON file. Validation happens in
 // the client, so every flag error names the field it maps to.
-import { readFileSync } from 'node:fs';
+import { InvalidRequestError } from '../wan/validation';
+import { readSpecFile } from '../pipelines/read';
 
 export interface RunFlags {
   request?: string;
@@ -38,7 +39,18 @@ function impliedModel(f: RunFlags): string {
 }
 
 export function requestFromFlags(f: RunFlags): unknown {
-  if (f.request) return JSON.parse(readFileSync(f.request, 'utf8'));
+  // An empty value (`--duration ''`) is a mistake, not a request for the default.
+  const empty = Object.entries(f).filter(([, v]) => v === '' || (Array.isArray(v) && v.includes('')));
+  if (empty.length) {
+    throw new InvalidRequestError(
+      empty.map(([flag]) => ({
+        field: `--${flag}`,
+        value: '',
+        message: 'is empty; leave the flag out for the default',
+      })),
+    );
+  }
+  if (f.request) return readSpecFile(f.request, '--request');
   if (f.model === 'image' || f.model === 'image-pro' || f.model?.startsWith('wan2.7-image'))
     return imageRequestFromFlags(f);
   const role = (flag: string) => flag.replace('-', '_');
@@ -54,9 +66,9 @@ export function requestFromFlags(f: RunFlags): unknown {
   if (f.audio) input.audio_url = f.audio;
   const parameters: Record<string, unknown> = {};
   if (f.resolution) parameters.resolution = f.resolution.toUpperCase();
-  if (f.duration) parameters.duration = Number(f.duration);
+  if (f.duration) parameters.duration = integerFlag('--duration', f.duration);
   if (f.ratio) parameters.ratio = f.ratio;
-  if (f.seed) parameters.seed = Number(f.seed);
+  if (f.seed) parameters.seed = integerFlag('--seed', f.seed);
   if (f['audio-setting']) parameters.audio_setting = f['audio-setting'];
   if (f['no-prompt-extend']) parameters.prompt_extend = false;
   return { model, input, parameters };
@@ -68,11 +80,18 @@ function imageRequestFromFlags(f: RunFlags): unknown {
   if (f.prompt !== undefined) content.push({ text: f.prompt });
   const parameters: Record<string, unknown> = {};
   if (f.size) parameters.size = f.size;
-  if (f.n) parameters.n = Number(f.n);
-  if (f.seed) parameters.seed = Number(f.seed);
+  if (f.n) parameters.n = integerFlag('--n', f.n);
+  if (f.seed) parameters.seed = integerFlag('--seed', f.seed);
   return {
     model: f.model!.startsWith('wan2.7-') ? f.model : `wan2.7-${f.model}`,
     input: { messages: [{ role: 'user', content }] },
     parameters,
   };
+}
+
+/** A whole number flag, refused with the flag's own name (not the request field it fills). */
+function integerFlag(flag: string, value: string): number {
+  if (!/^\d+$/.test(value.trim()))
+    throw new InvalidRequestError([{ field: flag, value, message: 'must be a whole number' }]);
+  return Number(value);
 }

@@ -1,6 +1,7 @@
 // Pipelines for programs and the CLI: validate the whole spec (local files staged first), start it under
 // an idempotency key so a retried start returns the same pipeline and never pays twice, follow it.
 import { createHash, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { finalRecord } from './records';
 import { explainMissingAttributes } from './setup';
@@ -32,6 +33,8 @@ export interface StartPipelineRequest {
   options?: Partial<JobOptions>;
   /** Where relative file paths in the spec are resolved: the CLI passes the spec file's folder. */
   baseDir?: string;
+  /** Let the spec name files outside `baseDir` (a spec from elsewhere may not read your files). */
+  allowFilesOutside?: boolean;
 }
 
 export async function startPipeline(
@@ -41,7 +44,12 @@ export async function startPipeline(
 ): Promise<{ pipelineId: string; workflowId: string }> {
   const keyProblem = req.key === undefined ? undefined : runIdProblem('key', req.key);
   if (keyProblem) throw new InvalidRequestError([keyProblem]);
-  const spec = await stageSpecFiles(req.spec, createStore(config.storage), req.baseDir);
+  const spec = await stageSpecFiles(
+    req.spec,
+    createStore(config.storage),
+    req.baseDir,
+    req.allowFilesOutside,
+  );
   // Stage times for the ETA only; the jobs themselves are timed by the worker.
   const etaTiming = (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing;
   const plan = planPipeline(spec, req.options?.timing ?? etaTiming);
@@ -74,14 +82,21 @@ export async function startPipeline(
 }
 
 /** Stores every stage's local files (relative to `baseDir`) as `asset://` refs; problems name their stage. */
-async function stageSpecFiles(raw: unknown, store: AssetStore, baseDir = process.cwd()): Promise<unknown> {
+async function stageSpecFiles(
+  raw: unknown,
+  store: AssetStore,
+  baseDir = process.cwd(),
+  allowFilesOutside = false,
+): Promise<unknown> {
   const spec = structuredClone(raw) as { stages?: { request?: unknown }[] };
   const problems: FieldProblem[] = [];
   const stages = Array.isArray(spec?.stages) ? spec.stages : [];
   for (const [i, s] of stages.entries()) {
     if (!s?.request) continue;
     try {
-      s.request = await stageLocalInputs(s.request, store, baseDir);
+      s.request = await stageLocalInputs(s.request, store, baseDir, {
+        root: allowFilesOutside ? undefined : resolve(baseDir),
+      });
     } catch (err) {
       if (!(err instanceof InvalidRequestError)) throw err;
       problems.push(...err.problems.map((p) => ({ ...p, field: `stages.${i}.request.${p.field}` })));

@@ -16,7 +16,12 @@ export function applyStageDefaults(spec: PipelineSpec): DefaultedSpec {
   const defaulted = new Map<number, Map<string, string>>();
   const stages = spec.stages.map((stage, i) => {
     const model = String(stage.request.model);
-    const current = (stage.request.parameters ?? {}) as Record<string, unknown>;
+    const given = stage.request.parameters;
+    // Parameters of the wrong type are left as written, so validation refuses them by name; they are
+    // never silently replaced by the defaults.
+    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given)))
+      return stage;
+    const current = (given ?? {}) as Record<string, unknown>;
     const parameters = { ...current };
     const fill = (name: keyof ParameterDefaults, applies: boolean) => {
       const value = spec.defaults[name];

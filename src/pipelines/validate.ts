@@ -171,11 +171,11 @@ function chainProblems(
       });
       continue;
     }
-    if (r.output > source.outputs)
+    if (r.output < 1 || r.output > source.outputs)
       problems.push({
         field,
         value: `stage:${r.stage}#${r.output}`,
-        message: `stage ${r.stage} produces ${source.outputs} output(s)`,
+        message: `stage ${r.stage} produces ${source.outputs} output(s), numbered from 1`,
       });
     const seconds = source.outputSeconds;
     if (seconds === undefined) continue;
