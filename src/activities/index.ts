@@ -18,6 +18,7 @@ import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } from './reconcile';
 import { claimCreated, requestCreateLock, temporalClaims, type TaskClaims } from './claims';
 import type { JobOptions } from '../workflows/job-input';
+import type { SourcePolicy } from '../media/source-guard';
 import { persistOutput, storeResults } from './persist';
 import { canGenerateImagesSync } from '../providers/provider';
 import { RequestRejectedError } from '../providers/errors';
@@ -49,6 +50,8 @@ export interface ActivityDeps {
   policy(route: RouteId): JobOptions;
   /** Who owns which provider task (default: claim workflows on the worker's namespace). */
   claims?: TaskClaims;
+  /** Which remote media hosts preflight may read (default: public hosts only). */
+  sources?: SourcePolicy;
 }
 
 export interface TaskRef {
@@ -68,6 +71,7 @@ export function createActivities(deps: ActivityDeps) {
       heartbeating((input: ValidateJobInput) =>
         validateJob(input, {
           policy: deps.policy(input.route),
+          sources: deps.sources,
           reconcilable: typeof deps.provider(input.route, input.region).listTasks === 'function',
           prices: deps.prices,
           limits: deps.limits,

@@ -17,6 +17,7 @@ import { planWork, type WorkPlan } from '../wan/billing';
 import type { RouteId } from '../providers/provider';
 import { assertRouteServes } from '../providers/routes';
 import { preflightMedia } from '../media/preflight';
+import type { SourcePolicy } from '../media/source-guard';
 import type { MediaFacts } from '../media/facts';
 import type { AssetStore } from '../storage/store';
 import { readableRefs } from '../assets/publish';
@@ -73,6 +74,8 @@ export interface ValidationRules {
   policy: JobOptions;
   /** Whether the route keeps a task list (lost create answers can be reconciled). */
   reconcilable: boolean;
+  /** Which remote hosts media preflight may read (public ones, and the operator's allow-list). */
+  sources?: SourcePolicy;
 }
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
@@ -80,8 +83,12 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
   assertRouteServes(input.route, request, input.region);
   const fields = mediaFieldsOf(request, rules.mediaLimits);
   // Asset references are probed through URLs of the store's own; the record keeps the references.
-  const readable = mediaFieldsOf(await readableRefs(request, rules.store), rules.mediaLimits);
-  const preflight = await preflightMedia(readable);
+  const readable = mediaFieldsOf(await readableRefs(request, rules.store), rules.mediaLimits).map((f, i) => ({
+    ...f,
+    // The store's own URLs for asset references are ours; every other URL is the user's to check.
+    trusted: fields[i]?.url.startsWith('asset://') ?? false,
+  }));
+  const preflight = await preflightMedia(readable, undefined, rules.sources);
   const facts = (f: MediaField) => preflight.facts[f.field];
   const problems: FieldProblem[] = [
     ...preflight.problems,

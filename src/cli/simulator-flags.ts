@@ -66,7 +66,9 @@ export function simulatorOptionsFromFlags(v: Values): SimulatorOptions {
         throw new Error(
           `--fault ${pair}: unknown fault; known: ${Object.keys(faultsSchema.shape).join(', ')}`,
         );
-      return [name, num(value ?? '1', 'fault')];
+      // Counts and times are numbers; switches (closeAfterBody) booleans; shapes (listShape) words.
+      const v = value ?? '1';
+      return [name, /^\d+$/.test(v) ? num(v, 'fault') : v === 'true' ? true : v === 'false' ? false : v];
     }),
   );
   return {

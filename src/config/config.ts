@@ -67,6 +67,8 @@ const configSchema = z.object({
   pricesFile: z.string().optional(),
   /** Tag runs with wanflow's custom search attributes (they must be registered on the namespace). */
   searchAttributes: z.boolean(),
+  /** Private hosts media preflight may read anyway (on-premises media servers); public hosts always. */
+  preflightAllowHosts: z.array(z.string().min(1)),
 });
 export type WanflowConfig = z.output<typeof configSchema>;
 
@@ -106,6 +108,10 @@ export function loadConfig(
     falJwksUrl: env[ENV.falJwksUrl],
     pricesFile: env[ENV.prices],
     searchAttributes: bool.parse(env[ENV.searchAttributes] ?? true),
+    preflightAllowHosts: (env[ENV.preflightAllowHosts] ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);

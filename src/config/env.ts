@@ -30,6 +30,7 @@ export const ENV = {
   webhookUrl: 'WANFLOW_WEBHOOK_URL',
   assetUrl: 'WANFLOW_ASSET_URL',
   assetSecret: 'WANFLOW_ASSET_SECRET',
+  preflightAllowHosts: 'WANFLOW_PREFLIGHT_ALLOW_HOSTS',
   falKey: 'FAL_KEY',
   falQueueUrl: 'FAL_QUEUE_URL',
   falJwksUrl: 'FAL_JWKS_URL',

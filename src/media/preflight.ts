@@ -1,7 +1,9 @@
 // Media preflight: every image, video and audio input is probed before any paid call, remote URLs by
 // ffprobe's HTTP reader (headers and byte ranges, not whole files) under a timeout, and checked against
 // the contract's rules. All problems come back at once, each naming the field, the value found and the limit.
+import pLimit from 'p-limit';
 import { probeMedia, MediaProbeError } from './probe';
+import { PUBLIC_ONLY, sourceProblem, type SourcePolicy } from './source-guard';
 import { factsOf, type MediaFacts } from './facts';
 import type { MediaRule } from '../wan/media-limits';
 import type { FieldProblem } from '../wan/validation';
@@ -11,7 +13,12 @@ export interface MediaInput {
   field: string;
   url: string;
   rule: MediaRule;
+  /** A URL of the user's own store (an asset reference made readable): not checked as a foreign source. */
+  trusted?: boolean;
 }
+
+// ffprobe processes are heavy; a burst of jobs (a campaign, a pipeline's stages) probes a few at a time.
+const probes = pLimit(8);
 
 export interface PreflightResult {
   facts: Record<string, MediaFacts>;
@@ -23,6 +30,7 @@ export interface PreflightResult {
 export async function preflightMedia(
   inputs: readonly MediaInput[],
   timeoutMs = 20_000,
+  policy: SourcePolicy = PUBLIC_ONLY,
 ): Promise<PreflightResult> {
   const result: PreflightResult = { facts: {}, problems: [], skipped: [] };
   await Promise.all(
@@ -34,15 +42,31 @@ export async function preflightMedia(
         });
         return;
       }
-      let facts: MediaFacts;
-      try {
-        facts = factsOf(await probeMedia(input.url, timeoutMs));
-      } catch (err) {
-        if (!(err instanceof MediaProbeError)) throw err;
+      const remote = /^https?:/i.test(input.url);
+      const refused =
+        !input.trusted && !input.url.startsWith('data:')
+          ? remote
+            ? await sourceProblem(input.url, policy, timeoutMs)
+            : 'only http(s), oss:// and data: URLs, local files and asset:// references are read'
+          : undefined;
+      if (refused) {
         result.problems.push({
           field: input.field,
           value: redact(input.url),
-          message: `could not be read as ${input.rule.kind}: ${reason(err)}`,
+          message: `is not fetched: ${refused}`,
+        });
+        return;
+      }
+      let facts: MediaFacts;
+      try {
+        facts = factsOf(await probes(() => probeMedia(input.url, timeoutMs)));
+      } catch (err) {
+        if (!(err instanceof MediaProbeError)) throw err;
+        // The prober's own words stay in the worker's log: what a URL answered is not echoed back.
+        result.problems.push({
+          field: input.field,
+          value: redact(input.url),
+          message: `could not be read as ${input.rule.kind} (unreachable, or not a media file wanflow can read)`,
         });
         return;
       }
@@ -83,12 +107,6 @@ function check({ field, rule }: MediaInput, f: MediaFacts): FieldProblem[] {
       add(d, `${rule.kind} must last at most ${rule.maxSeconds} s`);
   }
   return problems;
-}
-
-function reason(err: Error): string {
-  const detail =
-    ((err.cause as { stderr?: string } | undefined)?.stderr ?? err.message).trim().split('\n').pop() ?? '';
-  return detail.replace(/https?:\/\/\S+/g, (u) => redact(u));
 }
 
 function redact(url: string): string {

@@ -34,8 +34,10 @@ export class MediaProbeError extends Error {
 
 export async function probeMedia(source: string, timeoutMs = 30_000): Promise<MediaProbe> {
   const remote = /^https?:\/\//i.test(source);
+  const inline = source.startsWith('data:');
   // A file:// URL is percent-encoded (spaces, non-ASCII); ffprobe's file protocol wants the plain path.
-  const input = remote ? source : `file:${source.startsWith('file:') ? fileURLToPath(source) : source}`;
+  const input =
+    remote || inline ? source : `file:${source.startsWith('file:') ? fileURLToPath(source) : source}`;
   let stdout: string;
   try {
     ({ stdout } = await run(
@@ -44,7 +46,7 @@ export async function probeMedia(source: string, timeoutMs = 30_000): Promise<Me
         // A stalled remote read fails within the timeout instead of hanging (ffprobe counts microseconds).
         ...(remote ? ['-rw_timeout', String(timeoutMs * 1000)] : []),
         // Only the protocol the source names: no playlist or nested protocol may reach anything else.
-        ...['-protocol_whitelist', remote ? 'http,https,tcp,tls' : 'file'],
+        ...['-protocol_whitelist', remote ? 'http,https,tcp,tls' : inline ? 'data' : 'file'],
         ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input],
       ],
       { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },

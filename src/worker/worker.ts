@@ -73,6 +73,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
           : 'upload'
         : config.inputPublishing,
     assetLinks,
+    sources: { allowHosts: config.preflightAllowHosts },
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.
     policy: () => ({
       ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),

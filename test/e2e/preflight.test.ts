@@ -1,4 +1,7 @@
 // Media preflight over real HTTP with real files: every rule at its edge, before any paid call.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SIMULATOR_JOB_OPTIONS } from '../../src/workflows/job-input';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJob } from '../../src/activities/validate';
@@ -33,6 +36,7 @@ const validate = (request: unknown) =>
       minInputUrlLifetimeMs: 30 * 60_000,
       policy: SIMULATOR_JOB_OPTIONS,
       reconcilable: true,
+      sources: { allowHosts: ['127.0.0.1'] },
     },
   );
 
@@ -101,7 +105,7 @@ describe('media preflight', () => {
       files.serve('/nonexistent/file.png').replace('file.png', 'missing.png') + '?X-Amz-Signature=secret';
     const found = await problems(i2v([{ type: 'first_frame', url }]));
     expect(found).toHaveLength(1);
-    expect(found[0]!.message).toMatch(/could not be read as image: .*404/);
+    expect(found[0]!.message).toMatch(/is not fetched: answered HTTP 404/);
     expect(JSON.stringify(found)).not.toContain('secret');
   });
 
@@ -113,4 +117,50 @@ describe('media preflight', () => {
       { role: 'first_frame', facts: { format: 'jpeg', width: 640, height: 480, hasAlpha: false } },
     ]);
   });
+
+  it.each([
+    [
+      'a loopback host that is not allow-listed',
+      () => files.serve('/x.png').replace('127.0.0.1', 'localhost'),
+      /private, loopback/,
+    ],
+    [
+      'the cloud metadata address',
+      () => 'http://169.254.169.254/latest/meta-data/x.png',
+      /private, loopback or link-local/,
+    ],
+    ['a private network address', () => 'http://10.1.2.3/frame.png', /private, loopback/],
+    ['an IPv4-mapped IPv6 loopback', () => 'http://[::ffff:127.0.0.1]:9/frame.png', /private, loopback/],
+    ['credentials in the URL', () => 'http://user:pass@example.com/frame.png', /credentials/],
+    ['a redirect, even from an allowed host', () => redirectUrl, /redirects \(HTTP 302\)/],
+  ])('%s is refused before anything is fetched from it', async (_name, url, message) => {
+    const found = await problems(i2v([{ type: 'first_frame', url: url() }]));
+    expect(found).toMatchObject([{ field: 'input.media.0.url' }]);
+    expect(found[0]!.message).toMatch(message);
+  });
+
+  it('reads an image given inline as a data: URI (the image models accept them)', async () => {
+    const png = readFileSync(await makeImage(320, 240));
+    const job = await validate({
+      model: 'wan2.7-image',
+      input: {
+        messages: [
+          {
+            role: 'user',
+            content: [{ image: `data:image/png;base64,${png.toString('base64')}` }, { text: 'restyle' }],
+          },
+        ],
+      },
+    });
+    expect(job.sourceAssets[0]).toMatchObject({ facts: { width: 320, height: 240 } });
+  });
 });
+
+let redirectUrl = '';
+let redirector: Server | undefined;
+beforeAll(async () => {
+  redirector = createServer((_req, res) => res.writeHead(302, { Location: 'http://169.254.169.254/' }).end());
+  await new Promise<void>((r) => redirector!.listen(0, '127.0.0.1', r));
+  redirectUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/frame.png`;
+});
+afterAll(() => redirector?.close());

@@ -78,6 +78,8 @@ export function testEnv(s: TestServers, taskQueue: string, extra: NodeJS.Process
     AWS_ACCESS_KEY_ID: MINIO_USER,
     AWS_SECRET_ACCESS_KEY: MINIO_PASSWORD,
     WANFLOW_DATA_DIR: join(s.dir, 'data'),
+    // Test media is served from loopback, which preflight refuses unless allow-listed.
+    WANFLOW_PREFLIGHT_ALLOW_HOSTS: '127.0.0.1',
     ...extra,
   };
 }
