@@ -7,6 +7,7 @@ import { finalRecord } from './records';
 import { explainMissingAttributes } from './setup';
 import type { WanflowConfig } from '../config/config';
 import { planPipeline } from '../pipelines/validate';
+import { preflightPipeline } from '../pipelines/preflight';
 import { stageLocalInputs } from '../assets/stage';
 import { createStore, type AssetStore } from '../storage';
 import { InvalidRequestError, type FieldProblem } from '../wan/validation';
@@ -44,15 +45,12 @@ export async function startPipeline(
 ): Promise<{ pipelineId: string; workflowId: string }> {
   const keyProblem = req.key === undefined ? undefined : runIdProblem('key', req.key);
   if (keyProblem) throw new InvalidRequestError([keyProblem]);
-  const spec = await stageSpecFiles(
-    req.spec,
-    createStore(config.storage),
-    req.baseDir,
-    req.allowFilesOutside,
-  );
+  const store = createStore(config.storage);
+  const spec = await stageSpecFiles(req.spec, store, req.baseDir, req.allowFilesOutside);
   // Stage times for the ETA only; the jobs themselves are timed by the worker.
   const etaTiming = (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing;
   const plan = planPipeline(spec, req.options?.timing ?? etaTiming);
+  await preflightPipeline(plan, store, { allowHosts: config.preflightAllowHosts });
   const pipelineId = req.key ?? randomUUID().replaceAll('-', '').slice(0, 12);
   const workflowId = pipelineWorkflowId(pipelineId);
   const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex');

@@ -9,6 +9,7 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   startChild,
   proxyActivities,
   setHandler,
@@ -64,13 +65,14 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   setHandler(pipelineStateQuery, () => rec);
 
   const running = new Map<string, Promise<void>>();
-  let canceled = false;
+  // Shared with the stages: once set, no retry, fallback or late-started job escapes the cancel.
+  const run = { canceled: false };
   let shown: string[] = [];
   for (;;) {
     for (const id of plan.order) {
       const s = rec.stages[id]!;
       if (s.status !== 'waiting') continue;
-      if (canceled) {
+      if (run.canceled) {
         s.status = 'canceled';
         continue;
       }
@@ -82,7 +84,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
         s.started = new Date(Date.now()).toISOString();
         running.set(
           id,
-          runStage(input, rec, id).finally(() => {
+          runStage(input, rec, id, run).finally(() => {
             s.finished = new Date(Date.now()).toISOString();
             running.delete(id);
           }),
@@ -95,10 +97,10 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
     try {
       await Promise.race([...running.values(), CancellationScope.current().cancelRequested]);
     } catch (err) {
-      if (!isCancellation(err) || canceled) throw err;
+      if (!isCancellation(err) || run.canceled) throw err;
       // Cancel the running jobs (each cancels a PENDING task, or keeps collecting a RUNNING one) and let
       // them finish; stages not yet started are canceled. Nothing below may be interrupted again.
-      canceled = true;
+      run.canceled = true;
       await CancellationScope.nonCancellable(async () => {
         for (const id of running.keys()) {
           for (const jobId of rec.stages[id]!.jobIds)
@@ -111,7 +113,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
     }
   }
 
-  rec.status = canceled
+  rec.status = run.canceled
     ? 'canceled'
     : Object.values(rec.stages).every((s) => s.status === 'stored')
       ? 'stored'
@@ -132,7 +134,12 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
 }
 
 /** Runs one stage's candidates; a failed candidate follows the stage's failure policy once. */
-async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): Promise<void> {
+async function runStage(
+  input: PipelineInput,
+  rec: PipelineRecord,
+  id: string,
+  run: { canceled: boolean },
+): Promise<void> {
   const planned = input.plan.stages[id]!;
   const state = rec.stages[id]!;
   const request = substituteRefs(
@@ -143,12 +150,14 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
   const results = await Promise.all(
     candidates.map(async (c) => {
       const suffix = planned.spec.candidates > 1 ? `-c${c}` : '';
-      const first = await runJob(input, rec, id, `${id}${suffix}`, planned, withSeed(request, c, 0));
+      const first = await runJob(input, rec, id, `${id}${suffix}`, planned, withSeed(request, c, 0), run);
       if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
         return first;
       // A second task is paid only when the first surely made nothing to keep: not after its task
       // succeeded (the output is paid; storing it failed), nor after a create that may have made one.
       if (first.providerStatus === 'SUCCEEDED' || first.failure?.cause === 'ambiguous_submit') return first;
+      // A cancel is final: no retry or fallback job starts after it.
+      if (run.canceled && patched('pipeline-cancel-final')) return first;
       const route: RouteId =
         planned.spec.onFailure === 'fallback-route'
           ? (planned.spec.fallbackRoute ?? planned.route)
@@ -160,6 +169,7 @@ async function runStage(input: PipelineInput, rec: PipelineRecord, id: string): 
         `${id}${suffix}-retry`,
         { route, region: planned.region },
         withSeed(request, c, 1),
+        run,
       );
     }),
   );
@@ -182,6 +192,7 @@ async function runJob(
   name: string,
   at: { route: RouteId; region: RegionId },
   request: Record<string, unknown>,
+  run: { canceled: boolean },
 ): Promise<JobRecord> {
   const jobId = `${input.pipelineId}/${name}`;
   const job: JobInput = { jobId, ...at, request, ...(input.options ? { options: input.options } : {}) };
@@ -207,18 +218,51 @@ async function runJob(
         parentClosePolicy: 'ABANDON',
       }),
     );
+    // A cancel that came while this job was being started found nothing to cancel: cancel it now.
+    if (run.canceled && patched('pipeline-cancel-final'))
+      await CancellationScope.nonCancellable(() =>
+        getExternalWorkflowHandle(child.workflowId)
+          .cancel()
+          .catch(() => undefined),
+      );
     record = await CancellationScope.nonCancellable(() => child.result());
   } catch (err) {
-    const detail =
-      err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure
-        ? err.cause.details?.[0]
-        : undefined;
-    if (!detail) throw err;
-    record = detail as JobRecord;
+    if (!(err instanceof ChildWorkflowFailure)) throw err;
+    const detail = err.cause instanceof ApplicationFailure ? err.cause.details?.[0] : undefined;
+    // A job that ended without its record (terminated, timed out) is a failed stage, and the pipeline
+    // still writes its manifest.
+    record = (detail as JobRecord | undefined) ?? recordlessJob(jobId, at, request, err);
   }
   state.jobs.push(record);
   addCost(rec, record);
   return record;
+}
+
+/** The record of a job whose workflow ended without one: what is known, and where to look. */
+function recordlessJob(
+  jobId: string,
+  at: { route: RouteId; region: RegionId },
+  request: Record<string, unknown>,
+  err: ChildWorkflowFailure,
+): JobRecord {
+  const now = new Date(Date.now()).toISOString();
+  return {
+    jobId,
+    ...at,
+    model: String(request.model),
+    endpointFamily: String(request.model).startsWith('wan2.7-image') ? 'image-generation' : 'video-synthesis',
+    mediaRoles: [],
+    sourceAssets: [],
+    polls: 0,
+    status: 'failed',
+    timestamps: { created: now, finished: now },
+    cost: {},
+    failure: {
+      cause: 'transient',
+      message: `job ${jobId} ended without a record (${err.cause?.message ?? err.message}); a task it made, if any, is named in its workflow history`,
+      remedy: `Read the history of workflow ${err.execution.workflowId} for its task ID before running the stage again.`,
+    },
+  };
 }
 
 /** `<pipeline workflow>/<stage>`, deterministic from the job id (`<pipeline>/<stage>`). */

@@ -124,3 +124,30 @@ it('single jobs: a lost create reconciled, a PENDING cancel, a refusal, a sync i
   expect((await waitForJob(client, 'replay-sync-image')).status).toBe('stored');
   await save(jobWorkflowId('replay-sync-image'));
 });
+
+it('exactly-once submit: a lost create reconciled under the create lock, a backoff, candidates sharing a prompt', async () => {
+  stack.servers.simulator.reset();
+  stack.servers.simulator.setFaults({ dropCreateResponse: 1 });
+  await startJob(client, stack.h.config, {
+    request: t2v('replay v2 reconcile'),
+    jobId: 'replay-v2-reconcile',
+  });
+  expect((await waitForJob(client, 'replay-v2-reconcile')).taskAdopted).toBe(true);
+  await save(jobWorkflowId('replay-v2-reconcile'));
+
+  stack.servers.simulator.setFaults({ createRateLimited: 2 });
+  await startJob(client, stack.h.config, { request: t2v('replay v2 backoff'), jobId: 'replay-v2-backoff' });
+  expect((await waitForJob(client, 'replay-v2-backoff')).status).toBe('stored');
+  await save(jobWorkflowId('replay-v2-backoff'));
+
+  stack.servers.simulator.setFaults({ dropCreateResponse: 2 });
+  const spec = { version: 1, stages: [{ id: 'shots', request: t2v('replay v2 candidates'), candidates: 2 }] };
+  await startPipeline(client, stack.h.config, { spec, key: 'replay-v2-candidates' });
+  await saveTree('replay-v2-candidates');
+  // The create lock the candidates took turns under, and the claims of their tasks.
+  for await (const w of client.workflow.list({
+    query: `WorkflowType = 'wanCreateLock' OR WorkflowType = 'wanTaskClaim'`,
+  })) {
+    if (w.status.name === 'COMPLETED') await save(w.workflowId);
+  }
+});
