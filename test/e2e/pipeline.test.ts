@@ -257,4 +257,47 @@ describe('pipelines', () => {
     ]);
     expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
   });
+
+  it("a later stage's unreadable input refuses the whole spec before the first stage is paid", async () => {
+    const bad = spec('preflight all');
+    (bad.stages[2]!.request.input.media as { type: string; url: string }[]).push({
+      type: 'reference_image',
+      url: 'http://127.0.0.1:9/nothing-here.png',
+    });
+    const err = await startPipeline(stack.h.client, stack.h.config, {
+      spec: bad,
+      key: 'preflight-all',
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as InvalidRequestError).problems).toMatchObject([
+      { field: 'stages.2.request.input.media.1.url' },
+    ]);
+    expect(stack.servers.simulator.stats().createRequests).toBe(0);
+  });
+
+  it('a job terminated under the pipeline becomes a failed stage with a record, and the manifest is written', async () => {
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 4000 });
+    const { pipelineId } = await startPipeline(stack.h.client, stack.h.config, {
+      spec: spec('terminated job'),
+      key: 'terminated-job',
+    });
+    const job = stack.h.client.workflow.getHandle(`wanflow-pipeline-${pipelineId}/explore`);
+    for (let i = 0; i < 200; i++) {
+      if ((await job.describe().catch(() => undefined))?.status.name === 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await job.terminate('operator stopped it');
+    const record = await waitForPipeline(stack.h.client, pipelineId);
+    expect(record.status).toBe('failed');
+    expect(record.stages.explore).toMatchObject({
+      status: 'failed',
+      jobs: [{ status: 'failed', failure: { message: expect.stringMatching(/ended without a record/) } }],
+    });
+    expect(['extend', 'cast', 'finish'].map((id) => record.stages[id]!.status)).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+    expect(await stack.h.store.exists(record.manifestKey!)).toBe(true);
+  });
 });
