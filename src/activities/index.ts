@@ -19,6 +19,7 @@ import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } 
 import { claimCreated, requestCreateLock, temporalClaims, type TaskClaims } from './claims';
 import type { JobOptions } from '../workflows/job-input';
 import type { SourcePolicy } from '../media/source-guard';
+import { callbackUrl } from '../webhooks/callback';
 import { persistOutput, storeResults } from './persist';
 import { canGenerateImagesSync } from '../providers/provider';
 import { RequestRejectedError } from '../providers/errors';
@@ -42,8 +43,9 @@ export interface ActivityDeps {
   /** Lifetime of presigned input URLs: long enough for the task to leave the queue. */
   presignTtlSeconds?: number;
   minInputUrlLifetimeMs?: number;
-  /** Public base URL of the webhook receiver, for routes that push completion. */
+  /** Public base URL of the webhook receiver, for routes that push completion, and its secret. */
   webhookBaseUrl?: string;
+  webhookSecret?: string;
   /** Signs URLs of the local asset server, when the filesystem store's inputs are served by one. */
   assetLinks?: AssetLinks;
   /** The timing and submit policy of a route, as this worker calls it (live or the simulator). */
@@ -111,8 +113,8 @@ export function createActivities(deps: ActivityDeps) {
           );
           const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
           const webhookUrl =
-            deps.webhookBaseUrl && workflowId
-              ? `${deps.webhookBaseUrl}/webhooks/${input.route}/${encodeURIComponent(workflowId)}`
+            deps.webhookBaseUrl && deps.webhookSecret && workflowId
+              ? callbackUrl(deps.webhookBaseUrl, deps.webhookSecret, input.route, workflowId)
               : undefined;
           const created = await deps.provider(input.route, input.region).createTask(request, {
             webhookUrl,

@@ -12,6 +12,7 @@ import {
   SIM_EACHLABS_KEY,
   SIM_EACHLABS_WEBHOOK_SECRET,
   SIM_FAL_KEY,
+  SIM_FAL_USER_ID,
 } from '../simulator/options';
 
 export class ConfigError extends Error {
@@ -59,6 +60,10 @@ const configSchema = z.object({
   inputPublishing: z.enum(['auto', 'presign', 'upload']),
   /** Public base URL of the webhook receiver; routes that push completion deliver under it. */
   webhookUrl: z.string().url().optional(),
+  /** Signs the callback paths the receiver accepts (workers and the receiver share it). */
+  webhookSecret: z.string().min(16).optional(),
+  /** The fal.ai account (user ID) whose deliveries the receiver accepts; others are refused. */
+  falUserId: z.string().min(1).optional(),
   /** The local asset server (public base URL and signing secret) for the filesystem store's inputs. */
   assetUrl: z.string().url().optional(),
   assetSecret: z.string().min(16).optional(),
@@ -102,6 +107,8 @@ export function loadConfig(
     ambiguousSubmit: env[ENV.ambiguousSubmit] ?? 'reconcile',
     inputPublishing: env[ENV.inputPublishing] ?? 'auto',
     webhookUrl: env[ENV.webhookUrl],
+    webhookSecret: env[ENV.webhookSecret],
+    falUserId: env[ENV.falUserId] ?? (bool.parse(env[ENV.live] ?? false) ? undefined : SIM_FAL_USER_ID),
     assetUrl: env[ENV.assetUrl],
     assetSecret: env[ENV.assetSecret],
     falQueueUrl: env[ENV.falQueueUrl],

@@ -28,6 +28,8 @@ export const ENV = {
   searchAttributes: 'WANFLOW_SEARCH_ATTRIBUTES',
   inputPublishing: 'WANFLOW_INPUT_PUBLISHING',
   webhookUrl: 'WANFLOW_WEBHOOK_URL',
+  webhookSecret: 'WANFLOW_WEBHOOK_SECRET',
+  falUserId: 'FAL_USER_ID',
   assetUrl: 'WANFLOW_ASSET_URL',
   assetSecret: 'WANFLOW_ASSET_SECRET',
   preflightAllowHosts: 'WANFLOW_PREFLIGHT_ALLOW_HOSTS',

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { falSignedMessage } from '../providers/fal/webhook';
+import { SIM_FAL_USER_ID } from './options';
 import { InvalidRequestError, parseWanRequest, type WanRequest } from '../wan/validation';
 import { outputShape } from './output-shape';
 import { InputFetchError } from './media-inputs';
@@ -13,7 +14,7 @@ import { readBody, sendJson } from './wire';
 import { SIM_FAL_KEY } from './options';
 import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
 
-const USER_ID = 'simulator-user';
+const USER_ID = SIM_FAL_USER_ID;
 
 const ENDPOINT_MODELS: Record<string, string> = {
   'fal-ai/wan/v2.7/text-to-video': 'wan2.7-t2v',

@@ -5,6 +5,8 @@ import { REGION_IDS } from '../wan/regions';
 export const SIM_DEFAULT_KEY = 'sk-wanflow-simulator';
 /** The key the simulated fal.ai queue accepts. */
 export const SIM_FAL_KEY = 'fal-simulator-key';
+/** The fal.ai account the simulated queue signs its webhooks as. */
+export const SIM_FAL_USER_ID = 'simulator-user';
 /** The key the simulated each::labs API accepts, and the secret its webhooks are signed with. */
 export const SIM_EACHLABS_KEY = 'eachlabs-simulator-key';
 export const SIM_EACHLABS_WEBHOOK_SECRET = 'eachlabs-simulator-webhook-secret';

@@ -52,6 +52,8 @@ export async function startEmbeddedStack(
   }
   // Wrapper routes push completion here; a public deployment sets WANFLOW_WEBHOOK_URL to its own address.
   const client = await connectClient(config);
+  // The receiver and the worker here share a secret for callback paths, made afresh unless configured.
+  config = { ...config, webhookSecret: config.webhookSecret ?? randomBytes(32).toString('hex') };
   const receiver = await startWebhookReceiver({
     ...receiverOptions(config, client, env),
     port: Number(env.WANFLOW_WEBHOOK_PORT ?? 8091),

@@ -1,4 +1,5 @@
-// The webhook receiver: wrapper routes push completion here (`POST /webhooks/<route>/<workflowId>`).
+// The webhook receiver: wrapper routes push completion here (`POST /webhooks/<route>/<workflowId>/<token>`,
+// the token signed by the worker that made the task: webhooks/callback.ts).
 // A delivery is verified (a forged or stale one gets 401 and changes nothing), deduplicated (routes retry:
 // fal up to 10 times over 2 h), and then only wakes the job's workflow — which reads the task's state by
 // polling, so even a valid delivery cannot inject a result.
@@ -9,7 +10,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { FalWebhookVerifier, type Verdict } from '../providers/fal/webhook';
 import { verifyEachlabsWebhook } from '../providers/eachlabs/webhook';
 import { taskNoticeSignal } from '../workflows/definitions';
-import { eachlabsEndpoint, falEndpoint, type WanflowConfig } from '../config/config';
+import { ConfigError, eachlabsEndpoint, falEndpoint, type WanflowConfig } from '../config/config';
+import { ENV } from '../config/env';
+import { isCallbackToken } from './callback';
 
 export interface ReceiverStats {
   accepted: number;
@@ -25,6 +28,10 @@ export interface WebhookReceiver {
 
 export interface ReceiverOptions {
   client: Client;
+  /** Signs callback paths (webhooks/callback.ts); the workers that create tasks hold the same one. */
+  secret: string;
+  /** The fal.ai account whose deliveries are accepted; a delivery signed for another user is refused. */
+  falUserId?: string;
   port?: number;
   host?: string;
   falJwksUrl?: string;
@@ -33,12 +40,20 @@ export interface ReceiverOptions {
   eachlabsSignatureHeader?: string;
   /** How many delivery keys to remember for deduplication. */
   memory?: number;
+  /** Wake-ups accepted per job: a route retries, but a job needs only a few nudges. */
+  wakeUpsPerJob?: number;
 }
 
 export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookReceiver> {
   const fal = new FalWebhookVerifier({ jwksUrl: o.falJwksUrl });
   const verifiers: Record<string, (headers: IncomingMessage['headers'], body: Buffer) => Promise<Verdict>> = {
-    fal: (headers, body) => fal.verify(headers, body),
+    fal: async (headers, body) => {
+      const verdict = await fal.verify(headers, body);
+      const user = headers['x-fal-webhook-user-id'];
+      if (verdict.ok && o.falUserId && user !== o.falUserId)
+        return { ok: false, reason: 'delivery is for another fal.ai account' };
+      return verdict;
+    },
     eachlabs: async (headers, body) =>
       o.eachlabsSecret
         ? verifyEachlabsWebhook(headers, body, {
@@ -48,6 +63,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
         : { ok: false, reason: 'no each::labs webhook secret is configured' },
   };
   const seen = new Set<string>();
+  const wakeUps = new Map<string, number>();
   const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejected: 0 };
   const server: Server = createServer((req, res) => {
     handle(req).then(
@@ -58,7 +74,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
   });
 
   async function handle(req: IncomingMessage): Promise<[number, object]> {
-    const m = /^\/webhooks\/(fal|eachlabs)\/([^/?]+)$/.exec(req.url ?? '');
+    const m = /^\/webhooks\/(fal|eachlabs)\/([^/?]+)\/([0-9a-f]{32})$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return [404, { error: 'no such webhook route' }];
     let workflowId: string;
     try {
@@ -66,8 +82,12 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
     } catch {
       return [400, { error: 'malformed workflow ID in the path' }];
     }
-    // Only job workflows are woken: a delivery cannot signal a pipeline, a lock or anything else.
-    if (!JOB_WORKFLOW_ID.test(workflowId)) return [404, { error: 'not a job workflow' }];
+    // Only job workflows are woken, and only at a path a worker signed for that job: a delivery cannot
+    // signal a pipeline, a lock, or a job it was not made for.
+    if (!JOB_WORKFLOW_ID.test(workflowId) || !isCallbackToken(o.secret, m[1]!, workflowId, m[3]!))
+      return [404, { error: 'no such webhook route' }];
+    if ((wakeUps.get(workflowId) ?? 0) >= (o.wakeUpsPerJob ?? 20))
+      return [429, { error: 'this job has been woken enough; it polls on its own schedule' }];
     const body = await readRaw(req, MAX_BODY_BYTES);
     if (!body) return [413, { error: `body over ${MAX_BODY_BYTES} bytes` }];
     const route = m[1]!;
@@ -97,6 +117,8 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
       throw err;
     }
     seen.add(key);
+    wakeUps.set(workflowId, (wakeUps.get(workflowId) ?? 0) + 1);
+    if (wakeUps.size > (o.memory ?? 10_000)) wakeUps.delete(wakeUps.keys().next().value!);
     if (seen.size > (o.memory ?? 10_000)) seen.delete(seen.values().next().value!);
     stats.accepted += 1;
     return [200, { ok: true }];
@@ -140,8 +162,14 @@ export function receiverOptions(
   env: NodeJS.ProcessEnv = process.env,
 ): ReceiverOptions {
   const eachlabs = eachlabsEndpoint(config, env);
+  if (!config.webhookSecret)
+    throw new ConfigError(
+      `the webhook receiver needs ${ENV.webhookSecret} (16+ characters, the same on the workers that create tasks)`,
+    );
   return {
     client,
+    secret: config.webhookSecret,
+    falUserId: config.falUserId,
     falJwksUrl: falEndpoint(config, env).jwksUrl,
     eachlabsSecret: eachlabs.webhookSecret,
     eachlabsSignatureHeader: eachlabs.signatureHeader,

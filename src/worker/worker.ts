@@ -3,7 +3,14 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { eachlabsEndpoint, falEndpoint, modelStudioEndpoint, type WanflowConfig } from '../config/config';
+import {
+  ConfigError,
+  eachlabsEndpoint,
+  falEndpoint,
+  modelStudioEndpoint,
+  type WanflowConfig,
+} from '../config/config';
+import { ENV } from '../config/env';
 import { EachlabsProvider } from '../providers/eachlabs/client';
 import { FalProvider } from '../providers/fal/client';
 import { loadPrices } from '../config/prices';
@@ -58,6 +65,10 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
   const env = setup.env ?? process.env;
   const connection = setup.connection ?? (await connectWorker(config));
   const store = setup.store ?? createStore(config.storage);
+  if (config.webhookUrl && !config.webhookSecret)
+    throw new ConfigError(
+      `${ENV.webhookUrl} is set without ${ENV.webhookSecret}: the receiver accepts only callback paths signed with it (16+ characters, the same on workers and the receiver)`,
+    );
   const assetLinks =
     config.assetUrl && config.assetSecret ? new AssetLinks(config.assetUrl, config.assetSecret) : undefined;
   const activities = createActivities({
@@ -65,6 +76,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
     store,
     prices: loadPrices(config.pricesFile),
     webhookBaseUrl: config.webhookUrl,
+    webhookSecret: config.webhookSecret,
     // 'auto': signed URLs where something can sign them (S3, or the asset server), else the upload.
     inputPublishing:
       config.inputPublishing === 'auto'

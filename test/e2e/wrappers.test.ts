@@ -8,11 +8,12 @@ import { startTestServers, testEnv, type TestServers } from '../harness/servers'
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
 import { inspectStored, jobHarness, type JobHarness } from '../harness/jobs';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/receiver';
+import { callbackUrl } from '../../src/webhooks/callback';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobOptions } from '../../src/workflows/job-input';
 import type { JobRecord } from '../../src/activities/job-record';
-import { SIM_EACHLABS_WEBHOOK_SECRET } from '../../src/simulator/options';
+import { SIM_EACHLABS_WEBHOOK_SECRET, SIM_FAL_USER_ID } from '../../src/simulator/options';
 import { makeImage } from '../harness/media';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { eachlabsSignature } from '../../src/providers/eachlabs/webhook';
 let servers: TestServers;
 let h: JobHarness;
 let receiver: WebhookReceiver;
+const WEBHOOK_SECRET = 'wrappers-test-webhook-secret';
 let polling: InProcessWorker;
 let pushed: InProcessWorker;
 
@@ -43,11 +45,18 @@ beforeAll(async () => {
   h = await jobHarness(testEnv(servers, 'fal-poll'));
   receiver = await startWebhookReceiver({
     client: h.client,
+    secret: WEBHOOK_SECRET,
+    falUserId: SIM_FAL_USER_ID,
     falJwksUrl: `${servers.simulator.url}/fal/.well-known/jwks.json`,
     eachlabsSecret: SIM_EACHLABS_WEBHOOK_SECRET,
   });
   polling = await startInProcessWorker(testEnv(servers, 'fal-poll'));
-  pushed = await startInProcessWorker(testEnv(servers, 'fal-hook', { WANFLOW_WEBHOOK_URL: receiver.url }));
+  pushed = await startInProcessWorker(
+    testEnv(servers, 'fal-hook', {
+      WANFLOW_WEBHOOK_URL: receiver.url,
+      WANFLOW_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -123,7 +132,7 @@ describe('fal.ai route', () => {
     const deliver = async (timestamp: number, key = attacker.privateKey) => {
       const ts = String(Math.floor(timestamp / 1000));
       const message = [requestId, 'u', ts, createHash('sha256').update(body).digest('hex')].join('\n');
-      const res = await request(`${receiver.url}/webhooks/fal/${encodeURIComponent(jobWorkflowId(jobId))}`, {
+      const res = await request(callbackUrl(receiver.url, WEBHOOK_SECRET, 'fal', jobWorkflowId(jobId)), {
         method: 'POST',
         body,
         headers: {
@@ -141,6 +150,18 @@ describe('fal.ai route', () => {
     expect(await deliver(Date.now() - 3600_000)).toBe(401);
     expect(receiver.stats().rejected - before).toBe(2);
     expect((await getJobState(h.client, jobId)).notices).toBeUndefined();
+    // Paths a worker did not sign, or that name anything but a job, lead nowhere.
+    const post = async (path: string) => {
+      const res = await request(`${receiver.url}${path}`, { method: 'POST', body });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    const id = encodeURIComponent(jobWorkflowId(jobId));
+    expect(await post(`/webhooks/fal/${id}`)).toBe(404);
+    expect(await post(`/webhooks/fal/${id}/${'0'.repeat(32)}`)).toBe(404);
+    const pipeline = callbackUrl('', WEBHOOK_SECRET, 'fal', 'wanflow-pipeline-p');
+    expect(await post(pipeline)).toBe(404);
+    expect(await post('/webhooks/fal/%E0%A4%A/' + '0'.repeat(32))).toBe(400);
     const record = await done;
     expect(record).toMatchObject({ status: 'stored', notices: 1 });
     expect(record.outputs![0]!.location).not.toContain('attacker');
@@ -197,7 +218,7 @@ describe('each::labs route', () => {
       }),
     );
     const forged = await request(
-      `${receiver.url}/webhooks/eachlabs/${encodeURIComponent(jobWorkflowId(jobId))}`,
+      callbackUrl(receiver.url, WEBHOOK_SECRET, 'eachlabs', jobWorkflowId(jobId)),
       {
         method: 'POST',
         body,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyErrorAnswer, parseRetryAfter } from '../../src/providers/taxonomy';
+import { ApplicationFailure } from '@temporalio/common';
+import { redactUrlsIn, toFailure } from '../../src/activities/failures';
 
 describe('classifyErrorAnswer (contract §6)', () => {
   it.each([
@@ -48,5 +50,20 @@ describe('parseRetryAfter', () => {
     [undefined, undefined],
   ])('%s → %s ms', (value, ms) => {
     expect(parseRetryAfter(value, now)).toBe(ms);
+  });
+});
+
+describe('failures that reach history', () => {
+  it('carry no signed URL and no stack when a library throws', () => {
+    const failure = toFailure(
+      new TypeError(
+        'fetch https://bucket.oss.example/out.mp4?Expires=1&Signature=abc%2F failed; see s3://b/k?X-Amz-Signature=zz',
+      ),
+    ) as ApplicationFailure;
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure.type).toBe('TypeError');
+    expect(failure.message).not.toMatch(/Signature=|abc|zz/);
+    expect(failure.message).toContain('https://bucket.oss.example/out.mp4?<redacted>');
+    expect(redactUrlsIn('no url here')).toBe('no url here');
   });
 });
