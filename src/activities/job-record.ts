@@ -51,6 +51,8 @@ export interface JobRecord {
   polls: number;
   /** Verified pushes (webhooks) from the route that woke the job. */
   notices?: number;
+  /** Written by the pipeline for a job that ended without its own record (terminated, timed out). */
+  recordless?: boolean;
   /** Past the give-up time while RUNNING: kept (it may be billed) and still collected. */
   overdue?: boolean;
   /** Canceled while the task was already RUNNING: paid for anyway, so collected and stored. */

@@ -13,8 +13,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.WANFLOW_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'wanflow');
 }
 
-export function findTool(name: 'temporal' | 'minio', env: NodeJS.ProcessEnv = process.env): string {
-  const explicit = env[`WANFLOW_${name.toUpperCase()}_BIN`];
+export function findTool(
+  name: 'temporal' | 'minio' | 'temporal-test-server',
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const explicit = env[`WANFLOW_${name.toUpperCase().replaceAll('-', '_')}_BIN`];
   const candidates = [
     explicit,
     join(PACKAGE_ROOT, '.tools', 'bin', name),

@@ -154,8 +154,14 @@ async function runStage(
       if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
         return first;
       // A second task is paid only when the first surely made nothing to keep: not after its task
-      // succeeded (the output is paid; storing it failed), nor after a create that may have made one.
-      if (first.providerStatus === 'SUCCEEDED' || first.failure?.cause === 'ambiguous_submit') return first;
+      // succeeded (the output is paid; storing it failed), nor after a create that may have made one,
+      // nor after a job that ended without a record (what it paid for is unknown).
+      if (
+        first.providerStatus === 'SUCCEEDED' ||
+        first.failure?.cause === 'ambiguous_submit' ||
+        first.recordless
+      )
+        return first;
       // A cancel is final: no retry or fallback job starts after it.
       if (run.canceled && patched('pipeline-cancel-final')) return first;
       const route: RouteId =
@@ -255,6 +261,7 @@ function recordlessJob(
     sourceAssets: [],
     polls: 0,
     status: 'failed',
+    recordless: true,
     timestamps: { created: now, finished: now },
     cost: {},
     failure: {

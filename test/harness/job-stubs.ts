@@ -1,0 +1,106 @@
+// Stubbed activities for the time-skipping workflow tests: a script says what each create, reconcile and
+// poll answers; the stubs count their calls. Typed from the activity factory (ActivityStubs).
+import { toFailure } from '../../src/activities/failures';
+import type { ValidatedJob } from '../../src/activities/validate';
+import type { FindSubmittedResult } from '../../src/activities/reconcile';
+import { lockGrantedSignal } from '../../src/workflows/claims';
+import { DEFAULT_JOB_OPTIONS } from '../../src/workflows/job-input';
+import { planWork } from '../../src/wan/billing';
+import { parseWanRequest } from '../../src/wan/validation';
+import type { ObservedStatus } from '../../src/wan/tasks';
+import type { ActivityStubs, SkippingEnv } from './time-skipping';
+
+export const request = parseWanRequest({
+  model: 'wan2.7-t2v',
+  input: { prompt: 'a fox' },
+  parameters: { resolution: '720P', duration: 5 },
+});
+
+export interface Script {
+  /** One entry per create: a task ID, or an error it throws. */
+  creates: (string | Error)[];
+  /** One entry per reconcile. */
+  finds?: FindSubmittedResult[];
+  /** Statuses the polls see, in order; the last repeats. */
+  polls: ObservedStatus[];
+  createLock?: string;
+}
+
+export interface Calls {
+  creates: number;
+  finds: number;
+  polls: number;
+  cancels: number;
+  persists: number;
+  locks: number;
+}
+
+export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
+  const fail = (e: Error) => {
+    throw toFailure(e);
+  };
+  return {
+    validateJob: async (): Promise<ValidatedJob> => ({
+      request,
+      recordedRequest: request,
+      mediaRoles: [],
+      sourceAssets: [],
+      plan: planWork(request, 0),
+      policy: DEFAULT_JOB_OPTIONS,
+      createLock: s.createLock,
+    }),
+    publishInputs: async () => ({ request }),
+    requestCreateLock: async (input) => {
+      calls.locks += 1;
+      // The lock is free: granted at once, as the lock workflow would.
+      await ts.env.client.workflow
+        .getHandle(input.requester)
+        .signal(lockGrantedSignal, { token: input.token });
+    },
+    submitTask: async () => {
+      const next = s.creates[calls.creates++];
+      if (next === undefined) throw new Error('more creates than scripted');
+      return typeof next === 'string' ? { taskId: next } : fail(next);
+    },
+    findSubmittedTask: async () => {
+      const found = s.finds?.[calls.finds++];
+      if (!found) throw new Error('more reconciles than scripted');
+      return found;
+    },
+    pollTask: async (ref) => {
+      const n = calls.polls++;
+      return { taskId: ref.taskId, status: s.polls[Math.min(n, s.polls.length - 1)]! };
+    },
+    cancelTask: async () => {
+      calls.cancels += 1;
+    },
+    persistOutput: async (input) => {
+      calls.persists += 1;
+      return [
+        {
+          key: `jobs/${input.jobId}/output.mp4`,
+          sizeBytes: 1,
+          sha256: 'x',
+          contentType: 'video/mp4',
+          location: 'x',
+        },
+      ];
+    },
+    recordJob: async (record) => ({
+      key: `jobs/${record.jobId}/manifest.json`,
+      sizeBytes: 1,
+      sha256: 'x',
+      contentType: 'application/json',
+      location: 'x',
+    }),
+    recordPipeline: async (record) => ({
+      key: `pipelines/${record.pipelineId}/manifest.json`,
+      sizeBytes: 1,
+      sha256: 'x',
+      contentType: 'application/json',
+      location: 'x',
+    }),
+  };
+}
+
+export const noCalls = (): Calls => ({ creates: 0, finds: 0, polls: 0, cancels: 0, persists: 0, locks: 0 });

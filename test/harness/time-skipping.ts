@@ -1,0 +1,37 @@
+// Workflow tests that skip time: Temporal's time-skipping test server (the Java one the bootstrap puts in
+// .tools/bin), a worker over the real workflow code, and activities replaced by stubs typed from the
+// activity factory, so a stub cannot drift from the real activity's signature.
+import { afterAll, beforeAll } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { WanflowActivities } from '../../src/activities';
+import { findTool } from '../../src/stack/tools';
+import { workflowBundle } from './workers';
+
+export type ActivityStubs = Partial<WanflowActivities>;
+
+export interface SkippingEnv {
+  env: TestWorkflowEnvironment;
+  /** Runs `fn` while a worker with these activity stubs serves `taskQueue`. */
+  withWorker<T>(taskQueue: string, activities: ActivityStubs, fn: () => Promise<T>): Promise<T>;
+}
+
+export function useTimeSkipping(): SkippingEnv {
+  const s = {} as SkippingEnv;
+  beforeAll(async () => {
+    s.env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: findTool('temporal-test-server') } },
+    });
+    s.withWorker = async (taskQueue, activities, fn) => {
+      const worker = await Worker.create({
+        connection: s.env.nativeConnection,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities,
+      });
+      return worker.runUntil(fn());
+    };
+  }, 120_000);
+  afterAll(() => s.env?.teardown());
+  return s;
+}

@@ -1,0 +1,167 @@
+// Every branch of the job workflow's submit, reconcile, poll, give-up and cancel, on the time-skipping
+// test server with the real workflow code and stubbed activities (typed from the activity factory). Hours
+// of durable timers (the live policy's first poll, the 3.5 h give-up) pass in milliseconds.
+import { describe, expect, it } from 'vitest';
+import { AmbiguousRequestError, RateLimitedError, RequestRejectedError } from '../../src/providers/errors';
+import type { JobRecord } from '../../src/activities/job-record';
+import type { FindSubmittedResult } from '../../src/activities/reconcile';
+import { finalRecord } from '../../src/client/records';
+import { jobWorkflowId, type JobInput } from '../../src/workflows/job-input';
+import type { ObservedStatus } from '../../src/wan/tasks';
+import { useTimeSkipping } from '../harness/time-skipping';
+import { noCalls, request, stubs, type Script } from '../harness/job-stubs';
+
+const ts = useTimeSkipping();
+
+let n = 0;
+async function runJob(s: Script, during?: (workflowId: string) => Promise<void>) {
+  const calls = noCalls();
+  const taskQueue = `branches-${++n}`;
+  const input: JobInput = { jobId: `b-${n}`, route: 'modelstudio', region: 'cn-beijing', request };
+  const record = await ts.withWorker(taskQueue, stubs(ts, s, calls), async () => {
+    const handle = await ts.env.client.workflow.start('wanJob', {
+      taskQueue,
+      workflowId: jobWorkflowId(input.jobId),
+      args: [input],
+    });
+    if (during) await during(handle.workflowId);
+    return finalRecord<JobRecord>(handle.result());
+  });
+  return { record, calls };
+}
+
+const ambiguous = () =>
+  new AmbiguousRequestError('POST /services/…: network failure (UND_ERR_SOCKET) after the request was sent');
+const throttled = () => new RateLimitedError('Throttling.RateQuota', 90_000, { httpStatus: 429 });
+
+describe('submit', () => {
+  it('an answered create is polled to its end and stored, under the create lock', async () => {
+    const { record, calls } = await runJob({
+      creates: ['t1'],
+      polls: ['PENDING', 'RUNNING', 'SUCCEEDED'],
+      createLock: 'lock-a',
+    });
+    expect(record).toMatchObject({ status: 'stored', taskId: 't1' });
+    expect(calls).toMatchObject({ creates: 1, locks: 1, polls: 3, persists: 1 });
+  });
+
+  it('refusals are resent after a backoff that honours Retry-After', async () => {
+    const started = await ts.env.currentTimeMs();
+    const { record, calls } = await runJob({
+      creates: [throttled(), throttled(), 't2'],
+      polls: ['SUCCEEDED'],
+    });
+    expect(record).toMatchObject({ status: 'stored', taskId: 't2' });
+    expect(calls.creates).toBe(3);
+    // Two waits of the hinted 90 s, capped at 120 s: at least 180 s of (skipped) workflow time.
+    expect((await ts.env.currentTimeMs()) - started).toBeGreaterThanOrEqual(180_000);
+  });
+
+  it('a final refusal stops at once, with its cause', async () => {
+    const { record, calls } = await runJob({
+      creates: [
+        new RequestRejectedError('content_policy', 'DataInspectionFailed: no', {
+          code: 'DataInspectionFailed',
+        }),
+      ],
+      polls: [],
+    });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'content_policy' } });
+    expect(calls.creates).toBe(1);
+  });
+
+  it('a lost answer is reconciled and the found task adopted; nothing is resent', async () => {
+    const { record, calls } = await runJob({
+      creates: [ambiguous()],
+      finds: [{ kind: 'adopted', taskId: 'found' }],
+      polls: ['SUCCEEDED'],
+    });
+    expect(record).toMatchObject({ status: 'stored', taskId: 'found', taskAdopted: true });
+    expect(calls).toMatchObject({ creates: 1, finds: 1 });
+  });
+
+  it('a lost answer that made nothing is sent again', async () => {
+    const { record, calls } = await runJob({
+      creates: [ambiguous(), 'second'],
+      finds: [{ kind: 'none', listed: 3 }],
+      polls: ['SUCCEEDED'],
+    });
+    expect(record).toMatchObject({ status: 'stored', taskId: 'second' });
+    expect(record.taskAdopted).toBeFalsy();
+    expect(calls).toMatchObject({ creates: 2, finds: 1 });
+  });
+
+  it.each([
+    [
+      'the list cannot settle it',
+      { kind: 'ambiguous', reason: '2 unclaimed tasks match', candidates: ['x', 'y'] } as FindSubmittedResult,
+      /x, y/,
+    ],
+    ['the route keeps no list', { kind: 'unsupported' } as FindSubmittedResult, /keeps no task list/],
+  ])('a lost answer stops the job when %s, and nothing is resent', async (_, found, message) => {
+    const { record, calls } = await runJob({ creates: [ambiguous()], finds: [found], polls: [] });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'ambiguous_submit' } });
+    expect(record.failure!.message).toMatch(message);
+    expect(calls).toMatchObject({ creates: 1, polls: 0 });
+  });
+});
+
+describe('poll and give-up', () => {
+  it('an unrecognised status is polled through', async () => {
+    const { record } = await runJob({ creates: ['t'], polls: ['RUNNING', 'UNRECOGNIZED', 'SUCCEEDED'] });
+    expect(record.status).toBe('stored');
+  });
+
+  it('UNKNOWN ends the job expired, not failed or stored', async () => {
+    const { record, calls } = await runJob({ creates: ['t'], polls: ['UNKNOWN'] });
+    expect(record).toMatchObject({ status: 'expired', failure: { cause: 'expired' } });
+    expect(calls.persists).toBe(0);
+  });
+
+  it('a task still PENDING at the give-up time (3.5 h) is canceled and not billed', async () => {
+    const { record, calls } = await runJob({ creates: ['t'], polls: ['PENDING'] });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'timeout' } });
+    expect(record.failure!.message).toMatch(/PENDING after 210 min and was canceled/);
+    expect(calls.cancels).toBe(1);
+  });
+
+  it('a task still RUNNING at the give-up time is kept and collected when it ends', async () => {
+    // 3.5 h at the 30 s ceiling is ~420 polls; then every 5 min. SUCCEEDED comes at poll 440.
+    const polls: ObservedStatus[] = [...Array(440).fill('RUNNING'), 'SUCCEEDED'];
+    const { record, calls } = await runJob({ creates: ['t'], polls });
+    expect(record).toMatchObject({ status: 'stored', overdue: true });
+    expect(calls.cancels).toBe(0);
+  });
+});
+
+describe('cancel', () => {
+  // Two minutes of workflow time pass (the first poll comes at 63 s), then the job is canceled.
+  const cancelAfterPolls = async (workflowId: string) => {
+    await ts.env.sleep(120_000);
+    await ts.env.client.workflow.getHandle(workflowId).cancel();
+  };
+
+  it('a PENDING task is canceled at the provider: canceled, nothing stored', async () => {
+    const { record, calls } = await runJob({ creates: ['t'], polls: ['PENDING'] }, cancelAfterPolls);
+    expect(record).toMatchObject({ status: 'canceled', providerStatus: 'CANCELED' });
+    expect(calls).toMatchObject({ cancels: 1, persists: 0 });
+  });
+
+  it('a RUNNING task is paid anyway: collected, stored and marked kept', async () => {
+    const polls: ObservedStatus[] = [...Array(30).fill('RUNNING'), 'SUCCEEDED'];
+    const { record, calls } = await runJob({ creates: ['t'], polls }, cancelAfterPolls);
+    expect(record).toMatchObject({ status: 'stored', keptAfterCancel: true });
+    expect(calls).toMatchObject({ cancels: 0, persists: 1 });
+  });
+
+  it('a cancel during the backoff between refusals ends the job with nothing paid', async () => {
+    const { record, calls } = await runJob({ creates: [throttled(), 'never'], polls: [] }, async (id) => {
+      // The first create is refused at once; the backoff (≥ 90 s of workflow time) is where the cancel lands.
+      await new Promise((r) => setTimeout(r, 500));
+      await ts.env.client.workflow.getHandle(id).cancel();
+    });
+    expect(record).toMatchObject({ status: 'canceled' });
+    expect(record.failure!.message).toMatch(/nothing was paid/);
+    expect(calls.creates).toBe(1);
+  });
+});
