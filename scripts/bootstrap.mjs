@@ -147,7 +147,8 @@ function ensureDashscopeSdk() {
 function ensureTestServer() {
   const launcher = join(cacheBin, 'temporal-test-server');
   const [group, artifact, version] = TEST_SERVER.split(':');
-  if (existsSync(launcher) && readFileSyncSafe(launcher).includes(`${artifact}-${version}.jar`)) return link(launcher);
+  if (existsSync(launcher) && readFileSyncSafe(launcher).includes(`${artifact}-${version}.jar`))
+    return link(launcher);
   const java = onPath('java');
   const mvn = onPath('mvn');
   if (!java || !mvn) {
