@@ -7,6 +7,7 @@ import { explainMissingAttributes } from './setup';
 import type { WanflowConfig } from '../config/config';
 import { InvalidRequestError, parseWanRequest } from '../wan/validation';
 import { runIdProblem } from '../shared/ids';
+import { sizeProblems } from '../shared/sizes';
 import { assertRouteServes } from '../providers/routes';
 import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
@@ -56,7 +57,9 @@ export async function startJob(
   const region = req.region ?? config.region;
   // The ID names the output's folder: refused now, not after its task was paid.
   const idProblem = req.jobId === undefined ? undefined : runIdProblem('jobId', req.jobId);
-  if (idProblem) throw new InvalidRequestError([idProblem]);
+  const tooLarge = sizeProblems(req.request);
+  if (idProblem || tooLarge.length)
+    throw new InvalidRequestError([...(idProblem ? [idProblem] : []), ...tooLarge]);
   // Local files are stored here, where they are, and travel as asset:// references.
   const request = await stageLocalInputs(req.request, createStore(config.storage));
   const parsed = parseWanRequest(request);

@@ -12,6 +12,7 @@ import { stageLocalInputs } from '../assets/stage';
 import { createStore, type AssetStore } from '../storage';
 import { InvalidRequestError, type FieldProblem } from '../wan/validation';
 import { runIdProblem } from '../shared/ids';
+import { sizeProblems } from '../shared/sizes';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, type JobOptions } from '../workflows/job-input';
 import type { PipelineInput } from '../workflows/pipeline';
 import { pipelineStateQuery } from '../workflows/definitions';
@@ -44,7 +45,9 @@ export async function startPipeline(
   req: StartPipelineRequest,
 ): Promise<{ pipelineId: string; workflowId: string }> {
   const keyProblem = req.key === undefined ? undefined : runIdProblem('key', req.key);
-  if (keyProblem) throw new InvalidRequestError([keyProblem]);
+  const tooLarge = sizeProblems(req.spec);
+  if (keyProblem || tooLarge.length)
+    throw new InvalidRequestError([...(keyProblem ? [keyProblem] : []), ...tooLarge]);
   const store = createStore(config.storage);
   const spec = await stageSpecFiles(req.spec, store, req.baseDir, req.allowFilesOutside);
   // Stage times for the ETA only; the jobs themselves are timed by the worker.

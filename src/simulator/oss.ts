@@ -76,7 +76,8 @@ export async function receiveUpload(
   res: ServerResponse,
   uploads: UploadStore,
 ): Promise<boolean> {
-  const body = Buffer.from(await readBody(req, 'binary'), 'binary');
+  // Uploads carry media up to the contract's 100 MB.
+  const body = Buffer.from(await readBody(req, 'binary', 120 * 1024 * 1024), 'binary');
   let form: FormData;
   try {
     form = await new Request('http://sim/oss-upload', {

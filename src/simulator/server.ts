@@ -11,7 +11,7 @@ import { isImageRequest, promptOf, type WanRequest } from '../wan/validation';
 import type { TaskStatus } from '../wan/tasks';
 import type { OutputShape } from './output-shape';
 import { UploadStore } from './uploads';
-import { readBody, sendError, sendJson } from './wire';
+import { BodyTooLargeError, readBody, sendError, sendJson } from './wire';
 import { ModelStudioApi } from './modelstudio';
 import {
   faultsSchema,
@@ -56,9 +56,13 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Runn
   const opts = simulatorOptionsSchema.parse(input);
   const sim = new Simulator(opts);
   const server = createServer((req, res) => {
+    // No request, however malformed, takes the simulator down: it answers like the service would.
     sim.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, 500, 'InternalError', (err as Error).message);
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof BodyTooLargeError) return sendError(res, 413, 'BadRequest.TooLarge', err.message);
+      if (err instanceof SyntaxError || err instanceof URIError)
+        return sendError(res, 400, 'InvalidParameter', err.message);
+      sendError(res, 500, 'InternalError', (err as Error).message);
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -68,10 +68,29 @@ export function taskBody(
   return body;
 }
 
-export function readBody(req: IncomingMessage, encoding: BufferEncoding = 'utf8'): Promise<string> {
+/** A request body larger than any real create (the service caps media by URL, not inline). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+/** The body as text; past `limit` bytes the read stops and BodyTooLargeError is thrown (answered 413). */
+export function readBody(
+  req: IncomingMessage,
+  encoding: BufferEncoding = 'utf8',
+  limit = MAX_BODY_BYTES,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.pause();
+        reject(new BodyTooLargeError(`request body over ${limit} bytes`));
+      } else chunks.push(c);
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString(encoding)));
     req.on('error', reject);
   });

@@ -100,7 +100,8 @@ describe('Model Studio simulator', () => {
   });
 
   it('signed result URLs stop working when they expire', async () => {
-    sim.setFaults({ resultUrlTtlSeconds: 1 });
+    // Three seconds, then a wait until the URL's own Expires has passed: no race with a second boundary.
+    sim.setFaults({ resultUrlTtlSeconds: 3 });
     const { taskId } = await provider.createTask(body);
     let snapshot = await provider.getTask(taskId);
     for (let i = 0; i < 50 && snapshot.status !== 'SUCCEEDED'; i++)
@@ -109,7 +110,8 @@ describe('Model Studio simulator', () => {
     const fresh = await request(snapshot.videoUrl!);
     expect(fresh.statusCode).toBe(200);
     await fresh.body.dump();
-    await sleep(1100);
+    const expires = Number(new URL(snapshot.videoUrl!).searchParams.get('Expires')) * 1000;
+    await sleep(Math.max(0, expires - Date.now()) + 200);
     const late = await request(snapshot.videoUrl!);
     expect(late.statusCode).toBe(403);
     expect(await late.body.text()).toContain('Request has expired.');
@@ -185,5 +187,27 @@ describe('image models in the simulator', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(await res.body.json()).toMatchObject({ code: 'InvalidParameter' });
+  });
+});
+
+describe('malformed requests never take the simulator down', () => {
+  it.each([
+    ['POST', '/api/v1/services/aigc/video-generation/video-synthesis', '{not json', 400],
+    ['GET', '/api/v1/tasks/%E0%A4%A', undefined, 400],
+    ['POST', '/_sim/faults', '{"nope": ', 400],
+    ['POST', '/api/v1/services/aigc/video-generation/video-synthesis', 'x'.repeat(9 * 1024 * 1024), 413],
+  ])('%s %s answers %#', async (method, path, body, status) => {
+    const res = await request(`${sim.url}${path}`, {
+      method: method as 'GET' | 'POST',
+      body,
+      headers: { authorization: `Bearer ${sim.defaultKey}`, 'x-dashscope-async': 'enable' },
+    }).catch(() => undefined);
+    if (res) {
+      expect(res.statusCode).toBe(status);
+      await res.body.dump();
+    }
+    const alive = await request(`${sim.url}/_sim/stats`);
+    expect(alive.statusCode).toBe(200);
+    await alive.body.dump();
   });
 });

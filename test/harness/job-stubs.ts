@@ -24,6 +24,8 @@ export interface Script {
   /** Statuses the polls see, in order; the last repeats. */
   polls: ObservedStatus[];
   createLock?: string;
+  /** Errors the first downloads throw, in order; then the download succeeds. */
+  persistFailures?: Error[];
 }
 
 export interface Calls {
@@ -75,7 +77,9 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       calls.cancels += 1;
     },
     persistOutput: async (input) => {
+      const failure = s.persistFailures?.[calls.persists];
       calls.persists += 1;
+      if (failure) fail(failure);
       return [
         {
           key: `jobs/${input.jobId}/output.mp4`,

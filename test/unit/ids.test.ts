@@ -1,6 +1,7 @@
 // Job IDs and pipeline keys are checked before anything is paid, and name separate storage folders.
 import { describe, expect, it } from 'vitest';
 import { jobFolder, runIdProblem } from '../../src/shared/ids';
+import { MAX_DATA_URL_CHARS, sizeProblems } from '../../src/shared/sizes';
 
 describe('run IDs', () => {
   it.each(['launch-042', 'a', 'A.b_c-9', 'x'.repeat(128)])('accepts %s', (id) =>
@@ -17,5 +18,29 @@ describe('jobFolder', () => {
     expect(jobFolder('p')).toBe('jobs/p');
     expect(jobFolder('p/explore')).toBe('pipelines/p/jobs/explore');
     expect(jobFolder('p/explore')).not.toMatch(/^jobs\//);
+  });
+});
+
+describe('sizes a start may carry', () => {
+  it('refuses a huge inline image and an overlong URL by field, before Temporal would', () => {
+    const big = `data:image/png;base64,${'A'.repeat(MAX_DATA_URL_CHARS + 1)}`;
+    const request = {
+      model: 'wan2.7-image',
+      input: { messages: [{ role: 'user', content: [{ image: big }, { text: 'x' }] }] },
+    };
+    expect(sizeProblems(request)).toMatchObject([{ field: 'input.messages.0.content.0.image' }]);
+    expect(sizeProblems({ input: { audio_url: `https://x.example/${'a'.repeat(9000)}` } })).toMatchObject([
+      { field: 'input.audio_url' },
+    ]);
+    expect(sizeProblems({ input: { prompt: 'a fox', media: [{ url: 'https://x.example/a.png' }] } })).toEqual(
+      [],
+    );
+  });
+
+  it('refuses a request too large as a whole', () => {
+    const many = {
+      input: { media: Array.from({ length: 60 }, () => ({ url: `https://x.example/${'a'.repeat(7000)}` })) },
+    };
+    expect(sizeProblems(many)).toMatchObject([{ field: '(request)' }]);
   });
 });

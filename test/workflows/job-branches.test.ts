@@ -2,7 +2,13 @@
 // test server with the real workflow code and stubbed activities (typed from the activity factory). Hours
 // of durable timers (the live policy's first poll, the 3.5 h give-up) pass in milliseconds.
 import { describe, expect, it } from 'vitest';
-import { AmbiguousRequestError, RateLimitedError, RequestRejectedError } from '../../src/providers/errors';
+import {
+  AmbiguousRequestError,
+  RateLimitedError,
+  RequestRejectedError,
+  ResultExpiredError,
+  TransientProviderError,
+} from '../../src/providers/errors';
 import type { JobRecord } from '../../src/activities/job-record';
 import type { FindSubmittedResult } from '../../src/activities/reconcile';
 import { finalRecord } from '../../src/client/records';
@@ -131,6 +137,28 @@ describe('poll and give-up', () => {
     const { record, calls } = await runJob({ creates: ['t'], polls });
     expect(record).toMatchObject({ status: 'stored', overdue: true });
     expect(calls.cancels).toBe(0);
+  });
+});
+
+describe('persist', () => {
+  it('a paid task’s download is retried through transient failures for as long as its URL lives', async () => {
+    const outage = Array.from(
+      { length: 8 },
+      () => new TransientProviderError('HTTP 503', { httpStatus: 503 }),
+    );
+    const { record, calls } = await runJob({ creates: ['t'], polls: ['SUCCEEDED'], persistFailures: outage });
+    expect(record.status).toBe('stored');
+    expect(calls.persists).toBe(9);
+  });
+
+  it('an expired result URL ends the job expired, not retried', async () => {
+    const { record, calls } = await runJob({
+      creates: ['t'],
+      polls: ['SUCCEEDED'],
+      persistFailures: [new ResultExpiredError('the result URL of task t expired')],
+    });
+    expect(record).toMatchObject({ status: 'expired', providerStatus: 'SUCCEEDED' });
+    expect(calls.persists).toBe(1);
   });
 });
 

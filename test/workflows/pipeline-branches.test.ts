@@ -6,7 +6,7 @@ import { finalRecord } from '../../src/client/records';
 import { planPipeline } from '../../src/pipelines/validate';
 import type { PipelineInput } from '../../src/workflows/pipeline';
 import type { ObservedStatus } from '../../src/wan/tasks';
-import { RequestRejectedError } from '../../src/providers/errors';
+import { RequestRejectedError, ResultExpiredError } from '../../src/providers/errors';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, stubs, type Script } from '../harness/job-stubs';
 
@@ -75,6 +75,16 @@ describe('pipeline cancel and failures', () => {
     expect(record.stages.shot!.jobIds).toEqual([`p${n}/shot`, `p${n}/shot-retry`]);
     expect(calls.creates).toBe(3);
   });
+  it('a stage whose task succeeded but could not be stored is not paid for again with a new seed', async () => {
+    const { record, calls } = await runPipeline(
+      { creates: ['t1', 't2'], polls: ['SUCCEEDED'], persistFailures: [new ResultExpiredError('expired')] },
+      () => Promise.resolve(),
+    );
+    expect(record.status).toBe('failed');
+    expect(record.stages.shot).toMatchObject({ status: 'failed', jobIds: [`p${n}/shot`] });
+    expect(calls.creates).toBe(1);
+  });
+
   // A job terminated under its pipeline is tested on the real dev server (test/e2e/pipeline.test.ts): the
   // Java time-skipping server does not tell a parent that its child was terminated.
 });
