@@ -2,6 +2,11 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { JobFailure } from '../activities/job-record';
 
+/** Refusals that say the task was not created: a create is resent after a backoff. */
+export const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
+/** Failures after which a paid task may exist: reconciled, never resent blind. */
+export const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
+
 /** Ends a job with a cause the record names. */
 export class JobStop extends Error {
   override readonly name = 'JobStop';
@@ -53,4 +58,22 @@ export function toJobFailure(view: FailureView): JobFailure {
     code: d.code as string | undefined,
     remedy: d.remedy as string | undefined,
   };
+}
+
+/** The stop of the `fail` policy: an answer was lost and the job does not look the task up. */
+export function lostAnswerStop(sentAt: number, view: FailureView): JobStop {
+  return new JobStop({
+    cause: 'ambiguous_submit',
+    message: `the create request was sent at ${new Date(sentAt).toISOString()} and no answer came (${view.message}); a paid task may exist`,
+    remedy: 'Look for the task in the provider console or task list before running the job again.',
+  });
+}
+
+/** A lost answer on a route without a task list: nothing can settle it. */
+export function noTaskListStop(route: string, view: FailureView): JobStop {
+  return new JobStop({
+    cause: 'ambiguous_submit',
+    message: `the create request was sent and no answer came (${view.message}); route ${route} keeps no task list to look it up`,
+    remedy: "Check the route's dashboard for the request before running the job again.",
+  });
 }

@@ -3,13 +3,18 @@
 // Delete once no run older than the patch can be open (then deprecatePatch, then remove the patch).
 import { sleep } from '@temporalio/workflow';
 import type { WanRequest } from '../wan/validation';
-import { activityFailure, JobStop, toJobFailure } from './failures';
+import {
+  activityFailure,
+  AMBIGUOUS,
+  JobStop,
+  lostAnswerStop,
+  noTaskListStop,
+  RESENDABLE,
+  toJobFailure,
+} from './failures';
 import type { JobInput, JobOptions } from './job-input';
 import { callActivity, findSubmittedTask, submitTask } from './job-activities';
 import type { Submitted } from './submit';
-
-const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
-const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
 
 /** The answer of findSubmittedTask as those histories recorded it. */
 interface LegacyFound {
@@ -38,11 +43,7 @@ export async function legacySubmit(
       }
       if (!AMBIGUOUS.has(view.type)) throw new JobStop(toJobFailure(view));
       if (policy.ambiguousSubmit === 'fail') {
-        throw new JobStop({
-          cause: 'ambiguous_submit',
-          message: `the create request was sent at ${new Date(sentAt).toISOString()} and no answer came (${view.message}); a paid task may exist`,
-          remedy: 'Look for the task in the provider console or task list before running the job again.',
-        });
+        throw lostAnswerStop(sentAt, view);
       }
       await sleep(s.reconcileSettleMs);
       const found = (await callActivity(() =>
@@ -57,11 +58,7 @@ export async function legacySubmit(
         }),
       )) as unknown as LegacyFound;
       if (!found.supported) {
-        throw new JobStop({
-          cause: 'ambiguous_submit',
-          message: `the create request was sent and no answer came (${view.message}); route ${input.route} keeps no task list to look it up`,
-          remedy: "Check the route's dashboard for the request before running the job again.",
-        });
+        throw noTaskListStop(input.route, view);
       }
       if (found.taskIds.length === 1) return { taskId: found.taskIds[0]!, adopted: true };
       if (found.taskIds.length > 1) {

@@ -14,7 +14,16 @@ import {
 } from '@temporalio/workflow';
 import type { ValidatedJob } from '../activities/validate';
 import type { WanRequest } from '../wan/validation';
-import { activityFailure, JobStop, toJobFailure, type FailureView } from './failures';
+import {
+  activityFailure,
+  AMBIGUOUS,
+  JobStop,
+  lostAnswerStop,
+  noTaskListStop,
+  RESENDABLE,
+  toJobFailure,
+  type FailureView,
+} from './failures';
 import type { JobInput, JobOptions } from './job-input';
 import { callActivity, findSubmittedTask, requestCreateLock, submitTask } from './job-activities';
 import { lockGrantedSignal, releaseLockSignal } from './claims';
@@ -26,11 +35,6 @@ export interface Submitted {
   requestId?: string;
   adopted?: boolean;
 }
-
-/** Refusals that say the task was not created: resent after a backoff. */
-export const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
-/** Failures after which a paid task may exist: reconciled, never resent blind. */
-export const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
 
 // A holder that neither creates nor reconciles within this long has died (terminated): the lock moves on.
 // Well above the worst case of one create (45 s) + late processing (30 s) + two list reads.
@@ -78,11 +82,7 @@ function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): P
       if (RESENDABLE.has(view.type)) return { kind: 'refused', view };
       if (!AMBIGUOUS.has(view.type)) throw new JobStop(toJobFailure(view));
       if (policy.ambiguousSubmit === 'fail') {
-        throw new JobStop({
-          cause: 'ambiguous_submit',
-          message: `the create request was sent at ${new Date(sentAt).toISOString()} and no answer came (${view.message}); a paid task may exist`,
-          remedy: 'Look for the task in the provider console or task list before running the job again.',
-        });
+        throw lostAnswerStop(sentAt, view);
       }
       // Reconcile only once the create can no longer land: its deadline, plus the time a service may
       // still take to process a request it accepted just before.
@@ -105,11 +105,7 @@ function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): P
         case 'none':
           return { kind: 'resend', view };
         case 'unsupported':
-          throw new JobStop({
-            cause: 'ambiguous_submit',
-            message: `the create request was sent and no answer came (${view.message}); route ${input.route} keeps no task list to look it up`,
-            remedy: "Check the route's dashboard for the request before running the job again.",
-          });
+          throw noTaskListStop(input.route, view);
         case 'ambiguous':
           throw new JobStop({
             cause: 'ambiguous_submit',

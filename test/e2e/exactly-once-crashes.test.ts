@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
-import { spawnWorkerProcess } from '../harness/workers';
+import { killHard, spawnWorkerProcess } from '../harness/workers';
 import { inspectStored, jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
 import { startJob, waitForJob } from '../../src/client/jobs';
 import { startPipeline, waitForPipeline } from '../../src/client/pipelines';
@@ -36,13 +36,6 @@ function spawnWorker(): ChildProcess {
   const child = spawnWorkerProcess(testEnv(servers, QUEUE));
   children.push(child);
   return child;
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 it('30 jobs and 4 pipelines on shared prompts, under every fault, a worker SIGKILL and a Temporal restart', async () => {

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
-import { spawnWorkerProcess } from '../harness/workers';
+import { killHard, spawnWorkerProcess } from '../harness/workers';
 import { inspectStored, jobHarness, type JobHarness } from '../harness/jobs';
 import { getPipelineState, startPipeline, waitForPipeline } from '../../src/client/pipelines';
 import { jobStateQuery } from '../../src/workflows/definitions';
@@ -119,11 +119,4 @@ function spawn(env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawnWorkerProcess(env);
   children.push(child);
   return child;
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
 }

@@ -50,3 +50,11 @@ const CLI = resolve(__dirname, '../../dist/cli/main.js');
 export function spawnWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [CLI, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+/** SIGKILLs a worker process (no shutdown of any kind) and waits until it is gone. */
+export async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
