@@ -75,7 +75,36 @@ export interface JobRecord {
   failure?: JobFailure;
 }
 
-/** Signed URLs carry credentials in their query: records keep only scheme, host and path. */
+/**
+ * What a pipeline keeps of each of its jobs: status, task, outputs, cost, failure and where the job's own
+ * manifest is — not its request or probed sources. A pipeline of hundreds of jobs stays far below
+ * Temporal's 2 MB payload limit (a whole record is 1.5–2 KB with a short prompt, up to ~7 KB with a
+ * 5,000-character one; a summary ~0.6 KB).
+ */
+export type JobSummary = Pick<
+  JobRecord,
+  | 'jobId'
+  | 'route'
+  | 'model'
+  | 'region'
+  | 'status'
+  | 'taskId'
+  | 'taskAdopted'
+  | 'providerStatus'
+  | 'keptAfterCancel'
+  | 'overdue'
+  | 'recordless'
+  | 'outputs'
+  | 'usage'
+  | 'manifestKey'
+  | 'cost'
+  | 'failure'
+  | 'timestamps'
+> & {
+  /** The seed the job asked for (candidates and retries differ by it). */
+  seed?: number;
+};
+
 /** Signed URLs carry credentials in their query: records keep only scheme, host and path. Inline data
  * URLs are shortened to their media type. */
 export function redactUrl(url: string): string {

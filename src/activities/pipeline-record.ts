@@ -1,6 +1,6 @@
-// The pipeline record: every stage's state and records, the outputs, and the total estimated and billed
+// The pipeline record: every stage's state and its jobs' summaries, the outputs, and the total estimated and billed
 // cost per currency. The manifest at `pipelines/<id>/manifest.json` and the pipeline's query hold it.
-import type { JobFailure, JobRecord } from './job-record';
+import type { JobFailure, JobSummary } from './job-record';
 
 export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped' | 'canceled';
 
@@ -17,8 +17,8 @@ export interface StageState {
   jobIds: string[];
   /** Storage keys of the first candidate's outputs: what later stages use. */
   outputs: string[];
-  /** Every finished job's record, candidates and retries included. */
-  jobs: JobRecord[];
+  /** Every finished job, candidates and retries included (its whole record: its `manifestKey`). */
+  jobs: JobSummary[];
   failure?: JobFailure;
 }
 

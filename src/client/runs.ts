@@ -176,7 +176,7 @@ export interface RunOutput {
 
 /** Every stored output: a pipeline's per stage (candidates and retries included), a job's own. */
 export function runOutputs(kind: Run['kind'], record: PipelineRecord | JobRecord): RunOutput[] {
-  const entry = (job: JobRecord, stage?: string): RunOutput[] =>
+  const entry = (job: Pick<JobRecord, 'jobId' | 'outputs'>, stage?: string): RunOutput[] =>
     (job.outputs ?? []).map((o) => ({
       stage,
       jobId: job.jobId,

@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import type { JobRecord } from '../activities/job-record';
+import { summarizeJob } from './job-summary';
 import type { PipelineRecord, StageState } from '../activities/pipeline-record';
 import type { PipelinePlan } from '../pipelines/validate';
 import { substituteRefs } from '../pipelines/spec';
@@ -239,7 +240,7 @@ async function runJob(
     // still writes its manifest.
     record = (detail as JobRecord | undefined) ?? recordlessJob(jobId, at, request, err);
   }
-  state.jobs.push(record);
+  state.jobs.push(summarizeJob(record));
   addCost(rec, record);
   return record;
 }

@@ -13,6 +13,8 @@ import { spawnWorkerProcess } from '../harness/workers';
 import { makeImage } from '../harness/media';
 import type { PipelineSummary } from '../../src/client/runs';
 import type { PipelineRecord } from '../../src/activities/pipeline-record';
+import type { JobRecord } from '../../src/activities/job-record';
+import { readJson } from '../harness/jobs';
 
 interface WatchEvent {
   event: 'progress' | 'finished';
@@ -247,7 +249,8 @@ describe('wanflow operator commands', () => {
     expect(run.code, run.stderr).toBe(0);
     const record = (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as WatchEvent).record!;
     const job = record.stages.animate!.jobs[0]!;
-    expect(job.request).toMatchObject({
+    const manifest = await readJson<JobRecord>(stack.h.store, job.manifestKey!);
+    expect(manifest.request).toMatchObject({
       input: { media: [{ url: expect.stringMatching(/^asset:\/\/inputs\/[0-9a-f]{32}\/poster\.png$/) }] },
     });
     // The output follows the 4:3 poster.

@@ -2,7 +2,8 @@
 // servers: chained outputs, idempotent starts, whole-spec validation, cancel. Crashes: pipeline-crashes.test.ts.
 import { describe, expect, it, beforeEach } from 'vitest';
 import { useJobStack } from '../harness/stack';
-import { historyText, inspectStored } from '../harness/jobs';
+import { historyText, inspectStored, readJson } from '../harness/jobs';
+import type { JobRecord } from '../../src/activities/job-record';
 import {
   IdempotencyConflictError,
   cancelPipeline,
@@ -17,7 +18,6 @@ const stack = useJobStack('pipeline-e2e');
 beforeEach(() => stack.servers.simulator.reset());
 
 const spec = fourStageSpec;
-type Seeded = { parameters: { seed: number } };
 
 describe('pipelines', () => {
   it('runs the four-stage chain to playable, verified outputs, each stage submitted once', async () => {
@@ -47,7 +47,8 @@ describe('pipelines', () => {
       expect(stored.probe.durationSeconds!).toBeCloseTo(seconds, 1);
     }
     // Later stages were given earlier outputs as stored assets, never as URLs.
-    expect(record.stages.extend!.jobs[0]!.request).toMatchObject({
+    const extend = await readJson<JobRecord>(stack.h.store, record.stages.extend!.jobs[0]!.manifestKey!);
+    expect(extend.request).toMatchObject({
       input: { media: [{ url: `asset://${record.stages.explore!.outputs[0]}` }] },
     });
     expect(record.stages.finish!.jobs[0]!.usage).toMatchObject({ inputVideoDuration: 2 });
@@ -111,16 +112,15 @@ describe('pipelines', () => {
     expect(Date.parse(poster!.started!)).toBeLessThan(Date.parse(clips!.finished!));
     expect(Date.parse(clips!.started!)).toBeLessThan(Date.parse(poster!.finished!));
     expect(Date.parse(animate!.started!)).toBeGreaterThanOrEqual(Date.parse(poster!.finished!));
-    expect(animate!.jobs[0]!.request).toMatchObject({
+    const animated = await readJson<JobRecord>(stack.h.store, animate!.jobs[0]!.manifestKey!);
+    expect(animated.request).toMatchObject({
       input: { media: [{ url: `asset://${poster!.outputs[0]}` }] },
     });
     // Two candidates side by side, the first with the stage's own seed, the second moved on.
-    expect(clips!.jobs.map((j) => [j.jobId, j.status, (j.request as Seeded).parameters.seed]).sort()).toEqual(
-      [
-        ['side-by-side/clips-c1', 'stored', 7],
-        ['side-by-side/clips-c2', 'stored', 1007],
-      ],
-    );
+    expect(clips!.jobs.map((j) => [j.jobId, j.status, j.seed]).sort()).toEqual([
+      ['side-by-side/clips-c1', 'stored', 7],
+      ['side-by-side/clips-c2', 'stored', 1007],
+    ]);
     expect(clips!.outputs).toEqual([clips!.jobs.find((j) => j.jobId.endsWith('-c1'))!.outputs![0]!.key]);
     expect(stack.servers.simulator.stats().tasksCreated).toBe(4);
   });
@@ -146,9 +146,7 @@ describe('pipelines', () => {
     });
     const record = await waitForPipeline(stack.h.client, pipelineId);
     expect(record.status).toBe('stored');
-    expect(
-      record.stages.shot!.jobs.map((j) => [j.jobId, j.status, (j.request as Seeded).parameters.seed]),
-    ).toEqual([
+    expect(record.stages.shot!.jobs.map((j) => [j.jobId, j.status, j.seed])).toEqual([
       ['new-seed/shot', 'failed', 7],
       ['new-seed/shot-retry', 'stored', 100_007],
     ]);
