@@ -67,15 +67,28 @@ export function temporalClaims(
  * answer into a lost one: the workflow reconciles, finds the task unclaimed and adopts it; resending
  * blind would pay twice. A task already claimed by another job is a conflict no retry can settle.
  */
-export async function claimCreated(claims: TaskClaims, task: TaskKey, owner: string): Promise<void> {
-  let claimedBy: string;
-  try {
-    claimedBy = await claims.claim(task, owner);
-  } catch (err) {
-    throw new AmbiguousRequestError(`task ${task.taskId} was created but its claim could not be recorded`, {
-      cause: err,
-      taskId: task.taskId,
-    });
+export async function claimCreated(
+  claims: TaskClaims,
+  task: TaskKey,
+  owner: string,
+  retryDelaysMs: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000],
+): Promise<void> {
+  let claimedBy: string | undefined;
+  // Temporal may be restarting: a few tries (15 s in all) spare the job a reconcile.
+  for (let attempt = 0; claimedBy === undefined; attempt++) {
+    try {
+      claimedBy = await claims.claim(task, owner);
+    } catch (err) {
+      if (attempt >= retryDelaysMs.length)
+        throw new AmbiguousRequestError(
+          `task ${task.taskId} was created but its claim could not be recorded`,
+          {
+            cause: err,
+            taskId: task.taskId,
+          },
+        );
+      await new Promise((r) => setTimeout(r, retryDelaysMs[attempt]));
+    }
   }
   if (claimedBy !== owner)
     throw new TaskClaimedElsewhereError(

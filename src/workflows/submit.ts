@@ -84,10 +84,14 @@ function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): P
       if (policy.ambiguousSubmit === 'fail') {
         throw lostAnswerStop(sentAt, view);
       }
-      // Reconcile only once the create can no longer land: its deadline, plus the time a service may
-      // still take to process a request it accepted just before.
-      const settledAt = sentAt + deadlineMs + (s.lateCreateMs ?? 30_000);
-      if (settledAt > Date.now()) await sleep(settledAt - Date.now());
+      // Reconcile only once the create can no longer land. The failure is seen at `failedAt`: an
+      // activity that reported it had its call end then; one that went silent (Timeout: a dead or cut-off
+      // worker) may have a call in flight until its own deadline. Then the service may still take a
+      // while to process a request it accepted. The window is anchored on what the workflow observed,
+      // not on when it asked: an activity may start long after it was scheduled (a server restart).
+      const failedAt = Date.now();
+      const settledAt = failedAt + (view.type === 'Timeout' ? deadlineMs : 0) + (s.lateCreateMs ?? 30_000);
+      await sleep(settledAt - failedAt);
       const found = await callActivity(() =>
         findSubmittedTask({
           ...ref,

@@ -38,9 +38,10 @@ describe('a pipeline crashed at every stage boundary and in the middle of every 
     async (crash) => {
       servers.simulator.reset();
       // A create answers 2 s after it made its task. A task runs long enough to still be running when it
-      // is adopted after a crash in its create (10 s heartbeat timeout, reconcile) and first polled, with
-      // a margin of several seconds for a loaded machine.
-      servers.simulator.setFaults({ slowCreateResponseMs: 2_000, slowTaskExtraMs: 20_000 });
+      // is adopted after a crash in its create (10 s heartbeat timeout, then the create's 8 s deadline
+      // and 1.5 s of late processing before the list is read twice, 1 s apart) and first polled, with a
+      // margin of several seconds for a loaded machine (a new worker bundles its workflows first).
+      servers.simulator.setFaults({ slowCreateResponseMs: 2_000, slowTaskExtraMs: 35_000 });
       const queue = `crash-${crash.startsWith('worker') ? 'worker' : 'server'}`;
       const env = testEnv(servers, queue);
       const config = { ...h.config, temporal: { ...h.config.temporal, taskQueue: queue } };

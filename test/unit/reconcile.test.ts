@@ -2,7 +2,8 @@
 // echoes too little: it adopts only a task it can prove is this create's, and says "ambiguous" otherwise.
 import { describe, expect, it } from 'vitest';
 import { findSubmittedTask, type FindSubmittedInput } from '../../src/activities/reconcile';
-import type { TaskClaims, TaskKey } from '../../src/activities/claims';
+import { claimCreated, type TaskClaims, type TaskKey } from '../../src/activities/claims';
+import { AmbiguousRequestError, TaskClaimedElsewhereError } from '../../src/providers/errors';
 import type { TaskListFilter, TaskListPage, VideoProvider } from '../../src/providers/provider';
 import type { TaskSnapshot } from '../../src/wan/tasks';
 import { parseWanRequest } from '../../src/wan/validation';
@@ -163,5 +164,31 @@ describe('findSubmittedTask', () => {
       input,
     );
     expect(result).toEqual({ kind: 'unsupported' });
+  });
+});
+
+describe('claimCreated', () => {
+  const task = { route: 'modelstudio' as const, region: 'cn-beijing' as const, taskId: 't' };
+
+  it('claims through a short outage of the claim store', async () => {
+    let failures = 2;
+    const claims = memoryClaims();
+    const flaky: TaskClaims = {
+      ...claims,
+      claim: (t, o) => (failures-- > 0 ? Promise.reject(new Error('unavailable')) : claims.claim(t, o)),
+    };
+    await claimCreated(flaky, task, 'me', [0, 0, 0]);
+    expect(claims.owners).toEqual({ t: 'me' });
+  });
+
+  it('a claim that cannot be written turns the answer into a lost one (reconciled, never resent blind)', async () => {
+    const down: TaskClaims = { ...memoryClaims(), claim: () => Promise.reject(new Error('unavailable')) };
+    await expect(claimCreated(down, task, 'me', [0, 0])).rejects.toBeInstanceOf(AmbiguousRequestError);
+  });
+
+  it('a task another job claimed first is a conflict, not adopted', async () => {
+    await expect(claimCreated(memoryClaims({ t: 'other' }), task, 'me', [])).rejects.toBeInstanceOf(
+      TaskClaimedElsewhereError,
+    );
   });
 });
