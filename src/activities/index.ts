@@ -105,6 +105,10 @@ export function createActivities(deps: ActivityDeps) {
     submitTask: typed(
       heartbeating(
         async (input: { route: RouteId; region: RegionId; request: WanRequest; deadlineMs?: number }) => {
+          // The deadline runs from the activity's start, presigning included: a worker that goes silent
+          // (dead, or cut off from Temporal) cannot send a create later than this, so the workflow knows
+          // when a lost create can no longer land.
+          const signal = input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined;
           const request = await presignRefs(
             input.request,
             deps.store,
@@ -118,7 +122,7 @@ export function createActivities(deps: ActivityDeps) {
               : undefined;
           const created = await deps.provider(input.route, input.region).createTask(request, {
             webhookUrl,
-            signal: input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined,
+            signal,
           });
           await claimCreated(
             claims,
