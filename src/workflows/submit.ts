@@ -89,8 +89,11 @@ function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): P
       // worker) may have a call in flight until its own deadline. Then the service may still take a
       // while to process a request it accepted. The window is anchored on what the workflow observed,
       // not on when it asked: an activity may start long after it was scheduled (a server restart).
+      // Never sooner than the create's own deadline after it was scheduled: that wait is also what lets a
+      // task the list shows late (listing lag) be found by the reads that follow.
       const failedAt = Date.now();
-      const settledAt = failedAt + (view.type === 'Timeout' ? deadlineMs : 0) + (s.lateCreateMs ?? 30_000);
+      const lastSend = Math.max(sentAt + deadlineMs, failedAt + (view.type === 'Timeout' ? deadlineMs : 0));
+      const settledAt = lastSend + (s.lateCreateMs ?? 30_000);
       await sleep(settledAt - failedAt);
       const found = await callActivity(() =>
         findSubmittedTask({
