@@ -2,7 +2,7 @@
 // from activities through the worker's own client, so workflows stay free of client code.
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { RouteId } from '../providers/provider';
+import type { RouteId } from '../wan/routes';
 import { AmbiguousRequestError, TaskClaimedElsewhereError } from '../providers/errors';
 import type { RegionId } from '../wan/regions';
 

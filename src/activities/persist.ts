@@ -6,11 +6,13 @@ import { request, type Dispatcher } from 'undici';
 import { ResultExpiredError, TransientProviderError } from '../providers/errors';
 import { networkFailure } from '../providers/http';
 import type { VideoProvider } from '../providers/provider';
-import type { AssetStore, StoredAsset } from '../storage/store';
+import type { AssetStore } from '../storage/store';
+import type { StoredAsset } from '../shared/records';
 import { probeMedia } from '../media/probe';
 import { byteCounter } from '../storage/streams';
 import { urlExpiresAt } from '../assets/expiry';
-import { redactUrl } from './job-record';
+import type { PersistedOutput } from '../shared/records';
+import { redactUrl } from '../shared/redact';
 
 export interface PersistDeps {
   provider: VideoProvider;
@@ -24,8 +26,6 @@ export interface PersistOutputInput {
   jobId: string;
   taskId: string;
 }
-
-export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
 
 const IMAGE_TYPES: Record<string, string> = {
   png: 'image/png',

@@ -14,18 +14,18 @@ import type { WanLimits } from '../wan/limits';
 import { mapMediaUrls, mediaFieldsOf, type MediaField } from '../wan/media-roles';
 import type { MediaLimits } from '../wan/media-limits';
 import { planWork, type WorkPlan } from '../wan/billing';
-import type { RouteId } from '../providers/provider';
+import type { RouteId } from '../wan/routes';
 import { assertRouteServes } from '../providers/routes';
 import { preflightMedia } from '../media/preflight';
 import type { SourcePolicy } from '../media/source-guard';
-import type { MediaFacts } from '../media/facts';
 import type { AssetStore } from '../storage/store';
 import { readableRefs } from '../assets/publish';
 import { urlExpiresAt } from '../assets/expiry';
-import { redactUrl } from './job-record';
+import { redactUrl } from '../shared/redact';
 import { createHash } from 'node:crypto';
+import type { SourceAsset } from '../shared/records';
 import { echoOf } from '../wan/echo';
-import { withOverrides, type JobOptions } from '../workflows/job-input';
+import { withOverrides, type JobOptions } from '../shared/job-options';
 import { createLockWorkflowId } from './claims';
 
 export interface ValidateJobInput {
@@ -36,13 +36,6 @@ export interface ValidateJobInput {
   timing?: TaskTimingModel;
   /** A start's explicit overrides of the worker's policy. */
   options?: Partial<JobOptions>;
-}
-
-export interface SourceAsset {
-  role: string;
-  /** Query (signature) redacted; data: URLs shortened. */
-  url: string;
-  facts?: MediaFacts;
 }
 
 export interface ValidatedJob {

@@ -4,14 +4,13 @@
 // (undici 8 and its fix for closed connections need it), or says how to get one. Nothing else here.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir, envVar } from '../config/env';
 
 const NODE_VERSION = '24.21.0';
 
 function cachedNode(env: NodeJS.ProcessEnv): string | undefined {
-  const cache = env.WANFLOW_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'wanflow');
-  return [env.WANFLOW_NODE, join(cache, 'node', NODE_VERSION, 'bin', 'node')].find(
+  return [envVar(env, 'WANFLOW_NODE'), join(cacheDir(env), 'node', NODE_VERSION, 'bin', 'node')].find(
     (p): p is string => !!p && existsSync(p),
   );
 }

@@ -1,6 +1,6 @@
 // How pipelines read on a terminal: the per-stage table (status, watch), the closing summary and the list.
-import type { JobRecord } from '../activities/job-record';
-import type { PipelineRecord, StageState } from '../activities/pipeline-record';
+import type { JobRecord } from '../shared/records';
+import type { PipelineRecord, StageState } from '../shared/records';
 import type { PipelineSummary } from '../client/runs';
 import { pipelineEta } from '../pipelines/eta';
 

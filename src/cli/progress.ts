@@ -1,5 +1,5 @@
 // A live progress line per change of a job's state.
-import type { JobRecord } from '../activities/job-record';
+import type { JobRecord } from '../shared/records';
 
 export function progressPrinter(write: (line: string) => void): (r: JobRecord) => void {
   const started = Date.now();

@@ -1,97 +1,177 @@
-// Builds a request body from `wanflow run` flags, or reads one from a JSON file. Validation happens in
-// the client, so every flag error names the field it maps to.
+// The request flags of `wanflow run`, declared once: commander reads and types them (numbers are checked
+// as it reads, naming the flag) and `requestFromFlags` builds the request body. The body's own limits
+// are judged by validation in the client, each problem naming its field.
+import type { Command } from 'commander';
 import { InvalidRequestError } from '../wan/validation';
-import { readSpecFile } from '../pipelines/read';
+import { repeated, wholeNumber } from './flags';
 
-export interface RunFlags {
-  request?: string;
+export interface RequestFlags {
   model?: string;
   prompt?: string;
-  'negative-prompt'?: string;
-  'first-frame'?: string;
-  'last-frame'?: string;
-  'first-clip'?: string;
-  'driving-audio'?: string;
-  'reference-image'?: string[];
-  'reference-video'?: string[];
+  negativePrompt?: string;
+  firstFrame?: string;
+  lastFrame?: string;
+  firstClip?: string;
+  drivingAudio?: string;
+  referenceImage?: string[];
+  referenceVideo?: string[];
   video?: string;
   audio?: string;
   resolution?: string;
-  duration?: string;
+  duration?: number;
   ratio?: string;
-  seed?: string;
-  'audio-setting'?: string;
+  seed?: number;
+  audioSetting?: string;
   image?: string[];
   size?: string;
-  n?: string;
-  'no-prompt-extend'?: boolean;
+  n?: number;
+  /** False with --no-prompt-extend. */
+  promptExtend?: boolean;
 }
 
-const SINGLE_ROLES = ['first-frame', 'last-frame', 'first-clip', 'driving-audio', 'video'] as const;
-const MULTI_ROLES = ['reference-image', 'reference-video'] as const;
+interface FlagSpec {
+  key: keyof RequestFlags;
+  flag: string;
+  description: string;
+  parse?: (value: string, previous?: never) => unknown;
+}
+
+export const REQUEST_FLAGS: FlagSpec[] = [
+  {
+    key: 'model',
+    flag: '--model <model>',
+    description: 't2v, i2v, r2v, videoedit, image, image-pro (default: implied by the media flags)',
+  },
+  { key: 'prompt', flag: '--prompt <text>', description: 'what to make' },
+  { key: 'negativePrompt', flag: '--negative-prompt <text>', description: 'what to avoid' },
+  { key: 'resolution', flag: '--resolution <res>', description: '720P or 1080P' },
+  {
+    key: 'duration',
+    flag: '--duration <seconds>',
+    description: 'output seconds (videoedit: 0 keeps the length)',
+    parse: wholeNumber,
+  },
+  { key: 'ratio', flag: '--ratio <ratio>', description: '16:9, 9:16, 1:1, 4:3 or 3:4' },
+  { key: 'seed', flag: '--seed <n>', description: 'the seed', parse: wholeNumber },
+  {
+    key: 'promptExtend',
+    flag: '--no-prompt-extend',
+    description: 'send the prompt as written (no rewriting)',
+  },
+  { key: 'audio', flag: '--audio <url>', description: 't2v: driving audio' },
+  {
+    key: 'firstFrame',
+    flag: '--first-frame <url>',
+    description: 'i2v/r2v: the first frame (URL or local file)',
+  },
+  { key: 'lastFrame', flag: '--last-frame <url>', description: 'i2v: the last frame' },
+  { key: 'firstClip', flag: '--first-clip <url>', description: 'i2v: a clip to continue' },
+  { key: 'drivingAudio', flag: '--driving-audio <url>', description: 'i2v: driving audio' },
+  {
+    key: 'referenceImage',
+    flag: '--reference-image <url>',
+    description: 'r2v/videoedit: a reference image (repeatable)',
+    parse: repeated,
+  },
+  {
+    key: 'referenceVideo',
+    flag: '--reference-video <url>',
+    description: 'r2v: a reference video (repeatable)',
+    parse: repeated,
+  },
+  { key: 'video', flag: '--video <url>', description: 'videoedit: the video to edit' },
+  { key: 'audioSetting', flag: '--audio-setting <setting>', description: 'videoedit: auto or origin' },
+  {
+    key: 'image',
+    flag: '--image <url>',
+    description: 'image models: an input image (repeatable)',
+    parse: repeated,
+  },
+  { key: 'size', flag: '--size <size>', description: 'image models: 1K, 2K, 4K or W*H' },
+  { key: 'n', flag: '--n <count>', description: 'image models: how many images', parse: wholeNumber },
+];
+
+/** Adds the request flags to a command, grouped in its help. */
+export function addRequestFlags(command: Command): Command {
+  command.optionsGroup('Request flags (a job without a file):');
+  for (const f of REQUEST_FLAGS)
+    if (f.parse) command.option(f.flag, f.description, f.parse as (v: string, p: unknown) => unknown);
+    else command.option(f.flag, f.description);
+  return command;
+}
+
+/** Whether a request flag was given (--no-prompt-extend counts only when it turned extension off). */
+export function requestFlagGiven(f: RequestFlags, key: keyof RequestFlags): boolean {
+  return key === 'promptExtend' ? f.promptExtend === false : f[key] !== undefined;
+}
+
+const SINGLE_ROLES = [
+  ['firstFrame', 'first_frame'],
+  ['lastFrame', 'last_frame'],
+  ['firstClip', 'first_clip'],
+  ['drivingAudio', 'driving_audio'],
+  ['video', 'video'],
+] as const;
+const MULTI_ROLES = [
+  ['referenceImage', 'reference_image'],
+  ['referenceVideo', 'reference_video'],
+] as const;
 
 /** The model the media flags imply, when --model is not given. */
-function impliedModel(f: RunFlags): string {
+function impliedModel(f: RequestFlags): string {
   if (f.video) return 'wan2.7-videoedit';
-  if (f['reference-image']?.length || f['reference-video']?.length) return 'wan2.7-r2v';
-  if (SINGLE_ROLES.some((r) => f[r])) return 'wan2.7-i2v';
+  if (f.referenceImage?.length || f.referenceVideo?.length) return 'wan2.7-r2v';
+  if (SINGLE_ROLES.some(([k]) => f[k])) return 'wan2.7-i2v';
   return 'wan2.7-t2v';
 }
 
-export function requestFromFlags(f: RunFlags): unknown {
-  // An empty value (`--duration ''`) is a mistake, not a request for the default.
-  const empty = Object.entries(f).filter(([, v]) => v === '' || (Array.isArray(v) && v.includes('')));
+function flagOf(key: keyof RequestFlags): string {
+  return REQUEST_FLAGS.find((f) => f.key === key)!.flag.split(' ')[0]!;
+}
+
+export function requestFromFlags(f: RequestFlags): unknown {
+  // An empty value (`--prompt ''`) is a mistake, not a request for the default.
+  const empty = (Object.keys(f) as (keyof RequestFlags)[]).filter(
+    (k) =>
+      REQUEST_FLAGS.some((r) => r.key === k) && (f[k] === '' || (Array.isArray(f[k]) && f[k].includes(''))),
+  );
   if (empty.length) {
     throw new InvalidRequestError(
-      empty.map(([flag]) => ({
-        field: `--${flag}`,
+      empty.map((k) => ({
+        field: flagOf(k),
         value: '',
         message: 'is empty; leave the flag out for the default',
       })),
     );
   }
-  if (f.request) return readSpecFile(f.request, '--request');
-  if (f.model === 'image' || f.model === 'image-pro' || f.model?.startsWith('wan2.7-image'))
-    return imageRequestFromFlags(f);
-  const role = (flag: string) => flag.replace('-', '_');
-  const media = [
-    ...SINGLE_ROLES.filter((r) => f[r]).map((r) => ({ type: role(r), url: f[r]! })),
-    ...MULTI_ROLES.flatMap((r) => (f[r] ?? []).map((url) => ({ type: role(r), url }))),
-  ];
   const model = f.model ? (f.model.startsWith('wan2.7-') ? f.model : `wan2.7-${f.model}`) : impliedModel(f);
+  if (model.startsWith('wan2.7-image')) return imageRequestFromFlags(f, model);
+  const media = [
+    ...SINGLE_ROLES.filter(([k]) => f[k]).map(([k, type]) => ({ type, url: f[k]! })),
+    ...MULTI_ROLES.flatMap(([k, type]) => (f[k] ?? []).map((url) => ({ type, url }))),
+  ];
   const input: Record<string, unknown> = {};
   if (f.prompt !== undefined) input.prompt = f.prompt;
-  if (f['negative-prompt'] !== undefined) input.negative_prompt = f['negative-prompt'];
+  if (f.negativePrompt !== undefined) input.negative_prompt = f.negativePrompt;
   if (media.length) input.media = media;
   if (f.audio) input.audio_url = f.audio;
   const parameters: Record<string, unknown> = {};
   if (f.resolution) parameters.resolution = f.resolution.toUpperCase();
-  if (f.duration) parameters.duration = integerFlag('--duration', f.duration);
+  if (f.duration !== undefined) parameters.duration = f.duration;
   if (f.ratio) parameters.ratio = f.ratio;
-  if (f.seed) parameters.seed = integerFlag('--seed', f.seed);
-  if (f['audio-setting']) parameters.audio_setting = f['audio-setting'];
-  if (f['no-prompt-extend']) parameters.prompt_extend = false;
+  if (f.seed !== undefined) parameters.seed = f.seed;
+  if (f.audioSetting) parameters.audio_setting = f.audioSetting;
+  if (f.promptExtend === false) parameters.prompt_extend = false;
   return { model, input, parameters };
 }
 
 /** Image models take one chat-style message: the input images, then the prompt. */
-function imageRequestFromFlags(f: RunFlags): unknown {
+function imageRequestFromFlags(f: RequestFlags, model: string): unknown {
   const content: Record<string, string>[] = (f.image ?? []).map((image) => ({ image }));
   if (f.prompt !== undefined) content.push({ text: f.prompt });
   const parameters: Record<string, unknown> = {};
   if (f.size) parameters.size = f.size;
-  if (f.n) parameters.n = integerFlag('--n', f.n);
-  if (f.seed) parameters.seed = integerFlag('--seed', f.seed);
-  return {
-    model: f.model!.startsWith('wan2.7-') ? f.model : `wan2.7-${f.model}`,
-    input: { messages: [{ role: 'user', content }] },
-    parameters,
-  };
-}
-
-/** A whole number flag, refused with the flag's own name (not the request field it fills). */
-function integerFlag(flag: string, value: string): number {
-  if (!/^\d+$/.test(value.trim()))
-    throw new InvalidRequestError([{ field: flag, value, message: 'must be a whole number' }]);
-  return Number(value);
+  if (f.n !== undefined) parameters.n = f.n;
+  if (f.seed !== undefined) parameters.seed = f.seed;
+  return { model, input: { messages: [{ role: 'user', content }] }, parameters };
 }

@@ -2,9 +2,10 @@
 // (or, with --json, one NDJSON event) whenever something changed and every 15 s, the ETA included; the
 // final record last.
 import type { Client } from '@temporalio/client';
-import type { JobRecord } from '../activities/job-record';
-import type { PipelineRecord } from '../activities/pipeline-record';
-import { getPipelineState, pipelineWorkflowId, waitForPipeline } from '../client/pipelines';
+import type { JobRecord } from '../shared/records';
+import type { PipelineRecord } from '../shared/records';
+import { getPipelineState, waitForPipeline } from '../client/pipelines';
+import { childWorkflowId, pipelineWorkflowId } from '../shared/ids';
 import { jobStateQuery } from '../workflows/definitions';
 import { pipelineEta } from '../pipelines/eta';
 import { progressLine, stageLine, type LiveJobs } from './pipeline-view';
@@ -67,7 +68,7 @@ export async function liveJobs(client: Client, state: PipelineRecord): Promise<L
       .map(async (id) => {
         const jobId = state.stages[id]!.jobIds.at(-1);
         if (!jobId) return;
-        const childId = `${pipelineWorkflowId(state.pipelineId)}/${jobId.slice(state.pipelineId.length + 1)}`;
+        const childId = childWorkflowId(pipelineWorkflowId(state.pipelineId), jobId);
         live[id] = await client.workflow
           .getHandle(childId)
           .query(jobStateQuery)

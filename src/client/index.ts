@@ -1,11 +1,11 @@
 // wanflow's public client API.
+export { jobWorkflowId, pipelineWorkflowId } from '../shared/ids';
 export { connectClient, startJob, getJobState, waitForJob, type StartJobRequest } from './jobs';
 export {
   startPipeline,
   getPipelineState,
   waitForPipeline,
   cancelPipeline,
-  pipelineWorkflowId,
   IdempotencyConflictError,
   type StartPipelineRequest,
 } from './pipelines';
@@ -22,7 +22,6 @@ export {
 export { registerSearchAttributes } from './setup';
 export { pipelineEta } from '../pipelines/eta';
 export { loadConfig, type WanflowConfig } from '../config/config';
-export type { JobRecord, JobStatus } from '../activities/job-record';
-export type { PipelineRecord, StageState, StageStatus } from '../activities/pipeline-record';
+export type { JobRecord, JobStatus, PipelineRecord, StageState, StageStatus } from '../shared/records';
 export type { VideoRequestInput } from '../wan/requests';
 export { InvalidRequestError } from '../wan/validation';

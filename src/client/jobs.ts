@@ -1,6 +1,7 @@
 // The typed API used by the CLI and by other programs: start a job (validated here first, so bad input
 // fails before any workflow or HTTP request), read its state, wait for its record.
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
 import { explainMissingAttributes } from './setup';
@@ -11,16 +12,21 @@ import { sizeProblems } from '../shared/sizes';
 import { assertRouteServes } from '../providers/routes';
 import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
-import type { RouteId } from '../providers/provider';
-import type { JobRecord } from '../activities/job-record';
-import { jobWorkflowId, type JobInput, type JobOptions } from '../workflows/job-input';
+import type { RouteId } from '../wan/routes';
+import type { JobRecord } from '../shared/records';
+import { type JobInput } from '../workflows/job-input';
+import { type JobOptions } from '../shared/job-options';
+import { jobWorkflowId } from '../shared/ids';
 import { jobStateQuery } from '../workflows/definitions';
 import { startAttributes } from '../workflows/search-attributes';
 import { stageLocalInputs } from '../assets/stage';
 import { createStore } from '../storage';
+import { EXIT, WanflowError } from '../shared/errors';
 
-export class TemporalUnreachableError extends Error {
+export class TemporalUnreachableError extends WanflowError {
   override readonly name = 'TemporalUnreachableError';
+  override readonly exitCode = EXIT.unreachable;
+  override readonly retryable = true;
   readonly remedy =
     'Start one (`wanflow up` runs a local dev server), or point TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS settings at yours (README, Deploying).';
 }
@@ -47,6 +53,8 @@ export interface StartJobRequest {
   route?: RouteId;
   /** Explicit overrides of the worker's policy (the worker bounds them); normally left out. */
   options?: Partial<JobOptions>;
+  /** A request read from a file: its local files are found in, and only in, this folder. */
+  baseDir?: string;
 }
 
 export async function startJob(
@@ -61,7 +69,12 @@ export async function startJob(
   if (idProblem || tooLarge.length)
     throw new InvalidRequestError([...(idProblem ? [idProblem] : []), ...tooLarge]);
   // Local files are stored here, where they are, and travel as asset:// references.
-  const request = await stageLocalInputs(req.request, createStore(config.storage));
+  const request = await stageLocalInputs(
+    req.request,
+    createStore(config.storage),
+    req.baseDir,
+    req.baseDir ? { root: resolve(req.baseDir) } : {},
+  );
   const parsed = parseWanRequest(request);
   assertRouteServes(req.route ?? 'modelstudio', parsed, region);
   const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;

@@ -11,21 +11,20 @@ import { preflightPipeline } from '../pipelines/preflight';
 import { stageLocalInputs } from '../assets/stage';
 import { createStore, type AssetStore } from '../storage';
 import { InvalidRequestError, type FieldProblem } from '../wan/validation';
-import { runIdProblem } from '../shared/ids';
+import { pipelineWorkflowId, runIdProblem } from '../shared/ids';
 import { sizeProblems } from '../shared/sizes';
-import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS, type JobOptions } from '../workflows/job-input';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
+import { type JobOptions } from '../shared/job-options';
 import type { PipelineInput } from '../workflows/pipeline';
 import { pipelineStateQuery } from '../workflows/definitions';
 import { startAttributes } from '../workflows/search-attributes';
-import type { PipelineRecord } from '../activities/pipeline-record';
+import type { PipelineRecord } from '../shared/records';
+import { EXIT, WanflowError } from '../shared/errors';
 
-export class IdempotencyConflictError extends Error {
+export class IdempotencyConflictError extends WanflowError {
   override readonly name = 'IdempotencyConflictError';
+  override readonly exitCode = EXIT.conflict;
   readonly remedy = 'Use a new key for a different spec, or the same spec to get the existing pipeline back.';
-}
-
-export function pipelineWorkflowId(pipelineId: string): string {
-  return `wanflow-pipeline-${pipelineId}`;
 }
 
 export interface StartPipelineRequest {

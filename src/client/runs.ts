@@ -9,21 +9,24 @@ import {
 } from '@temporalio/client';
 import { finalRecord } from './records';
 import { followJob } from './jobs';
-import type { JobRecord } from '../activities/job-record';
-import type { PipelineRecord } from '../activities/pipeline-record';
-import { jobWorkflowId } from '../workflows/job-input';
+import type { JobRecord } from '../shared/records';
+import type { PipelineRecord } from '../shared/records';
+import { jobWorkflowId } from '../shared/ids';
 import { jobStateQuery, pipelineStateQuery } from '../workflows/definitions';
 import { WanflowLabels, WanflowModel, WanflowStage, WanflowState } from '../workflows/search-attributes';
-import { pipelineWorkflowId } from './pipelines';
+import { pipelineWorkflowId } from '../shared/ids';
+import { EXIT, WanflowError } from '../shared/errors';
 
-export class RunNotFoundError extends Error {
+export class RunNotFoundError extends WanflowError {
   override readonly name = 'RunNotFoundError';
+  override readonly exitCode = EXIT.notFound;
   readonly remedy =
     'Check the ID (`wanflow list` shows pipelines) and TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE.';
 }
 
-export class ListFilterError extends Error {
+export class ListFilterError extends WanflowError {
   override readonly name = 'ListFilterError';
+  override readonly exitCode = EXIT.usage;
   readonly remedy =
     'Register the attributes (`wanflow setup`) and leave WANFLOW_SEARCH_ATTRIBUTES on, or list without filters.';
 }
@@ -78,7 +81,7 @@ export async function findRun(client: Client, id: string): Promise<Run> {
 /** Waits for a run's final record; a job's progress is reported by query as it goes. */
 export function waitForRun(
   client: Client,
-  run: Run,
+  run: Pick<Run, 'kind' | 'workflowId'>,
   onJobProgress?: (r: JobRecord) => void,
 ): Promise<PipelineRecord | JobRecord> {
   const handle = client.workflow.getHandle(run.workflowId);

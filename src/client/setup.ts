@@ -3,15 +3,18 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { EXIT, WanflowError } from '../shared/errors';
 
-export class SearchAttributeTypeError extends Error {
+export class SearchAttributeTypeError extends WanflowError {
   override readonly name = 'SearchAttributeTypeError';
+  override readonly exitCode = EXIT.usage;
   readonly remedy =
     'Another tool registered this name with another type: rename theirs, or set WANFLOW_SEARCH_ATTRIBUTES=off.';
 }
 
-export class SearchAttributesMissingError extends Error {
+export class SearchAttributesMissingError extends WanflowError {
   override readonly name = 'SearchAttributesMissingError';
+  override readonly exitCode = EXIT.usage;
   readonly remedy =
     'Run `wanflow setup` once for this namespace (Temporal Cloud: add them in its UI or with tcld, see the README), or set WANFLOW_SEARCH_ATTRIBUTES=off.';
 }

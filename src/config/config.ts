@@ -1,27 +1,14 @@
-// One configuration loader: explicit overrides, then the environment (passed in), then defaults,
-// validated once. Secrets stay in the resolved config of the worker process; they are never copied into
-// workflow inputs.
+// One configuration loader: the environment (passed in, read through config/env.ts), then defaults, then
+// explicit overrides, validated once. Keys are not part of it (config/endpoints.ts reads them at call
+// time), so a configuration can be logged or passed around without leaking one.
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TLSConfig } from '@temporalio/client';
-import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
-import { REGION_IDS, regionBaseUrl, type RegionId } from '../wan/regions';
-import { ENV, regionKeyVar } from './env';
-import {
-  SIM_DEFAULT_KEY,
-  SIM_EACHLABS_KEY,
-  SIM_EACHLABS_WEBHOOK_SECRET,
-  SIM_FAL_KEY,
-  SIM_FAL_USER_ID,
-} from '../simulator/options';
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-const bool = z
-  .union([z.boolean(), z.string()])
-  .transform((v) => (typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())));
+import { REGION_IDS } from '../wan/regions';
+import { envVar } from './env';
+import { ConfigError } from './errors';
+import { SIM_FAL_USER_ID } from './simulator';
+import { temporalConnection } from './temporal';
 
 const storageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fs'), dir: z.string() }),
@@ -46,6 +33,8 @@ const configSchema = z.object({
     tls: z.union([z.boolean(), z.custom<TLSConfig>((v) => typeof v === 'object' && v !== null)]).optional(),
     /** gRPC headers for every call (TEMPORAL_GRPC_META_<NAME>). */
     metadata: z.record(z.string(), z.string()).optional(),
+    /** TEMPORAL_ADDRESS was given: the embedded stack uses that cluster instead of starting a dev server. */
+    external: z.boolean(),
   }),
   /** True only when the user asked for the paid API explicitly. */
   live: z.boolean(),
@@ -62,11 +51,13 @@ const configSchema = z.object({
   webhookUrl: z.string().url().optional(),
   /** Signs the callback paths the receiver accepts (workers and the receiver share it). */
   webhookSecret: z.string().min(16).optional(),
+  webhookPort: z.number().int().min(0).max(65535),
   /** The fal.ai account (user ID) whose deliveries the receiver accepts; others are refused. */
   falUserId: z.string().min(1).optional(),
   /** The local asset server (public base URL and signing secret) for the filesystem store's inputs. */
   assetUrl: z.string().url().optional(),
   assetSecret: z.string().min(16).optional(),
+  assetPort: z.number().int().min(0).max(65535),
   falQueueUrl: z.string().url().optional(),
   falJwksUrl: z.string().url().optional(),
   pricesFile: z.string().optional(),
@@ -74,6 +65,7 @@ const configSchema = z.object({
   searchAttributes: z.boolean(),
   /** Private hosts media preflight may read anyway (on-premises media servers); public hosts always. */
   preflightAllowHosts: z.array(z.string().min(1)),
+  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
 });
 export type WanflowConfig = z.output<typeof configSchema>;
 
@@ -81,149 +73,56 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<WanflowConfig> = {},
 ): WanflowConfig {
-  const dataDir = resolve(env[ENV.dataDir] ?? '.wanflow');
-  const storageKind = env[ENV.storage] ?? 'fs';
-  const temporal = temporalConnection(env);
+  const dataDir = resolve(envVar(env, 'WANFLOW_DATA_DIR') ?? '.wanflow');
+  const live = envVar(env, 'WANFLOW_LIVE') ?? false;
   const raw = {
-    temporal: { ...temporal, taskQueue: env[ENV.taskQueue] ?? 'wanflow' },
-    live: bool.parse(env[ENV.live] ?? false),
-    region: env[ENV.region] ?? 'cn-beijing',
-    simulatorUrl: env[ENV.simulatorUrl] ?? 'http://127.0.0.1:8090',
-    baseUrlOverride: env[ENV.baseUrl],
-    workspaceId: env[ENV.workspaceId],
+    temporal: {
+      ...temporalConnection(env),
+      taskQueue: envVar(env, 'WANFLOW_TASK_QUEUE') ?? 'wanflow',
+      external: envVar(env, 'TEMPORAL_ADDRESS') !== undefined,
+    },
+    live,
+    region: envVar(env, 'DASHSCOPE_API_REGION') ?? 'cn-beijing',
+    simulatorUrl: envVar(env, 'WANFLOW_SIMULATOR_URL') ?? 'http://127.0.0.1:8090',
+    baseUrlOverride: envVar(env, 'DASHSCOPE_HTTP_BASE_URL'),
+    workspaceId: envVar(env, 'DASHSCOPE_WORKSPACE_ID'),
     dataDir,
     storage:
-      storageKind === 's3'
+      envVar(env, 'WANFLOW_STORAGE') === 's3'
         ? {
             kind: 's3',
-            endpoint: env[ENV.s3Endpoint],
-            bucket: env[ENV.s3Bucket],
-            prefix: env[ENV.s3Prefix],
-            accessKey: env[ENV.s3AccessKey],
-            secretKey: env[ENV.s3SecretKey],
-            region: env[ENV.s3Region],
+            endpoint: envVar(env, 'WANFLOW_S3_ENDPOINT'),
+            bucket: envVar(env, 'WANFLOW_S3_BUCKET'),
+            prefix: envVar(env, 'WANFLOW_S3_PREFIX'),
+            accessKey: envVar(env, 'AWS_ACCESS_KEY_ID'),
+            secretKey: envVar(env, 'AWS_SECRET_ACCESS_KEY'),
+            region: envVar(env, 'AWS_REGION'),
           }
-        : { kind: storageKind, dir: resolve(env[ENV.storageDir] ?? resolve(dataDir, 'storage')) },
-    ambiguousSubmit: env[ENV.ambiguousSubmit] ?? 'reconcile',
-    inputPublishing: env[ENV.inputPublishing] ?? 'auto',
-    webhookUrl: env[ENV.webhookUrl],
-    webhookSecret: env[ENV.webhookSecret],
-    falUserId: env[ENV.falUserId] ?? (bool.parse(env[ENV.live] ?? false) ? undefined : SIM_FAL_USER_ID),
-    assetUrl: env[ENV.assetUrl],
-    assetSecret: env[ENV.assetSecret],
-    falQueueUrl: env[ENV.falQueueUrl],
-    falJwksUrl: env[ENV.falJwksUrl],
-    pricesFile: env[ENV.prices],
-    searchAttributes: bool.parse(env[ENV.searchAttributes] ?? true),
-    preflightAllowHosts: (env[ENV.preflightAllowHosts] ?? '')
+        : { kind: 'fs', dir: resolve(envVar(env, 'WANFLOW_STORAGE_DIR') ?? resolve(dataDir, 'storage')) },
+    ambiguousSubmit: envVar(env, 'WANFLOW_AMBIGUOUS_SUBMIT') ?? 'reconcile',
+    inputPublishing: envVar(env, 'WANFLOW_INPUT_PUBLISHING') ?? 'auto',
+    webhookUrl: envVar(env, 'WANFLOW_WEBHOOK_URL'),
+    webhookSecret: envVar(env, 'WANFLOW_WEBHOOK_SECRET'),
+    webhookPort: envVar(env, 'WANFLOW_WEBHOOK_PORT') ?? 8091,
+    falUserId: envVar(env, 'FAL_USER_ID') ?? (live ? undefined : SIM_FAL_USER_ID),
+    assetUrl: envVar(env, 'WANFLOW_ASSET_URL'),
+    assetSecret: envVar(env, 'WANFLOW_ASSET_SECRET'),
+    assetPort: envVar(env, 'WANFLOW_ASSET_PORT') ?? 8092,
+    falQueueUrl: envVar(env, 'FAL_QUEUE_URL'),
+    falJwksUrl: envVar(env, 'FAL_JWKS_URL'),
+    pricesFile: envVar(env, 'WANFLOW_PRICES'),
+    searchAttributes: envVar(env, 'WANFLOW_SEARCH_ATTRIBUTES') ?? true,
+    preflightAllowHosts: (envVar(env, 'WANFLOW_PREFLIGHT_ALLOW_HOSTS') ?? '')
       .split(',')
       .map((h) => h.trim())
       .filter(Boolean),
+    logLevel: envVar(env, 'WANFLOW_LOG_LEVEL') ?? 'WARN',
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(
-      `invalid configuration: ${problems}. See the README's configuration table for the variables.`,
-    );
+    throw new ConfigError(`invalid configuration: ${problems}`);
   }
   return parsed.data;
-}
-
-export interface Endpoint {
-  baseUrl: string;
-  apiKey: string;
-  workspaceId?: string;
-}
-
-/**
- * Where and with which key a region's Model Studio calls go. Without WANFLOW_LIVE the simulator is the
- * target, whatever key is set: reaching the paid API takes an explicit flag.
- */
-export function modelStudioEndpoint(
-  config: WanflowConfig,
-  region: RegionId,
-  env: NodeJS.ProcessEnv = process.env,
-): Endpoint {
-  const key = env[regionKeyVar(region)] ?? env[ENV.apiKey];
-  if (!config.live) {
-    return {
-      baseUrl: config.baseUrlOverride ?? `${config.simulatorUrl}/api/v1`,
-      apiKey: key ?? SIM_DEFAULT_KEY,
-      workspaceId: config.workspaceId,
-    };
-  }
-  if (!key) throw new ConfigError(`no API key for ${region}: set ${regionKeyVar(region)} or ${ENV.apiKey}`);
-  const baseUrl = config.baseUrlOverride ?? regionBaseUrl(region, config.workspaceId);
-  if (!baseUrl)
-    throw new ConfigError(`${region} has only workspace hosts: set ${ENV.workspaceId} or ${ENV.baseUrl}`);
-  return { baseUrl, apiKey: key, workspaceId: config.workspaceId };
-}
-
-/** fal.ai's queue and key; without WANFLOW_LIVE, the simulator's fal routes. */
-export function falEndpoint(
-  config: WanflowConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): { queueUrl: string; apiKey: string; jwksUrl?: string } {
-  if (!config.live) {
-    return {
-      queueUrl: config.falQueueUrl ?? `${config.simulatorUrl}/fal`,
-      apiKey: env[ENV.falKey] ?? SIM_FAL_KEY,
-      jwksUrl: config.falJwksUrl ?? `${config.simulatorUrl}/fal/.well-known/jwks.json`,
-    };
-  }
-  const apiKey = env[ENV.falKey];
-  if (!apiKey) throw new ConfigError(`the fal route needs ${ENV.falKey}`);
-  return { queueUrl: config.falQueueUrl ?? 'https://queue.fal.run', apiKey, jwksUrl: config.falJwksUrl };
-}
-
-/** each::labs' API, key and webhook secret; without WANFLOW_LIVE, the simulator's each::labs routes. */
-export function eachlabsEndpoint(
-  config: WanflowConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): { apiUrl: string; apiKey: string; webhookSecret?: string; signatureHeader?: string } {
-  const signatureHeader = env[ENV.eachlabsSignatureHeader];
-  if (!config.live) {
-    return {
-      apiUrl: env[ENV.eachlabsUrl] ?? `${config.simulatorUrl}/eachlabs`,
-      apiKey: env[ENV.eachlabsKey] ?? SIM_EACHLABS_KEY,
-      webhookSecret: env[ENV.eachlabsWebhookSecret] ?? SIM_EACHLABS_WEBHOOK_SECRET,
-      signatureHeader,
-    };
-  }
-  const apiKey = env[ENV.eachlabsKey];
-  if (!apiKey) throw new ConfigError(`the eachlabs route needs ${ENV.eachlabsKey}`);
-  return {
-    apiUrl: env[ENV.eachlabsUrl] ?? 'https://api.eachlabs.ai',
-    apiKey,
-    webhookSecret: env[ENV.eachlabsWebhookSecret],
-    signatureHeader,
-  };
-}
-
-/**
- * Where Temporal is and how to reach it, read the way the Temporal CLI and SDKs read it: TEMPORAL_ADDRESS,
- * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_GRPC_META_*, and the profile
- * (TEMPORAL_PROFILE) of the TOML file (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml).
- */
-function temporalConnection(env: NodeJS.ProcessEnv) {
-  let loaded: ClientConnectConfig;
-  try {
-    loaded = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
-  } catch (err) {
-    throw new ConfigError(`Temporal connection settings: ${(err as Error).message}`, { cause: err });
-  }
-  const c = loaded.connectionOptions;
-  return {
-    address: c.address ?? 'localhost:7233',
-    namespace: loaded.namespace ?? 'default',
-    apiKey: typeof c.apiKey === 'string' ? c.apiKey : undefined,
-    tls: c.tls ?? undefined,
-    metadata: c.metadata as Record<string, string> | undefined,
-  };
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -1,48 +1,235 @@
-// Every environment variable wanflow reads, in one place. The DashScope and Temporal names are the
-// ecosystems' own, so one environment serves the official SDKs and wanflow alike.
-// TEMPORAL_* are read through @temporalio/envconfig (with its TLS, profile and gRPC-header variables); they
-// are listed here for the embedded stack's check and the compose test.
-export const ENV = {
-  temporalAddress: 'TEMPORAL_ADDRESS',
-  temporalNamespace: 'TEMPORAL_NAMESPACE',
-  temporalApiKey: 'TEMPORAL_API_KEY',
-  temporalTls: 'TEMPORAL_TLS',
-  taskQueue: 'WANFLOW_TASK_QUEUE',
-  live: 'WANFLOW_LIVE',
-  region: 'DASHSCOPE_API_REGION',
-  apiKey: 'DASHSCOPE_API_KEY',
-  baseUrl: 'DASHSCOPE_HTTP_BASE_URL',
-  workspaceId: 'DASHSCOPE_WORKSPACE_ID',
-  simulatorUrl: 'WANFLOW_SIMULATOR_URL',
-  dataDir: 'WANFLOW_DATA_DIR',
-  storage: 'WANFLOW_STORAGE',
-  storageDir: 'WANFLOW_STORAGE_DIR',
-  s3Endpoint: 'WANFLOW_S3_ENDPOINT',
-  s3Bucket: 'WANFLOW_S3_BUCKET',
-  s3Prefix: 'WANFLOW_S3_PREFIX',
-  s3AccessKey: 'AWS_ACCESS_KEY_ID',
-  s3SecretKey: 'AWS_SECRET_ACCESS_KEY',
-  s3Region: 'AWS_REGION',
-  ambiguousSubmit: 'WANFLOW_AMBIGUOUS_SUBMIT',
-  prices: 'WANFLOW_PRICES',
-  searchAttributes: 'WANFLOW_SEARCH_ATTRIBUTES',
-  inputPublishing: 'WANFLOW_INPUT_PUBLISHING',
-  webhookUrl: 'WANFLOW_WEBHOOK_URL',
-  webhookSecret: 'WANFLOW_WEBHOOK_SECRET',
-  falUserId: 'FAL_USER_ID',
-  assetUrl: 'WANFLOW_ASSET_URL',
-  assetSecret: 'WANFLOW_ASSET_SECRET',
-  preflightAllowHosts: 'WANFLOW_PREFLIGHT_ALLOW_HOSTS',
-  falKey: 'FAL_KEY',
-  falQueueUrl: 'FAL_QUEUE_URL',
-  falJwksUrl: 'FAL_JWKS_URL',
-  eachlabsKey: 'EACHLABS_API_KEY',
-  eachlabsUrl: 'EACHLABS_API_URL',
-  eachlabsWebhookSecret: 'EACHLABS_WEBHOOK_SECRET',
-  eachlabsSignatureHeader: 'EACHLABS_SIGNATURE_HEADER',
-} as const;
+// Every environment variable wanflow reads, in one place: its name, its schema (zod), its default and what
+// it is for. The README's configuration table lists exactly these (a test keeps the two equal), and
+// nothing outside this file indexes the environment (a test fails when code reads a name not here).
+// The DashScope, Temporal and AWS names are those ecosystems' own, so one environment serves the official
+// SDKs and wanflow alike. TEMPORAL_* are read through @temporalio/envconfig, as the Temporal CLI reads them.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { REGION_IDS } from '../wan/regions';
+import { ConfigError } from './errors';
 
-/** A key for one region only: DASHSCOPE_API_KEY_AP_SOUTHEAST_1 and so on. */
-export function regionKeyVar(region: string): string {
-  return `${ENV.apiKey}_${region.toUpperCase().replace(/-/g, '_')}`;
+const text = z.string().min(1);
+const url = z.url();
+const port = z.coerce.number().int().min(0).max(65535);
+const onOff = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const secret = (min: number) => z.string().min(min);
+
+interface Variable<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  /** As the README shows it. */
+  default: string;
+  about: string;
+  /** Never echoed in an error. */
+  secret?: boolean;
+  /** Read by a library (@temporalio/envconfig) from the environment wanflow passes it. */
+  library?: boolean;
+}
+const v = <S extends z.ZodType>(
+  schema: S,
+  dflt: string,
+  about: string,
+  extra: Pick<Variable, 'secret' | 'library'> = {},
+) => ({
+  schema,
+  default: dflt,
+  about,
+  ...extra,
+});
+
+/** A Model Studio key for one region: DASHSCOPE_API_KEY_AP_SOUTHEAST_1 and so on. */
+export function regionKeyVar(region: (typeof REGION_IDS)[number]): `DASHSCOPE_API_KEY_${string}` {
+  return `DASHSCOPE_API_KEY_${region.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** A region's key: its own variable, else DASHSCOPE_API_KEY. */
+export function modelStudioKey(
+  env: NodeJS.ProcessEnv,
+  region: (typeof REGION_IDS)[number],
+): string | undefined {
+  const own = read(env, regionKeyVar(region), VARIABLES['DASHSCOPE_API_KEY_<REGION>']) as string | undefined;
+  return own ?? envVar(env, 'DASHSCOPE_API_KEY');
+}
+
+export const VARIABLES = {
+  TEMPORAL_ADDRESS: v(
+    text,
+    '`localhost:7233`',
+    'Temporal frontend. When set, `wanflow up`/`demo` use it instead of starting a dev server',
+    { library: true },
+  ),
+  TEMPORAL_NAMESPACE: v(text, '`default`', 'namespace', { library: true }),
+  TEMPORAL_API_KEY: v(text, 'unset', 'Temporal Cloud API key (turns TLS on)', {
+    library: true,
+    secret: true,
+  }),
+  TEMPORAL_TLS: v(text, 'unset', 'TLS for other clusters', { library: true }),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: v(text, 'unset', 'mTLS client certificate', { library: true }),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: v(text, 'unset', 'mTLS client key', { library: true }),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: v(text, 'unset', 'a private CA', { library: true }),
+  TEMPORAL_TLS_SERVER_NAME: v(text, 'unset', 'SNI server name', { library: true }),
+  TEMPORAL_PROFILE: v(text, '`default`', 'profile of the TOML file', { library: true }),
+  TEMPORAL_CONFIG_FILE: v(
+    text,
+    '`~/.config/temporalio/temporal.toml`',
+    'connection profiles, as the Temporal CLI reads them',
+    { library: true },
+  ),
+  WANFLOW_TASK_QUEUE: v(text, '`wanflow`', 'task queue of workers and jobs'),
+  WANFLOW_LIVE: v(onOff, 'off', '`1` reaches the paid APIs; otherwise every call goes to the simulator'),
+  DASHSCOPE_API_KEY: v(text, '—', 'Model Studio key (required with `WANFLOW_LIVE=1`)', { secret: true }),
+  /** One variable per region; the README shows the pattern. */
+  'DASHSCOPE_API_KEY_<REGION>': v(
+    text,
+    '—',
+    'a key for one region, e.g. `DASHSCOPE_API_KEY_AP_SOUTHEAST_1` (keys are bound to regions)',
+    { secret: true },
+  ),
+  DASHSCOPE_API_REGION: v(
+    z.enum(REGION_IDS),
+    '`cn-beijing`',
+    `default region: ${REGION_IDS.map((r) => `\`${r}\``).join(', ')}`,
+  ),
+  DASHSCOPE_HTTP_BASE_URL: v(
+    url,
+    "region's host + `/api/v1`",
+    "explicit base URL (the DashScope SDKs' own variable)",
+  ),
+  DASHSCOPE_WORKSPACE_ID: v(
+    text,
+    '—',
+    "workspace: uses the region's workspace host and sends `X-DashScope-WorkSpace`",
+  ),
+  WANFLOW_SIMULATOR_URL: v(url, '`http://127.0.0.1:8090`', 'the simulator, when not live'),
+  WANFLOW_DATA_DIR: v(
+    text,
+    '`./.wanflow`',
+    'embedded stack state: Temporal SQLite file, logs, simulator cache',
+  ),
+  WANFLOW_STORAGE: v(z.enum(['fs', 's3']), '`fs`', '`fs` (a folder) or `s3`'),
+  WANFLOW_STORAGE_DIR: v(text, '`$WANFLOW_DATA_DIR/storage`', 'folder of the `fs` store'),
+  WANFLOW_S3_ENDPOINT: v(url, '—', 'S3 store endpoint (MinIO or any S3)'),
+  WANFLOW_S3_BUCKET: v(z.string().min(3), '—', 'S3 bucket'),
+  WANFLOW_S3_PREFIX: v(text, '—', 'key prefix inside the bucket'),
+  AWS_ACCESS_KEY_ID: v(text, '—', 'S3 access key', { secret: true }),
+  AWS_SECRET_ACCESS_KEY: v(text, '—', 'S3 secret key', { secret: true }),
+  AWS_REGION: v(text, '`us-east-1`', 'S3 region'),
+  WANFLOW_AMBIGUOUS_SUBMIT: v(
+    z.enum(['reconcile', 'fail']),
+    '`reconcile`',
+    'after a lost create answer: look the task up, or stop',
+  ),
+  WANFLOW_INPUT_PUBLISHING: v(
+    z.enum(['auto', 'presign', 'upload']),
+    '`auto`',
+    '`presign`, `upload` or `auto`: how stored inputs reach the provider',
+  ),
+  WANFLOW_ASSET_URL: v(
+    url,
+    'the embedded one',
+    "public base URL of the local asset server for the filesystem store's inputs (development)",
+  ),
+  WANFLOW_ASSET_SECRET: v(
+    secret(16),
+    'made up by `wanflow up`',
+    "the asset server's signing secret (16+ characters)",
+    { secret: true },
+  ),
+  WANFLOW_ASSET_PORT: v(port, '`8092`', 'port of the embedded asset server'),
+  WANFLOW_PRICES: v(
+    text,
+    'built-in table',
+    'a JSON file: array of `{route, region, model, resolution, perSecond, currency, source}`',
+  ),
+  WANFLOW_SEARCH_ATTRIBUTES: v(
+    onOff,
+    'on',
+    "tag runs with wanflow's search attributes (`off` for a namespace without them)",
+  ),
+  WANFLOW_LOG_LEVEL: v(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']), '`WARN`', 'worker log level'),
+  WANFLOW_WEBHOOK_URL: v(
+    url,
+    'the embedded receiver',
+    'public base URL of `wanflow webhooks`; wrapper creates name `<it>/webhooks/<route>/<workflowId>`',
+  ),
+  WANFLOW_WEBHOOK_SECRET: v(
+    secret(16),
+    'made up by `wanflow up`',
+    'signs callback paths; the same on workers and the receiver (16+ characters)',
+    { secret: true },
+  ),
+  WANFLOW_WEBHOOK_PORT: v(port, '`8091`', 'port of the embedded (or `wanflow webhooks`) receiver'),
+  WANFLOW_PREFLIGHT_ALLOW_HOSTS: v(
+    z.string(),
+    '—',
+    'comma-separated private hosts (`host` or `host:port`) preflight may read',
+  ),
+  FAL_KEY: v(text, '—', 'the fal.ai key', { secret: true }),
+  FAL_USER_ID: v(
+    text,
+    "the simulator's when not live",
+    'the fal.ai account whose webhook deliveries are accepted',
+  ),
+  FAL_QUEUE_URL: v(url, '`https://queue.fal.run`', "fal.ai's queue"),
+  FAL_JWKS_URL: v(url, "fal's JWKS", 'the keys fal.ai signs webhooks with'),
+  EACHLABS_API_KEY: v(text, '—', 'the each::labs key', { secret: true }),
+  EACHLABS_API_URL: v(url, '`https://api.eachlabs.ai`', 'the each::labs API'),
+  EACHLABS_WEBHOOK_SECRET: v(text, '—', 'each::labs webhook HMAC secret', { secret: true }),
+  EACHLABS_SIGNATURE_HEADER: v(
+    text,
+    '`x-eachlabs-signature`',
+    'the header carrying it (undocumented by each::labs)',
+  ),
+  WANFLOW_CACHE_DIR: v(
+    text,
+    '`$XDG_CACHE_HOME/wanflow`',
+    'where the bootstrap keeps Node 24, Temporal, MinIO and the test server',
+  ),
+  XDG_CACHE_HOME: v(text, '`~/.cache`', 'the user cache'),
+  WANFLOW_NODE: v(
+    text,
+    'the cached Node 24',
+    "the Node (24 or newer) `wanflow` runs on when the shell's is older",
+  ),
+  WANFLOW_FFMPEG: v(text, 'the npm-packaged one', 'ffmpeg binary'),
+  WANFLOW_FFPROBE: v(text, 'the npm-packaged one', 'ffprobe binary'),
+  WANFLOW_TEMPORAL_BIN: v(text, 'the cached one, then `PATH`', 'the Temporal CLI (dev server)'),
+  WANFLOW_MINIO_BIN: v(text, 'the cached one, then `PATH`', 'MinIO (tests)'),
+  WANFLOW_TEMPORAL_TEST_SERVER_BIN: v(
+    text,
+    'the cached one, then `PATH`',
+    "Temporal's time-skipping test server (tests)",
+  ),
+  PATH: v(z.string(), 'the system one', 'searched for the server binaries last'),
+} satisfies Record<string, Variable>;
+export type VariableName = keyof typeof VARIABLES;
+type ValueOf<N extends VariableName> = z.output<(typeof VARIABLES)[N]['schema']>;
+
+/**
+ * One variable, checked against its schema: undefined when unset (or empty), else its typed value. With
+ * modelStudioKey, the only way wanflow reads its environment; a bad value is a ConfigError naming it.
+ */
+export function envVar<N extends VariableName>(env: NodeJS.ProcessEnv, name: N): ValueOf<N> | undefined {
+  return read(env, name, VARIABLES[name]) as ValueOf<N> | undefined;
+}
+
+function read(env: NodeJS.ProcessEnv, name: string, variable: Variable): unknown {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const parsed = variable.schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const shown = variable.secret ? '(hidden)' : JSON.stringify(raw.slice(0, 80));
+  throw new ConfigError(`${name}=${shown}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+}
+
+/** The user cache wanflow's bootstrap fills: WANFLOW_CACHE_DIR, else `$XDG_CACHE_HOME/wanflow`. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return (
+    envVar(env, 'WANFLOW_CACHE_DIR') ??
+    join(envVar(env, 'XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'wanflow')
+  );
 }

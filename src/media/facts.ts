@@ -1,14 +1,6 @@
 // What preflight needs to know of one input, read off an ffprobe result.
 import type { MediaProbe } from './probe';
-
-export interface MediaFacts {
-  format: string;
-  sizeBytes?: number;
-  width?: number;
-  height?: number;
-  durationSeconds?: number;
-  hasAlpha?: boolean;
-}
+import type { MediaFacts } from '../shared/records';
 
 // ffprobe names images by codec (its containers are "image2", "png_pipe" …) and videos by container.
 const IMAGE_CODECS: Record<string, string> = { mjpeg: 'jpeg', png: 'png', bmp: 'bmp', webp: 'webp' };

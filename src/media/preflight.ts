@@ -4,7 +4,8 @@
 import pLimit from 'p-limit';
 import { probeMedia, MediaProbeError } from './probe';
 import { PUBLIC_ONLY, sourceProblem, type SourcePolicy } from './source-guard';
-import { factsOf, type MediaFacts } from './facts';
+import { factsOf } from './facts';
+import { type MediaFacts } from '../shared/records';
 import type { MediaRule } from '../wan/media-limits';
 import type { FieldProblem } from '../wan/validation';
 

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ffprobePath } from './binaries';
+import { WanflowError } from '../shared/errors';
 
 const run = promisify(execFile);
 
@@ -27,7 +28,7 @@ interface FfprobeJson {
   }[];
 }
 
-export class MediaProbeError extends Error {
+export class MediaProbeError extends WanflowError {
   override readonly name = 'MediaProbeError';
   readonly remedy = 'Check that the file or URL is a readable image, video or audio file.';
 }

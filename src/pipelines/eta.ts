@@ -1,7 +1,7 @@
 // When a running pipeline should be done: along its longest remaining chain of stages, each taking its
 // expected task time (running stages from when they started). Retries and queues can make it later;
 // a stage past its expectation counts as finishing now, and the watcher says it is overdue.
-import type { PipelineRecord } from '../activities/pipeline-record';
+import type { PipelineRecord } from '../shared/records';
 
 export interface PipelineEta {
   /** Seconds from `nowMs` until the last stage is expected to be stored. */

@@ -1,7 +1,7 @@
 // The pipeline spec: stages of any model, each a Wan request whose media may name an earlier stage's
 // output (`stage:<id>` or `stage:<id>#<n>` for its n-th output). Dependencies come from those references.
 import { z } from 'zod';
-import { ROUTES } from '../providers/provider';
+import { ROUTES } from '../wan/routes';
 import { REGION_IDS } from '../wan/regions';
 import { RESOLUTIONS } from '../wan/models';
 

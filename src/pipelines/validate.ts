@@ -12,7 +12,7 @@ import {
 import { mediaFieldsOf } from '../wan/media-roles';
 import { planWork } from '../wan/billing';
 import { assertRouteServes } from '../providers/routes';
-import type { RouteId } from '../providers/provider';
+import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import type { TaskTimingModel } from '../wan/timing';
 import { applyStageDefaults, type DefaultedSpec } from './defaults';

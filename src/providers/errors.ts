@@ -1,18 +1,8 @@
 // The error taxonomy (contract §6), one class per decision it forces on the orchestrator.
 // Thrown by provider adapters; activities turn them into Temporal failures of the same type name.
-
-/** Why a request was refused, in the user's terms. */
-export type FailureCause =
-  | 'bad_input'
-  | 'content_policy'
-  | 'auth_or_region'
-  | 'model_not_in_region'
-  | 'quota_or_billing'
-  | 'media'
-  | 'rate_limited'
-  | 'transient'
-  | 'ambiguous'
-  | 'expired';
+import { WanflowError } from '../shared/errors';
+import { FAILURE_TYPE } from '../shared/failure-types';
+import type { FailureCause } from '../shared/records';
 
 export interface ProviderErrorOptions {
   code?: string;
@@ -22,11 +12,8 @@ export interface ProviderErrorOptions {
   cause?: unknown;
 }
 
-export abstract class ProviderError extends Error {
+export abstract class ProviderError extends WanflowError {
   abstract readonly failureCause: FailureCause;
-  /** Whether sending the same request again can succeed. */
-  abstract readonly retryable: boolean;
-  abstract readonly remedy: string;
   readonly code?: string;
   readonly httpStatus?: number;
   readonly requestId?: string;
@@ -41,7 +28,7 @@ export abstract class ProviderError extends Error {
   }
 
   /** What a failure carries into workflow history: no headers, no keys. */
-  details(): Record<string, unknown> {
+  override details(): Record<string, unknown> {
     return {
       failureCause: this.failureCause,
       code: this.code,
@@ -68,8 +55,8 @@ const REMEDIES: Record<
 
 /** A refusal no retry can fix: the job ends with its cause. */
 export class RequestRejectedError extends ProviderError {
-  override readonly name = 'RequestRejectedError';
-  readonly retryable = false;
+  override readonly name = FAILURE_TYPE.requestRejected;
+  override readonly retryable = false;
   readonly remedy: string;
   constructor(
     readonly failureCause: keyof typeof REMEDIES,
@@ -83,9 +70,9 @@ export class RequestRejectedError extends ProviderError {
 
 /** Throttled: wait (Retry-After when given) and try again; the request was not accepted. */
 export class RateLimitedError extends ProviderError {
-  override readonly name = 'RateLimitedError';
+  override readonly name = FAILURE_TYPE.rateLimited;
   readonly failureCause = 'rate_limited' as const;
-  readonly retryable = true;
+  override readonly retryable = true;
   readonly remedy = 'Wait and retry; lower the submit rate for this account and model.';
   constructor(
     message: string,
@@ -102,41 +89,41 @@ export class RateLimitedError extends ProviderError {
 
 /** The service answered with a transient failure (5xx, 408): retry with backoff. */
 export class TransientProviderError extends ProviderError {
-  override readonly name = 'TransientProviderError';
+  override readonly name = FAILURE_TYPE.transient;
   readonly failureCause = 'transient' as const;
-  readonly retryable = true;
+  override readonly retryable = true;
   readonly remedy = 'Retry with backoff; the service reported a temporary failure.';
 }
 
 /** The request went out and no answer came back: a paid task may or may not exist. */
 export class AmbiguousRequestError extends ProviderError {
-  override readonly name = 'AmbiguousRequestError';
+  override readonly name = FAILURE_TYPE.ambiguous;
   readonly failureCause = 'ambiguous' as const;
-  readonly retryable = false;
+  override readonly retryable = false;
   readonly remedy = 'Reconcile through the task list before sending again: a task may have been created.';
 }
 
 /** A network failure before any byte of the request was sent (connect refused, DNS): safe to retry. */
 export class ConnectionFailedError extends ProviderError {
-  override readonly name = 'ConnectionFailedError';
+  override readonly name = FAILURE_TYPE.connectionFailed;
   readonly failureCause = 'transient' as const;
-  readonly retryable = true;
+  override readonly retryable = true;
   readonly remedy = 'Check the network and the host; the request was never sent.';
 }
 
 /** The result can no longer be fetched (signed URL or task past its 24 h). */
 export class ResultExpiredError extends ProviderError {
-  override readonly name = 'ResultExpiredError';
+  override readonly name = FAILURE_TYPE.resultExpired;
   readonly failureCause = 'expired' as const;
-  readonly retryable = false;
+  override readonly retryable = false;
   readonly remedy = 'Results must be collected within 24 h of the task; run the job again to regenerate.';
 }
 
 /** A task this job made was claimed by another job first: wanflow will not decide between them. */
 export class TaskClaimedElsewhereError extends ProviderError {
-  override readonly name = 'TaskClaimedElsewhereError';
+  override readonly name = FAILURE_TYPE.taskClaimedElsewhere;
   readonly failureCause = 'ambiguous' as const;
-  readonly retryable = false;
+  override readonly retryable = false;
   readonly remedy =
     "Compare both jobs' records: each names its task. Cancel or keep the task from the provider console.";
 }

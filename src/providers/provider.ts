@@ -2,10 +2,7 @@
 import type { ObservedStatus, TaskSnapshot, TaskStatus } from '../wan/tasks';
 import type { WanRequest } from '../wan/validation';
 import type { ImageRequest } from '../wan/image-requests';
-
-/** Route owners: Alibaba's own Model Studio, and wrappers (fal.ai, each::labs) with contracts of their own. */
-export const ROUTES = ['modelstudio', 'fal', 'eachlabs'] as const;
-export type RouteId = (typeof ROUTES)[number];
+import type { RouteId } from '../wan/routes';
 
 export interface CreatedTask {
   taskId: string;

@@ -5,7 +5,7 @@ import { mediaFieldsOf } from '../wan/media-roles';
 import { EACHLABS_MODELS } from './eachlabs/fields';
 import type { RegionId } from '../wan/regions';
 import { FAL_MODELS } from './fal/fields';
-import type { RouteId } from './provider';
+import type { RouteId } from '../wan/routes';
 
 const WRAPPER_MODELS: Record<Exclude<RouteId, 'modelstudio'>, { name: string; models: readonly string[] }> = {
   fal: { name: 'fal.ai', models: FAL_MODELS },

@@ -26,3 +26,22 @@ export function jobFolder(jobId: string): string {
   const slash = jobId.indexOf('/');
   return slash === -1 ? `jobs/${jobId}` : `pipelines/${jobId.slice(0, slash)}/jobs/${jobId.slice(slash + 1)}`;
 }
+
+/** The workflow of a standalone job. */
+export function jobWorkflowId(jobId: string): string {
+  return `wanflow-job-${jobId}`;
+}
+
+/** The workflow of a pipeline. */
+export function pipelineWorkflowId(pipelineId: string): string {
+  return `wanflow-pipeline-${pipelineId}`;
+}
+
+/**
+ * The child workflow of a pipeline's job (`<pipeline>/<stage>`): `<pipeline workflow>/<stage>`, so
+ * `wanflow-pipeline-<pipeline>/<stage>` — which is also `pipelineWorkflowId` of the job's ID, the one
+ * formula the CLI looks a `<pipeline>/<stage>` up by.
+ */
+export function childWorkflowId(pipelineWorkflow: string, jobId: string): string {
+  return `${pipelineWorkflow}/${jobId.slice(jobId.indexOf('/') + 1)}`;
+}

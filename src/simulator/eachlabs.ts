@@ -8,7 +8,7 @@ import { outputShape, type OutputShape } from './output-shape';
 import { InputFetchError } from './media-inputs';
 import type { SimTask } from './task-table';
 import { readBody, sendJson } from './wire';
-import { SIM_EACHLABS_KEY, SIM_EACHLABS_WEBHOOK_SECRET } from './options';
+import { SIM_EACHLABS_KEY, SIM_EACHLABS_WEBHOOK_SECRET } from '../config/simulator';
 import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
 
 const I2V_SLUG = 'alibaba-wan-2-7-image-to-video';

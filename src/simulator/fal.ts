@@ -4,14 +4,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { falSignedMessage } from '../providers/fal/webhook';
-import { SIM_FAL_USER_ID } from './options';
+import { SIM_FAL_USER_ID } from '../config/simulator';
 import { InvalidRequestError, parseWanRequest, type WanRequest } from '../wan/validation';
 import { outputShape } from './output-shape';
 import { InputFetchError } from './media-inputs';
 import type { SimTask } from './task-table';
 import type { OutputShape } from './output-shape';
 import { readBody, sendJson } from './wire';
-import { SIM_FAL_KEY } from './options';
+import { SIM_FAL_KEY } from '../config/simulator';
 import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
 
 const USER_ID = SIM_FAL_USER_ID;

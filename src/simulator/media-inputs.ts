@@ -8,9 +8,11 @@ import { pipeline } from 'node:stream/promises';
 import { request } from 'undici';
 import { probeMedia, type MediaProbe } from '../media/probe';
 import { byteCounter } from '../storage/streams';
+import { WanflowError } from '../shared/errors';
 
-export class InputFetchError extends Error {
+export class InputFetchError extends WanflowError {
   override readonly name = 'InputFetchError';
+  readonly remedy = 'Give the task a media URL the service can download and decode.';
 }
 
 const MAX_BYTES = 100 * 1024 * 1024;

@@ -1,15 +1,7 @@
 // Simulator settings and fault injection. Every field has a flag in `wanflow simulator --help`.
 import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
-
-export const SIM_DEFAULT_KEY = 'sk-wanflow-simulator';
-/** The key the simulated fal.ai queue accepts. */
-export const SIM_FAL_KEY = 'fal-simulator-key';
-/** The fal.ai account the simulated queue signs its webhooks as. */
-export const SIM_FAL_USER_ID = 'simulator-user';
-/** The key the simulated each::labs API accepts, and the secret its webhooks are signed with. */
-export const SIM_EACHLABS_KEY = 'eachlabs-simulator-key';
-export const SIM_EACHLABS_WEBHOOK_SECRET = 'eachlabs-simulator-webhook-secret';
+import { InvalidRequestError } from '../wan/validation';
 
 export const faultsSchema = z.strictObject({
   /** The next N creates answer 429 Throttling.RateQuota. */
@@ -58,6 +50,30 @@ export const faultsSchema = z.strictObject({
   closeAfterBody: z.boolean().default(false),
 });
 export type Faults = z.output<typeof faultsSchema>;
+
+/** `--fault NAME=VALUE` pairs as faults: counts and times are numbers, switches booleans, shapes words. */
+export function faultsFromPairs(pairs: [string, string][]): Faults {
+  const raw = Object.fromEntries(
+    pairs.map(([name, v]) => [
+      name,
+      /^\d+$/.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v,
+    ]),
+  );
+  const parsed = faultsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new InvalidRequestError(
+    parsed.error.issues.map((i) => ({
+      field: '--fault',
+      value: i.path.length
+        ? `${i.path.join('.')}=${String(raw[String(i.path[0])])}`
+        : pairs.map((p) => p[0]).join(','),
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown fault; known: ${Object.keys(faultsSchema.shape).join(', ')}`
+          : i.message,
+    })),
+  );
+}
 /** Faults that count down: each use takes one. */
 export type CountedFault =
   | 'createRateLimited'

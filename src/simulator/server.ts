@@ -16,12 +16,12 @@ import { ModelStudioApi } from './modelstudio';
 import {
   faultsSchema,
   simulatorOptionsSchema,
-  SIM_DEFAULT_KEY,
   type CountedFault,
   type Faults,
   type ResolvedSimulatorOptions,
   type SimulatorOptions,
 } from './options';
+import { SIM_DEFAULT_KEY } from '../config/simulator';
 import { emptyStats, maskKey, type SimulatorStats } from './stats';
 import { TaskTable, type SimTask } from './task-table';
 import { Renderer } from './render';
@@ -156,6 +156,7 @@ class Simulator {
     const path = url.pathname;
     if (path === '/_sim/stats' && req.method === 'GET') return sendJson(res, 200, this.stats);
     if (path === '/_sim/tasks' && req.method === 'GET') return sendJson(res, 200, this.books());
+    if (path === '/_sim/faults' && req.method === 'GET') return sendJson(res, 200, this.faults);
     if (path === '/_sim/faults' && req.method === 'POST') {
       this.setFaults(JSON.parse((await readBody(req)) || '{}'));
       return sendJson(res, 200, this.faults);

@@ -3,6 +3,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
+import { WanflowError } from '../shared/errors';
 
 const LIFETIME_MS = 48 * 3600_000;
 const MAX_FILE_MB = 100;
@@ -20,7 +21,10 @@ interface Uploaded {
   storedAt: number;
 }
 
-export class UploadError extends Error {
+/** A refused upload, answered with OSS's own status and code. */
+export class UploadError extends WanflowError {
+  override readonly name = 'UploadError';
+  readonly remedy = 'Ask for a new upload policy and post the form exactly as it says.';
   constructor(
     readonly status: number,
     readonly code: string,

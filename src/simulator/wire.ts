@@ -5,6 +5,7 @@ import { formatUtc8 } from '../wan/time';
 import type { TaskStatus } from '../wan/tasks';
 import type { SimTask } from './task-table';
 import { isImageRequest, promptOf } from '../wan/validation';
+import { WanflowError } from '../shared/errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -71,8 +72,9 @@ export function taskBody(
 /** A request body larger than any real create (the service caps media by URL, not inline). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends WanflowError {
   override readonly name = 'BodyTooLargeError';
+  readonly remedy = 'Send media by URL; a create body is a few kilobytes.';
 }
 
 /** The body as text; past `limit` bytes the read stops and BodyTooLargeError is thrown (answered 413). */

@@ -28,7 +28,7 @@ export async function startEmbeddedStack(
 ): Promise<EmbeddedStack> {
   mkdirSync(config.dataDir, { recursive: true });
   let temporal: TemporalDevServer | undefined;
-  if (!env.TEMPORAL_ADDRESS) {
+  if (!config.temporal.external) {
     const port = Number(config.temporal.address.split(':').pop());
     temporal = await startTemporalDevServer({
       dbFile: join(config.dataDir, 'temporal.sqlite'),
@@ -56,7 +56,7 @@ export async function startEmbeddedStack(
   config = { ...config, webhookSecret: config.webhookSecret ?? randomBytes(32).toString('hex') };
   const receiver = await startWebhookReceiver({
     ...receiverOptions(config, client, env),
-    port: Number(env.WANFLOW_WEBHOOK_PORT ?? 8091),
+    port: config.webhookPort,
   });
   log(`webhook receiver on ${receiver.url}`);
   // The filesystem store's inputs are served to providers by the local asset server, at signed URLs.
@@ -67,7 +67,7 @@ export async function startEmbeddedStack(
     assets = await startAssetServer({
       store: new FileSystemStore(config.storage.dir),
       secret,
-      port: Number(env.WANFLOW_ASSET_PORT ?? 8092),
+      port: config.assetPort,
     });
     served = { assetUrl: assets.url, assetSecret: secret };
     log(`asset server on ${assets.url}`);

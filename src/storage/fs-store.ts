@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { HashingStream } from './streams';
-import { assertSafeKey, jsonStream, type AssetStore, type StoredAsset } from './store';
+import { assertSafeKey, jsonStream, type AssetStore } from './store';
+import { type StoredAsset } from '../shared/records';
 
 export class FileSystemStore implements AssetStore {
   readonly kind = 'fs' as const;

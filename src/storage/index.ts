@@ -8,4 +8,4 @@ export function createStore(storage: WanflowConfig['storage']): AssetStore {
   return storage.kind === 's3' ? new S3Store(storage) : new FileSystemStore(storage.dir);
 }
 
-export type { AssetStore, StoredAsset } from './store';
+export type { AssetStore } from './store';

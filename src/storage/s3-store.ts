@@ -4,7 +4,8 @@
 import { Client } from 'minio';
 import { Readable } from 'node:stream';
 import { HashingStream } from './streams';
-import { assertSafeKey, jsonStream, StorageError, type AssetStore, type StoredAsset } from './store';
+import { assertSafeKey, jsonStream, StorageError, type AssetStore } from './store';
+import { type StoredAsset } from '../shared/records';
 
 const PART_SIZE = 8 * 1024 * 1024;
 
@@ -53,7 +54,7 @@ export class S3Store implements AssetStore {
       throw new StorageError(
         `bucket ${this.opts.bucket} at ${this.opts.endpoint} is not usable: ${(err as Error).message}`,
         'Check WANFLOW_S3_ENDPOINT, the bucket name and the credentials.',
-        { cause: err },
+        { cause: err, retryable: true },
       );
     });
     return this.bucketReady;

@@ -1,15 +1,9 @@
 // One interface for every asset store. Writes stream (a 100 MB video is never held in memory) and
 // record the SHA-256 and content type of what was written.
 import { Readable } from 'node:stream';
-
-export interface StoredAsset {
-  key: string;
-  sizeBytes: number;
-  sha256: string;
-  contentType: string;
-  /** Where the asset lives, for people and tools: a file path or `s3://bucket/key`. */
-  location: string;
-}
+import type { StoredAsset } from '../shared/records';
+import { WanflowError } from '../shared/errors';
+import { FAILURE_TYPE } from '../shared/failure-types';
 
 export interface AssetStore {
   readonly kind: 'fs' | 's3';
@@ -23,14 +17,16 @@ export interface AssetStore {
   url(key: string, expiresInSeconds: number): Promise<string>;
 }
 
-export class StorageError extends Error {
-  override readonly name = 'StorageError';
+export class StorageError extends WanflowError {
+  override readonly name = FAILURE_TYPE.storage;
+  override readonly retryable: boolean;
   constructor(
     message: string,
     readonly remedy: string,
-    opts?: { cause?: unknown },
+    opts: { cause?: unknown; retryable?: boolean } = {},
   ) {
     super(message, opts);
+    this.retryable = opts.retryable ?? false;
   }
 }
 

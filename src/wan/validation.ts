@@ -6,6 +6,8 @@ import { VIDEO_MODELS, WAN_MODELS, isImageModel } from './models';
 import { imageRequestSchema, type ImageRequest } from './image-requests';
 import { videoRequestSchemas, type Strictness, type VideoRequest } from './requests';
 import { DEFAULT_LIMITS, type WanLimits } from './limits';
+import { EXIT, WanflowError } from '../shared/errors';
+import { FAILURE_TYPE } from '../shared/failure-types';
 
 export interface FieldProblem {
   field: string;
@@ -13,11 +15,17 @@ export interface FieldProblem {
   message: string;
 }
 
-export class InvalidRequestError extends Error {
-  override readonly name = 'InvalidRequestError';
+/** A request, spec or flag that cannot be sent: every problem names its field. Nothing was paid. */
+export class InvalidRequestError extends WanflowError {
+  override readonly name = FAILURE_TYPE.invalidRequest;
   readonly remedy = 'Fix the named fields; nothing was sent to the provider.';
+  override readonly exitCode = EXIT.usage;
   constructor(readonly problems: FieldProblem[]) {
     super(`invalid request: ${problems.map(describe).join('; ')}`);
+  }
+
+  override details(): Record<string, unknown> {
+    return { problems: this.problems, remedy: this.remedy };
   }
 }
 

@@ -10,8 +10,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { FalWebhookVerifier, type Verdict } from '../providers/fal/webhook';
 import { verifyEachlabsWebhook } from '../providers/eachlabs/webhook';
 import { taskNoticeSignal } from '../workflows/definitions';
-import { ConfigError, eachlabsEndpoint, falEndpoint, type WanflowConfig } from '../config/config';
-import { ENV } from '../config/env';
+import { type WanflowConfig } from '../config/config';
+import { eachlabsEndpoint, falEndpoint } from '../config/endpoints';
+import { ConfigError } from '../config/errors';
 import { isCallbackToken } from './callback';
 
 export interface ReceiverStats {
@@ -164,7 +165,7 @@ export function receiverOptions(
   const eachlabs = eachlabsEndpoint(config, env);
   if (!config.webhookSecret)
     throw new ConfigError(
-      `the webhook receiver needs ${ENV.webhookSecret} (16+ characters, the same on the workers that create tasks)`,
+      `the webhook receiver needs WANFLOW_WEBHOOK_SECRET (16+ characters, the same on the workers that create tasks)`,
     );
   return {
     client,

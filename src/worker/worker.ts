@@ -3,23 +3,19 @@
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import {
-  ConfigError,
-  eachlabsEndpoint,
-  falEndpoint,
-  modelStudioEndpoint,
-  type WanflowConfig,
-} from '../config/config';
-import { ENV } from '../config/env';
+import { type WanflowConfig } from '../config/config';
+import { eachlabsEndpoint, falEndpoint, modelStudioEndpoint } from '../config/endpoints';
+import { ConfigError } from '../config/errors';
 import { EachlabsProvider } from '../providers/eachlabs/client';
 import { FalProvider } from '../providers/fal/client';
 import { loadPrices } from '../config/prices';
 import { ModelStudioProvider } from '../providers/modelstudio/client';
-import type { RouteId, VideoProvider } from '../providers/provider';
+import type { VideoProvider } from '../providers/provider';
+import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import { createStore, type AssetStore } from '../storage';
 import { AssetLinks } from '../assets/server';
-import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../workflows/job-input';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
 
 export interface WorkerSetup {
   config: WanflowConfig;
@@ -67,7 +63,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
   const store = setup.store ?? createStore(config.storage);
   if (config.webhookUrl && !config.webhookSecret)
     throw new ConfigError(
-      `${ENV.webhookUrl} is set without ${ENV.webhookSecret}: the receiver accepts only callback paths signed with it (16+ characters, the same on workers and the receiver)`,
+      `WANFLOW_WEBHOOK_URL is set without WANFLOW_WEBHOOK_SECRET: the receiver accepts only callback paths signed with it (16+ characters, the same on workers and the receiver)`,
     );
   const assetLinks =
     config.assetUrl && config.assetSecret ? new AssetLinks(config.assetUrl, config.assetSecret) : undefined;

@@ -1,6 +1,6 @@
 // The wait before resending a create the provider refused with "not now" (429, 5xx). Pure, so a table
 // tests it; in a workflow Math.random is seeded by the run, so replays wait the same.
-import type { SubmitRetry } from './job-input';
+import type { SubmitRetry } from '../shared/job-options';
 
 /**
  * Exponential backoff with jitter (between half and all of the ceiling, so jobs refused together do not

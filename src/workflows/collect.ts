@@ -1,12 +1,13 @@
 // From a submitted task to its outputs in the user's store: polling on durable timers (woken early by a
 // verified webhook), persisting, and what a cancel does to a task that already exists.
 import { condition, log } from '@temporalio/workflow';
-import type { JobRecord } from '../activities/job-record';
+import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
 import type { TaskSnapshot } from '../wan/tasks';
 import { billedAt } from '../wan/pricing';
 import { JobStop } from './failures';
-import type { JobInput, JobOptions } from './job-input';
+import type { JobInput } from './job-input';
+import type { JobOptions } from '../shared/job-options';
 import { callActivity, cancelTask, persistOutput, pollTask } from './job-activities';
 import { pollDelayMs } from './poll-schedule';
 

@@ -1,7 +1,7 @@
 // Names shared by workflows and clients: queries defined once.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { JobRecord } from '../activities/job-record';
-import type { PipelineRecord } from '../activities/pipeline-record';
+import type { JobRecord } from '../shared/records';
+import type { PipelineRecord } from '../shared/records';
 
 export const jobStateQuery = defineQuery<JobRecord>('jobState');
 export const pipelineStateQuery = defineQuery<PipelineRecord>('pipelineState');

@@ -1,20 +1,28 @@
 // Reads activity failures by type, and the job-ending error the workflow throws itself.
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import type { JobFailure } from '../activities/job-record';
+import type { JobFailure } from '../shared/records';
+import { WanflowError } from '../shared/errors';
+import { FAILURE_TYPE } from '../shared/failure-types';
 
 /** Refusals that say the task was not created: a create is resent after a backoff. */
-export const RESENDABLE = new Set(['RateLimitedError', 'TransientProviderError', 'ConnectionFailedError']);
+export const RESENDABLE = new Set<string>([
+  FAILURE_TYPE.rateLimited,
+  FAILURE_TYPE.transient,
+  FAILURE_TYPE.connectionFailed,
+]);
 /** Failures after which a paid task may exist: reconciled, never resent blind. */
-export const AMBIGUOUS = new Set(['AmbiguousRequestError', 'Timeout']);
+export const AMBIGUOUS = new Set<string>([FAILURE_TYPE.ambiguous, FAILURE_TYPE.timeout]);
 
 /** Ends a job with a cause the record names. */
-export class JobStop extends Error {
+export class JobStop extends WanflowError {
   override readonly name = 'JobStop';
+  readonly remedy: string;
   constructor(
     readonly failure: JobFailure,
     readonly status: 'failed' | 'expired' | 'canceled' = 'failed',
   ) {
     super(failure.message);
+    this.remedy = failure.remedy ?? 'See the record: it names the cause.';
   }
 }
 
@@ -37,7 +45,7 @@ export function activityFailure(err: unknown): FailureView | undefined {
   }
   if (cause instanceof TimeoutFailure)
     return {
-      type: 'Timeout',
+      type: FAILURE_TYPE.timeout,
       message: `activity ${err.activityType} timed out (${cause.timeoutType})`,
       details: {},
     };
@@ -47,9 +55,9 @@ export function activityFailure(err: unknown): FailureView | undefined {
 export function toJobFailure(view: FailureView): JobFailure {
   const d = view.details;
   const cause =
-    view.type === 'InvalidRequestError'
+    view.type === FAILURE_TYPE.invalidRequest
       ? 'invalid_input'
-      : view.type === 'Timeout'
+      : view.type === FAILURE_TYPE.timeout
         ? 'timeout'
         : ((d.failureCause as JobFailure['cause']) ?? 'transient');
   return {

@@ -3,6 +3,7 @@
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import { activityFailure, JobStop, toJobFailure } from './failures';
+import { FAILURE_TYPE } from '../shared/failure-types';
 
 // The first three activities heartbeat every 2 s: a worker that dies under one is noticed after 10 s
 // (heartbeat timeout) rather than at its start-to-close limit.
@@ -91,6 +92,6 @@ export async function callActivity<T>(fn: () => Promise<T>): Promise<T> {
     if (isCancellation(err)) throw err;
     const view = activityFailure(err);
     if (!view) throw err;
-    throw new JobStop(toJobFailure(view), view.type === 'ResultExpiredError' ? 'expired' : 'failed');
+    throw new JobStop(toJobFailure(view), view.type === FAILURE_TYPE.resultExpired ? 'expired' : 'failed');
   }
 }

@@ -1,6 +1,6 @@
 // What a pipeline keeps of a finished job (JobSummary, beside JobRecord): built in the workflow, so the
 // pipeline's own record stays small however many jobs it runs.
-import type { JobRecord, JobSummary } from '../activities/job-record';
+import type { JobRecord, JobSummary } from '../shared/records';
 
 export function summarizeJob(r: JobRecord): JobSummary {
   const seed = (r.request as { parameters?: { seed?: unknown } } | undefined)?.parameters?.seed;

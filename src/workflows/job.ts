@@ -3,14 +3,15 @@
 // durable timer. Submitting is in submit.ts, polling and collecting in collect.ts.
 import { jobFolder } from '../shared/ids';
 import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
-import type { JobRecord } from '../activities/job-record';
+import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
 import { billedAt } from '../wan/pricing';
 import { isImageModel } from '../wan/models';
 import { jobStateQuery, taskNoticeSignal } from './definitions';
 import { updateTags, WanflowState } from './search-attributes';
 import { JobStop } from './failures';
-import type { JobInput, JobOptions } from './job-input';
+import type { JobInput } from './job-input';
+import type { JobOptions } from '../shared/job-options';
 import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob } from './job-activities';
 import { submitExactlyOnce } from './submit';
 import { collect, settleAfterCancel, type Wake } from './collect';

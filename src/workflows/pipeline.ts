@@ -3,6 +3,7 @@
 // keys and become `asset://` references in later requests (URLs are made only at submit). After a crash
 // or restart, finished children are not re-run and running ones are not re-submitted: they are the same
 // workflow executions, resumed.
+import { childWorkflowId } from '../shared/ids';
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
@@ -16,16 +17,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
-import type { JobRecord } from '../activities/job-record';
+import type { JobRecord } from '../shared/records';
 import { summarizeJob } from './job-summary';
-import type { PipelineRecord, StageState } from '../activities/pipeline-record';
+import type { PipelineRecord, StageState } from '../shared/records';
 import type { PipelinePlan } from '../pipelines/validate';
 import { substituteRefs } from '../pipelines/spec';
-import type { RouteId } from '../providers/provider';
+import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import { pipelineStateQuery } from './definitions';
 import { isTagged, startAttributes, updateTags, WanflowStage, WanflowState } from './search-attributes';
-import type { JobInput, JobOptions } from './job-input';
+import type { JobInput } from './job-input';
+import type { JobOptions } from '../shared/job-options';
 import { wanJob } from './job';
 
 // Writing the manifest must not be lost: retry for up to an hour of storage trouble.
@@ -105,7 +107,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
       await CancellationScope.nonCancellable(async () => {
         for (const id of running.keys()) {
           for (const jobId of rec.stages[id]!.jobIds)
-            await getExternalWorkflowHandle(childWorkflowId(jobId))
+            await getExternalWorkflowHandle(childWorkflowId(workflowInfo().workflowId, jobId))
               .cancel()
               .catch(() => undefined);
         }
@@ -211,7 +213,7 @@ async function runJob(
     // records (a canceled job still reports what it paid for and kept).
     const child = await CancellationScope.nonCancellable(() =>
       startChild(wanJob, {
-        workflowId: childWorkflowId(jobId),
+        workflowId: childWorkflowId(workflowInfo().workflowId, jobId),
         args: [job],
         typedSearchAttributes: isTagged()
           ? startAttributes({
@@ -271,11 +273,6 @@ function recordlessJob(
       remedy: `Read the history of workflow ${err.execution.workflowId} for its task ID before running the stage again.`,
     },
   };
-}
-
-/** `<pipeline workflow>/<stage>`, deterministic from the job id (`<pipeline>/<stage>`). */
-function childWorkflowId(jobId: string): string {
-  return `${workflowInfo().workflowId}/${jobId.slice(jobId.indexOf('/') + 1)}`;
 }
 
 /** Candidates differ by seed; a retry moves the seed on. Deterministic, so replays agree. */

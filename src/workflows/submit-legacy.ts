@@ -12,7 +12,8 @@ import {
   RESENDABLE,
   toJobFailure,
 } from './failures';
-import type { JobInput, JobOptions } from './job-input';
+import type { JobInput } from './job-input';
+import type { JobOptions } from '../shared/job-options';
 import { callActivity, findSubmittedTask, submitTask } from './job-activities';
 import type { Submitted } from './submit';
 

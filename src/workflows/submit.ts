@@ -24,11 +24,13 @@ import {
   toJobFailure,
   type FailureView,
 } from './failures';
-import type { JobInput, JobOptions } from './job-input';
+import type { JobInput } from './job-input';
+import type { JobOptions } from '../shared/job-options';
 import { callActivity, findSubmittedTask, requestCreateLock, submitTask } from './job-activities';
 import { lockGrantedSignal, releaseLockSignal } from './claims';
 import { legacySubmit } from './submit-legacy';
 import { backoffMs } from './backoff';
+import { FAILURE_TYPE } from '../shared/failure-types';
 
 export interface Submitted {
   taskId: string;
@@ -92,7 +94,10 @@ function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): P
       // Never sooner than the create's own deadline after it was scheduled: that wait is also what lets a
       // task the list shows late (listing lag) be found by the reads that follow.
       const failedAt = Date.now();
-      const lastSend = Math.max(sentAt + deadlineMs, failedAt + (view.type === 'Timeout' ? deadlineMs : 0));
+      const lastSend = Math.max(
+        sentAt + deadlineMs,
+        failedAt + (view.type === FAILURE_TYPE.timeout ? deadlineMs : 0),
+      );
       const settledAt = lastSend + (s.lateCreateMs ?? 30_000);
       await sleep(settledAt - failedAt);
       const found = await callActivity(() =>

@@ -12,8 +12,8 @@ import { eventually, registerNamespace, wanflow } from '../harness/cli';
 import { spawnWorkerProcess } from '../harness/workers';
 import { makeImage } from '../harness/media';
 import type { PipelineSummary } from '../../src/client/runs';
-import type { PipelineRecord } from '../../src/activities/pipeline-record';
-import type { JobRecord } from '../../src/activities/job-record';
+import type { PipelineRecord } from '../../src/shared/records';
+import type { JobRecord } from '../../src/shared/records';
 import { readJson } from '../harness/jobs';
 
 interface WatchEvent {

@@ -6,7 +6,7 @@ import { startTestServers, testEnv, type TestServers } from '../harness/servers'
 import { spawnWorkerProcess } from '../harness/workers';
 import { jobHarness, inspectStored, type JobHarness } from '../harness/jobs';
 import { startJob, getJobState, waitForJob } from '../../src/client/jobs';
-import type { JobRecord } from '../../src/activities/job-record';
+import type { JobRecord } from '../../src/shared/records';
 
 let servers: TestServers;
 let h: JobHarness;

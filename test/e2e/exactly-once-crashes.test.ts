@@ -9,7 +9,7 @@ import { killHard, spawnWorkerProcess } from '../harness/workers';
 import { inspectStored, jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
 import { startJob, waitForJob } from '../../src/client/jobs';
 import { startPipeline, waitForPipeline } from '../../src/client/pipelines';
-import type { JobSummary } from '../../src/activities/job-record';
+import type { JobSummary } from '../../src/shared/records';
 import { summarizeJob } from '../../src/workflows/job-summary';
 
 let servers: TestServers;

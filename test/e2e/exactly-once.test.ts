@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
 import { inspectStored, uniqueId } from '../harness/jobs';
 import { startJob, waitForJob } from '../../src/client/jobs';
-import type { JobRecord } from '../../src/activities/job-record';
+import type { JobRecord } from '../../src/shared/records';
 
 const stack = useJobStack('exactly-once');
 

@@ -9,13 +9,10 @@ import { startInProcessWorker } from '../harness/workers';
 import { makeImage } from '../harness/media';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
-import {
-  DEFAULT_JOB_OPTIONS,
-  SIMULATOR_JOB_OPTIONS,
-  jobWorkflowId,
-  type JobInput,
-} from '../../src/workflows/job-input';
-import type { JobRecord } from '../../src/activities/job-record';
+import { type JobInput } from '../../src/workflows/job-input';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../../src/config/policy';
+import { jobWorkflowId } from '../../src/shared/ids';
+import type { JobRecord } from '../../src/shared/records';
 
 const stack = useJobStack('job-e2e');
 

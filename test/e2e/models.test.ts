@@ -8,7 +8,8 @@ import { useJobStack } from '../harness/stack';
 import { historyText, inspectStored, jobHarness, uniqueId } from '../harness/jobs';
 import { testEnv } from '../harness/servers';
 import { startInProcessWorker } from '../harness/workers';
-import { SIMULATOR_JOB_OPTIONS, jobWorkflowId } from '../../src/workflows/job-input';
+import { SIMULATOR_JOB_OPTIONS } from '../../src/config/policy';
+import { jobWorkflowId } from '../../src/shared/ids';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { makeAudio, makeImage, makeVideo } from '../harness/media';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import { cacheDir } from '../../src/stack/tools';
+import { cacheDir } from '../../src/config/env';
 import { FAST_SIMULATOR } from '../harness/servers';
 import { makeImage } from '../harness/media';
 

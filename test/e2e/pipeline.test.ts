@@ -3,7 +3,7 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { useJobStack } from '../harness/stack';
 import { historyText, inspectStored, readJson } from '../harness/jobs';
-import type { JobRecord } from '../../src/activities/job-record';
+import type { JobRecord } from '../../src/shared/records';
 import {
   IdempotencyConflictError,
   cancelPipeline,

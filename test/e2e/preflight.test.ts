@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIMULATOR_JOB_OPTIONS } from '../../src/workflows/job-input';
+import { SIMULATOR_JOB_OPTIONS } from '../../src/config/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateJob } from '../../src/activities/validate';
 import { InvalidRequestError } from '../../src/wan/validation';

@@ -11,9 +11,11 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/r
 import { callbackUrl } from '../../src/webhooks/callback';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
 import { InvalidRequestError } from '../../src/wan/validation';
-import { SIMULATOR_JOB_OPTIONS, jobWorkflowId, type JobOptions } from '../../src/workflows/job-input';
-import type { JobRecord } from '../../src/activities/job-record';
-import { SIM_EACHLABS_WEBHOOK_SECRET, SIM_FAL_USER_ID } from '../../src/simulator/options';
+import { SIMULATOR_JOB_OPTIONS } from '../../src/config/policy';
+import { type JobOptions } from '../../src/shared/job-options';
+import { jobWorkflowId } from '../../src/shared/ids';
+import type { JobRecord } from '../../src/shared/records';
+import { SIM_EACHLABS_WEBHOOK_SECRET, SIM_FAL_USER_ID } from '../../src/config/simulator';
 import { makeImage } from '../harness/media';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

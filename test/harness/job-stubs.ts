@@ -4,7 +4,7 @@ import { toFailure } from '../../src/activities/failures';
 import type { ValidatedJob } from '../../src/activities/validate';
 import type { FindSubmittedResult } from '../../src/activities/reconcile';
 import { lockGrantedSignal } from '../../src/workflows/claims';
-import { DEFAULT_JOB_OPTIONS } from '../../src/workflows/job-input';
+import { DEFAULT_JOB_OPTIONS } from '../../src/config/policy';
 import { planWork } from '../../src/wan/billing';
 import { parseWanRequest } from '../../src/wan/validation';
 import type { ObservedStatus } from '../../src/wan/tasks';

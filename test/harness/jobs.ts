@@ -9,7 +9,7 @@ import { loadConfig, type WanflowConfig } from '../../src/config/config';
 import { createStore } from '../../src/storage';
 import type { AssetStore } from '../../src/storage/store';
 import { HashingStream } from '../../src/storage/streams';
-import type { JobRecord } from '../../src/activities/job-record';
+import type { JobRecord } from '../../src/shared/records';
 import { probeMedia, type MediaProbe } from '../../src/media/probe';
 
 export interface JobHarness {

@@ -13,7 +13,7 @@ import { useJobStack } from '../harness/stack';
 import { fourStageSpec } from '../harness/pipelines';
 import { cancelPipeline, getPipelineState, startPipeline, waitForPipeline } from '../../src/client/pipelines';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
-import { jobWorkflowId } from '../../src/workflows/job-input';
+import { jobWorkflowId } from '../../src/shared/ids';
 import { historyFileName } from './histories';
 
 const OUT = join(__dirname, 'histories');

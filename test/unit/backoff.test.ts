@@ -1,7 +1,7 @@
 // The backoff between refused creates: jittered within its ceiling, Retry-After honoured up to a cap.
 import { describe, expect, it } from 'vitest';
 import { backoffMs } from '../../src/workflows/backoff';
-import { DEFAULT_SUBMIT_RETRY } from '../../src/workflows/job-input';
+import { DEFAULT_SUBMIT_RETRY } from '../../src/config/policy';
 
 const s = { ...DEFAULT_SUBMIT_RETRY, initialMs: 1000, maxMs: 8000, maxRetryAfterMs: 20_000 };
 

@@ -7,18 +7,14 @@ const u = (n: string) => `https://example.com/${n}`;
 describe('wanflow run flags → request body', () => {
   it.each([
     [{ prompt: 'p' }, 'wan2.7-t2v', []],
-    [{ 'first-frame': u('f.png') }, 'wan2.7-i2v', ['first_frame']],
-    [{ 'first-clip': u('c.mp4'), 'last-frame': u('l.png') }, 'wan2.7-i2v', ['last_frame', 'first_clip']],
+    [{ firstFrame: u('f.png') }, 'wan2.7-i2v', ['first_frame']],
+    [{ firstClip: u('c.mp4'), lastFrame: u('l.png') }, 'wan2.7-i2v', ['last_frame', 'first_clip']],
     [
-      { prompt: 'Image 1', 'reference-image': [u('a.png'), u('b.png')], 'first-frame': u('f.png') },
+      { prompt: 'Image 1', referenceImage: [u('a.png'), u('b.png')], firstFrame: u('f.png') },
       'wan2.7-r2v',
       ['first_frame', 'reference_image', 'reference_image'],
     ],
-    [
-      { video: u('v.mp4'), 'reference-image': [u('s.png')] },
-      'wan2.7-videoedit',
-      ['video', 'reference_image'],
-    ],
+    [{ video: u('v.mp4'), referenceImage: [u('s.png')] }, 'wan2.7-videoedit', ['video', 'reference_image']],
   ])('%j → %s', (flags, model, roles) => {
     const body = requestFromFlags(flags) as { model: string; input: { media?: { type: string }[] } };
     expect(body.model).toBe(model);
@@ -30,9 +26,9 @@ describe('wanflow run flags → request body', () => {
     const body = requestFromFlags({
       prompt: 'p',
       resolution: '720p',
-      duration: '16',
-      seed: '7',
-      'no-prompt-extend': true,
+      duration: 16,
+      seed: 7,
+      promptExtend: false,
     });
     expect(body).toMatchObject({
       parameters: { resolution: '720P', duration: 16, seed: 7, prompt_extend: false },
@@ -48,7 +44,7 @@ describe('image flags', () => {
       prompt: 'poster',
       image: [u('a.png')],
       size: '2K',
-      n: '2',
+      n: 2,
     });
     expect(body).toEqual({
       model: 'wan2.7-image-pro',

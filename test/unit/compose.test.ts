@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENV } from '../../src/config/env';
+import { VARIABLES } from '../../src/config/env';
 
 const compose = parse(readFileSync(resolve(__dirname, '../../docker-compose.yml'), 'utf8'), {
   merge: true,
@@ -34,7 +34,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('configures wanflow services only with variables wanflow reads', () => {
-    const known = new Set<string>(Object.values(ENV));
+    const known = new Set<string>(Object.keys(VARIABLES));
     for (const name of ['simulator', 'worker', 'webhooks']) {
       const vars = Object.keys(compose.services[name]!.environment ?? {});
       expect(vars.length).toBeGreaterThan(5);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineEta } from '../../src/pipelines/eta';
-import type { PipelineRecord, StageState } from '../../src/activities/pipeline-record';
+import type { PipelineRecord, StageState } from '../../src/shared/records';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLL_SCHEDULE, pollDelayMs } from '../../src/workflows/poll-schedule';
+import { pollDelayMs } from '../../src/workflows/poll-schedule';
+import { DEFAULT_POLL_SCHEDULE } from '../../src/config/policy';
 import { expectedTaskSeconds } from '../../src/wan/timing';
 
 describe('pollDelayMs', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyErrorAnswer, parseRetryAfter } from '../../src/providers/taxonomy';
 import { ApplicationFailure } from '@temporalio/common';
-import { redactUrlsIn, toFailure } from '../../src/activities/failures';
+import { toFailure } from '../../src/activities/failures';
+import { redactUrlsIn } from '../../src/shared/redact';
 
 describe('classifyErrorAnswer (contract §6)', () => {
   it.each([

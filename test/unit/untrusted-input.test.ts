@@ -40,12 +40,12 @@ const file = (name: string, text: string) => {
   return p;
 };
 
+// Numbers are checked by commander as it reads them (test/e2e/cli-usage.test.ts); empty text here.
 describe('flags', () => {
   it.each([
-    [{ prompt: 'p', duration: '' }, '--duration'],
     [{ prompt: '' }, '--prompt'],
-    [{ prompt: 'p', seed: '12abc' }, '--seed'],
-    [{ prompt: 'p', duration: '5.5' }, '--duration'],
+    [{ prompt: 'p', negativePrompt: '' }, '--negative-prompt'],
+    [{ prompt: 'p', referenceImage: ['https://example.com/a.png', ''] }, '--reference-image'],
   ])('%j is refused naming %s', (flags, field) => {
     expect(refusal(() => requestFromFlags(flags))[0]).toMatchObject({ field });
   });

@@ -9,10 +9,11 @@ import {
   ResultExpiredError,
   TransientProviderError,
 } from '../../src/providers/errors';
-import type { JobRecord } from '../../src/activities/job-record';
+import type { JobRecord } from '../../src/shared/records';
 import type { FindSubmittedResult } from '../../src/activities/reconcile';
 import { finalRecord } from '../../src/client/records';
-import { jobWorkflowId, type JobInput } from '../../src/workflows/job-input';
+import { type JobInput } from '../../src/workflows/job-input';
+import { jobWorkflowId } from '../../src/shared/ids';
 import type { ObservedStatus } from '../../src/wan/tasks';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, request, stubs, type Script } from '../harness/job-stubs';

@@ -1,7 +1,7 @@
 // The pipeline workflow's cancel and failure branches on the time-skipping test server, with stubbed
 // activities: a cancel is final (no retry job after it), while without one a refused stage retries once.
 import { describe, expect, it } from 'vitest';
-import type { PipelineRecord } from '../../src/activities/pipeline-record';
+import type { PipelineRecord } from '../../src/shared/records';
 import { finalRecord } from '../../src/client/records';
 import { planPipeline } from '../../src/pipelines/validate';
 import type { PipelineInput } from '../../src/workflows/pipeline';

@@ -1,12 +1,55 @@
-// The job record: what the manifest beside the output holds and what the workflow's query returns.
-// It carries no secrets and no signed URLs (their queries are redacted).
+// The records wanflow keeps of its runs: what a job's manifest beside its output holds and its query
+// returns, what a pipeline keeps of each job, and the pipeline's own record. Workflows build them,
+// activities store them, the client and CLI render them; so they live here, below all of them. They carry
+// no secrets and no signed URLs (queries are redacted before they are recorded). Types only.
 import type { CostFigure } from '../wan/pricing';
 import type { RegionId } from '../wan/regions';
+import type { RouteId } from '../wan/routes';
 import type { ObservedStatus, TaskUsage } from '../wan/tasks';
-import type { FailureCause } from '../providers/errors';
-import type { RouteId } from '../providers/provider';
-import type { PersistedOutput } from './persist';
-import type { SourceAsset } from './validate';
+
+/** Why a request was refused or a task failed, in the user's terms (the provider taxonomy, contract §6). */
+export type FailureCause =
+  | 'bad_input'
+  | 'content_policy'
+  | 'auth_or_region'
+  | 'model_not_in_region'
+  | 'quota_or_billing'
+  | 'media'
+  | 'rate_limited'
+  | 'transient'
+  | 'ambiguous'
+  | 'expired';
+
+/** What preflight knows of one input, read off an ffprobe result. */
+export interface MediaFacts {
+  format: string;
+  sizeBytes?: number;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+  hasAlpha?: boolean;
+}
+
+/** An input as the record shows it. */
+export interface SourceAsset {
+  role: string;
+  /** Query (signature) redacted; data: URLs shortened. */
+  url: string;
+  facts?: MediaFacts;
+}
+
+/** What a store wrote, with its SHA-256 and content type. */
+export interface StoredAsset {
+  key: string;
+  sizeBytes: number;
+  sha256: string;
+  contentType: string;
+  /** Where the asset lives, for people and tools: a file path or `s3://bucket/key`. */
+  location: string;
+}
+
+/** A stored output of a task, with what probing it found. */
+export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
 
 export const JOB_STATUSES = [
   'validating',
@@ -105,10 +148,35 @@ export type JobSummary = Pick<
   seed?: number;
 };
 
-/** Signed URLs carry credentials in their query: records keep only scheme, host and path. Inline data
- * URLs are shortened to their media type. */
-export function redactUrl(url: string): string {
-  if (url.startsWith('data:')) return `${url.slice(0, url.indexOf(',') + 1)}<${url.length} chars>`;
-  const q = url.indexOf('?');
-  return q === -1 ? url : `${url.slice(0, q)}?<redacted>`;
+export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped' | 'canceled';
+
+export interface StageState {
+  status: StageStatus;
+  model: string;
+  /** The stages whose outputs this one uses. */
+  after: string[];
+  /** Expected seconds of one task (candidates run side by side), for ETAs. */
+  expectedSeconds: number;
+  started?: string;
+  finished?: string;
+  /** Child job ids, one per candidate (and per retry). */
+  jobIds: string[];
+  /** Storage keys of the first candidate's outputs: what later stages use. */
+  outputs: string[];
+  /** Every finished job, candidates and retries included (its whole record: its `manifestKey`). */
+  jobs: JobSummary[];
+  failure?: JobFailure;
+}
+
+export interface PipelineRecord {
+  pipelineId: string;
+  name?: string;
+  labels?: Record<string, string>;
+  status: 'running' | 'stored' | 'failed' | 'canceled';
+  order: string[];
+  stages: Record<string, StageState>;
+  /** Totals per currency over every job that ran. */
+  cost: { estimated: Record<string, number>; billed: Record<string, number> };
+  timestamps: { started: string; finished?: string };
+  manifestKey?: string;
 }

@@ -1,0 +1,60 @@
+// The `wanflow` command, declared: every command, argument and flag is defined once here and in
+// commands/, and commander generates the help (`wanflow help run`, `wanflow run --help`) from them.
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandContext } from './context';
+import { EXIT_HELP } from './exit-codes';
+import { cancelCommand } from './commands/cancel';
+import { listCommand } from './commands/list';
+import { resultCommand } from './commands/result';
+import { runCommand } from './commands/run';
+import { setupCommand } from './commands/setup';
+import { simulatorCommand } from './commands/simulator';
+import { demoCommand, upCommand, workerCommand } from './commands/stack';
+import { statusCommand } from './commands/status';
+import { watchCommand } from './commands/watch';
+import { webhooksCommand } from './commands/webhooks';
+
+const VERSION = (
+  JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }
+).version;
+
+export function wanflowProgram(ctx: CommandContext): Command {
+  const program = new Command('wanflow')
+    .description('durable Wan 2.7 video jobs and pipelines on Temporal')
+    .version(VERSION, '-V, --version', "print wanflow's version")
+    .addHelpText(
+      'after',
+      `\n<id> is a pipeline's ID (its --key), a job's ID, or a pipeline's job as <pipeline-id>/<stage>.\n${EXIT_HELP}\nConfiguration comes from the environment; see README.md.`,
+    )
+    // Help and errors go through the context: only the entry point prints and exits.
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s.trimEnd()),
+      writeErr: (s) => ctx.io.err(s.trimEnd()),
+      outputError: () => {},
+    })
+    .exitOverride()
+    .showSuggestionAfterError();
+  program.commandsGroup('Runs:');
+  for (const command of [runCommand, statusCommand, listCommand, watchCommand, cancelCommand, resultCommand])
+    program.addCommand(command(ctx));
+  program.commandsGroup('Services:');
+  for (const command of [
+    demoCommand,
+    upCommand,
+    workerCommand,
+    webhooksCommand,
+    simulatorCommand,
+    setupCommand,
+  ])
+    program.addCommand(command(ctx));
+  // Subcommands inherit the output, the exit override and strictness about excess arguments.
+  for (const command of program.commands)
+    command
+      .configureOutput(program.configureOutput())
+      .exitOverride()
+      .allowExcessArguments(false)
+      .showSuggestionAfterError();
+  return program;
+}
