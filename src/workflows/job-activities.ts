@@ -5,6 +5,13 @@ import type { WanflowActivities } from '../activities';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import { FAILURE_TYPE } from '../shared/failure-types';
 
+/** The task a submit made (or, after a lost answer, found and adopted). */
+export interface Submitted {
+  taskId: string;
+  requestId?: string;
+  adopted?: boolean;
+}
+
 // The first three activities heartbeat every 2 s: a worker that dies under one is noticed after 10 s
 // (heartbeat timeout) rather than at its start-to-close limit.
 

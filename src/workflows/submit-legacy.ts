@@ -14,8 +14,7 @@ import {
 } from './failures';
 import type { JobInput } from './job-input';
 import type { JobOptions } from '../shared/job-options';
-import { callActivity, findSubmittedTask, submitTask } from './job-activities';
-import type { Submitted } from './submit';
+import { callActivity, findSubmittedTask, submitTask, type Submitted } from './job-activities';
 
 /** The answer of findSubmittedTask as those histories recorded it. */
 interface LegacyFound {

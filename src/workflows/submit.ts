@@ -26,17 +26,17 @@ import {
 } from './failures';
 import type { JobInput } from './job-input';
 import type { JobOptions } from '../shared/job-options';
-import { callActivity, findSubmittedTask, requestCreateLock, submitTask } from './job-activities';
+import {
+  callActivity,
+  findSubmittedTask,
+  requestCreateLock,
+  submitTask,
+  type Submitted,
+} from './job-activities';
 import { lockGrantedSignal, releaseLockSignal } from './claims';
 import { legacySubmit } from './submit-legacy';
 import { backoffMs } from './backoff';
 import { FAILURE_TYPE } from '../shared/failure-types';
-
-export interface Submitted {
-  taskId: string;
-  requestId?: string;
-  adopted?: boolean;
-}
 
 // A holder that neither creates nor reconciles within this long has died (terminated): the lock moves on.
 // Well above the worst case of one create (45 s) + late processing (30 s) + two list reads.

@@ -2,7 +2,7 @@
 // run, list by state and label, watch with ETA, status, result, cancel — with its exit codes and --json,
 // and the search attributes that find runs in the Temporal Web UI.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('wanflow operator commands', () => {
   it('run → watch (NDJSON, ETA) → status → result → list, on the shipped example', async () => {
     stack.servers.simulator.setFaults({ slowTaskExtraMs: 1500 });
     const started = await wanflow(
-      ['run', teaser, '--key', 'cli-teaser', '--label', 'team=promo', '--label', 'wave=1'],
+      ['run', teaser, '--key', 'cli-teaser', '--label', 'team=promo', '--label', 'wave=1', '--no-wait'],
       env(),
     );
     expect(started).toMatchObject({ code: 0, stdout: 'cli-teaser\n' });
@@ -119,10 +119,10 @@ describe('wanflow operator commands', () => {
   it('a running pipeline: listed as running at its stage, result refused (5), canceled (3), cancel again refused (5)', async () => {
     stack.servers.simulator.setFaults({ slowTaskExtraMs: 10_000 });
     const started = await wanflow(
-      ['run', teaser, '--key', 'cli-cancel', '--label', 'team=promo', '--json'],
+      ['run', teaser, '--key', 'cli-cancel', '--label', 'team=promo', '--json', '--no-wait'],
       env(),
     );
-    expect(JSON.parse(started.stdout)).toEqual({ pipelineId: 'cli-cancel' });
+    expect(JSON.parse(started.stdout)).toEqual({ kind: 'pipeline', id: 'cli-cancel' });
 
     const running = await eventually(
       () => listed('--state', 'running', '--label', 'team=promo'),
@@ -185,7 +185,7 @@ describe('wanflow operator commands', () => {
     await registerNamespace(stack.h.client, 'cli-plain');
     const plain = { ...env(), TEMPORAL_NAMESPACE: 'cli-plain', WANFLOW_TASK_QUEUE: 'cli-plain' };
     const refused = await eventually(
-      () => wanflow(['run', teaser, '--key', 'plain-1'], plain),
+      () => wanflow(['run', teaser, '--key', 'plain-1', '--no-wait'], plain),
       (r) => !/[Nn]amespace .*not found/.test(r.stderr),
     );
     expect(refused.code, refused.stderr).toBe(2);
@@ -195,7 +195,7 @@ describe('wanflow operator commands', () => {
     const off = { ...plain, WANFLOW_SEARCH_ATTRIBUTES: 'off' };
     const worker = spawnWorkerProcess(off);
     try {
-      const run = await wanflow(['run', teaser, '--key', 'plain-2', '--watch', '--json'], off);
+      const run = await wanflow(['run', teaser, '--key', 'plain-2', '--json'], off);
       expect(run.code, run.stderr).toBe(0);
       const rows = await eventually(
         () => wanflow(['list', '--json'], off).then((r) => JSON.parse(r.stdout) as PipelineSummary[]),
@@ -212,9 +212,53 @@ describe('wanflow operator commands', () => {
     }
   });
 
+  it('run follows a job from its flags to the stored video by default; a spec or a body on standard input runs too', async () => {
+    const job = await wanflow(
+      ['run', '--prompt', 'a paper boat', '--duration', '2', '--key', 'cli-job', '--json'],
+      env(),
+    );
+    expect(job.code, job.stderr).toBe(0);
+    const finished = JSON.parse(job.stdout.trim().split('\n').at(-1)!) as {
+      event: string;
+      record: JobRecord;
+    };
+    expect(finished).toMatchObject({ event: 'finished', record: { jobId: 'cli-job', status: 'stored' } });
+    expect(finished.record.outputs![0]!.durationSeconds).toBeCloseTo(2, 0);
+
+    const body = JSON.stringify({
+      model: 'wan2.7-t2v',
+      input: { prompt: 'from stdin' },
+      parameters: { duration: 2 },
+    });
+    const fromStdin = await wanflow(
+      ['run', '-', '--key', 'cli-stdin-job', '--no-wait', '--json'],
+      env(),
+      body,
+    );
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(JSON.parse(fromStdin.stdout)).toEqual({ kind: 'job', id: 'cli-stdin-job' });
+    const spec = await wanflow(
+      ['run', '-', '--key', 'cli-stdin-spec', '--no-wait'],
+      env(),
+      readFileSync(teaser, 'utf8'),
+    );
+    expect(spec).toMatchObject({ code: 0, stdout: 'cli-stdin-spec\n' });
+    const watched = await wanflow(['watch', 'cli-stdin-spec'], env());
+    expect(watched.code, watched.stderr).toBe(0);
+    expect((await wanflow(['result', 'cli-stdin-job', '--wait'], env())).code).toBe(0);
+    // Request flags beside a file are refused before anything starts; a job takes no labels.
+    const mixed = await wanflow(['run', teaser, '--prompt', 'x'], env());
+    expect(mixed).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--prompt cannot be combined with a file/),
+    });
+    const labelled = await wanflow(['run', '--prompt', 'x', '--label', 'a=b'], env());
+    expect(labelled).toMatchObject({ code: 2, stderr: expect.stringMatching(/--label is for a pipeline/) });
+  }, 120_000);
+
   it('status of a run no worker serves says so within seconds instead of hanging', async () => {
     const orphan = { ...env(), WANFLOW_TASK_QUEUE: 'cli-no-worker' };
-    expect((await wanflow(['run', teaser, '--key', 'cli-orphan'], orphan)).code).toBe(0);
+    expect((await wanflow(['run', teaser, '--key', 'cli-orphan', '--no-wait'], orphan)).code).toBe(0);
     const status = await wanflow(['status', 'cli-orphan'], orphan);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/pipeline cli-orphan: running since .*no worker answered for its state/);
@@ -242,10 +286,7 @@ describe('wanflow operator commands', () => {
     writeFileSync(join(dir, 'good.json'), JSON.stringify(stage('./poster.png')));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(stage('./missing.png')));
 
-    const run = await wanflow(
-      ['run', join(dir, 'good.json'), '--key', 'cli-files', '--watch', '--json'],
-      env(),
-    );
+    const run = await wanflow(['run', join(dir, 'good.json'), '--key', 'cli-files', '--json'], env());
     expect(run.code, run.stderr).toBe(0);
     const record = (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as WatchEvent).record!;
     const job = record.stages.animate!.jobs[0]!;
@@ -256,7 +297,10 @@ describe('wanflow operator commands', () => {
     // The output follows the 4:3 poster.
     expect(job.outputs![0]).toMatchObject({ width: 1104, height: 832 });
 
-    const bad = await wanflow(['run', join(dir, 'bad.json'), '--key', 'cli-missing-file'], env());
+    const bad = await wanflow(
+      ['run', join(dir, 'bad.json'), '--key', 'cli-missing-file', '--no-wait'],
+      env(),
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /stages\.0\.request\.input\.media\.0\.url: is neither a URL nor a readable local file \(got "\.\/missing\.png"\)/,
@@ -265,7 +309,7 @@ describe('wanflow operator commands', () => {
 
   it('a failed stage: later stages skipped, watch and result exit 1, status names the cause', async () => {
     stack.servers.simulator.setFaults({ dataInspectionTask: 1 });
-    expect((await wanflow(['run', teaser, '--key', 'cli-failed'], env())).code).toBe(0);
+    expect((await wanflow(['run', teaser, '--key', 'cli-failed', '--no-wait'], env())).code).toBe(0);
     const watched = await wanflow(['watch', 'cli-failed', '--json'], env());
     expect(watched.code).toBe(1);
     const record = (JSON.parse(watched.stdout.trim().split('\n').at(-1)!) as WatchEvent).record!;
@@ -287,7 +331,7 @@ describe('wanflow operator commands', () => {
 
   it("one stage's job canceled on its own: its dependents are skipped, not left waiting", async () => {
     stack.servers.simulator.setFaults({ queueExtraMs: 15_000 });
-    expect((await wanflow(['run', teaser, '--key', 'cli-stage-cancel'], env())).code).toBe(0);
+    expect((await wanflow(['run', teaser, '--key', 'cli-stage-cancel', '--no-wait'], env())).code).toBe(0);
     await eventually(
       () => wanflow(['status', 'cli-stage-cancel/explore', '--json'], env()),
       (r) => r.code === 0 && JSON.parse(r.stdout).record?.providerStatus === 'PENDING',
@@ -332,16 +376,21 @@ describe('wanflow operator commands', () => {
         ],
       }),
     );
-    const bad = await wanflow(['run', cycle, '--key', 'cli-cycle'], env());
+    const bad = await wanflow(['run', cycle, '--key', 'cli-cycle', '--no-wait'], env());
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/stages: stage references form a cycle \(got "a → b"\)/);
 
-    const badLabel = await wanflow(['run', teaser, '--label', 'no-equals-sign'], env());
-    expect(badLabel).toMatchObject({ code: 2, stderr: expect.stringMatching(/--label "no-equals-sign"/) });
+    const badLabel = await wanflow(['run', teaser, '--label', 'no-equals-sign', '--no-wait'], env());
+    expect(badLabel).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/option '--label <key=value>' argument 'no-equals-sign' is invalid/),
+    });
     const badState = await wanflow(['list', '--state', 'sleeping'], env());
     expect(badState).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/--state "sleeping": must be one of/),
+      stderr: expect.stringMatching(
+        /option '--state <state>' argument 'sleeping' is invalid\. Allowed choices are/,
+      ),
     });
 
     const nowhere = await wanflow(['status', 'anything'], { ...env(), TEMPORAL_ADDRESS: '127.0.0.1:9' });
@@ -356,14 +405,17 @@ describe('wanflow operator commands', () => {
       stderr: expect.stringMatching(/no pipeline or job with ID "no-such-run"/),
     });
 
-    const first = await wanflow(['run', teaser, '--key', 'cli-conflict'], env());
+    const first = await wanflow(['run', teaser, '--key', 'cli-conflict', '--no-wait'], env());
     expect(first.code).toBe(0);
-    const other = await wanflow(['run', teaser, '--key', 'cli-conflict', '--label', 'team=other'], env());
+    const other = await wanflow(
+      ['run', teaser, '--key', 'cli-conflict', '--label', 'team=other', '--no-wait'],
+      env(),
+    );
     expect(other).toMatchObject({
       code: 6,
       stderr: expect.stringMatching(/already used for a different pipeline spec/),
     });
-    const same = await wanflow(['run', teaser, '--key', 'cli-conflict'], env());
+    const same = await wanflow(['run', teaser, '--key', 'cli-conflict', '--no-wait'], env());
     expect(same).toMatchObject({ code: 0, stdout: 'cli-conflict\n' });
     const done = await wanflow(['result', 'cli-conflict', '--wait'], env());
     expect(done.code, done.stderr).toBe(0);

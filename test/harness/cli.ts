@@ -12,13 +12,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function wanflow(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+/** Runs `wanflow args…`; `stdin`, when given, is written to its standard input. */
+export function wanflow(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env,
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', fail);
     child.once('close', (code) => done({ code: code ?? -1, stdout, stderr }));
   });

@@ -1,0 +1,118 @@
+// The house rules a newcomer relies on, checked on the source itself: dependencies flow one way with no
+// circles and no simulator in production (dependency-cruiser, .dependency-cruiser.cjs); the environment
+// is read only through config/env.ts, whose variables are exactly the README's configuration table; and
+// every error class stands on WanflowError. Each check has a positive control: it would fail if broken.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VARIABLES } from '../../src/config/env';
+
+const ROOT = resolve(__dirname, '../..');
+const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs');
+
+function sources(dir = join(ROOT, 'src')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+function cruise(cwd: string): { status: number | null; out: string } {
+  const r = spawnSync(
+    process.execPath,
+    [DEPCRUISE, 'src', '--config', join(ROOT, '.dependency-cruiser.cjs')],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('dependencies', () => {
+  it('flow one way, without circles, and production never imports the simulator', () => {
+    const r = cruise(ROOT);
+    expect(r.out).toMatch(/no dependency violations found/);
+    expect(r.status).toBe(0);
+  });
+
+  it('a circle, a simulator import and a workflow importing an activity are caught (positive control)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wanflow-arch-'));
+    const file = (path: string, text: string) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    file('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    file('src/workflows/a.ts', "import { b } from './b';\nexport const a = () => b;\n");
+    file(
+      'src/workflows/b.ts',
+      "import { a } from './a';\nimport { act } from '../activities/act';\nexport const b = () => [a, act];\n",
+    );
+    file('src/activities/act.ts', 'export const act = 1;\n');
+    file('src/worker/w.ts', "import { sim } from '../simulator/s';\nexport const w = sim;\n");
+    file('src/simulator/s.ts', 'export const sim = 1;\n');
+    const r = cruise(dir);
+    expect(r.status).not.toBe(0);
+    for (const rule of ['no-circular', 'no-simulator-in-production', 'workflows-deterministic'])
+      expect(r.out).toContain(rule);
+  });
+});
+
+describe('the environment', () => {
+  // `env.NAME`, `env['NAME']`, `env[name]`, `process.env.NAME`: a read. `{ ...process.env }` passes it on.
+  const READ = /\b(?:process\.)?env\s*(?:\.\s*[A-Za-z_]\w*|\[)/;
+
+  it('is read only in config/env.ts', () => {
+    const readers = sources()
+      .filter((f) => !f.endsWith('src/config/env.ts'))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ where: `${relative(ROOT, f)}:${i + 1}`, line }))
+          .filter(({ line }) => READ.test(line) && !line.trim().startsWith('//')),
+      );
+    expect(readers).toEqual([]);
+  });
+
+  it('the check sees reads (positive control)', () => {
+    for (const read of ['env.WANFLOW_X', "env['WANFLOW_X']", 'process.env.HOME', 'env[name]'])
+      expect(read).toMatch(READ);
+    for (const pass of [
+      '{ ...process.env, A: 1 }',
+      'env: NodeJS.ProcessEnv = process.env',
+      'setup.env ?? process.env',
+    ])
+      expect(pass).not.toMatch(READ);
+  });
+
+  it("has exactly the README configuration table's variables", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
+    );
+    const documented = new Set(
+      section
+        .split('\n')
+        .filter((l) => l.startsWith('| `'))
+        .flatMap((l) => [...l.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_<>]+)`/g)].map((m) => m[1]!)),
+    );
+    expect([...documented].sort()).toEqual(Object.keys(VARIABLES).sort());
+  });
+});
+
+describe('errors', () => {
+  it('every error class extends WanflowError (directly or through another that does)', () => {
+    const classes = new Map<string, string>();
+    for (const f of sources())
+      for (const m of readFileSync(f, 'utf8').matchAll(/class (\w+) extends (\w+)/g))
+        classes.set(m[1]!, m[2]!);
+    const onBase = (name: string, seen = 0): boolean =>
+      name === 'WanflowError' || (seen < 10 && classes.has(name) && onBase(classes.get(name)!, seen + 1));
+    const errors = [...classes.keys()].filter((c) => /Error$|Stop$/.test(c) && c !== 'WanflowError');
+    expect(errors.length).toBeGreaterThan(20);
+    expect(errors.filter((c) => !onBase(c))).toEqual([]);
+    expect(classes.get('WanflowError')).toBe('Error');
+  });
+});
