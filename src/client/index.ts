@@ -6,7 +6,6 @@ export {
   getPipelineState,
   waitForPipeline,
   cancelPipeline,
-  IdempotencyConflictError,
   type StartPipelineRequest,
 } from './pipelines';
 export {
@@ -20,6 +19,7 @@ export {
   type PipelineSummary,
 } from './runs';
 export { registerSearchAttributes } from './setup';
+export { IdempotencyConflictError } from './start-once';
 export { pipelineEta } from '../pipelines/eta';
 export { loadConfig, type WanflowConfig } from '../config/config';
 export type { JobRecord, JobStatus, PipelineRecord, StageState, StageStatus } from '../shared/records';

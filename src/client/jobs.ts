@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
-import { explainMissingAttributes } from './setup';
+import { requestHash, startOnce } from './start-once';
 import type { WanflowConfig } from '../config/config';
 import { InvalidRequestError, parseWanRequest } from '../wan/validation';
 import { runIdProblem } from '../shared/ids';
@@ -87,20 +87,22 @@ export async function startJob(
     ...(req.options ? { options: req.options } : {}),
   };
   const workflowId = jobWorkflowId(jobId);
-  // A job ID names one paid task: starting it again while it runs or after it stored must not pay twice.
-  await client.workflow
-    .start('wanJob', {
+  // A job ID names one paid task: starting it again while it runs or after it ended gives that job back
+  // (never a second task); another request under the same ID is refused.
+  await startOnce(
+    client,
+    'wanJob',
+    {
       taskQueue: config.temporal.taskQueue,
       workflowId,
       args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: config.searchAttributes
         ? startAttributes({ models: [parsed.model] })
         : undefined,
-    })
-    .catch((err: unknown) => {
-      throw explainMissingAttributes(err);
-    });
+    },
+    requestHash({ route: input.route, region: input.region, request: input.request, options: input.options }),
+    'job request',
+  );
   return { jobId, workflowId };
 }
 

@@ -1,10 +1,10 @@
 // Pipelines for programs and the CLI: validate the whole spec (local files staged first), start it under
 // an idempotency key so a retried start returns the same pipeline and never pays twice, follow it.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { finalRecord } from './records';
-import { explainMissingAttributes } from './setup';
+import { requestHash, startOnce } from './start-once';
 import type { WanflowConfig } from '../config/config';
 import { planPipeline } from '../pipelines/validate';
 import { preflightPipeline } from '../pipelines/preflight';
@@ -19,13 +19,6 @@ import type { PipelineInput } from '../workflows/pipeline';
 import { pipelineStateQuery } from '../workflows/definitions';
 import { startAttributes } from '../workflows/search-attributes';
 import type { PipelineRecord } from '../shared/records';
-import { EXIT, WanflowError } from '../shared/errors';
-
-export class IdempotencyConflictError extends WanflowError {
-  override readonly name = 'IdempotencyConflictError';
-  override readonly exitCode = EXIT.conflict;
-  readonly remedy = 'Use a new key for a different spec, or the same spec to get the existing pipeline back.';
-}
 
 export interface StartPipelineRequest {
   spec: unknown;
@@ -55,15 +48,15 @@ export async function startPipeline(
   await preflightPipeline(plan, store, { allowHosts: config.preflightAllowHosts });
   const pipelineId = req.key ?? randomUUID().replaceAll('-', '').slice(0, 12);
   const workflowId = pipelineWorkflowId(pipelineId);
-  const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex');
   const input: PipelineInput = { pipelineId, plan, ...(req.options ? { options: req.options } : {}) };
-  try {
-    // A start repeated while the pipeline runs attaches to it; after it closed, the key stays taken.
-    await client.workflow.start('wanPipeline', {
+  await startOnce(
+    client,
+    'wanPipeline',
+    {
       taskQueue: config.temporal.taskQueue,
       workflowId,
       args: [input],
-      memo: { specHash, name: plan.spec.name },
+      memo: { name: plan.spec.name },
       typedSearchAttributes: config.searchAttributes
         ? startAttributes({
             pipeline: pipelineId,
@@ -71,13 +64,10 @@ export async function startPipeline(
             labels: plan.spec.labels,
           })
         : undefined,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw explainMissingAttributes(err);
-  }
-  await sameSpecOrThrow(client, workflowId, specHash, req.key);
+    },
+    requestHash(plan.spec),
+    'pipeline spec',
+  );
   return { pipelineId, workflowId };
 }
 
@@ -107,18 +97,6 @@ async function stageSpecFiles(
 }
 
 /** A key names one spec: reusing it for another is refused rather than silently returning the old one. */
-async function sameSpecOrThrow(
-  client: Client,
-  workflowId: string,
-  specHash: string,
-  key?: string,
-): Promise<void> {
-  const described = await client.workflow.getHandle(workflowId).describe();
-  const memo = (await described.memo) as { specHash?: string } | undefined;
-  if (memo?.specHash !== specHash)
-    throw new IdempotencyConflictError(`key ${key} was already used for a different pipeline spec`);
-}
-
 export async function getPipelineState(client: Client, pipelineId: string): Promise<PipelineRecord> {
   return client.workflow.getHandle(pipelineWorkflowId(pipelineId)).query(pipelineStateQuery);
 }

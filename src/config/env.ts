@@ -72,7 +72,9 @@ export const VARIABLES = {
   TEMPORAL_TLS_CLIENT_KEY_PATH: v(text, 'unset', 'mTLS client key', { library: true }),
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: v(text, 'unset', 'a private CA', { library: true }),
   TEMPORAL_TLS_SERVER_NAME: v(text, 'unset', 'SNI server name', { library: true }),
-  'TEMPORAL_GRPC_META_<NAME>': v(text, 'unset', 'a gRPC header sent with every Temporal call', { library: true }),
+  'TEMPORAL_GRPC_META_<NAME>': v(text, 'unset', 'a gRPC header sent with every Temporal call', {
+    library: true,
+  }),
   TEMPORAL_PROFILE: v(text, '`default`', 'profile of the TOML file', { library: true }),
   TEMPORAL_CONFIG_FILE: v(
     text,

@@ -224,6 +224,23 @@ describe('wanflow operator commands', () => {
     };
     expect(finished).toMatchObject({ event: 'finished', record: { jobId: 'cli-job', status: 'stored' } });
     expect(finished.record.outputs![0]!.durationSeconds).toBeCloseTo(2, 0);
+    // The same key and request again gives the stored job back (nothing paid); another request is refused.
+    const created = stack.servers.simulator.stats().tasksCreated;
+    const again = await wanflow(
+      ['run', '--prompt', 'a paper boat', '--duration', '2', '--key', 'cli-job'],
+      env(),
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^job cli-job: stored/);
+    const other = await wanflow(
+      ['run', '--prompt', 'a paper plane', '--duration', '2', '--key', 'cli-job'],
+      env(),
+    );
+    expect(other).toMatchObject({
+      code: 6,
+      stderr: expect.stringMatching(/"cli-job" was already used for a different job request/),
+    });
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(created);
 
     const body = JSON.stringify({
       model: 'wan2.7-t2v',

@@ -4,13 +4,8 @@ import { describe, expect, it, beforeEach } from 'vitest';
 import { useJobStack } from '../harness/stack';
 import { historyText, inspectStored, readJson } from '../harness/jobs';
 import type { JobRecord } from '../../src/shared/records';
-import {
-  IdempotencyConflictError,
-  cancelPipeline,
-  getPipelineState,
-  startPipeline,
-  waitForPipeline,
-} from '../../src/client/pipelines';
+import { cancelPipeline, getPipelineState, startPipeline, waitForPipeline } from '../../src/client/pipelines';
+import { IdempotencyConflictError } from '../../src/client/start-once';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { fourStageSpec } from '../harness/pipelines';
 
