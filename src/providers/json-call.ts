@@ -1,6 +1,6 @@
-// One JSON call for the wrapper routes' adapters: network failures split into never-sent / ambiguous,
-// error answers mapped through the taxonomy (each route says how to read its own error body), answers
-// checked against a schema — an unreadable answer to a create is ambiguous, to a read transient.
+// One JSON call for every route's adapter: network failures split into never-sent / ambiguous, error
+// answers mapped through the taxonomy (each route says how to read its own error body), answers checked
+// against a schema — an unreadable answer to a create is ambiguous, to a read transient.
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { networkFailure, request } from './http';
@@ -19,8 +19,14 @@ export interface JsonCall<S extends z.ZodType> {
   creates?: boolean;
   taskId?: string;
   signal?: AbortSignal;
-  /** The route's error body, read as a message. */
-  errorMessage(json: unknown, httpStatus: number): string;
+  /** The route's error body, read as its code, message and request ID. */
+  errorAnswer(json: unknown, httpStatus: number): ErrorAnswer;
+}
+
+export interface ErrorAnswer {
+  code?: string;
+  message: string;
+  requestId?: string;
 }
 
 export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.output<S>> {
@@ -41,7 +47,14 @@ export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.o
   } catch (err) {
     throw networkFailure(err, c.what, c.creates ?? false, { taskId: c.taskId });
   }
-  const text = await res.body.text().catch(() => '');
+  let text = '';
+  try {
+    text = await res.body.text();
+  } catch (err) {
+    // The connection closed mid-answer: for a create, the task may exist.
+    if (res.statusCode < 300)
+      throw networkFailure(err, `${c.what} (reading the answer)`, c.creates ?? false, { taskId: c.taskId });
+  }
   let json: unknown = {};
   try {
     json = text ? JSON.parse(text) : {};
@@ -51,7 +64,9 @@ export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.o
   if (c.creates && GATEWAY_SILENCE.has(res.statusCode))
     throw unreadable(`HTTP ${res.statusCode} from a gateway after the request was sent`, res.statusCode);
   if (res.statusCode >= 300) {
-    throw classifyErrorAnswer(res.statusCode, undefined, c.errorMessage(json, res.statusCode), {
+    const answer = c.errorAnswer(json, res.statusCode);
+    throw classifyErrorAnswer(res.statusCode, answer.code, answer.message, {
+      requestId: answer.requestId,
       taskId: c.taskId,
       retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
     });

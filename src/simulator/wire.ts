@@ -1,4 +1,5 @@
 // Answers in Model Studio's shapes (contract §5): flat error bodies, task bodies with UTC+8 times.
+import { readCappedBody } from '../server/body';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { formatUtc8 } from '../wan/time';
@@ -78,24 +79,14 @@ export class BodyTooLargeError extends WanflowError {
 }
 
 /** The body as text; past `limit` bytes the read stops and BodyTooLargeError is thrown (answered 413). */
-export function readBody(
+export async function readBody(
   req: IncomingMessage,
   encoding: BufferEncoding = 'utf8',
   limit = MAX_BODY_BYTES,
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.pause();
-        reject(new BodyTooLargeError(`request body over ${limit} bytes`));
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString(encoding)));
-    req.on('error', reject);
-  });
+  const body = await readCappedBody(req, limit);
+  if (!body) throw new BodyTooLargeError(`request body over ${limit} bytes`);
+  return body.toString(encoding);
 }
 
 /** The official SDKs send `input.extend_prompt` and a null or empty prompt; the service accepts both. */

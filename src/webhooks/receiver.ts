@@ -3,6 +3,7 @@
 // A delivery is verified (a forged or stale one gets 401 and changes nothing), deduplicated (routes retry:
 // fal up to 10 times over 2 h), and then only wakes the job's workflow — which reads the task's state by
 // polling, so even a valid delivery cannot inject a result.
+import { readCappedBody } from '../server/body';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
@@ -89,7 +90,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
       return [404, { error: 'no such webhook route' }];
     if ((wakeUps.get(workflowId) ?? 0) >= (o.wakeUpsPerJob ?? 20))
       return [429, { error: 'this job has been woken enough; it polls on its own schedule' }];
-    const body = await readRaw(req, MAX_BODY_BYTES);
+    const body = await readCappedBody(req, MAX_BODY_BYTES);
     if (!body) return [413, { error: `body over ${MAX_BODY_BYTES} bytes` }];
     const route = m[1]!;
     const verdict = await verifiers[route]!(req.headers, body);
@@ -138,23 +139,6 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A standalone job (`wanflow-job-<id>`) or a pipeline's job (`wanflow-pipeline-<key>/<stage>`). */
 const JOB_WORKFLOW_ID = /^(wanflow-job-[^/]+|wanflow-pipeline-[^/]+\/[^/]+)$/;
-
-/** The body, or undefined once it passes `limit` bytes (the rest is not read). */
-function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.pause();
-        resolve(undefined);
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** A receiver configured from wanflow's configuration (the JWKS and secrets of each route). */
 export function receiverOptions(

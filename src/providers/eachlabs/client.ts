@@ -105,12 +105,13 @@ export class EachlabsProvider implements VideoProvider {
       dispatcher: this.dispatcher,
       schema,
       ...o,
-      errorMessage: (json, status) => {
+      errorAnswer: (json, status) => {
         const e = json as { message?: string; details?: unknown };
-        return (
-          [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
-          `HTTP ${status}`
-        );
+        return {
+          message:
+            [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
+            `HTTP ${status}`,
+        };
       },
     });
   }

@@ -100,9 +100,11 @@ export class FalProvider implements VideoProvider {
       schema,
       ...o,
       // fal answers validation errors with 422 and a `detail`; the taxonomy treats it like any 4xx refusal.
-      errorMessage: (json) => {
+      errorAnswer: (json) => {
         const detail = (json as { detail?: unknown }).detail;
-        return typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300);
+        return {
+          message: typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300),
+        };
       },
     });
   }

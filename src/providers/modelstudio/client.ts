@@ -7,9 +7,8 @@ import type { ImageRequest } from '../../wan/image-requests';
 import { mediaFieldsOf } from '../../wan/media-roles';
 import type { TaskSnapshot } from '../../wan/tasks';
 import { formatListTime } from '../../wan/time';
-import { classifyErrorAnswer, GATEWAY_SILENCE, parseRetryAfter } from '../taxonomy';
-import { createAgent, networkFailure, request } from '../http';
-import { AmbiguousRequestError, TransientProviderError } from '../errors';
+import { createAgent } from '../http';
+import { callJson } from '../json-call';
 import type {
   CreatedTask,
   CreateOptions,
@@ -119,59 +118,27 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
       signal?: AbortSignal;
     },
   ): Promise<z.output<S>> {
-    const what = `${method} ${path.split('?')[0]}`;
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(`${this.opts.baseUrl}${path}`, {
-        method,
-        dispatcher: this.dispatcher,
-        headers: {
-          Authorization: `Bearer ${this.opts.apiKey}`,
-          ...(o.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          ...(this.opts.workspaceId ? { 'X-DashScope-WorkSpace': this.opts.workspaceId } : {}),
-          ...o.headers,
-        },
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
-        signal: o.signal,
-      });
-    } catch (err) {
-      throw networkFailure(err, what, o.creates ?? false, { taskId: o.taskId });
-    }
-    let json: unknown;
-    try {
-      const text = await res.body.text();
-      json = text ? JSON.parse(text) : {};
-    } catch (err) {
-      if (res.statusCode < 300) throw networkFailure(err, `${what} (reading the answer)`, o.creates ?? false);
-      json = {};
-    }
-    if (o.creates && GATEWAY_SILENCE.has(res.statusCode)) {
-      // A gateway that gave up waiting: the service behind it may have made the task.
-      throw new AmbiguousRequestError(
-        `${what}: HTTP ${res.statusCode} from a gateway after the request was sent`,
-        {
-          httpStatus: res.statusCode,
-        },
-      );
-    }
-    if (res.statusCode >= 300) {
-      const e = errorAnswer.safeParse(json);
-      const body = e.success ? e.data : {};
-      throw classifyErrorAnswer(res.statusCode, body.code, body.message ?? 'no message', {
-        requestId: body.request_id,
-        taskId: o.taskId,
-        retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
-      });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const Err = o.creates ? AmbiguousRequestError : TransientProviderError;
-      throw new Err(`${what}: unexpected answer shape: ${parsed.error.issues[0]?.message}`, {
-        httpStatus: res.statusCode,
-        taskId: o.taskId,
-      });
-    }
-    return parsed.data;
+    return callJson({
+      what: `${method} ${path.split('?')[0]}`,
+      url: `${this.opts.baseUrl}${path}`,
+      method,
+      dispatcher: this.dispatcher,
+      headers: {
+        Authorization: `Bearer ${this.opts.apiKey}`,
+        ...(this.opts.workspaceId ? { 'X-DashScope-WorkSpace': this.opts.workspaceId } : {}),
+        ...o.headers,
+      },
+      schema,
+      body: o.body,
+      creates: o.creates,
+      taskId: o.taskId,
+      signal: o.signal,
+      errorAnswer: (json: unknown) => {
+        const e = errorAnswer.safeParse(json);
+        const body = e.success ? e.data : {};
+        return { code: body.code, message: body.message ?? 'no message', requestId: body.request_id };
+      },
+    });
   }
 }
 
