@@ -1,68 +1,23 @@
 // The activities, built by a factory over narrow dependencies (providers, store, prices, clock), so a
 // worker wires real ones and nothing here reads global configuration.
-import { jobFolder } from '../shared/ids';
 import { Context } from '@temporalio/activity';
-import type { Dispatcher } from 'undici';
-import type { VideoProvider } from '../providers/provider';
+import { jobFolder } from '../shared/ids';
+import type { JobRecord, PipelineRecord, StoredAsset } from '../shared/records';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
-import type { PriceEntry } from '../wan/pricing';
-import type { WanLimits } from '../wan/limits';
-import type { MediaLimits } from '../wan/media-limits';
 import type { WanRequest } from '../wan/validation';
 import type { TaskSnapshot } from '../wan/tasks';
-import type { AssetStore } from '../storage/store';
-import type { StoredAsset } from '../shared/records';
 import { createAgent } from '../providers/http';
 import { typed } from './failures';
 import { heartbeating } from './heartbeat';
 import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } from './reconcile';
-import { claimCreated, requestCreateLock, temporalClaims, type TaskClaims } from './claims';
-import type { JobOptions } from '../shared/job-options';
-import type { SourcePolicy } from '../media/source-guard';
-import { callbackUrl } from '../webhooks/callback';
-import { persistOutput, storeResults } from './persist';
-import { canGenerateImagesSync } from '../providers/provider';
-import { RequestRejectedError } from '../providers/errors';
-import { isImageRequest } from '../wan/validation';
-import type { JobRecord } from '../shared/records';
-import type { PipelineRecord } from '../shared/records';
+import { requestCreateLock, temporalClaims } from './claims';
+import { persistOutput } from './persist';
 import { publishInputs } from './publish';
-import { presignRefs, type InputPublishing } from '../assets/publish';
-import type { AssetLinks } from '../assets/server';
-
-export interface ActivityDeps {
-  provider(route: RouteId, region: RegionId): VideoProvider;
-  store: AssetStore;
-  prices: readonly PriceEntry[];
-  limits?: WanLimits;
-  mediaLimits?: MediaLimits;
-  now?: () => number;
-  downloadDispatcher?: Dispatcher;
-  /** How stored inputs (asset:// references) reach the provider. */
-  inputPublishing: InputPublishing;
-  /** Lifetime of presigned input URLs: long enough for the task to leave the queue. */
-  presignTtlSeconds?: number;
-  minInputUrlLifetimeMs?: number;
-  /** Public base URL of the webhook receiver, for routes that push completion, and its secret. */
-  webhookBaseUrl?: string;
-  webhookSecret?: string;
-  /** Signs URLs of the local asset server, when the filesystem store's inputs are served by one. */
-  assetLinks?: AssetLinks;
-  /** The timing and submit policy of a route, as this worker calls it (live or the simulator). */
-  policy(route: RouteId): JobOptions;
-  /** Who owns which provider task (default: claim workflows on the worker's namespace). */
-  claims?: TaskClaims;
-  /** Which remote media hosts preflight may read (default: public hosts only). */
-  sources?: SourcePolicy;
-}
-
-export interface TaskRef {
-  route: RouteId;
-  region: RegionId;
-  taskId: string;
-}
+import { createAndClaim, type SubmitInput } from './submit';
+import { generateImagesNow, type SyncImagesInput } from './images';
+import type { ActivityDeps, TaskRef } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
@@ -104,37 +59,7 @@ export function createActivities(deps: ActivityDeps) {
      * One create, aborted at its deadline, and the claim of the task it made. Stored inputs still
      * referenced are presigned here, at the last moment.
      */
-    submitTask: typed(
-      heartbeating(
-        async (input: { route: RouteId; region: RegionId; request: WanRequest; deadlineMs?: number }) => {
-          // The deadline runs from the activity's start, presigning included: a worker that goes silent
-          // (dead, or cut off from Temporal) cannot send a create later than this, so the workflow knows
-          // when a lost create can no longer land.
-          const signal = input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined;
-          const request = await presignRefs(
-            input.request,
-            deps.store,
-            deps.presignTtlSeconds ?? 24 * 3600,
-            deps.assetLinks,
-          );
-          const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
-          const webhookUrl =
-            deps.webhookBaseUrl && deps.webhookSecret && workflowId
-              ? callbackUrl(deps.webhookBaseUrl, deps.webhookSecret, input.route, workflowId)
-              : undefined;
-          const created = await deps.provider(input.route, input.region).createTask(request, {
-            webhookUrl,
-            signal,
-          });
-          await claimCreated(
-            claims,
-            { route: input.route, region: input.region, taskId: created.taskId },
-            workflowId,
-          );
-          return created;
-        },
-      ),
-    ),
+    submitTask: typed(heartbeating((input: SubmitInput) => createAndClaim(deps, claims, input))),
 
     /** Joins the create lock's queue; the grant arrives as a signal. */
     requestCreateLock: typed((input: { lockId: string; requester: string; token: string; leaseMs: number }) =>
@@ -187,50 +112,7 @@ export function createActivities(deps: ActivityDeps) {
      * The synchronous image route in one activity: the call and the storing of every image, so no signed
      * URL reaches history. Storing is retried here, because the images are already paid for.
      */
-    generateImagesNow: typed(
-      async (input: { route: RouteId; region: RegionId; jobId: string; request: WanRequest }) => {
-        const provider = deps.provider(input.route, input.region);
-        if (!canGenerateImagesSync(provider) || !isImageRequest(input.request)) {
-          throw new RequestRejectedError(
-            'bad_input',
-            `route ${input.route} has no synchronous image call for ${input.request.model}`,
-          );
-        }
-        const request = await presignRefs(
-          input.request,
-          deps.store,
-          deps.presignTtlSeconds ?? 24 * 3600,
-          deps.assetLinks,
-        );
-        const answer = await provider.generateImagesSync(request);
-        const persist = {
-          provider,
-          store: deps.store,
-          dispatcher,
-          now,
-          heartbeat: (b: number) => Context.current().heartbeat(b),
-        };
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const outputs = await storeResults(
-              persist,
-              input.jobId,
-              answer.requestId ?? 'sync call',
-              'image',
-              answer.imageUrls,
-            );
-            return {
-              outputs,
-              requestId: answer.requestId,
-              imageCount: answer.imageCount ?? answer.imageUrls.length,
-            };
-          } catch (err) {
-            if (attempt >= 4) throw err;
-            await new Promise((r) => setTimeout(r, 2000 * attempt));
-          }
-        }
-      },
-    ),
+    generateImagesNow: typed((input: SyncImagesInput) => generateImagesNow(deps, dispatcher, now, input)),
 
     recordPipeline: typed(async (record: PipelineRecord): Promise<StoredAsset> =>
       deps.store.putJson(`pipelines/${record.pipelineId}/manifest.json`, record),

@@ -15,7 +15,7 @@ import { pipelineWorkflowId, runIdProblem } from '../shared/ids';
 import { sizeProblems } from '../shared/sizes';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
 import { type JobOptions } from '../shared/job-options';
-import type { PipelineInput } from '../workflows/pipeline';
+import type { PipelineInput } from '../workflows/pipeline-stage';
 import { pipelineStateQuery } from '../workflows/definitions';
 import { startAttributes } from '../workflows/search-attributes';
 import type { PipelineRecord } from '../shared/records';

@@ -8,7 +8,7 @@ import type { SourcePolicy } from '../media/source-guard';
 import { readableRefs } from '../assets/publish';
 import type { AssetStore } from '../storage/store';
 import { substituteRefs } from './spec';
-import type { PipelinePlan } from './validate';
+import type { PipelinePlan } from './plan';
 
 const LATER = 'https://stage.invalid/';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PipelineRecord } from '../../src/shared/records';
 import { finalRecord } from '../../src/client/records';
 import { planPipeline } from '../../src/pipelines/validate';
-import type { PipelineInput } from '../../src/workflows/pipeline';
+import type { PipelineInput } from '../../src/workflows/pipeline-stage';
 import type { ObservedStatus } from '../../src/wan/tasks';
 import { RequestRejectedError, ResultExpiredError } from '../../src/providers/errors';
 import { useTimeSkipping } from '../harness/time-skipping';

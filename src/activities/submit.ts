@@ -1,0 +1,50 @@
+// submitTask: one create, aborted at its deadline, and the claim of the task it made. Stored inputs
+// still referenced are presigned here, at the last moment, so no signed URL waits in history.
+import { Context } from '@temporalio/activity';
+import type { CreatedTask } from '../providers/provider';
+import type { RouteId } from '../wan/routes';
+import type { RegionId } from '../wan/regions';
+import type { WanRequest } from '../wan/validation';
+import { presignRefs } from '../assets/publish';
+import { callbackUrl } from '../webhooks/callback';
+import { claimCreated, type TaskClaims } from './claims';
+import type { ActivityDeps } from './deps';
+
+export interface SubmitInput {
+  route: RouteId;
+  region: RegionId;
+  request: WanRequest;
+  deadlineMs?: number;
+}
+
+export async function createAndClaim(
+  deps: ActivityDeps,
+  claims: TaskClaims,
+  input: SubmitInput,
+): Promise<CreatedTask> {
+  // The deadline runs from the activity's start, presigning included: a worker that goes silent
+  // (dead, or cut off from Temporal) cannot send a create later than this, so the workflow knows
+  // when a lost create can no longer land.
+  const signal = input.deadlineMs ? AbortSignal.timeout(input.deadlineMs) : undefined;
+  const request = await presignNow(deps, input.request);
+  const workflowId = Context.current().info.workflowExecution?.workflowId ?? '';
+  const webhookUrl =
+    deps.webhookBaseUrl && deps.webhookSecret && workflowId
+      ? callbackUrl(deps.webhookBaseUrl, deps.webhookSecret, input.route, workflowId)
+      : undefined;
+  const created = await deps.provider(input.route, input.region).createTask(request, {
+    webhookUrl,
+    signal,
+  });
+  await claimCreated(
+    claims,
+    { route: input.route, region: input.region, taskId: created.taskId },
+    workflowId,
+  );
+  return created;
+}
+
+/** The request with its stored inputs presigned for the provider (24 h unless the worker says). */
+export function presignNow<R extends WanRequest>(deps: ActivityDeps, request: R): Promise<R> {
+  return presignRefs(request, deps.store, deps.presignTtlSeconds ?? 24 * 3600, deps.assetLinks);
+}
