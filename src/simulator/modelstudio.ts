@@ -4,17 +4,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
 import { InvalidRequestError, isImageRequest, parseWanRequest, type WanRequest } from '../wan/validation';
-import { REGIONS, type RegionId } from '../wan/regions';
-import { parseListTime } from '../wan/time';
-import { TASK_STATUSES } from '../wan/tasks';
+import { REGIONS } from '../wan/regions';
 import { mediaFieldsOf } from '../wan/media-roles';
-import type { CountedFault, Faults } from './options';
-import type { SimulatorStats } from './stats';
-import type { SimTask, TaskTable } from './task-table';
 import { InputFetchError } from './media-inputs';
 import { outputShape, type OutputShape } from './output-shape';
-import { UploadError, type UploadStore } from './uploads';
+import { UploadError } from './uploads';
 import { normalizeSdkExtras, readBody, sendError, sendJson, taskBody } from './wire';
+import type { ModelStudioHost } from './modelstudio-host';
+import { listTasks } from './task-list';
 
 type Endpoint = 'video' | 'image-async' | 'image-sync';
 
@@ -23,22 +20,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'POST /services/aigc/image-generation/generation': 'image-async',
   'POST /services/aigc/multimodal-generation/generation': 'image-sync',
 };
-
-/** What the Model Studio routes need of the simulator they live in. */
-export interface ModelStudioHost {
-  region: RegionId;
-  /** Accepted keys and the region each is bound to. */
-  keys: Record<string, string>;
-  publicUrl(): string;
-  tasks: TaskTable;
-  uploads: UploadStore;
-  stats(): SimulatorStats;
-  faults(): Faults;
-  takeFault(name: CountedFault): boolean;
-  refuse(res: ServerResponse, status: number, code: string, message: string): void;
-  admit(request: WanRequest, key: string, shape: OutputShape, immediate?: boolean): SimTask;
-  resultUrls(task: SimTask, now: number): string[];
-}
 
 export class ModelStudioApi {
   constructor(private readonly host: ModelStudioHost) {}
@@ -51,7 +32,7 @@ export class ModelStudioApi {
     if (endpoint) return this.create(req, res, key, endpoint);
     if (this.host.takeFault('serverErrors'))
       return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
-    if (route === 'GET /tasks') return this.list(url, res);
+    if (route === 'GET /tasks') return listTasks(this.host, url, res);
     if (route === 'GET /uploads' && url.searchParams.get('action') === 'getPolicy')
       return this.uploadPolicy(url, res, key);
     const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);
@@ -237,43 +218,5 @@ export class ModelStudioApi {
       );
     }
     sendJson(res, 200, { request_id: randomUUID() });
-  }
-
-  private list(url: URL, res: ServerResponse): void {
-    this.host.stats().lists += 1;
-    const q = url.searchParams;
-    const start = parseListTime(q.get('start_time') ?? '') ?? 0;
-    const end = parseListTime(q.get('end_time') ?? '') ?? Number.MAX_SAFE_INTEGER;
-    const model = q.get('model_name');
-    const status = q.get('status');
-    if (status && !(TASK_STATUSES as readonly string[]).includes(status)) {
-      return this.refuse(res, 400, 'InvalidParameter', `status ${status} is not a task status`);
-    }
-    const pageNo = Math.max(1, Number(q.get('page_no') ?? 1) || 1);
-    const f = this.host.faults();
-    const asked = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 10) || 10));
-    const pageSize = f.listPageCap ? Math.min(asked, f.listPageCap) : asked;
-    const now = Date.now();
-    // Times in the filter have second precision: the window includes its last second. A task shows in
-    // the list only once its listing lag has passed.
-    const rows = this.host.tasks
-      .all()
-      .filter((t) => t.createdAt >= start && t.createdAt < end + 1000 && (!model || t.model === model))
-      .filter((t) => t.listedFrom <= now)
-      .map((t) => ({ t, s: this.host.tasks.statusOf(t, now) }))
-      .filter(({ s }) => s !== 'UNKNOWN' && (!status || s === status));
-    const page = rows
-      .slice((pageNo - 1) * pageSize, pageNo * pageSize)
-      .map(({ t, s }) => taskBody(t, t.id, s, now, [], f.echoPrompt).output);
-    const total = f.listOmitTotal ? {} : { total: rows.length };
-    const body =
-      f.listShape === 'data'
-        ? { data: page, ...total, page_no: pageNo, page_size: pageSize }
-        : f.listShape === 'tasks'
-          ? { tasks: page, ...total }
-          : f.listShape === 'output.data'
-            ? { output: { data: page, ...total } }
-            : { result: { items: page }, ...total };
-    sendJson(res, 200, { request_id: randomUUID(), ...body });
   }
 }
