@@ -10,7 +10,10 @@ module.exports = {
       name: 'no-simulator-in-production',
       comment: 'Only the simulator command and the embedded stack (development) start the simulator.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/simulator/', '^src/stack/', '^src/cli/commands/simulator\\.ts$'] },
+      from: {
+        path: '^src/',
+        pathNot: ['^src/simulator/', '^src/stack/', '^src/cli/commands/simulator\\.ts$'],
+      },
       to: { path: layer('simulator') },
     },
     {
@@ -31,15 +34,27 @@ module.exports = {
       name: 'activities-below-workflows',
       severity: 'error',
       from: { path: '^src/activities/' },
-      to: { path: ['^src/workflows/', '^src/client/', '^src/cli/', '^src/worker/'], dependencyTypesNot: ['type-only'] },
+      to: {
+        path: ['^src/workflows/', '^src/client/', '^src/cli/', '^src/worker/'],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'workflows-deterministic',
-      comment: 'Workflow code imports only workflow-safe modules: no activities, providers, storage or config values.',
+      comment:
+        'Workflow code imports only workflow-safe modules: no activities, providers, storage or config values.',
       severity: 'error',
       from: { path: '^src/workflows/' },
       to: {
-        path: ['^src/activities/', '^src/providers/', '^src/storage/', '^src/media/', '^src/config/', '^src/client/', '^src/cli/'],
+        path: [
+          '^src/activities/',
+          '^src/providers/',
+          '^src/storage/',
+          '^src/media/',
+          '^src/config/',
+          '^src/client/',
+          '^src/cli/',
+        ],
         dependencyTypesNot: ['type-only'],
       },
     },

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-check/', '.tools/', '.wanflow/', 'scripts/', '**/*.mjs'] },
+  { ignores: ['dist/', 'dist-check/', '.tools/', '.wanflow/', 'scripts/', '**/*.mjs', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

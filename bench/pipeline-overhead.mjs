@@ -19,7 +19,7 @@ const { connectClient } = require('../dist/client/jobs.js');
 const { startPipeline, waitForPipeline } = require('../dist/client/pipelines.js');
 const { installCompactLogging } = require('../dist/worker/logging.js');
 
-installCompactLogging('ERROR');
+installCompactLogging('ERROR', (line) => process.stderr.write(`${line}\n`));
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 4000);
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-'));
 

@@ -2,10 +2,7 @@
 // message) instead of the SDK's multi-line dumps; stack traces stay in Temporal's history.
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
-export function installCompactLogging(
-  level: LogLevel = 'WARN',
-  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): void {
+export function installCompactLogging(level: LogLevel, write: (line: string) => void): void {
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
       const m = (entry.meta ?? {}) as Record<string, unknown>;

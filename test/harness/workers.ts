@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config';
 import { installCompactLogging } from '../../src/worker/logging';
 
 // One line per warning keeps test output readable; each test file is its own process (forks pool).
-installCompactLogging('WARN');
+installCompactLogging('WARN', (line) => process.stderr.write(`${line}\n`));
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
