@@ -2,6 +2,7 @@
 // stage is (route, region, model, outputs, expected time). What the pipeline workflow is started with.
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
+import type { WorkPlan } from '../wan/billing';
 import type { PipelineSpec, StageSpec } from './spec';
 
 export interface PlannedStage {
@@ -18,6 +19,8 @@ export interface PlannedStage {
   model: string;
   /** How long one task of this stage is expected to take, for ETAs. */
   expectedSeconds: number;
+  /** What one task of it bills on success, for estimates (absent in plans made before campaigns). */
+  billing?: Pick<WorkPlan, 'unit' | 'quantity' | 'resolution'>;
 }
 
 export interface PipelinePlan {

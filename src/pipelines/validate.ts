@@ -109,6 +109,7 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
       outputSeconds: plan.outputSeconds,
       model: request.model,
       expectedSeconds: plan.expectedTaskSeconds,
+      billing: { unit: plan.unit, quantity: plan.quantity, resolution: plan.resolution },
     };
   }
   if (problems.length) throw new InvalidRequestError(problems.map((p) => fromDefaults(p, defaulted)));
