@@ -8,6 +8,7 @@ import type { SimulatorStats } from './stats';
 import type { SimTask, TaskTable } from './task-table';
 import type { OutputShape } from './output-shape';
 import type { UploadStore } from './uploads';
+import type { AccountGuard } from './account-limits';
 
 /** What the Model Studio routes need of the simulator they live in. */
 export interface ModelStudioHost {
@@ -17,6 +18,7 @@ export interface ModelStudioHost {
   publicUrl(): string;
   tasks: TaskTable;
   uploads: UploadStore;
+  accounts: AccountGuard;
   stats(): SimulatorStats;
   faults(): Faults;
   takeFault(name: CountedFault): boolean;

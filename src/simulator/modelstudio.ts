@@ -11,6 +11,7 @@ import { outputShape, type OutputShape } from './output-shape';
 import { UploadError } from './uploads';
 import { normalizeSdkExtras, readBody, sendError, sendJson, taskBody } from './wire';
 import type { ModelStudioHost } from './modelstudio-host';
+import { maskKey } from './stats';
 import { listTasks } from './task-list';
 
 type Endpoint = 'video' | 'image-async' | 'image-sync';
@@ -36,7 +37,7 @@ export class ModelStudioApi {
     if (route === 'GET /uploads' && url.searchParams.get('action') === 'getPolicy')
       return this.uploadPolicy(url, res, key);
     const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);
-    if (m && m[1] === 'GET' && !m[3]) return this.query(decodeURIComponent(m[2]!), res);
+    if (m && m[1] === 'GET' && !m[3]) return this.query(decodeURIComponent(m[2]!), key, res);
     if (m && m[1] === 'POST' && m[3]) return this.cancel(decodeURIComponent(m[2]!), res);
     return sendError(res, 404, 'NotFound', `no route ${route}`);
   }
@@ -95,6 +96,10 @@ export class ModelStudioApi {
         'Model.AccessDenied',
         `Model ${model} is not available in ${this.host.region}.`,
       );
+    }
+    if (typeof model === 'string') {
+      const limited = this.host.accounts.refuseCreate(maskKey(key), model, Date.now());
+      if (limited) return this.refuse(res, 429, 'Throttling.RateQuota', limited);
     }
     let request: WanRequest;
     try {
@@ -185,9 +190,9 @@ export class ModelStudioApi {
     });
   }
 
-  private query(id: string, res: ServerResponse): void {
+  private query(id: string, key: string, res: ServerResponse): void {
     this.host.stats().queries += 1;
-    if (this.host.takeFault('queryRateLimited'))
+    if (this.host.takeFault('queryRateLimited') || !this.host.accounts.admitQuery(maskKey(key), Date.now()))
       return this.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
     const now = Date.now();
     const task = this.host.tasks.get(id);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
 import { InvalidRequestError } from '../wan/validation';
+import { accountLimitsSchema } from './account-limits';
 
 export const faultsSchema = z.strictObject({
   /** The next N creates answer 429 Throttling.RateQuota. */
@@ -114,6 +115,8 @@ export const simulatorOptionsSchema = z.strictObject({
   /** Base URL clients use to reach this server (defaults to the bound address). */
   publicUrl: z.string().optional(),
   faults: faultsSchema.default(faultsSchema.parse({})),
+  /** The account limits the service enforces (off unless set). */
+  accountLimits: accountLimitsSchema.default(accountLimitsSchema.parse({})),
 });
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;
 export type ResolvedSimulatorOptions = z.output<typeof simulatorOptionsSchema>;

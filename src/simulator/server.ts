@@ -2,6 +2,7 @@
 // Model Studio's API (modelstudio.ts), its temporary storage and result downloads (oss.ts), and the
 // wrapper routes fal.ai (fal.ts) and each::labs (eachlabs.ts); test hooks under /_sim. Routes and answers
 // follow ../shared/wan27-contract.md closely enough for the official DashScope SDKs; a deviation is a bug.
+import { AccountGuard, accountLimitsSchema, type AccountLimits } from './account-limits';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ export interface RunningSimulator {
   /** Every task made so far (the simulator's books). */
   tasks(): SimulatedTaskEntry[];
   setFaults(f: Partial<Faults>): void;
+  /** Account limits until the next reset (which restores the started ones). */
+  setLimits(l: Partial<AccountLimits>): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Runn
     stats: () => structuredClone(sim.stats),
     tasks: () => sim.books(),
     setFaults: (f) => sim.setFaults(f),
+    setLimits: (l) => sim.setLimits(l),
     reset: () => sim.reset(),
     close: () => closeServer(server),
   };
@@ -100,10 +104,12 @@ class Simulator {
   private readonly fal: FalSimulator;
   private readonly eachlabs: EachlabsSimulator;
   private readonly modelStudio: ModelStudioApi;
+  private readonly accounts: AccountGuard;
 
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
     this.tasks = new TaskTable(opts.taskTtlMs);
+    this.accounts = new AccountGuard(opts.accountLimits, this.tasks);
     this.links = new ResultLinks(
       this.tasks,
       () => (this.stats.downloads += 1),
@@ -132,6 +138,7 @@ class Simulator {
       region: opts.region,
       keys: { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys },
       uploads: this.uploads,
+      accounts: this.accounts,
       stats: () => this.stats,
       faults: () => this.faults,
       refuse: (res, status, code, message) => {
@@ -149,6 +156,11 @@ class Simulator {
   reset(): void {
     this.stats = emptyStats();
     this.faults = faultsSchema.parse({});
+    this.accounts.reset(this.opts.accountLimits);
+  }
+
+  setLimits(l: Partial<AccountLimits>): void {
+    this.accounts.reset(accountLimitsSchema.parse({ ...this.accounts.limits, ...l }));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -160,6 +172,11 @@ class Simulator {
     if (path === '/_sim/faults' && req.method === 'POST') {
       this.setFaults(JSON.parse((await readBody(req)) || '{}'));
       return sendJson(res, 200, this.faults);
+    }
+    if (path === '/_sim/limits' && req.method === 'GET') return sendJson(res, 200, this.accounts.limits);
+    if (path === '/_sim/limits' && req.method === 'POST') {
+      this.setLimits(JSON.parse((await readBody(req)) || '{}'));
+      return sendJson(res, 200, this.accounts.limits);
     }
     if (path === '/_sim/reset' && req.method === 'POST') {
       this.reset();

@@ -211,3 +211,39 @@ describe('malformed requests never take the simulator down', () => {
     await alive.body.dump();
   });
 });
+
+describe('account limits, as Model Studio enforces them', () => {
+  const refusalOf = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+
+  it('beyond K tasks in progress per key and model, a create gets 429 Throttling.RateQuota until one ends', async () => {
+    sim.setLimits({ concurrentTasks: { 'wan2.7-t2v': 2 } });
+    const first = await provider.createTask(body);
+    await provider.createTask(body);
+    const third = await refusalOf(provider.createTask(body));
+    expect(third).toMatchObject({ name: 'RateLimitedError', code: 'Throttling.RateQuota', httpStatus: 429 });
+    expect((third as Error).message).toMatch(/2 of 2 in progress/);
+    // A canceled task no longer counts.
+    await provider.cancelTask(first.taskId);
+    await expect(provider.createTask(body)).resolves.toMatchObject({ taskId: expect.any(String) });
+    expect(sim.stats().refusals['Throttling.RateQuota']).toBe(1);
+  });
+
+  it('creates per second and queries per second per key', async () => {
+    sim.setLimits({ submitsPerSecond: 2, queriesPerSecond: 3 });
+    await provider.createTask(body);
+    const { taskId } = await provider.createTask(body);
+    expect(await refusalOf(provider.createTask(body))).toMatchObject({ code: 'Throttling.RateQuota' });
+    await sleep(1100);
+    await expect(provider.createTask(body)).resolves.toBeDefined();
+    const answers = await Promise.all([0, 1, 2, 3].map(() => refusalOf(provider.getTask(taskId))));
+    expect(answers.filter((a) => a === undefined)).toHaveLength(3);
+    expect(answers.find((a) => a !== undefined)).toMatchObject({ name: 'RateLimitedError', httpStatus: 429 });
+    // A reset restores the limits the simulator started with (none).
+    sim.reset();
+    await Promise.all([0, 1, 2, 3].map(() => provider.getTask(taskId)));
+  });
+});

@@ -20,6 +20,17 @@ interface SimulatorFlags {
   cacheDir?: string;
   publicUrl?: string;
   fault?: [string, string][];
+  concurrentTasks?: [string, number][];
+  submitsPerSecond?: number;
+  queriesPerSecond?: number;
+}
+
+/** `MODEL=K`, repeatable. */
+function modelCap(value: string, previous: [string, number][] = []): [string, number][] {
+  const [model, k] = value.split('=');
+  if (!model || !k || !/^[1-9]\d*$/.test(k))
+    throw new InvalidArgumentError('expected MODEL=K, K a whole number ≥ 1');
+  return [...previous, [model, Number(k)]];
 }
 
 /** `KEY=REGION`, repeatable. */
@@ -51,10 +62,17 @@ export function simulatorCommand(ctx: CommandContext): Command {
     .option('--result-url-ttl-s <s>', 'lifetime of signed result URLs (default 86400)', wholeNumber)
     .option('--cache-dir <dir>', 'where rendered MP4s are cached')
     .option('--public-url <url>', 'base URL clients reach this server at')
+    .option(
+      '--concurrent-tasks <MODEL=K>',
+      'at most K tasks of MODEL in progress per key (repeatable)',
+      modelCap,
+    )
+    .option('--submits-per-second <n>', 'creates per second per key and model', wholeNumber)
+    .option('--queries-per-second <n>', 'task queries per second per key (the real service: 20)', wholeNumber)
     .option('--fault <NAME=VALUE>', 'inject a fault (repeatable); GET /_sim/faults lists them', fault)
     .addHelpText(
       'after',
-      '\nTests and scripts read counts at GET /_sim/stats, set faults with POST /_sim/faults (JSON), and\nclear both with POST /_sim/reset.',
+      '\nTests and scripts read counts at GET /_sim/stats, read and set faults and account limits at\n/_sim/faults and /_sim/limits (GET, POST JSON), and clear them with POST /_sim/reset.',
     )
     .action(
       action(ctx, async (f: SimulatorFlags) => {
@@ -73,6 +91,11 @@ export function simulatorCommand(ctx: CommandContext): Command {
           cacheDir: f.cacheDir,
           publicUrl: f.publicUrl,
           faults: faultsFromPairs(f.fault ?? []),
+          accountLimits: {
+            concurrentTasks: Object.fromEntries(f.concurrentTasks ?? []),
+            submitsPerSecond: f.submitsPerSecond ?? 0,
+            queriesPerSecond: f.queriesPerSecond ?? 0,
+          },
         });
         ctx.io.err(
           `Model Studio simulator: DASHSCOPE_HTTP_BASE_URL=${sim.baseUrl} DASHSCOPE_API_KEY=${sim.defaultKey}`,
