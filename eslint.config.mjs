@@ -16,6 +16,11 @@ export default tseslint.config(
     // Workflows run in Temporal's deterministic sandbox: no Node built-ins, no activity code.
     files: ['src/workflows/**/*.ts'],
     rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'structuredClone', message: "Not in Temporal's workflow sandbox: copy by hand." },
+        { name: 'setTimeout', message: 'Workflows wait with sleep() or condition(): durable timers.' },
+      ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {

@@ -1,5 +1,6 @@
 // The Temporal side of task claims and create locks (see workflows/claims.ts for the design): started
 // from activities through the worker's own client, so workflows stay free of client code.
+import type { SlotRequest, SlotState } from '../workflows/slots';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RouteId } from '../wan/routes';
@@ -95,6 +96,28 @@ export async function claimCreated(
       `task ${task.taskId} was created for this job but ${claimedBy} claimed it first`,
       { taskId: task.taskId },
     );
+}
+
+/** Joins the queue of an account slot, starting the slot workflow if it is not running. */
+export async function requestSlot(
+  input: { slotId: string; checkEveryMs: number; request: SlotRequest },
+  client: Client = Context.current().client,
+  taskQueue: string = Context.current().info.taskQueue,
+): Promise<void> {
+  const initial: SlotState = {
+    capacity: input.request.capacity,
+    waiting: [],
+    holders: [],
+    reclaimed: 0,
+    checkEveryMs: input.checkEveryMs,
+  };
+  await client.workflow.signalWithStart('wanAccountSlots', {
+    workflowId: input.slotId,
+    taskQueue,
+    args: [initial],
+    signal: 'acquireSlot',
+    signalArgs: [{ ...input.request, checkEveryMs: input.checkEveryMs }],
+  });
 }
 
 /** Joins the queue of a create lock, starting the lock workflow if nobody holds it. */

@@ -13,6 +13,7 @@ import type { SourcePolicy } from '../media/source-guard';
 import type { InputPublishing } from '../assets/publish';
 import type { AssetLinks } from '../assets/server';
 import type { TaskClaims } from './claims';
+import type { JobSlot } from './validate';
 
 export interface ActivityDeps {
   provider(route: RouteId, region: RegionId): VideoProvider;
@@ -38,6 +39,8 @@ export interface ActivityDeps {
   claims?: TaskClaims;
   /** Which remote media hosts preflight may read (default: public hosts only). */
   sources?: SourcePolicy;
+  /** The account slot a job of this route, region and model holds (default: none, no limit). */
+  slots?(route: RouteId, region: RegionId, model: string): JobSlot | undefined;
 }
 
 export interface TaskRef {

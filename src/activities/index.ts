@@ -12,7 +12,7 @@ import { typed } from './failures';
 import { heartbeating } from './heartbeat';
 import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } from './reconcile';
-import { requestCreateLock, temporalClaims } from './claims';
+import { requestCreateLock, requestSlot, temporalClaims } from './claims';
 import { persistOutput } from './persist';
 import { publishInputs } from './publish';
 import { createAndClaim, type SubmitInput } from './submit';
@@ -31,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
         validateJob(input, {
           policy: deps.policy(input.route),
           sources: deps.sources,
+          slot: deps.slots ? (model) => deps.slots!(input.route, input.region, model) : undefined,
           reconcilable: typeof deps.provider(input.route, input.region).listTasks === 'function',
           prices: deps.prices,
           limits: deps.limits,
@@ -60,6 +61,9 @@ export function createActivities(deps: ActivityDeps) {
      * referenced are presigned here, at the last moment.
      */
     submitTask: typed(heartbeating((input: SubmitInput) => createAndClaim(deps, claims, input))),
+
+    /** Joins an account slot's queue; the grant arrives as a signal. */
+    requestSlot: typed((input: Parameters<typeof requestSlot>[0]) => requestSlot(input)),
 
     /** Joins the create lock's queue; the grant arrives as a signal. */
     requestCreateLock: typed((input: { lockId: string; requester: string; token: string; leaseMs: number }) =>

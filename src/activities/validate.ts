@@ -38,6 +38,13 @@ export interface ValidateJobInput {
   options?: Partial<JobOptions>;
 }
 
+/** An account slot: its workflow, how many tasks the account may run of the model, how often holders are checked. */
+export interface JobSlot {
+  id: string;
+  capacity: number;
+  checkEveryMs: number;
+}
+
 export interface ValidatedJob {
   request: WanRequest;
   /** The request as the record shows it: media URL queries (signatures) redacted. */
@@ -53,6 +60,8 @@ export interface ValidatedJob {
    * reconciled through a task list; absent where they cannot.
    */
   createLock?: string;
+  /** The account slot the job holds from its create to its task's end; absent where no limit is set. */
+  slot?: JobSlot;
 }
 
 export interface ValidationRules {
@@ -69,6 +78,8 @@ export interface ValidationRules {
   reconcilable: boolean;
   /** Which remote hosts media preflight may read (public ones, and the operator's allow-list). */
   sources?: SourcePolicy;
+  /** The account slot for a model on this route and region, where the worker limits it. */
+  slot?: (model: string) => JobSlot | undefined;
 }
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
@@ -117,6 +128,7 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     plan,
     estimate: costOf(price, plan.quantity),
     policy,
+    slot: rules.slot?.(request.model),
     createLock: rules.reconcilable
       ? createLockWorkflowId(
           input.route,

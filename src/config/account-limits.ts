@@ -6,7 +6,7 @@ export interface ModelLimits {
   /** Tasks PENDING or RUNNING at once. */
   concurrentTasks: number;
   /** Creates per second. */
-  submitsPerSecond: number;
+  submitsPerSecond?: number;
 }
 
 export const DEFAULT_ACCOUNT_LIMITS: Record<string, ModelLimits> = {
@@ -24,3 +24,10 @@ export const UNKNOWN_MODEL_LIMITS: ModelLimits = { concurrentTasks: 1, submitsPe
 export function limitsOf(table: Record<string, ModelLimits>, model: string): ModelLimits {
   return table[model] ?? UNKNOWN_MODEL_LIMITS;
 }
+
+/**
+ * How often a slot workflow checks that its holders still run (a terminated job cannot give its slot
+ * back): the paid API's tasks take minutes, so every 5 min; the simulator's seconds, so every 2 s.
+ */
+export const LIVE_SLOT_CHECK_MS = 5 * 60_000;
+export const SIMULATOR_SLOT_CHECK_MS = 2_000;

@@ -1,6 +1,7 @@
 // One configuration loader: the environment (passed in, read through config/env.ts), then defaults, then
 // explicit overrides, validated once. Keys are not part of it (config/endpoints.ts reads them at call
 // time), so a configuration can be logged or passed around without leaking one.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TLSConfig } from '@temporalio/client';
@@ -9,6 +10,7 @@ import { envVar } from './env';
 import { ConfigError } from './errors';
 import { SIM_FAL_USER_ID } from './simulator';
 import { temporalConnection } from './temporal';
+import { DEFAULT_ACCOUNT_LIMITS } from './account-limits';
 
 const storageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fs'), dir: z.string() }),
@@ -66,6 +68,16 @@ const configSchema = z.object({
   /** Private hosts media preflight may read anyway (on-premises media servers); public hosts always. */
   preflightAllowHosts: z.array(z.string().min(1)),
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
+  /** Per model, what one account may run at once; none: jobs take no slots. */
+  accountLimits: z
+    .record(
+      z.string(),
+      z.strictObject({
+        concurrentTasks: z.number().int().min(1),
+        submitsPerSecond: z.number().min(0).optional(),
+      }),
+    )
+    .optional(),
 });
 export type WanflowConfig = z.output<typeof configSchema>;
 
@@ -117,6 +129,7 @@ export function loadConfig(
       .map((h) => h.trim())
       .filter(Boolean),
     logLevel: envVar(env, 'WANFLOW_LOG_LEVEL') ?? 'WARN',
+    accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,
   };
   const parsed = configSchema.safeParse(raw);
@@ -125,4 +138,14 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** The account limits: a file's, else the contract's figures for the paid API and none for the simulator. */
+function accountLimitsFrom(file: string | undefined, live: boolean): unknown {
+  if (!file) return live ? DEFAULT_ACCOUNT_LIMITS : undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw new ConfigError(`WANFLOW_ACCOUNT_LIMITS=${JSON.stringify(file)}: ${(err as Error).message}`);
+  }
 }

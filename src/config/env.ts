@@ -143,6 +143,11 @@ export const VARIABLES = {
     { secret: true },
   ),
   WANFLOW_ASSET_PORT: v(port, '`8092`', 'port of the embedded asset server'),
+  WANFLOW_ACCOUNT_LIMITS: v(
+    text,
+    "live: the contract's figures; simulator: none",
+    'a JSON file: `{"<model>": {"concurrentTasks": K, "submitsPerSecond": N}}`, per account; jobs hold a slot from create to end',
+  ),
   WANFLOW_PRICES: v(
     text,
     'built-in table',

@@ -1,5 +1,6 @@
 // Worker bootstrap: wires configuration into activities (keys stay here, in the worker process) and
 // registers the workflows. Tuning is explicit so operators can size workers per machine.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -16,6 +17,8 @@ import type { RegionId } from '../wan/regions';
 import { createStore, type AssetStore } from '../storage';
 import { AssetLinks } from '../assets/server';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
+import { limitsOf, LIVE_SLOT_CHECK_MS, SIMULATOR_SLOT_CHECK_MS } from '../config/account-limits';
+import type { JobSlot } from '../activities/validate';
 
 export interface WorkerSetup {
   config: WanflowConfig;
@@ -56,6 +59,32 @@ export function providerResolver(
   };
 }
 
+/**
+ * The account slot of a route, region and model: named by a hash of the account's key (the key itself
+ * never leaves the worker), sized by the configured limits; none where no limit is configured.
+ */
+export function slotResolver(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv,
+): ((route: RouteId, region: RegionId, model: string) => JobSlot | undefined) | undefined {
+  const limits = config.accountLimits;
+  if (!limits) return undefined;
+  return (route, region, model) => {
+    const key =
+      route === 'fal'
+        ? falEndpoint(config, env).apiKey
+        : route === 'eachlabs'
+          ? eachlabsEndpoint(config, env).apiKey
+          : modelStudioEndpoint(config, region, env).apiKey;
+    const account = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    return {
+      id: `wanflow-slots/${route}/${region}/${account}/${model}`,
+      capacity: limitsOf(limits, model).concurrentTasks,
+      checkEveryMs: config.live ? LIVE_SLOT_CHECK_MS : SIMULATOR_SLOT_CHECK_MS,
+    };
+  };
+}
+
 export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
   const { config } = setup;
   const env = setup.env ?? process.env;
@@ -82,6 +111,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
         : config.inputPublishing,
     assetLinks,
     sources: { allowHosts: config.preflightAllowHosts },
+    slots: slotResolver(config, env),
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.
     policy: () => ({
       ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),

@@ -43,7 +43,7 @@ export const { submitTask } = proxyActivities<WanflowActivities>({
 
 // Joining a create lock's queue is one signal-with-start, safe to repeat (the lock ignores a token it
 // holds); retried through an hour of Temporal trouble, as the create waits on it anyway.
-export const { requestCreateLock } = proxyActivities<WanflowActivities>({
+export const { requestCreateLock, requestSlot } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '1s', maximumInterval: '30s' },

@@ -17,4 +17,6 @@ export interface JobInput {
    * worker owned timing carry a whole policy here, and replay it.
    */
   options?: Partial<JobOptions>;
+  /** Its place in the account slot's queue: lower priority first; groups (a pipeline, a campaign) share fairly. */
+  slot?: { priority?: number; group?: string };
 }

@@ -15,6 +15,7 @@ import type { JobOptions } from '../shared/job-options';
 import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob } from './job-activities';
 import { submitExactlyOnce } from './submit';
 import { collect, settleAfterCancel, type Wake } from './collect';
+import { acquireSlot, releaseSlot, type HeldSlot } from './slot-hold';
 
 export async function wanJob(input: JobInput): Promise<JobRecord> {
   const now = () => new Date(Date.now()).toISOString();
@@ -43,75 +44,82 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   });
 
   let job: ValidatedJob | undefined;
+  let held: HeldSlot | undefined;
   try {
-    job = await callActivity(() =>
-      validateJob({
-        route: input.route,
-        region: input.region,
-        request: input.request,
-        options: input.options,
-      }),
-    );
-    // The worker's policy for the route; histories before it was the worker's carry it in the input.
-    const policy = job.policy ?? (input.options as JobOptions);
-    Object.assign(rec, {
-      request: job.recordedRequest,
-      mediaRoles: job.mediaRoles,
-      sourceAssets: job.sourceAssets,
-      resolution: job.plan.resolution,
-      durationSeconds: job.plan.outputSeconds,
-      expectedTaskSeconds: job.plan.expectedTaskSeconds,
-    });
-    rec.cost.estimated = job.estimate;
-
-    rec.status = 'submitting';
-    const published = await callActivity(() =>
-      publishInputs({ route: input.route, region: input.region, request: job!.request }),
-    );
-    rec.inputPublishing = published.publishing;
-    if (rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync') {
-      // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
-      const made = await CancellationScope.nonCancellable(() =>
-        callActivity(() =>
-          generateImagesNow({
-            route: input.route,
-            region: input.region,
-            jobId: input.jobId,
-            request: published.request,
-          }),
-        ),
-      );
-      Object.assign(rec, {
-        requestId: made.requestId,
-        outputs: made.outputs,
-        usage: { imageCount: made.imageCount },
-      });
-      rec.cost.billed = billedAt(job.estimate, made.imageCount);
-      rec.status = 'stored';
-      rec.timestamps.stored = now();
-      return await finish(input, rec);
-    }
-    // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
-    // is it known what exists.
-    const created = await submitExactlyOnce(input, job, policy, published.request);
-    rec.taskId = created.taskId;
-    rec.requestId = created.requestId;
-    rec.taskAdopted = created.adopted;
-    rec.status = 'submitted';
-    rec.timestamps.submitted = now();
-
-    await collect(input, job, policy, rec, wake);
-  } catch (err) {
     try {
-      if (!isCancellation(err)) throw err;
-      await CancellationScope.nonCancellable(() =>
-        settleAfterCancel(input, job, job?.policy ?? (input.options as JobOptions), rec, wake),
+      job = await callActivity(() =>
+        validateJob({
+          route: input.route,
+          region: input.region,
+          request: input.request,
+          options: input.options,
+        }),
       );
-    } catch (e) {
-      if (!(e instanceof JobStop)) throw e;
-      rec.status = e.status;
-      rec.failure = e.failure;
+      // The worker's policy for the route; histories before it was the worker's carry it in the input.
+      const policy = job.policy ?? (input.options as JobOptions);
+      Object.assign(rec, {
+        request: job.recordedRequest,
+        mediaRoles: job.mediaRoles,
+        sourceAssets: job.sourceAssets,
+        resolution: job.plan.resolution,
+        durationSeconds: job.plan.outputSeconds,
+        expectedTaskSeconds: job.plan.expectedTaskSeconds,
+      });
+      rec.cost.estimated = job.estimate;
+
+      rec.status = 'submitting';
+      const published = await callActivity(() =>
+        publishInputs({ route: input.route, region: input.region, request: job!.request }),
+      );
+      rec.inputPublishing = published.publishing;
+      // The account's slot for this model, held until the task has ended (RUNNING tasks count).
+      held = await acquireSlot(job.slot, input.slot?.priority ?? 0, input.slot?.group ?? input.jobId);
+      if (rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync') {
+        // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
+        const made = await CancellationScope.nonCancellable(() =>
+          callActivity(() =>
+            generateImagesNow({
+              route: input.route,
+              region: input.region,
+              jobId: input.jobId,
+              request: published.request,
+            }),
+          ),
+        );
+        Object.assign(rec, {
+          requestId: made.requestId,
+          outputs: made.outputs,
+          usage: { imageCount: made.imageCount },
+        });
+        rec.cost.billed = billedAt(job.estimate, made.imageCount);
+        rec.status = 'stored';
+        rec.timestamps.stored = now();
+        return await finish(input, rec);
+      }
+      // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
+      // is it known what exists.
+      const created = await submitExactlyOnce(input, job, policy, published.request);
+      rec.taskId = created.taskId;
+      rec.requestId = created.requestId;
+      rec.taskAdopted = created.adopted;
+      rec.status = 'submitted';
+      rec.timestamps.submitted = now();
+
+      await collect(input, job, policy, rec, wake);
+    } catch (err) {
+      try {
+        if (!isCancellation(err)) throw err;
+        await CancellationScope.nonCancellable(() =>
+          settleAfterCancel(input, job, job?.policy ?? (input.options as JobOptions), rec, wake),
+        );
+      } catch (e) {
+        if (!(e instanceof JobStop)) throw e;
+        rec.status = e.status;
+        rec.failure = e.failure;
+      }
     }
+  } finally {
+    await releaseSlot(held);
   }
 
   return finish(input, rec);

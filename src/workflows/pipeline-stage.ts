@@ -97,7 +97,14 @@ async function runJob(
   run: { canceled: boolean },
 ): Promise<JobRecord> {
   const jobId = `${input.pipelineId}/${name}`;
-  const job: JobInput = { jobId, ...at, request, ...(input.options ? { options: input.options } : {}) };
+  const job: JobInput = {
+    jobId,
+    ...at,
+    request,
+    ...(input.options ? { options: input.options } : {}),
+    // A pipeline's jobs share account slots fairly with other pipelines and campaigns.
+    ...(patched('account-slots-group') ? { slot: { group: input.pipelineId } } : {}),
+  };
   const state = rec.stages[stageId]!;
   state.jobIds.push(jobId);
   let record: JobRecord;

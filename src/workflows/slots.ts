@@ -1,0 +1,127 @@
+// Account slots: Model Studio lets an account run only K tasks of a model at once (PENDING or RUNNING),
+// so a job holds a slot of its (route, region, account, model) from just before its create until its task
+// has ended. One slot workflow per key (`wanflow-slots/<route>/<region>/<account>/<model>`) grants them:
+// single jobs, pipeline stages and campaign rows alike wait in one queue. The lowest priority number goes
+// first; within it, the group (campaign, pipeline) holding the fewest slots, then first come. A holder
+// whose workflow has closed without releasing (terminated) is found by a ping that fails and its slot is
+// taken back. The workflow ends when nobody holds or waits, and starts again with the next request.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+
+export interface SlotRequest {
+  /** The workflow to signal when its slot is granted. */
+  requester: string;
+  /** Unique per request, so a grant or release is never mistaken for another's. */
+  token: string;
+  /** Slots of this key: the latest request's figure applies (configuration may change). */
+  capacity: number;
+  /** Lower goes first: interactive jobs 0, batches higher. */
+  priority: number;
+  /** Requests of one campaign or pipeline share fairly with other groups. */
+  group: string;
+}
+
+export interface SlotHolder extends SlotRequest {
+  grantedAt: number;
+}
+
+export interface SlotState {
+  capacity: number;
+  waiting: SlotRequest[];
+  holders: SlotHolder[];
+  /** Slots taken back from holders that closed without releasing. */
+  reclaimed: number;
+  /** How often holders are pinged. */
+  checkEveryMs: number;
+}
+
+export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
+export const releaseSlotSignal = defineSignal<[{ token: string }]>('releaseSlot');
+export const slotGrantedSignal = defineSignal<[{ token: string }]>('slotGranted');
+/** Sent to holders to see that they still run; a holder needs no handler for it to succeed. */
+export const slotPingSignal = defineSignal<[]>('slotPing');
+export const slotsQuery = defineQuery<SlotState>('slots');
+
+// History stays small: this many grants, and the slot workflow starts afresh with its state.
+const GRANTS_PER_RUN = 500;
+
+export async function wanAccountSlots(start: SlotState): Promise<void> {
+  const state: SlotState = { ...start, waiting: [...start.waiting], holders: [...start.holders] };
+  const released = new Set<string>();
+  let changed = false;
+  setHandler(slotsQuery, () => state);
+  setHandler(acquireSlotSignal, ({ checkEveryMs, ...r }) => {
+    state.capacity = r.capacity;
+    state.checkEveryMs = checkEveryMs;
+    if (released.has(r.token) || known(state, r.token)) return;
+    state.waiting.push(r);
+    changed = true;
+  });
+  setHandler(releaseSlotSignal, ({ token }) => {
+    released.add(token);
+    state.waiting = state.waiting.filter((w) => w.token !== token);
+    state.holders = state.holders.filter((h) => h.token !== token);
+    changed = true;
+  });
+  for (let grants = 0; state.waiting.length || state.holders.length;) {
+    while (state.holders.length < state.capacity && state.waiting.length) {
+      const next = pickNext(state);
+      const granted = await getExternalWorkflowHandle(next.requester)
+        .signal(slotGrantedSignal, { token: next.token })
+        .then(
+          () => true,
+          () => false, // the requester is gone: nothing to hold
+        );
+      // A release may have come while the grant was on its way.
+      if (granted && !released.has(next.token)) state.holders.push({ ...next, grantedAt: Date.now() });
+      grants += 1;
+    }
+    changed = false;
+    const woke = await condition(() => changed, state.checkEveryMs);
+    if (!woke) await reclaimClosedHolders(state);
+    if (grants >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof wanAccountSlots>(state);
+    }
+  }
+}
+
+function known(state: SlotState, token: string): boolean {
+  return state.waiting.some((w) => w.token === token) || state.holders.some((h) => h.token === token);
+}
+
+/** The lowest priority; among those, the group holding fewest slots; then the one waiting longest. */
+function pickNext(state: SlotState): SlotRequest {
+  const held = (group: string) => state.holders.filter((h) => h.group === group).length;
+  let best = 0;
+  state.waiting.forEach((w, i) => {
+    const b = state.waiting[best]!;
+    if (w.priority < b.priority || (w.priority === b.priority && held(w.group) < held(b.group))) best = i;
+  });
+  return state.waiting.splice(best, 1)[0]!;
+}
+
+/** Holders whose workflow has closed cannot be signaled: their slots come back. */
+async function reclaimClosedHolders(state: SlotState): Promise<void> {
+  const alive = await Promise.all(
+    state.holders.map((h) =>
+      getExternalWorkflowHandle(h.requester)
+        .signal(slotPingSignal)
+        .then(
+          () => true,
+          () => false,
+        ),
+    ),
+  );
+  const before = state.holders.length;
+  state.holders = state.holders.filter((_, i) => alive[i]);
+  state.reclaimed += before - state.holders.length;
+}

@@ -1,0 +1,99 @@
+// Account slots against a simulator that enforces the account's limit (beyond K tasks in progress per
+// key and model, a create gets 429): jobs hold a slot from just before their create until their task has
+// ended, so K limits them before the provider has to; a job terminated while holding its slot gives it
+// back through the slot workflow's check. A worker without limits is the control: the same jobs meet 429s.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServers, testEnv, type TestServers } from '../harness/servers';
+import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
+import { jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
+import { startJob, waitForJob, getJobState } from '../../src/client/jobs';
+import { jobWorkflowId } from '../../src/shared/ids';
+import { slotsQuery } from '../../src/workflows/slots';
+import { slotResolver } from '../../src/worker/worker';
+
+const K = 2;
+let servers: TestServers;
+const workers: InProcessWorker[] = [];
+let limited: JobHarness;
+let unlimited: JobHarness;
+let slotsEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  const file = join(mkdtempSync(join(tmpdir(), 'wanflow-limits-')), 'limits.json');
+  writeFileSync(file, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
+  const withSlots = (slotsEnv = testEnv(servers, 'slots', { WANFLOW_ACCOUNT_LIMITS: file }));
+  const without = testEnv(servers, 'no-slots');
+  workers.push(await startInProcessWorker(withSlots), await startInProcessWorker(without));
+  limited = await jobHarness(withSlots);
+  unlimited = await jobHarness(without);
+}, 120_000);
+afterAll(async () => {
+  for (const w of workers) await w.stop();
+  await limited?.client.connection.close();
+  await unlimited?.client.connection.close();
+  await servers?.stop();
+});
+beforeEach(() => {
+  servers.simulator.reset();
+  servers.simulator.setLimits({ concurrentTasks: { 'wan2.7-t2v': K } });
+});
+
+const t2v = (prompt: string) => ({
+  model: 'wan2.7-t2v',
+  input: { prompt },
+  parameters: { resolution: '720P', duration: 2 },
+});
+
+async function startMany(h: JobHarness, n: number, prefix: string): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const { jobId } = await startJob(h.client, h.config, {
+        request: t2v(`${prefix} ${i}`),
+        jobId: uniqueId(prefix),
+      });
+      return jobId;
+    }),
+  );
+}
+
+describe('account slots', () => {
+  it(`${3 * K} jobs at once with K = ${K}: all stored, and the provider never had to refuse one`, async () => {
+    const ids = await startMany(limited, 3 * K, 'slot');
+    const records = await Promise.all(ids.map((id) => waitForJob(limited.client, id)));
+    expect(records.map((r) => r.status)).toEqual(ids.map(() => 'stored'));
+    const stats = servers.simulator.stats();
+    expect(stats.refusals['Throttling.RateQuota'] ?? 0).toBe(0);
+    expect(stats.tasksCreated).toBe(3 * K);
+  }, 180_000);
+
+  it('control: without slots the same jobs run into the limit (429s, resent after a backoff)', async () => {
+    const ids = await startMany(unlimited, 3 * K, 'free');
+    const records = await Promise.all(ids.map((id) => waitForJob(unlimited.client, id)));
+    expect(records.map((r) => r.status)).toEqual(ids.map(() => 'stored'));
+    expect(servers.simulator.stats().refusals['Throttling.RateQuota']).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('jobs terminated while holding their slots: the slots are taken back and the next job runs', async () => {
+    // The provider would still count the terminated jobs' tasks; here only the slots are under test.
+    servers.simulator.setLimits({ concurrentTasks: {} });
+    servers.simulator.setFaults({ slowTaskExtraMs: 120_000 });
+    const leaked = await startMany(limited, K, 'leak');
+    // Both hold a slot once their task exists; then they are terminated, never releasing.
+    for (const id of leaked)
+      for (let i = 0; i < 100 && !(await getJobState(limited.client, id)).taskId; i++)
+        await new Promise((r) => setTimeout(r, 200));
+    servers.simulator.setFaults({ slowTaskExtraMs: 0 });
+    for (const id of leaked)
+      await limited.client.workflow.getHandle(jobWorkflowId(id)).terminate('test: a job that never releases');
+    // Every slot was held by a closed job: the next one runs only once the slot workflow takes them back.
+    const [next] = await startMany(limited, 1, 'after-leak');
+    expect((await waitForJob(limited.client, next!)).status).toBe('stored');
+    const slotId = slotResolver(limited.config, slotsEnv)!('modelstudio', 'cn-beijing', 'wan2.7-t2v')!.id;
+    const state = await limited.client.workflow.getHandle(slotId).query(slotsQuery);
+    expect(state.reclaimed).toBe(K);
+  }, 180_000);
+});
