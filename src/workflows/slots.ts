@@ -99,7 +99,7 @@ function known(state: SlotState, token: string): boolean {
 }
 
 /** The lowest priority; among those, the group holding fewest slots; then the one waiting longest. */
-function pickNext(state: SlotState): SlotRequest {
+export function pickNext(state: SlotState): SlotRequest {
   const held = (group: string) => state.holders.filter((h) => h.group === group).length;
   let best = 0;
   state.waiting.forEach((w, i) => {
