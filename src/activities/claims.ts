@@ -106,6 +106,7 @@ export async function requestSlot(
 ): Promise<void> {
   const initial: SlotState = {
     capacity: input.request.capacity,
+    grantsPerSecond: input.request.grantsPerSecond,
     waiting: [],
     holders: [],
     reclaimed: 0,

@@ -42,6 +42,8 @@ export interface ValidateJobInput {
 export interface JobSlot {
   id: string;
   capacity: number;
+  /** Creates per second the account may send of the model (0: not limited). */
+  grantsPerSecond?: number;
   checkEveryMs: number;
 }
 

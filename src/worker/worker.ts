@@ -80,6 +80,7 @@ export function slotResolver(
     return {
       id: `wanflow-slots/${route}/${region}/${account}/${model}`,
       capacity: limitsOf(limits, model).concurrentTasks,
+      grantsPerSecond: limitsOf(limits, model).submitsPerSecond,
       checkEveryMs: config.live ? LIVE_SLOT_CHECK_MS : SIMULATOR_SLOT_CHECK_MS,
     };
   };

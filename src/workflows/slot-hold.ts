@@ -38,7 +38,14 @@ export async function acquireSlot(
     requestSlot({
       slotId: slot.id,
       checkEveryMs: slot.checkEveryMs,
-      request: { requester: workflowInfo().workflowId, token, capacity: slot.capacity, priority, group },
+      request: {
+        requester: workflowInfo().workflowId,
+        token,
+        capacity: slot.capacity,
+        grantsPerSecond: slot.grantsPerSecond,
+        priority,
+        group,
+      },
     }),
   );
   try {

@@ -13,6 +13,7 @@ import {
   defineSignal,
   getExternalWorkflowHandle,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 
@@ -23,6 +24,8 @@ export interface SlotRequest {
   token: string;
   /** Slots of this key: the latest request's figure applies (configuration may change). */
   capacity: number;
+  /** Grants (so creates) per second for this key; absent or 0: not limited. */
+  grantsPerSecond?: number;
   /** Lower goes first: interactive jobs 0, batches higher. */
   priority: number;
   /** Requests of one campaign or pipeline share fairly with other groups. */
@@ -41,6 +44,9 @@ export interface SlotState {
   reclaimed: number;
   /** How often holders are pinged. */
   checkEveryMs: number;
+  grantsPerSecond?: number;
+  /** When the last grants were made (the last second's), for the rate. */
+  recentGrants?: number[];
 }
 
 export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
@@ -60,6 +66,7 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
   setHandler(slotsQuery, () => state);
   setHandler(acquireSlotSignal, ({ checkEveryMs, ...r }) => {
     state.capacity = r.capacity;
+    state.grantsPerSecond = r.grantsPerSecond;
     state.checkEveryMs = checkEveryMs;
     if (released.has(r.token) || known(state, r.token)) return;
     state.waiting.push(r);
@@ -73,6 +80,8 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
   });
   for (let grants = 0; state.waiting.length || state.holders.length;) {
     while (state.holders.length < state.capacity && state.waiting.length) {
+      // A token bucket of one second: the account's submit rate holds before the provider has to refuse.
+      await underRate(state);
       const next = pickNext(state);
       const granted = await getExternalWorkflowHandle(next.requester)
         .signal(slotGrantedSignal, { token: next.token })
@@ -81,7 +90,10 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
           () => false, // the requester is gone: nothing to hold
         );
       // A release may have come while the grant was on its way.
-      if (granted && !released.has(next.token)) state.holders.push({ ...next, grantedAt: Date.now() });
+      if (granted && !released.has(next.token)) {
+        state.holders.push({ ...next, grantedAt: Date.now() });
+        state.recentGrants = [...(state.recentGrants ?? []), Date.now()];
+      }
       grants += 1;
     }
     changed = false;
@@ -91,6 +103,18 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
       await condition(allHandlersFinished);
       return continueAsNew<typeof wanAccountSlots>(state);
     }
+  }
+}
+
+/** Waits until one more grant fits the last second's budget. */
+async function underRate(state: SlotState): Promise<void> {
+  const rate = state.grantsPerSecond ?? 0;
+  if (!rate) return;
+  for (;;) {
+    const now = Date.now();
+    state.recentGrants = (state.recentGrants ?? []).filter((t) => t > now - 1000);
+    if (state.recentGrants.length < rate) return;
+    await sleep(state.recentGrants[0]! + 1000 - now);
   }
 }
 

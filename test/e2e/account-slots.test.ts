@@ -24,7 +24,14 @@ let slotsEnv: NodeJS.ProcessEnv;
 beforeAll(async () => {
   servers = await startTestServers();
   const file = join(mkdtempSync(join(tmpdir(), 'wanflow-limits-')), 'limits.json');
-  writeFileSync(file, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      'wan2.7-t2v': { concurrentTasks: K },
+      // Images: many at once, but one create a second.
+      'wan2.7-image': { concurrentTasks: 10, submitsPerSecond: 1 },
+    }),
+  );
   const withSlots = (slotsEnv = testEnv(servers, 'slots', { WANFLOW_ACCOUNT_LIMITS: file }));
   const without = testEnv(servers, 'no-slots');
   workers.push(await startInProcessWorker(withSlots), await startInProcessWorker(without));
@@ -74,6 +81,29 @@ describe('account slots', () => {
     const ids = await startMany(unlimited, 3 * K, 'free');
     const records = await Promise.all(ids.map((id) => waitForJob(unlimited.client, id)));
     expect(records.map((r) => r.status)).toEqual(ids.map(() => 'stored'));
+    expect(servers.simulator.stats().refusals['Throttling.RateQuota']).toBeGreaterThan(0);
+  }, 180_000);
+
+  it("the submit rate: creates paced by the slots stay under the provider's rate; unpaced ones do not", async () => {
+    servers.simulator.setLimits({ concurrentTasks: {}, submitsPerSecond: 3 });
+    const image = (i: number) => ({
+      model: 'wan2.7-image',
+      input: { messages: [{ role: 'user', content: [{ text: `poster ${i}` }] }] },
+      parameters: { size: '1K', n: 1 },
+    });
+    const run = (h: JobHarness, prefix: string) =>
+      Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const { jobId } = await startJob(h.client, h.config, {
+            request: image(i),
+            jobId: uniqueId(prefix),
+          });
+          return (await waitForJob(h.client, jobId)).status;
+        }),
+      );
+    expect(await run(limited, 'paced')).toEqual(Array(6).fill('stored'));
+    expect(servers.simulator.stats().refusals['Throttling.RateQuota'] ?? 0).toBe(0);
+    expect(await run(unlimited, 'unpaced')).toEqual(Array(6).fill('stored'));
     expect(servers.simulator.stats().refusals['Throttling.RateQuota']).toBeGreaterThan(0);
   }, 180_000);
 
