@@ -43,7 +43,7 @@ export function runCommand(ctx: CommandContext): Command {
       new Option('--region <region>', "a job's region (default DASHSCOPE_API_REGION)").choices(REGION_IDS),
     )
     .option('--no-wait', "print the run's ID and return at once")
-    .option('--json', 'JSON: the ID (--no-wait), or NDJSON progress events ending with the record')
+    .option('--json', "NDJSON: a pipeline's progress events, then the final record (--no-wait: the ID)")
     .option('--live', 'reach the paid API (needs its key); without it, the simulator');
   addRequestFlags(command);
   return command.action(
