@@ -1,7 +1,7 @@
 // The activities, built by a factory over narrow dependencies (providers, store, prices, clock), so a
 // worker wires real ones and nothing here reads global configuration.
 import { Context } from '@temporalio/activity';
-import { jobFolder } from '../shared/ids';
+import { jobFolder, pipelineFolder } from '../shared/ids';
 import type { JobRecord, PipelineRecord, StoredAsset } from '../shared/records';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
@@ -18,6 +18,8 @@ import { publishInputs } from './publish';
 import { createAndClaim, type SubmitInput } from './submit';
 import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
+import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
+import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
@@ -119,7 +121,15 @@ export function createActivities(deps: ActivityDeps) {
     generateImagesNow: typed((input: SyncImagesInput) => generateImagesNow(deps, dispatcher, now, input)),
 
     recordPipeline: typed(async (record: PipelineRecord): Promise<StoredAsset> =>
-      deps.store.putJson(`pipelines/${record.pipelineId}/manifest.json`, record),
+      deps.store.putJson(`${pipelineFolder(record.pipelineId)}/manifest.json`, record),
+    ),
+
+    readCampaignPage: typed((key: string) => readCampaignPage(deps.store, key)),
+    writeCampaignPart: typed((input: { key: string; outcomes: RowOutcome[] }) =>
+      writeCampaignPart(deps.store, input),
+    ),
+    finishCampaign: typed((input: { state: CampaignState; pages: CampaignPageRef[] }) =>
+      finishCampaign(deps.store, input),
     ),
 
     recordJob: typed(async (record: JobRecord): Promise<StoredAsset> =>

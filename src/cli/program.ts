@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext } from './context';
 import { EXIT_HELP } from './exit-codes';
+import { campaignCommand } from './commands/campaign';
 import { cancelCommand } from './commands/cancel';
 import { listCommand } from './commands/list';
 import { resultCommand } from './commands/result';
@@ -39,6 +40,8 @@ export function wanflowProgram(ctx: CommandContext): Command {
   program.commandsGroup('Runs:');
   for (const command of [runCommand, statusCommand, listCommand, watchCommand, cancelCommand, resultCommand])
     program.addCommand(command(ctx));
+  program.commandsGroup('Campaigns:');
+  program.addCommand(campaignCommand(ctx));
   program.commandsGroup('Services:');
   for (const command of [
     demoCommand,
@@ -49,12 +52,18 @@ export function wanflowProgram(ctx: CommandContext): Command {
     setupCommand,
   ])
     program.addCommand(command(ctx));
-  // Subcommands inherit the output, the exit override and strictness about excess arguments.
-  for (const command of program.commands)
-    command
-      .configureOutput(program.configureOutput())
-      .exitOverride()
-      .allowExcessArguments(false)
-      .showSuggestionAfterError();
+  // Subcommands (and theirs: `campaign start`) inherit the output, the exit override and strictness about
+  // excess arguments.
+  const inherit = (parent: Command): void => {
+    for (const command of parent.commands) {
+      command
+        .configureOutput(program.configureOutput())
+        .exitOverride()
+        .allowExcessArguments(false)
+        .showSuggestionAfterError();
+      inherit(command);
+    }
+  };
+  inherit(program);
   return program;
 }

@@ -1,7 +1,7 @@
 // Media preflight of a whole pipeline before its first stage is paid: every stage's own inputs (URLs and
 // stored local files; outputs of earlier stages are checked when they exist). A spec whose third stage
 // names an unreadable or disallowed input is refused at start, not after two stages were paid for.
-import { InvalidRequestError, parseWanRequest, type FieldProblem } from '../wan/validation';
+import { InvalidRequestError, parseWanRequest, type FieldProblem, type WanRequest } from '../wan/validation';
 import { mediaFieldsOf } from '../wan/media-roles';
 import { preflightMedia } from '../media/preflight';
 import type { SourcePolicy } from '../media/source-guard';
@@ -25,15 +25,26 @@ export async function preflightPipeline(
       const request = parseWanRequest(
         substituteRefs(stage.spec.request, (r) => `${LATER}${r.stage}/${r.output}`),
       );
-      const own = mediaFieldsOf(request);
-      const readable = mediaFieldsOf(await readableRefs(request, store))
-        .map((f, i) => ({ ...f, trusted: own[i]!.url.startsWith('asset://') }))
-        .filter((f) => !f.url.startsWith(LATER));
-      const result = await preflightMedia(readable, undefined, sources);
-      problems.push(
-        ...result.problems.map((p) => ({ ...p, field: `stages.${stage.index}.request.${p.field}` })),
-      );
+      const found = await preflightRequest(request, store, sources, (url) => url.startsWith(LATER));
+      problems.push(...found.map((p) => ({ ...p, field: `stages.${stage.index}.request.${p.field}` })));
     }),
   );
   if (problems.length) throw new InvalidRequestError(problems);
+}
+
+/**
+ * The problems of one request's media (URLs and stored local files), fields named within the request;
+ * `later` marks inputs that do not exist yet (a pipeline's stage outputs).
+ */
+export async function preflightRequest(
+  request: WanRequest,
+  store: AssetStore,
+  sources: SourcePolicy,
+  later: (url: string) => boolean = () => false,
+): Promise<FieldProblem[]> {
+  const own = mediaFieldsOf(request);
+  const readable = mediaFieldsOf(await readableRefs(request, store))
+    .map((f, i) => ({ ...f, trusted: own[i]!.url.startsWith('asset://') }))
+    .filter((f) => !later(f.url));
+  return (await preflightMedia(readable, undefined, sources)).problems;
 }

@@ -18,13 +18,38 @@ export function runIdProblem(field: string, value: unknown): FieldProblem | unde
 }
 
 /**
+ * A campaign row's run ID: `<campaign>~<row>`. `~` is never in a chosen ID, so a row's folder cannot be a
+ * standalone job's or pipeline's.
+ */
+export function campaignRowId(campaignId: string, rowKey: string): string {
+  return `${campaignId}~${rowKey}`;
+}
+
+/** A campaign row's folder, when `runId` is a row's: `campaigns/<campaign>/rows/<row>`. */
+function rowFolder(runId: string): string | undefined {
+  const tilde = runId.indexOf('~');
+  return tilde === -1 ? undefined : `${campaignFolder(runId.slice(0, tilde))}/rows/${runId.slice(tilde + 1)}`;
+}
+
+/** Where a campaign keeps its rows, its index, its report and its rows' outputs. */
+export function campaignFolder(campaignId: string): string {
+  return `campaigns/${campaignId}`;
+}
+
+/** Where a pipeline's manifest and jobs live: `pipelines/<id>/`, or its campaign row's folder. */
+export function pipelineFolder(pipelineId: string): string {
+  return rowFolder(pipelineId) ?? `pipelines/${pipelineId}`;
+}
+
+/**
  * Where a job's outputs and manifest live. Standalone jobs under `jobs/<id>/`; a pipeline's jobs (IDs
- * `<pipeline>/<stage>`) under `pipelines/<pipeline>/jobs/<stage>/`, beside the pipeline's manifest, so a
- * standalone job can never write into a pipeline's folder.
+ * `<pipeline>/<stage>`) under `<pipeline folder>/jobs/<stage>/`, beside the pipeline's manifest, so a
+ * standalone job can never write into a pipeline's folder; a campaign row's job in its row's folder.
  */
 export function jobFolder(jobId: string): string {
   const slash = jobId.indexOf('/');
-  return slash === -1 ? `jobs/${jobId}` : `pipelines/${jobId.slice(0, slash)}/jobs/${jobId.slice(slash + 1)}`;
+  if (slash === -1) return rowFolder(jobId) ?? `jobs/${jobId}`;
+  return `${pipelineFolder(jobId.slice(0, slash))}/jobs/${jobId.slice(slash + 1)}`;
 }
 
 /** The workflow of a standalone job. */
@@ -44,4 +69,14 @@ export function pipelineWorkflowId(pipelineId: string): string {
  */
 export function childWorkflowId(pipelineWorkflow: string, jobId: string): string {
   return `${pipelineWorkflow}/${jobId.slice(jobId.indexOf('/') + 1)}`;
+}
+
+/** The workflow of a campaign. */
+export function campaignWorkflowId(campaignId: string): string {
+  return `wanflow-campaign-${campaignId}`;
+}
+
+/** The child workflow running a campaign's row: `wanflow-campaign-<campaign>/<row>`. */
+export function campaignRowWorkflowId(campaignId: string, rowKey: string): string {
+  return `${campaignWorkflowId(campaignId)}/${rowKey}`;
 }

@@ -44,3 +44,29 @@ export function assertSafeKey(key: string): void {
 export function jsonStream(value: unknown): Readable {
   return Readable.from([Buffer.from(JSON.stringify(value, null, 2) + '\n')]);
 }
+
+/** A stored document as text, refused past `maxBytes` (wanflow's own files: indexes, pages, reports). */
+export async function readText(store: AssetStore, key: string, maxBytes = 64 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of await store.get(key)) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes)
+      throw new StorageError(
+        `${key} is larger than ${maxBytes} bytes`,
+        'It is not a file wanflow wrote; move it away.',
+      );
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Writes a text document (JSONL, CSV) whole. */
+export async function putText(
+  store: AssetStore,
+  key: string,
+  text: string,
+  contentType: string,
+): Promise<StoredAsset> {
+  return store.put(key, Readable.from([Buffer.from(text)]), contentType);
+}

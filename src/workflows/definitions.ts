@@ -1,5 +1,6 @@
-// Names shared by workflows and clients: queries defined once.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+// Names shared by workflows and clients: queries, signals and updates defined once.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CampaignPageRef, CampaignState } from '../shared/campaigns';
 import type { JobRecord } from '../shared/records';
 import type { PipelineRecord } from '../shared/records';
 
@@ -12,3 +13,20 @@ export interface TaskNotice {
   requestId: string;
 }
 export const taskNoticeSignal = defineSignal<[TaskNotice]>('taskNotice');
+
+export const campaignStateQuery = defineQuery<CampaignState>('campaignState');
+
+/** Changes to a running campaign; each returns the campaign's state after it. */
+export interface CampaignChange {
+  /** Rows in the window at once (running or waiting for an account slot). */
+  window?: number;
+  /** The account slot queue's priority of rows admitted from now on: lower first. */
+  priority?: number;
+  /** `true` admits nothing new (running rows go on); `false` resumes. */
+  paused?: boolean;
+  /** A new hard cap, in the budget's currency. */
+  budgetCap?: number;
+}
+export const changeCampaignUpdate = defineUpdate<CampaignState, [CampaignChange]>('changeCampaign');
+/** More rows (a start of the same campaign with new rows): their pages, in order. */
+export const addCampaignPagesUpdate = defineUpdate<CampaignState, [CampaignPageRef[]]>('addCampaignPages');

@@ -3,3 +3,4 @@ export { wanJob } from './job';
 export { wanPipeline } from './pipeline';
 export { wanTaskClaim, wanCreateLock } from './claims';
 export { wanAccountSlots } from './slots';
+export { wanCampaign } from './campaign';

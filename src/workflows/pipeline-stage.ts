@@ -27,6 +27,8 @@ export interface PipelineInput {
   plan: PipelinePlan;
   /** Explicit overrides of the workers' policy, passed to every job (histories before: a whole policy). */
   options?: Partial<JobOptions>;
+  /** A campaign row's pipeline: its jobs queue for account slots with the campaign's group and priority. */
+  slot?: { priority?: number; group?: string };
 }
 
 /** Runs one stage's candidates; a failed candidate follows the stage's failure policy once. */
@@ -103,7 +105,7 @@ async function runJob(
     request,
     ...(input.options ? { options: input.options } : {}),
     // A pipeline's jobs share account slots fairly with other pipelines and campaigns.
-    ...(patched('account-slots-group') ? { slot: { group: input.pipelineId } } : {}),
+    ...(patched('account-slots-group') ? { slot: { group: input.pipelineId, ...input.slot } } : {}),
   };
   const state = rec.stages[stageId]!;
   state.jobIds.push(jobId);

@@ -3,7 +3,7 @@
 // keys and become `asset://` references in later requests (URLs are made only at submit). After a crash
 // or restart, finished children are not re-run and running ones are not re-submitted: they are the same
 // workflow executions, resumed.
-import { childWorkflowId } from '../shared/ids';
+import { childWorkflowId, pipelineFolder } from '../shared/ids';
 import {
   ApplicationFailure,
   CancellationScope,
@@ -104,7 +104,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
       ? 'stored'
       : 'failed';
   rec.timestamps.finished = new Date(Date.now()).toISOString();
-  rec.manifestKey = `pipelines/${pipelineId}/manifest.json`;
+  rec.manifestKey = `${pipelineFolder(pipelineId)}/manifest.json`;
   await CancellationScope.nonCancellable(() => recordPipeline(rec));
   updateTags([{ key: WanflowState, value: rec.status }]);
   if (rec.status === 'failed') {

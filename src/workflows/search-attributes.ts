@@ -20,10 +20,21 @@ export const WanflowState = defineSearchAttributeKey('WanflowState', SearchAttri
 /** `key=value` labels from the pipeline spec. */
 export const WanflowLabels = defineSearchAttributeKey('WanflowLabels', SearchAttributeType.KEYWORD_LIST);
 
-export const SEARCH_ATTRIBUTES = [WanflowPipeline, WanflowStage, WanflowModel, WanflowState, WanflowLabels];
+/** A campaign, and every run of its rows. */
+export const WanflowCampaign = defineSearchAttributeKey('WanflowCampaign', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [
+  WanflowPipeline,
+  WanflowStage,
+  WanflowModel,
+  WanflowState,
+  WanflowLabels,
+  WanflowCampaign,
+];
 
 /** The attributes a run starts with: state `running`, plus what is known of it. */
 export function startAttributes(run: {
+  campaign?: string;
   pipeline?: string;
   stages?: string[];
   models: string[];
@@ -33,6 +44,7 @@ export function startAttributes(run: {
     { key: WanflowState, value: 'running' },
     { key: WanflowModel, value: [...new Set(run.models)] },
   ];
+  if (run.campaign) pairs.push({ key: WanflowCampaign, value: run.campaign });
   if (run.pipeline) pairs.push({ key: WanflowPipeline, value: run.pipeline });
   if (run.stages?.length) pairs.push({ key: WanflowStage, value: run.stages });
   const labels = Object.entries(run.labels ?? {}).map(([k, v]) => `${k}=${v}`);

@@ -1,0 +1,193 @@
+// Campaigns against a simulator that enforces the account's limit (beyond K tasks in progress per key
+// and model, a create gets 429): rows from a CSV through a window of child runs, every row accounted for
+// in the report, the same file started twice adding nothing, a budget met exactly, pause and resume,
+// cancel in the middle, and a row failing content inspection leaving the others alone.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServers, testEnv, type TestServers } from '../harness/servers';
+import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
+import { jobHarness, readJson, uniqueId, type JobHarness } from '../harness/jobs';
+import {
+  campaignReport,
+  cancelCampaign,
+  changeCampaign,
+  getCampaignState,
+  startCampaign,
+  waitForCampaign,
+  type CampaignRequest,
+} from '../../src/client/campaigns';
+import { readRowsFile } from '../../src/campaigns/rows';
+import type { JobRecord } from '../../src/shared/records';
+
+const K = 3;
+let servers: TestServers;
+let worker: InProcessWorker;
+let h: JobHarness;
+let dir: string;
+
+beforeAll(async () => {
+  servers = await startTestServers();
+  dir = mkdtempSync(join(tmpdir(), 'wanflow-campaign-'));
+  const limits = join(dir, 'limits.json');
+  writeFileSync(limits, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
+  const env = testEnv(servers, 'campaigns', { WANFLOW_ACCOUNT_LIMITS: limits });
+  worker = await startInProcessWorker(env);
+  h = await jobHarness(env);
+}, 120_000);
+afterAll(async () => {
+  await worker?.stop();
+  await h?.client.connection.close();
+  await servers?.stop();
+});
+beforeEach(() => {
+  servers.simulator.reset();
+  servers.simulator.setLimits({ concurrentTasks: { 'wan2.7-t2v': K } });
+});
+
+const TEMPLATE = {
+  model: 'wan2.7-t2v',
+  input: { prompt: '{{prompt}}' },
+  parameters: { resolution: '720P', duration: '{{seconds:integer}}' },
+};
+
+/** A CSV of `n` rows (prompts unique to this campaign) and the request that starts it. */
+function campaign(n: number, extra: Partial<CampaignRequest> = {}, seconds = 2): CampaignRequest {
+  const campaignId = uniqueId('camp');
+  const file = join(dir, `${campaignId}.csv`);
+  const lines = Array.from({ length: n }, (_, i) => `"${campaignId} shot ${i}",${seconds}`);
+  writeFileSync(file, ['prompt,seconds', ...lines].join('\n') + '\n');
+  return {
+    campaignId,
+    template: { kind: 'job', body: TEMPLATE },
+    rows: readRowsFile(file),
+    baseDir: dir,
+    window: 2 * K,
+    ...extra,
+  };
+}
+
+/** The simulator's tasks of one campaign (its prompts carry the campaign's ID). */
+const tasksOf = (id: string) => servers.simulator.tasks().filter((t) => t.prompt?.startsWith(`${id} `));
+
+describe('campaigns', () => {
+  it(`30 rows with K = ${K}: every row stored once, the provider never refused one, the report lists them all`, async () => {
+    const req = campaign(30);
+    const started = await startCampaign(h.client, h.config, req);
+    expect(started.added).toBe(30);
+    const state = await waitForCampaign(h.client, req.campaignId);
+    expect(state.status).toBe('completed');
+    expect(state.counters).toMatchObject({ total: 30, admitted: 30, running: 0, stored: 30, failed: 0 });
+    const tasks = tasksOf(req.campaignId);
+    expect(tasks).toHaveLength(30);
+    expect(new Set(tasks.map((t) => t.prompt)).size).toBe(30);
+    expect(servers.simulator.stats().refusals['Throttling.RateQuota'] ?? 0).toBe(0);
+    const report = await campaignReport(h.client, h.config, req.campaignId);
+    expect(report.map((r) => r.status)).toEqual(Array(30).fill('stored'));
+    expect(new Set(report.flatMap((r) => r.taskIds))).toEqual(new Set(tasks.map((t) => t.taskId)));
+    const manifest = await readJson<JobRecord>(
+      h.store,
+      `campaigns/${req.campaignId}/rows/${report[0]!.key}/manifest.json`,
+    );
+    expect(manifest.outputs?.[0]?.key).toBe(`campaigns/${req.campaignId}/rows/${report[0]!.key}/output.mp4`);
+    expect(report[0]!.billed).toBeGreaterThan(0);
+    expect(state.spent.CNY).toBeCloseTo(
+      report.reduce((s, r) => s + (r.billed ?? 0), 0),
+      6,
+    );
+
+    // The same file again adds nothing and pays nothing.
+    const again = await startCampaign(h.client, h.config, req);
+    expect(again).toMatchObject({ added: 0, known: 30 });
+    expect(tasksOf(req.campaignId)).toHaveLength(30);
+  }, 240_000);
+
+  it('a budget of exactly three rows: three stored, the rest not submitted, spend never past the cap', async () => {
+    // Each 2 s 720P row costs the same; the cap is three of them, so a fourth would pass it by a row.
+    const probe = campaign(1);
+    const one = (await startCampaign(h.client, h.config, { ...probe, window: 1 })).preview.plan.rows[0]!
+      .tasks[0]!.estimate!.amount;
+    await waitForCampaign(h.client, probe.campaignId);
+    const req = campaign(12, { budget: Math.round(3 * one * 1e6) / 1e6, window: 12 });
+    await startCampaign(h.client, h.config, req);
+    const state = await waitForCampaign(h.client, req.campaignId);
+    expect(state.counters).toMatchObject({ total: 12, stored: 3, budgetExhausted: 9, failed: 0 });
+    expect(state.spent.CNY).toBeCloseTo(3 * one, 6);
+    expect(state.spent.CNY).toBeLessThanOrEqual(state.budget!.cap);
+    expect(state.reserved).toBe(0);
+    // With 12 rows admitted at once, only three tasks were ever created: none was paid past the cap.
+    expect(tasksOf(req.campaignId)).toHaveLength(3);
+    const report = await campaignReport(h.client, h.config, req.campaignId);
+    expect(report.filter((r) => r.status === 'budget_exhausted')).toHaveLength(9);
+    expect(report.find((r) => r.status === 'budget_exhausted')!.failure!.remedy).toMatch(/budget/);
+  }, 240_000);
+
+  it('pause admits nothing new while running rows finish; resume goes on to the end', async () => {
+    const req = campaign(12, { window: K });
+    await startCampaign(h.client, h.config, req);
+    await until(
+      async () => (await getCampaignState(h.client, h.config, req.campaignId)).counters.admitted >= K,
+    );
+    const paused = await changeCampaign(h.client, req.campaignId, { paused: true });
+    expect(paused.status).toBe('paused');
+    // The rows in flight end; nothing new is admitted while paused.
+    await until(
+      async () => (await getCampaignState(h.client, h.config, req.campaignId)).counters.running === 0,
+    );
+    const admitted = (await getCampaignState(h.client, h.config, req.campaignId)).counters.admitted;
+    await new Promise((r) => setTimeout(r, 3000));
+    const still = await getCampaignState(h.client, h.config, req.campaignId);
+    expect(still.counters.admitted).toBe(admitted);
+    expect(tasksOf(req.campaignId)).toHaveLength(admitted);
+    expect(admitted).toBeLessThan(12);
+    await changeCampaign(h.client, req.campaignId, { paused: false });
+    const state = await waitForCampaign(h.client, req.campaignId);
+    expect(state.counters).toMatchObject({ stored: 12, failed: 0 });
+    expect(tasksOf(req.campaignId)).toHaveLength(12);
+  }, 240_000);
+
+  it('cancel in the middle: rows not started never start, those in flight end canceled or kept', async () => {
+    // Long tasks, so the cancel finds rows PENDING and RUNNING.
+    servers.simulator.setFaults({ slowTaskExtraMs: 4000 });
+    const req = campaign(20, { window: K });
+    await startCampaign(h.client, h.config, req);
+    await until(
+      async () => (await getCampaignState(h.client, h.config, req.campaignId)).counters.admitted >= K + 1,
+    );
+    await cancelCampaign(h.client, req.campaignId);
+    const state = await waitForCampaign(h.client, req.campaignId);
+    expect(state.status).toBe('canceled');
+    const report = await campaignReport(h.client, h.config, req.campaignId);
+    const started = report.filter((r) => r.status !== 'not_started');
+    expect(started.length).toBe(state.counters.admitted);
+    expect(started.length).toBeLessThan(20);
+    expect(report.filter((r) => r.status === 'not_started')).toHaveLength(20 - state.counters.admitted);
+    // Every task made is accounted for: canceled free, or kept and stored because it was paid for.
+    const tasks = tasksOf(req.campaignId);
+    const reported = new Set(report.flatMap((r) => r.taskIds));
+    for (const t of tasks) expect(reported.has(t.taskId)).toBe(true);
+    for (const r of report.filter((r) => r.status === 'stored')) expect(r.outputs).toHaveLength(1);
+  }, 240_000);
+
+  it('a row failing content inspection fails alone: the others are stored', async () => {
+    servers.simulator.setFaults({ dataInspectionTask: 1 });
+    const req = campaign(8);
+    await startCampaign(h.client, h.config, req);
+    const state = await waitForCampaign(h.client, req.campaignId);
+    expect(state.counters).toMatchObject({ stored: 7, failed: 1 });
+    const report = await campaignReport(h.client, h.config, req.campaignId);
+    const failed = report.filter((r) => r.status === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.failure!.cause).toBe('content_policy');
+    expect(failed[0]!.billed).toBeUndefined();
+  }, 240_000);
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
