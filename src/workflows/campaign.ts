@@ -47,6 +47,8 @@ export interface CampaignInput {
   priority: number;
   budget?: { currency: string; cap: number };
   options?: Partial<JobOptions>;
+  /** Rows per generation (tests: a few, to continue as new often); default ROWS_PER_GENERATION. */
+  rowsPerGeneration?: number;
   /** Set by continue-as-new (and by a start that adds rows to a finished campaign): where it stands. */
   carry?: { state: CampaignState; next: number; startedMs: number };
 }
@@ -206,7 +208,10 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
         }),
       );
       rowsThisGeneration += 1;
-      if (rowsThisGeneration >= ROWS_PER_GENERATION || workflowInfo().continueAsNewSuggested) {
+      if (
+        rowsThisGeneration >= (input.rowsPerGeneration ?? ROWS_PER_GENERATION) ||
+        workflowInfo().continueAsNewSuggested
+      ) {
         draining = true;
         state.status = 'draining';
       }

@@ -1,0 +1,160 @@
+// The campaign workflow's branches on the time-skipping test server, rows run by real job workflows over
+// stubbed activities: generations continued as new keep every row once; a budget held by rows in flight
+// makes the next row wait rather than be refused, and a failed row's release lets it run; rows added
+// while it runs join the window; a row whose run already exists is not run again.
+import { describe, expect, it } from 'vitest';
+import type { CampaignInput } from '../../src/workflows/campaign';
+import type {
+  CampaignPageRef,
+  CampaignRowEntry,
+  CampaignState,
+  RowOutcome,
+} from '../../src/shared/campaigns';
+import { addCampaignPagesUpdate } from '../../src/workflows/definitions';
+import { parseOutcomes } from '../../src/campaigns/report';
+import { useTimeSkipping } from '../harness/time-skipping';
+import { noCalls, request, stubs } from '../harness/job-stubs';
+import type { ActivityStubs } from '../harness/time-skipping';
+import type { ValidatedJob } from '../../src/activities/validate';
+import { planWork } from '../../src/wan/billing';
+import { DEFAULT_JOB_OPTIONS } from '../../src/config/policy';
+
+const ts = useTimeSkipping();
+
+/** Rows cost 1 CNY each (5 s at 0.2); tasks whose ID is in `failing` end FAILED (free). */
+function campaignStubs(files: Map<string, unknown>, failing: Set<string> = new Set()) {
+  const calls = noCalls();
+  let created = 0;
+  const base = stubs(ts, { creates: [], polls: ['SUCCEEDED'] }, calls);
+  const activities: ActivityStubs = {
+    ...base,
+    validateJob: async (): Promise<ValidatedJob> => ({
+      request,
+      recordedRequest: request,
+      mediaRoles: [],
+      sourceAssets: [],
+      plan: planWork(request, 0),
+      policy: DEFAULT_JOB_OPTIONS,
+      estimate: { amount: 1, currency: 'CNY', unit: 'second', perUnit: 0.2, quantity: 5, source: 'test' },
+    }),
+    submitTask: async () => {
+      calls.creates += 1;
+      return { taskId: `t${++created}` };
+    },
+    pollTask: async (ref) => {
+      calls.polls += 1;
+      return failing.has(ref.taskId)
+        ? { taskId: ref.taskId, status: 'FAILED', code: 'InternalError', message: 'boom' }
+        : { taskId: ref.taskId, status: 'SUCCEEDED', usage: { duration: 5 } };
+    },
+    readCampaignPage: async (key) => files.get(key) as CampaignRowEntry[],
+    writeCampaignPart: async ({ key, outcomes }) => {
+      files.set(key, outcomes.map((o) => JSON.stringify(o)).join('\n'));
+    },
+    finishCampaign: async ({ state }) => {
+      files.set('summary', state);
+      return { jsonl: 'r.jsonl', csv: 'r.csv' };
+    },
+  };
+  return { activities, calls };
+}
+
+function pages(files: Map<string, unknown>, prefix: string, rows: number, perPage = 4): CampaignPageRef[] {
+  const refs: CampaignPageRef[] = [];
+  for (let i = 0; i < rows; i += perPage) {
+    const entries: CampaignRowEntry[] = Array.from({ length: Math.min(perPage, rows - i) }, (_, j) => ({
+      key: `${prefix}${i + j}`,
+      line: i + j + 2,
+      body: request,
+      estimate: 1,
+      currency: 'CNY',
+      models: ['wan2.7-t2v'],
+    }));
+    const key = `${prefix}-page-${i / perPage}`;
+    files.set(key, entries);
+    refs.push({ key, rows: entries.length, estimate: entries.length });
+  }
+  return refs;
+}
+
+const outcomes = (files: Map<string, unknown>, state: CampaignState): RowOutcome[] =>
+  parseOutcomes(state.parts.map((k) => files.get(k) as string));
+
+let n = 0;
+async function run(
+  files: Map<string, unknown>,
+  input: Omit<CampaignInput, 'campaignId' | 'kind' | 'route' | 'region'>,
+  activities: ActivityStubs,
+  during?: (workflowId: string) => Promise<void>,
+): Promise<CampaignState> {
+  const taskQueue = `campaign-branches-${++n}`;
+  const campaignId = `c${n}`;
+  return ts.withWorker(taskQueue, activities, async () => {
+    const handle = await ts.env.client.workflow.start('wanCampaign', {
+      taskQueue,
+      workflowId: `wanflow-campaign-${campaignId}`,
+      args: [{ campaignId, kind: 'job', route: 'modelstudio', region: 'ap-southeast-1', ...input }],
+    });
+    await during?.(handle.workflowId);
+    return (await handle.result()) as CampaignState;
+  });
+}
+
+describe('campaign workflow', () => {
+  it('continues as new every few rows: 11 rows over several generations, each run once', async () => {
+    const files = new Map<string, unknown>();
+    const { activities, calls } = campaignStubs(files);
+    const state = await run(
+      files,
+      { pages: pages(files, 'r', 11), window: 3, priority: 0, rowsPerGeneration: 4 },
+      activities,
+    );
+    expect(state.status).toBe('completed');
+    expect(state.generation).toBeGreaterThanOrEqual(2);
+    expect(state.counters).toMatchObject({ total: 11, admitted: 11, running: 0, stored: 11 });
+    const done = outcomes(files, state);
+    expect(done.map((o) => o.key).sort()).toEqual(Array.from({ length: 11 }, (_, i) => `r${i}`).sort());
+    expect(calls.creates).toBe(11);
+    expect(state.spent.CNY).toBe(11);
+  });
+
+  it('a row waits for the budget held by rows in flight; a failed row releases its share and the next one runs', async () => {
+    const files = new Map<string, unknown>();
+    // t1 fails (free): its reservation comes back, so the third row fits; the fourth never does.
+    const { activities, calls } = campaignStubs(files, new Set(['t1']));
+    const state = await run(
+      files,
+      { pages: pages(files, 'b', 4), window: 4, priority: 0, budget: { currency: 'CNY', cap: 2 } },
+      activities,
+    );
+    expect(state.counters).toMatchObject({ stored: 2, failed: 1, budgetExhausted: 1 });
+    expect(state.spent.CNY).toBe(2);
+    expect(state.reserved).toBe(0);
+    expect(calls.creates).toBe(3);
+    const byKey = Object.fromEntries(outcomes(files, state).map((o) => [o.key, o.status]));
+    expect(byKey).toEqual({ b0: 'failed', b1: 'stored', b2: 'stored', b3: 'budget_exhausted' });
+  });
+
+  it('rows added while it runs join the window; a row whose run exists already is not run again', async () => {
+    const files = new Map<string, unknown>();
+    const { activities, calls } = campaignStubs(files);
+    const more = pages(files, 'm', 3);
+    // The same key twice (a start repeated after a crash): the second is refused by its run's ID.
+    const again = pages(files, 'a', 1);
+    files.set(again[0]!.key, [{ ...(files.get(more[0]!.key) as CampaignRowEntry[])[0]! }]);
+    const state = await run(
+      files,
+      { pages: pages(files, 'p', 2), window: 2, priority: 0 },
+      activities,
+      async (id) => {
+        const handle = ts.env.client.workflow.getHandle(id);
+        await handle.executeUpdate(addCampaignPagesUpdate, { args: [more] });
+        await handle.executeUpdate(addCampaignPagesUpdate, { args: [again] });
+      },
+    );
+    expect(state.counters).toMatchObject({ total: 6, stored: 5, alreadyRan: 1 });
+    expect(calls.creates).toBe(5);
+    const ran = outcomes(files, state).filter((o) => o.status === 'already_ran');
+    expect(ran.map((o) => o.key)).toEqual(['m0']);
+  });
+});
