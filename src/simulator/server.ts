@@ -37,6 +37,8 @@ export interface SimulatedTaskEntry {
   seed?: number;
   status: TaskStatus;
   createdAt: number;
+  /** When it ended (or will): canceled, or done running. Between the two it counts against the limit. */
+  endsAt: number;
 }
 
 export interface RunningSimulator {
@@ -206,6 +208,7 @@ class Simulator {
       seed: isImageRequest(t.request) ? undefined : t.request.parameters.seed,
       status: this.tasks.statusOf(t, now),
       createdAt: t.createdAt,
+      endsAt: t.canceledAt ?? t.endsAt,
     }));
   }
 
