@@ -4,7 +4,8 @@
 // history — pipelines and their child jobs — is written to test/replay/histories/ as binary protobuf
 // (the SDK's JSON helpers trip over two copies of protobufjs in this tree).
 // Re-record only when no run of the old code can still be in flight: see README, "Changing workflows".
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
@@ -13,7 +14,9 @@ import { useJobStack } from '../harness/stack';
 import { fourStageSpec } from '../harness/pipelines';
 import { cancelPipeline, getPipelineState, startPipeline, waitForPipeline } from '../../src/client/pipelines';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
-import { jobWorkflowId } from '../../src/shared/ids';
+import { campaignRowWorkflowId, campaignWorkflowId, jobWorkflowId } from '../../src/shared/ids';
+import { campaignReport, changeCampaign, startCampaign, waitForCampaign } from '../../src/client/campaigns';
+import { readRowsFile } from '../../src/campaigns/rows';
 import { historyFileName } from './histories';
 
 const OUT = join(__dirname, 'histories');
@@ -150,4 +153,32 @@ it('exactly-once submit: a lost create reconciled under the create lock, a backo
   })) {
     if (w.status.name === 'COMPLETED') await save(w.workflowId);
   }
+});
+
+it('a campaign: four rows, paused and resumed, the last over its budget', async () => {
+  stack.servers.simulator.reset();
+  const dir = mkdtempSync(join(tmpdir(), 'wanflow-record-campaign-'));
+  const file = join(dir, 'replay-campaign.csv');
+  writeFileSync(
+    file,
+    'prompt\n"replay campaign 1"\n"replay campaign 2"\n"replay campaign 3"\n"replay campaign 4"\n',
+  );
+  const template = { kind: 'job' as const, body: t2v('{{prompt}}') };
+  // 2 s of 720P: 1.2 CNY a row; 4 CNY pays for three.
+  await startCampaign(client, stack.h.config, {
+    campaignId: 'replay-campaign',
+    template,
+    rows: readRowsFile(file),
+    baseDir: dir,
+    window: 1,
+    budget: 4,
+  });
+  await changeCampaign(client, 'replay-campaign', { paused: true });
+  await sleep(3000);
+  await changeCampaign(client, 'replay-campaign', { paused: false, window: 2 });
+  const state = await waitForCampaign(client, 'replay-campaign');
+  expect(state.counters).toMatchObject({ stored: 3, budgetExhausted: 1 });
+  await save(campaignWorkflowId('replay-campaign'));
+  for (const row of await campaignReport(client, stack.h.config, 'replay-campaign'))
+    if (row.runId) await save(campaignRowWorkflowId('replay-campaign', row.key));
 });

@@ -1,6 +1,6 @@
 // Job IDs and pipeline keys are checked before anything is paid, and name separate storage folders.
 import { describe, expect, it } from 'vitest';
-import { jobFolder, runIdProblem } from '../../src/shared/ids';
+import { campaignRowId, jobFolder, pipelineFolder, runIdProblem } from '../../src/shared/ids';
 import { MAX_DATA_URL_CHARS, sizeProblems } from '../../src/shared/sizes';
 
 describe('run IDs', () => {
@@ -18,6 +18,16 @@ describe('jobFolder', () => {
     expect(jobFolder('p')).toBe('jobs/p');
     expect(jobFolder('p/explore')).toBe('pipelines/p/jobs/explore');
     expect(jobFolder('p/explore')).not.toMatch(/^jobs\//);
+  });
+
+  it("puts a campaign row's job, pipeline and pipeline jobs in the row's folder, apart from chosen IDs", () => {
+    const row = campaignRowId('spring', 'sku-001');
+    expect(jobFolder(row)).toBe('campaigns/spring/rows/sku-001');
+    expect(pipelineFolder(row)).toBe('campaigns/spring/rows/sku-001');
+    expect(jobFolder(`${row}/explore`)).toBe('campaigns/spring/rows/sku-001/jobs/explore');
+    // A chosen ID cannot be a row's: `~` is refused in IDs, so no job writes into a campaign's folder.
+    expect(runIdProblem('jobId', row)).toBeDefined();
+    expect(pipelineFolder('spring')).toBe('pipelines/spring');
   });
 });
 
