@@ -100,8 +100,11 @@ export async function collect(
   policy: JobOptions,
   rec: JobRecord,
   wake: Wake,
+  /** Called once the provider says the task has ended, before its outputs are downloaded. */
+  onTaskEnded: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const final = await pollUntilTerminal(input, job, policy, rec, wake);
+  await onTaskEnded();
   rec.usage = final.usage;
   rec.cost.billed = billedAt(
     job.estimate,

@@ -2,7 +2,13 @@
 // Deterministic orchestration only; every side effect is an activity (job-activities.ts), every wait a
 // durable timer. Submitting is in submit.ts, polling and collecting in collect.ts.
 import { jobFolder } from '../shared/ids';
-import { ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
 import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
 import { billedAt } from '../wan/pricing';
@@ -105,7 +111,13 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       rec.status = 'submitted';
       rec.timestamps.submitted = now();
 
-      await collect(input, job, policy, rec, wake);
+      // The provider counts a task against the account's limit until it has ended, not until its outputs
+      // are stored: the slot goes back then, so the next row's create overlaps this download.
+      await collect(input, job, policy, rec, wake, async () => {
+        if (!held || !patched('slot-released-at-task-end')) return;
+        await releaseSlot(held);
+        held = undefined;
+      });
     } catch (err) {
       try {
         if (!isCancellation(err)) throw err;

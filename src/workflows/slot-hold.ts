@@ -1,5 +1,5 @@
-// A job's account slot (slots.ts): asked for just before the create, held until the task has ended and
-// its outputs are stored (or the job settled after a cancel), then given back. Waiting for a slot can be
+// A job's account slot (slots.ts): asked for just before the create, held until the provider says the task
+// has ended (or the job settled after a cancel, or stopped), then given back. Waiting for a slot can be
 // canceled — nothing is paid yet — and a canceled wait leaves the queue.
 import {
   CancellationScope,
