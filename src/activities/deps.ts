@@ -15,6 +15,8 @@ import type { AssetLinks } from '../assets/server';
 import type { TaskClaims } from './claims';
 import type { JobSlot } from './validate';
 
+import type { RunTimeModel } from './run-times';
+
 export interface ActivityDeps {
   provider(route: RouteId, region: RegionId): VideoProvider;
   store: AssetStore;
@@ -41,6 +43,8 @@ export interface ActivityDeps {
   sources?: SourcePolicy;
   /** The account slot a job of this route, region and model holds (default: none, no limit). */
   slots?(route: RouteId, region: RegionId, model: string): JobSlot | undefined;
+  /** What finished tasks took (default: a model of this worker process's own). */
+  runTimes?: RunTimeModel;
 }
 
 export interface TaskRef {

@@ -18,12 +18,16 @@ import { publishInputs } from './publish';
 import { createAndClaim, type SubmitInput } from './submit';
 import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
+import { FinishedTasks } from './finished-tasks';
+import { RunTimeModel, secondsBetween } from './run-times';
 import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
 import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
   const claims = deps.claims ?? temporalClaims();
+  const runTimes = deps.runTimes ?? new RunTimeModel();
+  const finished = new FinishedTasks();
   // Result downloads may be large and slow: generous idle timeouts, not a total one.
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
@@ -34,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
           policy: deps.policy(input.route),
           sources: deps.sources,
           slot: deps.slots ? (model) => deps.slots!(input.route, input.region, model) : undefined,
+          learnedSeconds: (key) => runTimes.predict(key),
           reconcilable: typeof deps.provider(input.route, input.region).listTasks === 'function',
           prices: deps.prices,
           limits: deps.limits,
@@ -90,12 +95,15 @@ export function createActivities(deps: ActivityDeps) {
     ),
 
     /** One query. Signed result URLs are left out: persistOutput fetches them again. */
-    pollTask: typed(async (ref: TaskRef): Promise<TaskSnapshot> => {
-      const {
-        videoUrl: _video,
-        imageUrls: _images,
-        ...snapshot
-      } = await deps.provider(ref.route, ref.region).getTask(ref.taskId);
+    pollTask: typed(async (ref: TaskRef & { runTimeKey?: string }): Promise<TaskSnapshot> => {
+      const task = await deps.provider(ref.route, ref.region).getTask(ref.taskId);
+      if (task.status === 'SUCCEEDED') {
+        finished.set(ref.taskId, { task, at: now() });
+        const seconds = secondsBetween(task.submitTime, task.endTime);
+        if (ref.runTimeKey && seconds !== undefined) runTimes.observe(ref.runTimeKey, seconds);
+      }
+      // Signed result URLs stay out of history: persistOutput takes them from here or reads them again.
+      const { videoUrl: _video, imageUrls: _images, ...snapshot } = task;
       return snapshot;
     }),
 
@@ -109,6 +117,7 @@ export function createActivities(deps: ActivityDeps) {
           dispatcher,
           now,
           heartbeat: (bytes) => Context.current().heartbeat(bytes),
+          finished: (taskId) => finished.take(taskId, now()),
         },
         input,
       ),

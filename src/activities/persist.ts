@@ -12,6 +12,7 @@ import { probeMedia } from '../media/probe';
 import { byteCounter } from '../storage/streams';
 import { urlExpiresAt } from '../assets/expiry';
 import type { PersistedOutput } from '../shared/records';
+import type { TaskSnapshot } from '../wan/tasks';
 import { redactUrl } from '../shared/redact';
 
 export interface PersistDeps {
@@ -20,6 +21,8 @@ export interface PersistDeps {
   dispatcher: Dispatcher;
   now: () => number;
   heartbeat: (bytes: number) => void;
+  /** The task as the poll that saw it end read it, when this worker made that poll just now. */
+  finished?: (taskId: string) => TaskSnapshot | undefined;
 }
 
 export interface PersistOutputInput {
@@ -39,7 +42,8 @@ export async function persistOutput(
   input: PersistOutputInput,
 ): Promise<PersistedOutput[]> {
   // URLs are fetched here rather than carried through history: signed URLs stay out of workflow state.
-  const task = await deps.provider.getTask(input.taskId);
+  // The poll that saw the task end just read it (on this worker): no second query for the same answer.
+  const task = deps.finished?.(input.taskId) ?? (await deps.provider.getTask(input.taskId));
   const { taskId } = input;
   if (task.status === 'UNKNOWN')
     throw new ResultExpiredError(`task ${taskId} is no longer known to the provider (older than 24 h?)`, {

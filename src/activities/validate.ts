@@ -17,6 +17,7 @@ import { planWork, type WorkPlan } from '../wan/billing';
 import type { RouteId } from '../wan/routes';
 import { assertRouteServes } from '../providers/routes';
 import { preflightMedia } from '../media/preflight';
+import { RunTimeModel } from './run-times';
 import type { SourcePolicy } from '../media/source-guard';
 import type { AssetStore } from '../storage/store';
 import { readableRefs } from '../assets/publish';
@@ -64,6 +65,10 @@ export interface ValidatedJob {
   createLock?: string;
   /** The account slot the job holds from its create to its task's end; absent where no limit is set. */
   slot?: JobSlot;
+  /** Which finished tasks teach this job's run time (RunTimeModel); its polls report back under it. */
+  runTimeKey?: string;
+  /** The expected task time is what finished tasks like it took, not the static timing model's guess. */
+  learnedTiming?: boolean;
 }
 
 export interface ValidationRules {
@@ -82,6 +87,8 @@ export interface ValidationRules {
   sources?: SourcePolicy;
   /** The account slot for a model on this route and region, where the worker limits it. */
   slot?: (model: string) => JobSlot | undefined;
+  /** What finished tasks under a run-time key took (seconds), once known. */
+  learnedSeconds?: (runTimeKey: string) => number | undefined;
 }
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
@@ -115,7 +122,10 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     .filter((f) => f.role === 'reference_video' || f.role === 'video')
     .reduce((sum, f) => sum + (facts(f)?.durationSeconds ?? 0), 0);
   const policy = withOverrides(rules.policy, input.options);
-  const plan = planWork(request, billedInputVideo, policy.timing);
+  const planned = planWork(request, billedInputVideo, policy.timing);
+  const runTimeKey = RunTimeModel.key(input.route, request.model, planned.resolution, planned.outputSeconds);
+  const learned = rules.learnedSeconds?.(runTimeKey);
+  const plan = learned === undefined ? planned : { ...planned, expectedTaskSeconds: learned };
   const price = findPrice(rules.prices, {
     route: input.route,
     region: input.region,
@@ -128,6 +138,8 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     mediaRoles: fields.map((f) => f.role),
     sourceAssets: fields.map((f) => ({ role: f.role, url: redactUrl(f.url), facts: facts(f) })),
     plan,
+    runTimeKey,
+    ...(learned !== undefined ? { learnedTiming: true } : {}),
     estimate: costOf(price, plan.quantity),
     policy,
     slot: rules.slot?.(request.model),

@@ -28,14 +28,15 @@ async function pollUntilTerminal(
 ): Promise<TaskSnapshot> {
   const schedule = policy.poll;
   const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
+  const learn = job.runTimeKey ? { runTimeKey: job.runTimeKey } : {};
   const startedAt = Date.now();
   for (let n = 0; ; n++) {
     const delay = rec.overdue
       ? OVERDUE_INTERVAL_MS
-      : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n);
+      : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n, job.learnedTiming);
     await condition(() => wake.pending, delay);
     wake.pending = false;
-    const snap = await callActivity(() => pollTask(ref));
+    const snap = await callActivity(() => pollTask({ ...ref, ...learn }));
     rec.polls += 1;
     rec.providerStatus = snap.status;
     rec.timestamps.providerSubmit = snap.submitTime ?? rec.timestamps.providerSubmit;

@@ -1,12 +1,20 @@
-// When to query a task: wait most of the expected time first, then query at a growing interval within
+// When to query a task: wait most of the expected time first (all of it when finished tasks taught it), then query at a growing interval within
 // bounds. Not every second (the account shares 20 queries/s), never longer than needed. Pure.
 import type { PollSchedule } from '../shared/job-options';
 
-/** The delay before query number `n` (0-based). */
-export function pollDelayMs(schedule: PollSchedule, expectedTaskMs: number, n: number): number {
+/**
+ * The delay before query number `n` (0-based). A `learned` expectation (what finished tasks like this one
+ * took) is trusted whole: the first query comes at the expected end, not at a fraction of it.
+ */
+export function pollDelayMs(
+  schedule: PollSchedule,
+  expectedTaskMs: number,
+  n: number,
+  learned = false,
+): number {
   if (n === 0)
     return clamp(
-      expectedTaskMs * schedule.firstPollFraction,
+      expectedTaskMs * (learned ? 1 : schedule.firstPollFraction),
       schedule.minIntervalMs,
       Math.max(schedule.minIntervalMs, expectedTaskMs),
     );

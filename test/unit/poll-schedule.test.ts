@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { pollDelayMs } from '../../src/workflows/poll-schedule';
 import { DEFAULT_POLL_SCHEDULE } from '../../src/config/policy';
 import { expectedTaskSeconds } from '../../src/wan/timing';
+import { RunTimeModel } from '../../src/activities/run-times';
+import { FinishedTasks } from '../../src/activities/finished-tasks';
 
 describe('pollDelayMs', () => {
   const s = DEFAULT_POLL_SCHEDULE;
@@ -29,5 +31,37 @@ describe('pollDelayMs', () => {
     expect(expected).toBe(225_000);
     expect(total).toBeLessThan(2 * expected);
     expect(total).toBeGreaterThan(expected);
+  });
+});
+
+describe('learned run times', () => {
+  it('a learned expectation is trusted whole: the first query at the expected end, then the usual growth', () => {
+    const schedule = { ...DEFAULT_POLL_SCHEDULE };
+    expect(pollDelayMs(schedule, 120_000, 0, true)).toBe(120_000);
+    expect(pollDelayMs(schedule, 120_000, 0)).toBe(72_000);
+    expect(pollDelayMs(schedule, 120_000, 1, true)).toBe(schedule.minIntervalMs);
+  });
+
+  it('the model predicts the median of recent tasks under a key, after three, and ignores nonsense', () => {
+    const model = new RunTimeModel();
+    const key = RunTimeModel.key('modelstudio', 'wan2.7-t2v', '720P', 5);
+    model.observe(key, 100);
+    model.observe(key, -3);
+    model.observe(key, 140);
+    expect(model.predict(key)).toBeUndefined();
+    model.observe(key, 120);
+    expect(model.predict(key)).toBe(120);
+    expect(model.predict(RunTimeModel.key('modelstudio', 'wan2.7-t2v', '1080P', 5))).toBeUndefined();
+    for (let i = 0; i < 30; i++) model.observe(key, 60);
+    expect(model.predict(key)).toBe(60);
+  });
+
+  it('a finished task is handed to its download once, and only while fresh', () => {
+    const tasks = new FinishedTasks();
+    tasks.set('t1', { task: { taskId: 't1', status: 'SUCCEEDED' }, at: 1000 });
+    expect(tasks.take('t1', 2000)?.taskId).toBe('t1');
+    expect(tasks.take('t1', 2000)).toBeUndefined();
+    tasks.set('t2', { task: { taskId: 't2', status: 'SUCCEEDED' }, at: 1000 });
+    expect(tasks.take('t2', 1000 + 61_000)).toBeUndefined();
   });
 });

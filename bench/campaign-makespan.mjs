@@ -1,0 +1,138 @@
+// Benchmark: how close does a campaign come to the least time its rows can take under the account's
+// limit, Σ(task time) / K, and what does starting everything at once do instead? One run, real Temporal
+// dev server, the simulator enforcing K tasks in progress per model (beyond them a create gets 429), a
+// filesystem store, one worker. Reports the campaign's makespan over the bound, the provider's queries per
+// task, and the naive run (every row started as a job at once, no account slots): its failures and its
+// makespan. Run: npm run bench:campaign (builds first). BENCH_ROWS, BENCH_K, BENCH_TASK_MS override.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { startTemporalDevServer } = require('../dist/stack/temporal.js');
+const { freePort } = require('../dist/stack/service.js');
+const { startSimulator } = require('../dist/simulator/server.js');
+const { loadConfig } = require('../dist/config/config.js');
+const { createWanflowWorker } = require('../dist/worker/worker.js');
+const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
+const { startCampaign, waitForCampaign } = require('../dist/client/campaigns.js');
+const { readRowsFile } = require('../dist/campaigns/rows.js');
+const { installCompactLogging } = require('../dist/worker/logging.js');
+
+installCompactLogging('ERROR', (line) => process.stderr.write(`${line}\n`));
+const ROWS = Number(process.env.BENCH_ROWS ?? 200);
+const K = Number(process.env.BENCH_K ?? 5);
+const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 6000);
+const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-campaign-'));
+
+const port = await freePort();
+const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
+// Every task takes the same time, so the bound is known exactly.
+const sim = await startSimulator({
+  port: 0,
+  queueMs: 0,
+  runMs: TASK_MS,
+  runPerOutputSecondMs: 0,
+  cacheDir: join(dir, 'sim'),
+  accountLimits: { concurrentTasks: { 'wan2.7-t2v': K } },
+});
+const limitsFile = join(dir, 'limits.json');
+writeFileSync(limitsFile, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
+const base = {
+  ...process.env,
+  TEMPORAL_ADDRESS: temporal.address,
+  DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
+  WANFLOW_SIMULATOR_URL: sim.url,
+  WANFLOW_DATA_DIR: join(dir, 'data'),
+  WANFLOW_INPUT_PUBLISHING: 'upload',
+};
+const slotted = { ...base, WANFLOW_TASK_QUEUE: 'bench-slots', WANFLOW_ACCOUNT_LIMITS: limitsFile };
+const naive = { ...base, WANFLOW_TASK_QUEUE: 'bench-naive' };
+const workers = [];
+for (const env of [slotted, naive]) {
+  const worker = await createWanflowWorker({ config: loadConfig(env), env });
+  workers.push({ worker, running: worker.run() });
+}
+const request = (prompt) => ({
+  model: 'wan2.7-t2v',
+  input: { prompt },
+  parameters: { resolution: '720P', duration: 2 },
+});
+const results = {};
+try {
+  // The campaign.
+  {
+    const config = loadConfig(slotted);
+    const client = await connectClient(config);
+    const file = join(dir, 'bench.csv');
+    writeFileSync(
+      file,
+      ['prompt', ...Array.from({ length: ROWS }, (_, i) => `campaign row ${i}`)].join('\n'),
+    );
+    sim.reset();
+    const queries0 = sim.stats().queries;
+    const started = Date.now();
+    await startCampaign(client, config, {
+      campaignId: 'bench',
+      template: { kind: 'job', body: request('{{prompt}}') },
+      rows: readRowsFile(file),
+      baseDir: dir,
+      window: 2 * K,
+    });
+    const state = await waitForCampaign(client, 'bench');
+    const wall = (Date.now() - started) / 1000;
+    const stats = sim.stats();
+    results.campaign = {
+      wall,
+      stored: state.counters.stored,
+      failed: state.counters.failed,
+      refusals: stats.refusals['Throttling.RateQuota'] ?? 0,
+      queriesPerTask: (stats.queries - queries0) / stats.tasksCreated,
+    };
+    await client.connection.close();
+  }
+  // Naive: every row a job, all started at once, no slots.
+  {
+    const config = loadConfig(naive);
+    const client = await connectClient(config);
+    sim.reset();
+    const started = Date.now();
+    const ids = await Promise.all(
+      Array.from(
+        { length: ROWS },
+        async (_, i) => (await startJob(client, config, { request: request(`naive row ${i}`) })).jobId,
+      ),
+    );
+    const records = await Promise.all(
+      ids.map((id) => waitForJob(client, id).catch((err) => ({ status: 'failed', err }))),
+    );
+    const wall = (Date.now() - started) / 1000;
+    const stats = sim.stats();
+    results.naive = {
+      wall,
+      stored: records.filter((r) => r.status === 'stored').length,
+      failed: records.filter((r) => r.status !== 'stored').length,
+      refusals: stats.refusals['Throttling.RateQuota'] ?? 0,
+      queriesPerTask: stats.queries / Math.max(1, stats.tasksCreated),
+    };
+    await client.connection.close();
+  }
+} finally {
+  for (const w of workers) w.worker.shutdown();
+  await Promise.all(workers.map((w) => w.running.catch(() => undefined)));
+  await sim.close();
+  await temporal.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const bound = (ROWS * TASK_MS) / 1000 / K;
+console.log(
+  `campaign makespan (${ROWS} rows, K = ${K}, simulated tasks of ${TASK_MS / 1000} s, one worker, fs store)`,
+);
+console.log(`bound Σ(task time)/K: ${bound.toFixed(0)} s`);
+console.log('run       wall s  wall/bound  stored  failed  429s  queries/task');
+for (const [name, r] of Object.entries(results))
+  console.log(
+    `${name.padEnd(8)}  ${r.wall.toFixed(0).padStart(6)}  ${(r.wall / bound).toFixed(3).padStart(10)}  ${String(r.stored).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.refusals).padStart(4)}  ${r.queriesPerTask.toFixed(1).padStart(12)}`,
+  );
