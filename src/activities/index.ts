@@ -67,7 +67,15 @@ export function createActivities(deps: ActivityDeps) {
      * One create, aborted at its deadline, and the claim of the task it made. Stored inputs still
      * referenced are presigned here, at the last moment.
      */
-    submitTask: typed(heartbeating((input: SubmitInput) => createAndClaim(deps, claims, input))),
+    submitTask: typed(
+      heartbeating(async (input: SubmitInput) => {
+        const created = await createAndClaim(deps, claims, input);
+        Context.current()
+          .metricMeter.createCounter('wanflow_tasks_created', 'tasks', 'paid tasks created at a provider')
+          .add(1, { route: input.route, region: input.region, model: input.request.model });
+        return created;
+      }),
+    ),
 
     /** Joins an account slot's queue; the grant arrives as a signal. */
     requestSlot: typed((input: Parameters<typeof requestSlot>[0]) => requestSlot(input)),

@@ -68,6 +68,8 @@ const configSchema = z.object({
   /** Private hosts media preflight may read anyway (on-premises media servers); public hosts always. */
   preflightAllowHosts: z.array(z.string().min(1)),
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
+  /** Where a worker serves Prometheus metrics; absent: none. */
+  metricsAddress: z.string().optional(),
   /** Per model, what one account may run at once; none: jobs take no slots. */
   accountLimits: z
     .record(
@@ -129,6 +131,7 @@ export function loadConfig(
       .map((h) => h.trim())
       .filter(Boolean),
     logLevel: envVar(env, 'WANFLOW_LOG_LEVEL') ?? 'WARN',
+    metricsAddress: envVar(env, 'WANFLOW_METRICS'),
     accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,
   };

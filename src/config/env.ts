@@ -159,6 +159,11 @@ export const VARIABLES = {
     "tag runs with wanflow's search attributes (`off` for a namespace without them)",
   ),
   WANFLOW_LOG_LEVEL: v(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']), '`WARN`', 'worker log level'),
+  WANFLOW_METRICS: v(
+    z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port'),
+    'off',
+    "`host:port` where a worker serves Prometheus metrics (`/metrics`): the SDK's and wanflow's own",
+  ),
   WANFLOW_WEBHOOK_URL: v(
     url,
     'the embedded receiver',

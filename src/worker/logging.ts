@@ -1,9 +1,18 @@
-// One line per worker log entry (level, message, the activity or workflow it concerns, the error's
-// message) instead of the SDK's multi-line dumps; stack traces stay in Temporal's history.
+// The worker process's runtime: one line per log entry (level, message, the activity or workflow it
+// concerns, the error's message) instead of the SDK's multi-line dumps — stack traces stay in Temporal's
+// history — and, where asked, Prometheus metrics: the SDK's own and wanflow's (tasks created, slots held
+// and waited for, campaign rows and spend).
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
-export function installCompactLogging(level: LogLevel, write: (line: string) => void): void {
+export function installCompactLogging(
+  level: LogLevel,
+  write: (line: string) => void,
+  metricsAddress?: string,
+): void {
   Runtime.install({
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
     logger: new DefaultLogger(level, (entry) => {
       const m = (entry.meta ?? {}) as Record<string, unknown>;
       const err = m.error as Error | undefined;

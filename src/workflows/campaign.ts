@@ -10,6 +10,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  metricMeter,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -245,6 +246,7 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
           carry: { state: { ...state, spent: ledger.spent }, next, startedMs },
         });
       }
+      reportCampaign(view());
       const seen = tick;
       await Promise.race([condition(() => tick !== seen), CancellationScope.current().cancelRequested]);
     }
@@ -271,7 +273,31 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
   );
   Object.assign(state, { status, reportKeys, timestamps: { ...state.timestamps, finished } });
   updateTags([{ key: WanflowState, value: status }]);
+  reportCampaign(view());
   return view();
+}
+
+/** The campaign's rows by state and its spend, as gauges (workflow metrics are not emitted on replay). */
+function reportCampaign(state: CampaignState): void {
+  const c = state.counters;
+  const rows = metricMeter.createGauge('wanflow_campaign_rows', 'int', 'rows', "a campaign's rows by state");
+  const states = {
+    queued: c.total - c.admitted,
+    running: c.running,
+    stored: c.stored,
+    failed: c.failed,
+    budget_exhausted: c.budgetExhausted,
+    canceled: c.canceled,
+  };
+  for (const [name, n] of Object.entries(states)) rows.set(n, { campaign: state.campaignId, state: name });
+  const spend = metricMeter.createGauge(
+    'wanflow_campaign_spend',
+    'float',
+    'currency',
+    "a campaign's billed spend",
+  );
+  for (const [currency, amount] of Object.entries(state.spent))
+    spend.set(amount, { campaign: state.campaignId, currency });
 }
 
 function budgetExhausted(row: CampaignRowEntry, ledger: CampaignLedger): RowOutcome {

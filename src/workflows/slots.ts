@@ -12,6 +12,7 @@ import {
   defineQuery,
   defineSignal,
   getExternalWorkflowHandle,
+  metricMeter,
   setHandler,
   sleep,
   workflowInfo,
@@ -96,6 +97,7 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
       }
       grants += 1;
     }
+    reportSlots(state);
     changed = false;
     const woke = await condition(() => changed, state.checkEveryMs);
     if (!woke) await reclaimClosedHolders(state);
@@ -104,6 +106,7 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
       return continueAsNew<typeof wanAccountSlots>(state);
     }
   }
+  reportSlots(state);
 }
 
 /** Waits until one more grant fits the last second's budget. */
@@ -148,4 +151,16 @@ async function reclaimClosedHolders(state: SlotState): Promise<void> {
   const before = state.holders.length;
   state.holders = state.holders.filter((_, i) => alive[i]);
   state.reclaimed += before - state.holders.length;
+}
+
+/** Slots held and waited for, as gauges of this key's model (workflow metrics are not emitted on replay). */
+function reportSlots(state: SlotState): void {
+  const [, route, region, , model] = workflowInfo().workflowId.split('/');
+  const tags = { route: route ?? '', region: region ?? '', model: model ?? '' };
+  metricMeter
+    .createGauge('wanflow_slots_in_use', 'int', 'slots', 'account slots held')
+    .set(state.holders.length, tags);
+  metricMeter
+    .createGauge('wanflow_slots_waiting', 'int', 'jobs', 'jobs waiting for an account slot')
+    .set(state.waiting.length, tags);
 }

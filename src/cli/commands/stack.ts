@@ -22,7 +22,7 @@ export function demoCommand(ctx: CommandContext): Command {
       action(ctx, async () => {
         const { io } = ctx;
         const config = ctx.config();
-        installCompactLogging(config.logLevel, ctx.io.err);
+        installCompactLogging(config.logLevel, ctx.io.err, config.metricsAddress);
         const { startEmbeddedStack } = await import('../../stack/embedded');
         const stack = await startEmbeddedStack(config, ctx.env, io.err);
         try {
@@ -56,7 +56,7 @@ export function upCommand(ctx: CommandContext): Command {
     .action(
       action(ctx, async () => {
         const config = ctx.config();
-        installCompactLogging(config.logLevel, ctx.io.err);
+        installCompactLogging(config.logLevel, ctx.io.err, config.metricsAddress);
         const { startEmbeddedStack } = await import('../../stack/embedded');
         const stack = await startEmbeddedStack(config, ctx.env, ctx.io.err);
         ctx.io.err('embedded stack running; Ctrl-C stops it');
@@ -73,7 +73,7 @@ export function workerCommand(ctx: CommandContext): Command {
     .action(
       action(ctx, async () => {
         const config = ctx.config();
-        installCompactLogging(config.logLevel, ctx.io.err);
+        installCompactLogging(config.logLevel, ctx.io.err, config.metricsAddress);
         const { createWanflowWorker } = await import('../../worker/worker');
         const w = await createWanflowWorker({ config, env: ctx.env });
         ctx.io.err(
