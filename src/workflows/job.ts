@@ -21,7 +21,7 @@ import type { JobOptions } from '../shared/job-options';
 import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob } from './job-activities';
 import { submitExactlyOnce } from './submit';
 import { collect, settleAfterCancel, type Wake } from './collect';
-import { acquireSlot, releaseSlot, type HeldSlot } from './slot-hold';
+import { acquireSlot, releaseSlot, reportThrottled, type HeldSlot } from './slot-hold';
 
 export async function wanJob(input: JobInput): Promise<JobRecord> {
   const now = () => new Date(Date.now()).toISOString();
@@ -104,7 +104,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       }
       // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
       // is it known what exists.
-      const created = await submitExactlyOnce(input, job, policy, published.request);
+      const created = await submitExactlyOnce(input, job, policy, published.request, () =>
+        reportThrottled(held),
+      );
       rec.taskId = created.taskId;
       rec.requestId = created.requestId;
       rec.taskAdopted = created.adopted;

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { JobSlot } from '../activities/validate';
 import { callActivity, requestSlot } from './job-activities';
-import { releaseSlotSignal, slotGrantedSignal, slotPingSignal } from './slots';
+import { releaseSlotSignal, slotGrantedSignal, slotPingSignal, slotThrottledSignal } from './slots';
 
 export interface HeldSlot {
   id: string;
@@ -63,6 +63,16 @@ export async function releaseSlot(held: HeldSlot | undefined): Promise<void> {
   await CancellationScope.nonCancellable(() =>
     getExternalWorkflowHandle(held.id)
       .signal(releaseSlotSignal, { token: held.token })
+      .catch(() => undefined),
+  );
+}
+
+/** Tells the slot workflow the provider throttled this holder's create, so it grants fewer for a while. */
+export async function reportThrottled(held: HeldSlot | undefined): Promise<void> {
+  if (!held || !patched('slot-throttle-aimd')) return;
+  await CancellationScope.nonCancellable(() =>
+    getExternalWorkflowHandle(held.id)
+      .signal(slotThrottledSignal, { token: held.token })
       .catch(() => undefined),
   );
 }

@@ -4,7 +4,10 @@
 // single jobs, pipeline stages and campaign rows alike wait in one queue. The lowest priority number goes
 // first; within it, the group (campaign, pipeline) holding the fewest slots, then first come. A holder
 // whose workflow has closed without releasing (terminated) is found by a ping that fails and its slot is
-// taken back. The workflow ends when nobody holds or waits, and starts again with the next request.
+// taken back. A holder whose create is throttled (429) says so: the grants then halve and grow back one
+// slot per limit's worth of finished tasks (AIMD), so a configured limit above what the account gets now
+// settles at what it gets. The workflow ends when nobody holds or waits, and starts again with the next
+// request.
 import {
   allHandlersFinished,
   condition,
@@ -48,11 +51,21 @@ export interface SlotState {
   grantsPerSecond?: number;
   /** When the last grants were made (the last second's), for the rate. */
   recentGrants?: number[];
+  /**
+   * Below `capacity` after the provider throttled a holder's create (the configured figure was more than
+   * the account gets now): halved on a throttle, grown back by one slot per limit's worth of releases.
+   */
+  limit?: number;
+  throttledAt?: number;
+  /** Throttles reported by holders so far. */
+  throttles?: number;
 }
 
 export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
 export const releaseSlotSignal = defineSignal<[{ token: string }]>('releaseSlot');
 export const slotGrantedSignal = defineSignal<[{ token: string }]>('slotGranted');
+/** A holder's create was throttled (429) by the provider: fewer slots are granted for a while. */
+export const slotThrottledSignal = defineSignal<[{ token: string }]>('slotThrottled');
 /** Sent to holders to see that they still run; a holder needs no handler for it to succeed. */
 export const slotPingSignal = defineSignal<[]>('slotPing');
 export const slotsQuery = defineQuery<SlotState>('slots');
@@ -73,14 +86,28 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
     state.waiting.push(r);
     changed = true;
   });
+  setHandler(slotThrottledSignal, ({ token }) => {
+    if (!state.holders.some((h) => h.token === token)) return;
+    state.throttles = (state.throttles ?? 0) + 1;
+    // 429s from one moment are one sign of congestion: at most one decrease a second.
+    if (Date.now() - (state.throttledAt ?? 0) < 1000) return;
+    state.throttledAt = Date.now();
+    state.limit = Math.max(1, Math.floor(effectiveLimit(state) / 2));
+    changed = true;
+  });
   setHandler(releaseSlotSignal, ({ token }) => {
+    if (state.limit !== undefined && state.holders.some((h) => h.token === token)) {
+      // Additive increase: one slot more per limit's worth of tasks that ended.
+      state.limit += 1 / state.limit;
+      if (state.limit >= state.capacity) state.limit = undefined;
+    }
     released.add(token);
     state.waiting = state.waiting.filter((w) => w.token !== token);
     state.holders = state.holders.filter((h) => h.token !== token);
     changed = true;
   });
   for (let grants = 0; state.waiting.length || state.holders.length;) {
-    while (state.holders.length < state.capacity && state.waiting.length) {
+    while (state.holders.length < effectiveLimit(state) && state.waiting.length) {
       // A token bucket of one second: the account's submit rate holds before the provider has to refuse.
       await underRate(state);
       const next = pickNext(state);
@@ -119,6 +146,11 @@ async function underRate(state: SlotState): Promise<void> {
     if (state.recentGrants.length < rate) return;
     await sleep(state.recentGrants[0]! + 1000 - now);
   }
+}
+
+/** The slots that may be held now: the configured capacity, or less while the provider throttles. */
+export function effectiveLimit(state: SlotState): number {
+  return Math.min(state.capacity, Math.floor(state.limit ?? state.capacity));
 }
 
 function known(state: SlotState, token: string): boolean {

@@ -47,6 +47,8 @@ export async function submitExactlyOnce(
   job: ValidatedJob,
   policy: JobOptions,
   request: WanRequest,
+  /** Told when the provider throttled a create (429): the account slot then grants fewer. */
+  onThrottled: () => Promise<void> = async () => undefined,
 ): Promise<Submitted> {
   if (!patched('exactly-once-submit'))
     return CancellationScope.nonCancellable(() => legacySubmit(input, policy, request));
@@ -58,6 +60,7 @@ export async function submitExactlyOnce(
       if (attempt >= s.maxAttempts) throw new JobStop(toJobFailure(outcome.view));
       continue;
     }
+    if (outcome.view.type === FAILURE_TYPE.rateLimited) await onThrottled();
     // The wait between refusals can be canceled: nothing exists yet.
     await sleep(backoffMs(s, attempt, outcome.view.details.retryAfterMs));
   }

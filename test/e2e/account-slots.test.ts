@@ -4,7 +4,7 @@
 // back through the slot workflow's check. A worker without limits is the control: the same jobs meet 429s.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
@@ -19,7 +19,9 @@ let servers: TestServers;
 const workers: InProcessWorker[] = [];
 let limited: JobHarness;
 let unlimited: JobHarness;
+let over: JobHarness;
 let slotsEnv: NodeJS.ProcessEnv;
+let overEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   servers = await startTestServers();
@@ -34,14 +36,24 @@ beforeAll(async () => {
   );
   const withSlots = (slotsEnv = testEnv(servers, 'slots', { WANFLOW_ACCOUNT_LIMITS: file }));
   const without = testEnv(servers, 'no-slots');
-  workers.push(await startInProcessWorker(withSlots), await startInProcessWorker(without));
+  // Configured above what the account gets (the simulator allows K): the provider's 429s must correct it.
+  const overFile = join(dirname(file), 'over.json');
+  writeFileSync(overFile, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: 4 * K } }));
+  overEnv = testEnv(servers, 'over-slots', { WANFLOW_ACCOUNT_LIMITS: overFile });
+  workers.push(
+    await startInProcessWorker(withSlots),
+    await startInProcessWorker(without),
+    await startInProcessWorker(overEnv),
+  );
   limited = await jobHarness(withSlots);
   unlimited = await jobHarness(without);
+  over = await jobHarness(overEnv);
 }, 120_000);
 afterAll(async () => {
   for (const w of workers) await w.stop();
   await limited?.client.connection.close();
   await unlimited?.client.connection.close();
+  await over?.client.connection.close();
   await servers?.stop();
 });
 beforeEach(() => {
@@ -105,6 +117,19 @@ describe('account slots', () => {
     expect(servers.simulator.stats().refusals['Throttling.RateQuota'] ?? 0).toBe(0);
     expect(await run(unlimited, 'unpaced')).toEqual(Array(6).fill('stored'));
     expect(servers.simulator.stats().refusals['Throttling.RateQuota']).toBeGreaterThan(0);
+  }, 180_000);
+
+  it("a configured limit above the account's: throttled creates halve the grants, and every job is stored", async () => {
+    const ids = await startMany(over, 4 * K, 'aimd');
+    const records = await Promise.all(ids.map((id) => waitForJob(over.client, id)));
+    expect(records.map((r) => r.status)).toEqual(ids.map(() => 'stored'));
+    const slotId = slotResolver(over.config, overEnv)!('modelstudio', 'cn-beijing', 'wan2.7-t2v')!.id;
+    const state = await over.client.workflow.getHandle(slotId).query(slotsQuery);
+    // The provider refused creates past its K; each refusal was reported and the grants came down.
+    const refusals = servers.simulator.stats().refusals['Throttling.RateQuota'] ?? 0;
+    expect(refusals).toBeGreaterThan(0);
+    expect(state.throttles).toBe(refusals);
+    expect(servers.simulator.stats().tasksCreated).toBe(4 * K);
   }, 180_000);
 
   it('jobs terminated while holding their slots: the slots are taken back and the next job runs', async () => {
