@@ -68,6 +68,8 @@ const configSchema = z.object({
   /** Private hosts media preflight may read anyway (on-premises media servers); public hosts always. */
   preflightAllowHosts: z.array(z.string().min(1)),
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
+  /** Task polls a second across every worker of the task queue (the server enforces it). */
+  queriesPerSecond: z.number().positive(),
   /** Where a worker serves Prometheus metrics; absent: none. */
   metricsAddress: z.string().optional(),
   /** Per model, what one account may run at once; none: jobs take no slots. */
@@ -132,6 +134,7 @@ export function loadConfig(
       .filter(Boolean),
     logLevel: envVar(env, 'WANFLOW_LOG_LEVEL') ?? 'WARN',
     metricsAddress: envVar(env, 'WANFLOW_METRICS'),
+    queriesPerSecond: envVar(env, 'WANFLOW_QUERIES_PER_SECOND') ?? 10,
     accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,
   };

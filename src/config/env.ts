@@ -159,6 +159,11 @@ export const VARIABLES = {
     "tag runs with wanflow's search attributes (`off` for a namespace without them)",
   ),
   WANFLOW_LOG_LEVEL: v(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']), '`WARN`', 'worker log level'),
+  WANFLOW_QUERIES_PER_SECOND: v(
+    z.coerce.number().positive().max(1000),
+    '`10`',
+    "task polls a second across all workers: half the account's 20 queries/s, as the server's limiter lets a second's worth burst",
+  ),
   WANFLOW_METRICS: v(
     z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port'),
     'off',

@@ -80,3 +80,8 @@ export function campaignWorkflowId(campaignId: string): string {
 export function campaignRowWorkflowId(campaignId: string, rowKey: string): string {
   return `${campaignWorkflowId(campaignId)}/${rowKey}`;
 }
+
+/** The task queue of a job's polls, whose activity rate the server holds to the account's query budget. */
+export function queriesTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-queries`;
+}

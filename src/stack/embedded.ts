@@ -2,10 +2,9 @@
 // worker, in one process tree. With TEMPORAL_ADDRESS set, the existing cluster is used instead.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import type { WanflowConfig } from '../config/config';
 import { startSimulator, type RunningSimulator } from '../simulator/server';
-import { createWanflowWorker } from '../worker/worker';
+import { createWanflowWorker, type WanflowWorker } from '../worker/worker';
 import { connectClient } from '../client/jobs';
 import { receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
 import { startAssetServer, type AssetServer } from '../assets/server';
@@ -17,7 +16,7 @@ export interface EmbeddedStack {
   config: WanflowConfig;
   temporal?: TemporalDevServer;
   simulator?: RunningSimulator;
-  worker: Worker;
+  worker: WanflowWorker;
   stop(): Promise<void>;
 }
 

@@ -19,6 +19,7 @@ import { AssetLinks } from '../assets/server';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
 import { limitsOf, LIVE_SLOT_CHECK_MS, SIMULATOR_SLOT_CHECK_MS } from '../config/account-limits';
 import type { JobSlot } from '../activities/validate';
+import { queriesTaskQueue } from '../shared/ids';
 
 export interface WorkerSetup {
   config: WanflowConfig;
@@ -86,7 +87,7 @@ export function slotResolver(
   };
 }
 
-export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
+export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWorker> {
   const { config } = setup;
   const env = setup.env ?? process.env;
   const connection = setup.connection ?? (await connectWorker(config));
@@ -119,16 +120,47 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<Worker> {
       ambiguousSubmit: config.ambiguousSubmit,
     }),
   });
-  return Worker.create({
+  const main = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
     ...(setup.options?.workflowBundle ? {} : { workflowsPath: join(__dirname, '../workflows') }),
-    // Activities wait on HTTP most of the time; 50 in flight is far below the 20 queries/s account limit
-    // given the poll schedule's 5 s floor, and a download heartbeats so a stuck one is found in 60 s.
+    // Activities wait on HTTP most of the time; 50 in flight at once, and a download heartbeats so a
+    // stuck one is found in 60 s.
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10s',
     ...setup.options,
   });
+  // Jobs' polls on a queue of their own, whose dispatch rate the server holds across every worker: the
+  // account's task query budget holds however many jobs are in flight.
+  const queries = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: queriesTaskQueue(config.temporal.taskQueue),
+    activities: { pollTask: activities.pollTask },
+    maxTaskQueueActivitiesPerSecond: config.queriesPerSecond,
+    maxConcurrentActivityTaskExecutions: 50,
+    shutdownGraceTime: '10s',
+  });
+  return workerPair(main, queries);
+}
+
+/** What callers run and stop: the worker of workflows and activities, and the one of polls. */
+export type WanflowWorker = Pick<Worker, 'run' | 'shutdown' | 'getState'>;
+
+function workerPair(main: Worker, queries: Worker): WanflowWorker {
+  return {
+    async run() {
+      // One ending (shutdown, or a fatal error) ends the other.
+      await Promise.all([
+        main.run().finally(() => queries.getState() === 'RUNNING' && queries.shutdown()),
+        queries.run().finally(() => main.getState() === 'RUNNING' && main.shutdown()),
+      ]);
+    },
+    shutdown() {
+      for (const w of [main, queries]) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+    getState: () => main.getState(),
+  };
 }

@@ -8,7 +8,7 @@ import { billedAt } from '../wan/pricing';
 import { JobStop } from './failures';
 import type { JobInput } from './job-input';
 import type { JobOptions } from '../shared/job-options';
-import { callActivity, cancelTask, persistOutput, pollTask } from './job-activities';
+import { budgetedPollTask, callActivity, cancelTask, persistOutput, pollTask } from './job-activities';
 import { pollDelayMs } from './poll-schedule';
 
 /** Past the give-up time, a task still running is queried this often until the provider ends it. */
@@ -29,6 +29,7 @@ async function pollUntilTerminal(
   const schedule = policy.poll;
   const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
   const learn = job.runTimeKey ? { runTimeKey: job.runTimeKey } : {};
+  const poll = budgetedPollTask();
   const startedAt = Date.now();
   for (let n = 0; ; n++) {
     const delay = rec.overdue
@@ -36,7 +37,7 @@ async function pollUntilTerminal(
       : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n, job.learnedTiming);
     await condition(() => wake.pending, delay);
     wake.pending = false;
-    const snap = await callActivity(() => pollTask({ ...ref, ...learn }));
+    const snap = await callActivity(() => poll({ ...ref, ...learn }));
     rec.polls += 1;
     rec.providerStatus = snap.status;
     rec.timestamps.providerSubmit = snap.submitTime ?? rec.timestamps.providerSubmit;

@@ -1,8 +1,9 @@
 // The job workflow's activities, each with its timeouts and retry policy explained, and callActivity,
 // which turns a failure of a known kind into a JobStop naming its cause.
-import { isCancellation, proxyActivities } from '@temporalio/workflow';
+import { isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import { activityFailure, JobStop, toJobFailure } from './failures';
+import { queriesTaskQueue } from '../shared/ids';
 import { FAILURE_TYPE } from '../shared/failure-types';
 
 /** The task a submit made (or, after a lost answer, found and adopted). */
@@ -61,11 +62,25 @@ export const { findSubmittedTask } = proxyActivities<WanflowActivities>({
 
 // Reads are safe to repeat: retry with backoff through throttling and outages for up to 2 h; errors the
 // taxonomy calls final (auth, bad input) are non-retryable failures and stop at once.
-export const { pollTask, cancelTask } = proxyActivities<WanflowActivities>({
+const READS = {
   startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '2h',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '60s' },
-});
+} as const;
+export const { pollTask, cancelTask } = proxyActivities<WanflowActivities>(READS);
+
+/**
+ * A job's polls, on the queries task queue: the Temporal server dispatches at most the worker's
+ * WANFLOW_QUERIES_PER_SECOND of them a second across every worker, so however many jobs poll, the
+ * account's 20 task queries a second are never passed (histories before: polls on the job's own queue).
+ */
+export function budgetedPollTask(): typeof pollTask {
+  if (!patched('polls-on-queries-queue')) return pollTask;
+  return proxyActivities<WanflowActivities>({
+    ...READS,
+    taskQueue: queriesTaskQueue(workflowInfo().taskQueue),
+  }).pollTask;
+}
 
 // The synchronous image call and the storing of its images in one activity: one attempt, because a
 // repeated call pays again and a lost answer cannot be looked up (there is no task).

@@ -20,6 +20,7 @@ const workers: InProcessWorker[] = [];
 let limited: JobHarness;
 let unlimited: JobHarness;
 let over: JobHarness;
+let budgeted: JobHarness;
 let slotsEnv: NodeJS.ProcessEnv;
 let overEnv: NodeJS.ProcessEnv;
 
@@ -40,11 +41,16 @@ beforeAll(async () => {
   const overFile = join(dirname(file), 'over.json');
   writeFileSync(overFile, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: 4 * K } }));
   overEnv = testEnv(servers, 'over-slots', { WANFLOW_ACCOUNT_LIMITS: overFile });
+  // Polls held to 2 a second across the task queue, by the Temporal server (whose limiter lets a
+  // second's worth burst: a third of the simulator's 6).
+  const budgetEnv = testEnv(servers, 'query-budget', { WANFLOW_QUERIES_PER_SECOND: '2' });
   workers.push(
     await startInProcessWorker(withSlots),
     await startInProcessWorker(without),
     await startInProcessWorker(overEnv),
+    await startInProcessWorker(budgetEnv),
   );
+  budgeted = await jobHarness(budgetEnv);
   limited = await jobHarness(withSlots);
   unlimited = await jobHarness(without);
   over = await jobHarness(overEnv);
@@ -54,6 +60,7 @@ afterAll(async () => {
   await limited?.client.connection.close();
   await unlimited?.client.connection.close();
   await over?.client.connection.close();
+  await budgeted?.client.connection.close();
   await servers?.stop();
 });
 beforeEach(() => {
@@ -150,5 +157,18 @@ describe('account slots', () => {
     const slotId = slotResolver(limited.config, slotsEnv)!('modelstudio', 'cn-beijing', 'wan2.7-t2v')!.id;
     const state = await limited.client.workflow.getHandle(slotId).query(slotsQuery);
     expect(state.reclaimed).toBe(K);
+  }, 180_000);
+
+  it("the query budget: polls of many jobs stay under the account's queries a second; unbudgeted ones do not", async () => {
+    servers.simulator.setLimits({ concurrentTasks: {}, queriesPerSecond: 6 });
+    const run = async (h: JobHarness, prefix: string) => {
+      const ids = await startMany(h, 12, prefix);
+      return Promise.all(ids.map(async (id) => (await waitForJob(h.client, id)).status));
+    };
+    expect(await run(budgeted, 'budget')).toEqual(Array(12).fill('stored'));
+    expect(servers.simulator.stats().refusals['Throttling'] ?? 0).toBe(0);
+    // The same jobs at the default budget (10 a second) meet the simulator's 6: refused, retried.
+    expect(await run(unlimited, 'burst')).toEqual(Array(12).fill('stored'));
+    expect(servers.simulator.stats().refusals['Throttling']).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import type { WanflowActivities } from '../../src/activities';
 import { findTool } from '../../src/stack/tools';
 import { workflowBundle } from './workers';
+import { queriesTaskQueue } from '../../src/shared/ids';
 
 export type ActivityStubs = Partial<WanflowActivities>;
 
@@ -29,7 +30,19 @@ export function useTimeSkipping(): SkippingEnv {
         workflowBundle: await workflowBundle(),
         activities,
       });
-      return worker.runUntil(fn());
+      // Jobs poll on a queue of their own (worker.ts): its stub is served there.
+      const queries = await Worker.create({
+        connection: s.env.nativeConnection,
+        taskQueue: queriesTaskQueue(taskQueue),
+        activities: activities.pollTask ? { pollTask: activities.pollTask } : {},
+      });
+      const polling = queries.run();
+      try {
+        return await worker.runUntil(fn());
+      } finally {
+        queries.shutdown();
+        await polling;
+      }
     };
   }, 120_000);
   afterAll(() => s.env?.teardown());

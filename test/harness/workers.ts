@@ -2,8 +2,8 @@
 // a test can SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { createWanflowWorker } from '../../src/worker/worker';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createWanflowWorker, type WanflowWorker } from '../../src/worker/worker';
 import { loadConfig } from '../../src/config/config';
 
 import { installCompactLogging } from '../../src/worker/logging';
@@ -24,7 +24,7 @@ export function workflowBundle(): Promise<WorkflowBundle> {
 const quietLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 export interface InProcessWorker {
-  worker: Worker;
+  worker: WanflowWorker;
   stop(): Promise<void>;
 }
 
