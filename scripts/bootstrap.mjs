@@ -14,6 +14,7 @@ import {
   unlinkSync,
   chmodSync,
   copyFileSync,
+  cpSync,
   readFileSync,
   renameSync,
   writeFileSync,
@@ -32,6 +33,10 @@ const MINIO_GO = 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c';
 // Temporal's time-skipping test server (Java, from Maven Central: the SDK's own download is not reachable
 // here), for the workflow tests that skip durable timers.
 const TEST_SERVER = 'io.temporal:temporal-test-server:1.31.0';
+// The Temporal server itself and its SQL schema tool, for the PostgreSQL cluster (`--cluster`): the newest
+// release the machine's Go (1.26.8) builds without fetching a toolchain.
+const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
+const TEMPORAL_SERVER_VERSION = 'v1.31.0';
 // The official DashScope Python SDK, for the test that proves the simulator speaks its protocol.
 const DASHSCOPE_SDK = 'dashscope==2.0.2';
 
@@ -78,14 +83,49 @@ open(sys.argv[2],'wb').write(w.read(m))`;
   }
 }
 
-function fromGo(pkg, name) {
+function fromGo(pkg, name, as = name) {
   const go = onPath('go');
   if (!go) throw new Error('no go on PATH');
   execFileSync(go, ['install', pkg], {
     stdio: 'inherit',
     env: { ...process.env, GOBIN: cacheBin, CGO_ENABLED: '0' },
   });
-  return join(cacheBin, name);
+  // `go install` names a binary after its folder (`server`, `sql`): give it a name of its own.
+  if (as !== name) renameSync(join(cacheBin, name), join(cacheBin, as));
+  return join(cacheBin, as);
+}
+
+/** The Temporal server's PostgreSQL schema, from its module's source, into the cache beside the binary. */
+function ensureTemporalSchema() {
+  const dest = join(cacheDir, 'temporal-server-schema', 'postgresql', 'v12');
+  const stamp = join(cacheDir, 'temporal-server-schema', 'VERSION');
+  if (readFileSyncSafe(stamp).trim() === TEMPORAL_SERVER_VERSION) return dest;
+  const go = onPath('go');
+  if (!go) throw new Error('no go on PATH');
+  const { Dir } = JSON.parse(
+    execFileSync(go, ['mod', 'download', '-json', `${TEMPORAL_SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}`], {
+      encoding: 'utf8',
+    }),
+  );
+  rmSync(join(cacheDir, 'temporal-server-schema'), { recursive: true, force: true });
+  cpSync(join(Dir, 'schema', 'postgresql', 'v12'), dest, { recursive: true });
+  writeFileSync(stamp, `${TEMPORAL_SERVER_VERSION}\n`);
+  return dest;
+}
+
+/** PostgreSQL from Debian's package: on PATH, in /usr/lib/postgresql, or installed with apt-get. */
+function ensurePostgres() {
+  const found = () =>
+    onPath('initdb') ??
+    (existsSync('/usr/lib/postgresql')
+      ? execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1'], {
+          encoding: 'utf8',
+        }).trim() || undefined
+      : undefined);
+  if (found()) return found();
+  log("postgresql: not found; installing Debian's package");
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { stdio: 'inherit' });
+  return found();
 }
 
 function ensure(name, { envVar, versionArgs, routes }) {
@@ -217,8 +257,46 @@ const minio = ensure('minio', {
   versionArgs: ['--version'],
   routes: [['go install minio', () => fromGo(MINIO_GO, 'minio')]],
 });
+// The cluster's servers are built only when asked (`npm test` and `npm run cluster` ask): a cold build of
+// the Temporal server takes minutes, and the demo does not need it.
+let cluster = '';
+if (process.argv.includes('--cluster')) {
+  const server = ensure('temporal-server', {
+    envVar: 'WANFLOW_TEMPORAL_SERVER_BIN',
+    versionArgs: ['--version'],
+    routes: [
+      [
+        'go install the Temporal server',
+        () =>
+          fromGo(
+            `${TEMPORAL_SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`,
+            'server',
+            'temporal-server',
+          ),
+      ],
+    ],
+  });
+  const sqlTool = ensure('temporal-sql-tool', {
+    envVar: 'WANFLOW_TEMPORAL_SQL_TOOL_BIN',
+    versionArgs: ['--version'],
+    routes: [
+      [
+        'go install the Temporal SQL tool',
+        () =>
+          fromGo(
+            `${TEMPORAL_SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
+            'sql',
+            'temporal-sql-tool',
+          ),
+      ],
+    ],
+  });
+  const schema = ensureTemporalSchema();
+  const postgres = ensurePostgres();
+  cluster = ` temporal-server=${server} sql-tool=${sqlTool} schema=${schema} postgres=${postgres ?? 'missing'}`;
+}
 const sdkPython = ensureDashscopeSdk();
 const testServer = ensureTestServer();
 log(
-  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'} test-server=${testServer ?? 'missing'}`,
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'} test-server=${testServer ?? 'missing'}${cluster}`,
 );

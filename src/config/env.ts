@@ -217,6 +217,17 @@ export const VARIABLES = {
   WANFLOW_FFPROBE: v(text, 'the npm-packaged one', 'ffprobe binary'),
   WANFLOW_TEMPORAL_BIN: v(text, 'the cached one, then `PATH`', 'the Temporal CLI (dev server)'),
   WANFLOW_MINIO_BIN: v(text, 'the cached one, then `PATH`', 'MinIO (tests)'),
+  WANFLOW_TEMPORAL_SERVER_BIN: v(
+    text,
+    'the cached one (`npm run bootstrap -- --cluster`)',
+    'the Temporal server itself, for the PostgreSQL cluster (`npm run cluster`, its test)',
+  ),
+  WANFLOW_TEMPORAL_SQL_TOOL_BIN: v(text, 'the cached one', "Temporal's SQL schema tool, beside the server"),
+  WANFLOW_POSTGRES_BIN_DIR: v(
+    text,
+    '`PATH`, then `/usr/lib/postgresql/<n>/bin`',
+    "where PostgreSQL's `initdb` and `postgres` are (Debian's package)",
+  ),
   WANFLOW_TEMPORAL_TEST_SERVER_BIN: v(
     text,
     'the cached one, then `PATH`',

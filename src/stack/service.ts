@@ -16,10 +16,12 @@ export function spawnService(
   args: string[],
   logFile: string,
   env: NodeJS.ProcessEnv = process.env,
+  /** Run as this user (a server that refuses root). */
+  as?: { uid: number; gid: number },
 ): Service {
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env });
+  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env, ...as });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

@@ -36,8 +36,14 @@ export async function startTemporalDevServer(o: TemporalDevServerOptions): Promi
   args.push(...(o.uiPort ? ['--ui-port', String(o.uiPort)] : ['--headless']));
   const service = spawnService('temporal', findTool('temporal'), args, join(o.logDir, 'temporal.log'));
   const address = `127.0.0.1:${o.port}`;
+  await waitForFrontend(address, service, 60_000);
+  return Object.assign(service, { address });
+}
+
+/** Until a Temporal frontend at `address` answers (or its process exits). */
+export async function waitForFrontend(address: string, service: Service, timeoutMs: number): Promise<void> {
   await waitFor(
-    `Temporal dev server at ${address}`,
+    `Temporal at ${address}`,
     async () => {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -47,8 +53,7 @@ export async function startTemporalDevServer(o: TemporalDevServerOptions): Promi
         await conn.close();
       }
     },
-    60_000,
+    timeoutMs,
     service,
   );
-  return Object.assign(service, { address });
 }

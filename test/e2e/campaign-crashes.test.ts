@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { killHard, spawnWorkerProcess } from '../harness/workers';
-import { jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
-import { campaignReport, getCampaignState, startCampaign, waitForCampaign } from '../../src/client/campaigns';
-import { readRowsFile } from '../../src/campaigns/rows';
+import { jobHarness, type JobHarness } from '../harness/jobs';
+import { campaignReport, getCampaignState, waitForCampaign } from '../../src/client/campaigns';
+import { peakInProgress, startPromptCampaign } from '../harness/campaigns';
 
 const K = 5;
 const ROWS = 200;
@@ -28,20 +28,6 @@ afterAll(async () => {
   await servers?.stop();
 });
 
-/** The most tasks in progress at once, from the simulator's books (created until ended or canceled). */
-function peakInProgress(tasks: { createdAt: number; endsAt: number }[]): number {
-  const edges = tasks.flatMap((t) => [
-    [t.createdAt, 1],
-    [t.endsAt, -1],
-  ]);
-  // An end and a start at the same millisecond: the end first (the slot was free).
-  edges.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-  let now = 0;
-  let peak = 0;
-  for (const [, d] of edges) peak = Math.max(peak, (now += d!));
-  return peak;
-}
-
 describe('a campaign through crashes', () => {
   it(`${ROWS} rows, K = ${K}: 429 storm, worker SIGKILL, Temporal restart — each row once, never more than K at once`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wanflow-campaign-crash-'));
@@ -55,22 +41,9 @@ describe('a campaign through crashes', () => {
     let worker = spawnWorkerProcess(env);
     workers.push(worker);
 
-    const campaignId = uniqueId('crash');
-    const file = join(dir, `${campaignId}.csv`);
-    const prompts = Array.from({ length: ROWS }, (_, i) => `${campaignId} shot ${i}`);
-    writeFileSync(file, ['prompt', ...prompts.map((p) => `"${p}"`)].join('\n') + '\n');
-    await startCampaign(h.client, h.config, {
-      campaignId,
-      template: {
-        kind: 'job',
-        body: {
-          model: 'wan2.7-t2v',
-          input: { prompt: '{{prompt}}' },
-          parameters: { resolution: '720P', duration: 2 },
-        },
-      },
-      rows: readRowsFile(file),
-      baseDir: dir,
+    const { campaignId, prompts } = await startPromptCampaign(h, dir, {
+      prefix: 'crash',
+      rows: ROWS,
       window: 2 * K,
     });
     const admitted = async () => (await getCampaignState(h.client, h.config, campaignId)).counters.admitted;

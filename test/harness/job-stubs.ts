@@ -8,6 +8,7 @@ import { DEFAULT_JOB_OPTIONS } from '../../src/config/policy';
 import { planWork } from '../../src/wan/billing';
 import { parseWanRequest } from '../../src/wan/validation';
 import type { ObservedStatus } from '../../src/wan/tasks';
+import type { CostFigure } from '../../src/wan/pricing';
 import type { ActivityStubs, SkippingEnv } from './time-skipping';
 
 export const request = parseWanRequest({
@@ -26,6 +27,8 @@ export interface Script {
   createLock?: string;
   /** Errors the first downloads throw, in order; then the download succeeds. */
   persistFailures?: Error[];
+  /** What validateJob estimates (the job then bills it when its task reports usage). */
+  estimate?: CostFigure;
 }
 
 export interface Calls {
@@ -50,6 +53,7 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       plan: planWork(request, 0),
       policy: DEFAULT_JOB_OPTIONS,
       createLock: s.createLock,
+      estimate: s.estimate,
     }),
     publishInputs: async () => ({ request }),
     requestCreateLock: async (input) => {

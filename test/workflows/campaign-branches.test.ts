@@ -15,9 +15,6 @@ import { parseOutcomes } from '../../src/campaigns/report';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, request, stubs } from '../harness/job-stubs';
 import type { ActivityStubs } from '../harness/time-skipping';
-import type { ValidatedJob } from '../../src/activities/validate';
-import { planWork } from '../../src/wan/billing';
-import { DEFAULT_JOB_OPTIONS } from '../../src/config/policy';
 
 const ts = useTimeSkipping();
 
@@ -25,18 +22,17 @@ const ts = useTimeSkipping();
 function campaignStubs(files: Map<string, unknown>, failing: Set<string> = new Set()) {
   const calls = noCalls();
   let created = 0;
-  const base = stubs(ts, { creates: [], polls: ['SUCCEEDED'] }, calls);
+  const estimate = {
+    amount: 1,
+    currency: 'CNY',
+    unit: 'second' as const,
+    perUnit: 0.2,
+    quantity: 5,
+    source: 'test',
+  };
+  const base = stubs(ts, { creates: [], polls: ['SUCCEEDED'], estimate }, calls);
   const activities: ActivityStubs = {
     ...base,
-    validateJob: async (): Promise<ValidatedJob> => ({
-      request,
-      recordedRequest: request,
-      mediaRoles: [],
-      sourceAssets: [],
-      plan: planWork(request, 0),
-      policy: DEFAULT_JOB_OPTIONS,
-      estimate: { amount: 1, currency: 'CNY', unit: 'second', perUnit: 0.2, quantity: 5, source: 'test' },
-    }),
     submitTask: async () => {
       calls.creates += 1;
       return { taskId: `t${++created}` };
