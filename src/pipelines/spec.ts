@@ -5,7 +5,7 @@ import { ROUTES } from '../wan/routes';
 import { REGION_IDS } from '../wan/regions';
 import { RESOLUTIONS } from '../wan/models';
 
-export const STAGE_REF = /^stage:([a-z0-9][a-z0-9-]*)(?:#(\d+))?$/;
+export { STAGE_REF, stageRefsOf, substituteRefs, type StageRefUse } from './refs';
 
 const stageSchema = z.strictObject({
   id: z
@@ -50,43 +50,3 @@ export const pipelineSpecSchema = z.strictObject({
 
 export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
 export type StageSpec = PipelineSpec['stages'][number];
-
-export interface StageRefUse {
-  /** Request path of the URL, e.g. `input.media.0.url`. */
-  field: string;
-  stage: string;
-  /** 1-based output index. */
-  output: number;
-}
-
-/** Every `stage:` reference in a stage's request, wherever a media URL may stand. */
-export function stageRefsOf(request: Record<string, unknown>): StageRefUse[] {
-  const uses: StageRefUse[] = [];
-  const visit = (value: unknown, path: string[]) => {
-    if (typeof value === 'string') {
-      const m = STAGE_REF.exec(value);
-      if (m) uses.push({ field: path.join('.'), stage: m[1]!, output: Number(m[2] ?? 1) });
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)]));
-    else if (value && typeof value === 'object')
-      for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
-  };
-  visit(request, []);
-  return uses;
-}
-
-/** A copy of the request with every `stage:` reference replaced. */
-export function substituteRefs(
-  request: Record<string, unknown>,
-  replace: (ref: StageRefUse) => string,
-): Record<string, unknown> {
-  const refs = new Map(stageRefsOf(request).map((r) => [r.field, r]));
-  const visit = (value: unknown, path: string[]): unknown => {
-    const ref = refs.get(path.join('.'));
-    if (ref && typeof value === 'string') return replace(ref);
-    if (Array.isArray(value)) return value.map((v, i) => visit(v, [...path, String(i)]));
-    if (value && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v, [...path, k])]));
-    return value;
-  };
-  return visit(request, []) as Record<string, unknown>;
-}

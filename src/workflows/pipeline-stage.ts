@@ -14,7 +14,7 @@ import { childWorkflowId } from '../shared/ids';
 import type { JobOptions } from '../shared/job-options';
 import type { JobRecord, PipelineRecord } from '../shared/records';
 import type { PipelinePlan } from '../pipelines/plan';
-import { substituteRefs } from '../pipelines/spec';
+import { substituteRefs } from '../pipelines/refs';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import type { JobInput } from './job-input';
