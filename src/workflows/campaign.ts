@@ -235,7 +235,8 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       if (running.size === 0 && draining) {
         await condition(allHandlersFinished);
         state.generation += 1;
-        state.status = 'running';
+        // A pause asked for during the drain holds in the next generation.
+        if (state.status === 'draining') state.status = 'running';
         // Pages and settings travel; rows, outcomes and history stay behind.
         return await continueAsNew<typeof wanCampaign>({
           ...input,

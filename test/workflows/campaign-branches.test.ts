@@ -10,7 +10,11 @@ import type {
   CampaignState,
   RowOutcome,
 } from '../../src/shared/campaigns';
-import { addCampaignPagesUpdate } from '../../src/workflows/definitions';
+import {
+  addCampaignPagesUpdate,
+  campaignStateQuery,
+  changeCampaignUpdate,
+} from '../../src/workflows/definitions';
 import { parseOutcomes } from '../../src/campaigns/report';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, request, stubs } from '../harness/job-stubs';
@@ -154,5 +158,29 @@ describe('campaign workflow', () => {
     expect(calls.creates).toBe(5);
     const ran = outcomes(files, state).filter((o) => o.status === 'already_ran');
     expect(ran.map((o) => o.key)).toEqual(['m0']);
+  });
+
+  it('a pause asked for while a generation drains holds in the next one, until resumed', async () => {
+    const files = new Map<string, unknown>();
+    const { activities, calls } = campaignStubs(files);
+    let held: CampaignState | undefined;
+    const state = await run(
+      files,
+      { pages: pages(files, 'd', 6), window: 2, priority: 0, rowsPerGeneration: 2 },
+      activities,
+      async (id) => {
+        const handle = ts.env.client.workflow.getHandle(id);
+        // The first generation admits its two rows and drains.
+        while ((await handle.query(campaignStateQuery)).status !== 'draining')
+          await new Promise((r) => setTimeout(r, 20));
+        await handle.executeUpdate(changeCampaignUpdate, { args: [{ paused: true }] });
+        await ts.env.sleep(600_000);
+        held = await handle.query(campaignStateQuery);
+        await handle.executeUpdate(changeCampaignUpdate, { args: [{ paused: false }] });
+      },
+    );
+    expect(held).toMatchObject({ status: 'paused', generation: 1, counters: { admitted: 2, running: 0 } });
+    expect(state.counters).toMatchObject({ total: 6, stored: 6 });
+    expect(calls.creates).toBe(6);
   });
 });
