@@ -4,6 +4,8 @@
 // and waited for, campaign rows and spend).
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
+const ACTIVITY_ONLY_NOTICE = 'No workflows registered, not polling for workflow tasks';
+
 export function installCompactLogging(
   level: LogLevel,
   write: (line: string) => void,
@@ -14,6 +16,8 @@ export function installCompactLogging(
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
       : {}),
     logger: new DefaultLogger(level, (entry) => {
+      // The queries worker (worker.ts) runs activities only, by design: its start-up notice is noise.
+      if (entry.message === ACTIVITY_ONLY_NOTICE) return;
       const m = (entry.meta ?? {}) as Record<string, unknown>;
       const err = m.error as Error | undefined;
       const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();

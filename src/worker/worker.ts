@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { TemporalUnreachableError } from '../client/jobs';
 import { type WanflowConfig } from '../config/config';
 import { eachlabsEndpoint, falEndpoint, modelStudioEndpoint } from '../config/endpoints';
 import { ConfigError } from '../config/errors';
@@ -36,6 +37,11 @@ export async function connectWorker(config: WanflowConfig): Promise<NativeConnec
     tls: config.temporal.tls,
     apiKey: config.temporal.apiKey,
     metadata: config.temporal.metadata,
+  }).catch((err: unknown) => {
+    throw new TemporalUnreachableError(
+      `cannot reach Temporal at ${config.temporal.address}: ${(err as Error).message}`,
+      { cause: err },
+    );
   });
 }
 

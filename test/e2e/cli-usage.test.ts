@@ -123,3 +123,12 @@ describe('--json errors are JSON on stdout', () => {
     });
   });
 });
+
+describe('a worker that cannot reach Temporal', () => {
+  it('exits 7 with the address and the remedy, not a transport dump alone', async () => {
+    const r = await wanflow(['worker'], env);
+    expect(r.code).toBe(EXIT.unreachable);
+    expect(r.stderr).toMatch(/cannot reach Temporal at 127\.0\.0\.1:9/);
+    expect(r.stderr).toMatch(/remedy: Start one/);
+  });
+});
