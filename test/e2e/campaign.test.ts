@@ -182,6 +182,51 @@ describe('campaigns', () => {
     expect(failed[0]!.failure!.cause).toBe('content_policy');
     expect(failed[0]!.billed).toBeUndefined();
   }, 240_000);
+
+  it("pipeline rows: each row's chain runs as a child pipeline, stored in the row's folder", async () => {
+    const campaignId = uniqueId('chains');
+    const file = join(dir, `${campaignId}.csv`);
+    writeFileSync(file, `subject\n"${campaignId} a fox"\n"${campaignId} a heron"\n`);
+    const spec = {
+      version: 1,
+      stages: [
+        {
+          id: 'shot',
+          request: { model: 'wan2.7-t2v', input: { prompt: '{{subject}}' }, parameters: { duration: 2 } },
+        },
+        {
+          id: 'more',
+          request: {
+            model: 'wan2.7-i2v',
+            input: { media: [{ type: 'first_clip', url: 'stage:shot' }] },
+            parameters: { duration: 4 },
+          },
+        },
+      ],
+    };
+    const started = await startCampaign(h.client, h.config, {
+      campaignId,
+      template: { kind: 'pipeline', body: spec },
+      rows: readRowsFile(file),
+      baseDir: dir,
+    });
+    expect(started.preview.plan.rows.map((r) => r.tasks.map((t) => t.model))).toEqual([
+      ['wan2.7-t2v', 'wan2.7-i2v'],
+      ['wan2.7-t2v', 'wan2.7-i2v'],
+    ]);
+    const state = await waitForCampaign(h.client, campaignId);
+    expect(state.counters).toMatchObject({ total: 2, stored: 2, failed: 0 });
+    const report = await campaignReport(h.client, h.config, campaignId);
+    for (const row of report) {
+      expect(row.taskIds).toHaveLength(2);
+      expect(row.outputs).toEqual([
+        `campaigns/${campaignId}/rows/${row.key}/jobs/shot/output.mp4`,
+        `campaigns/${campaignId}/rows/${row.key}/jobs/more/output.mp4`,
+      ]);
+      expect(row.billed).toBeGreaterThan(0);
+    }
+    expect(tasksOf(campaignId)).toHaveLength(2);
+  }, 240_000);
 });
 
 async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
