@@ -14,6 +14,7 @@ import type { InputPublishing } from '../assets/publish';
 import type { AssetLinks } from '../assets/server';
 import type { TaskClaims } from './claims';
 import type { JobSlot } from './validate';
+import type { TaskWatcherRef } from './watch';
 
 import type { RunTimeModel } from './run-times';
 
@@ -43,6 +44,8 @@ export interface ActivityDeps {
   sources?: SourcePolicy;
   /** The account slot a job of this route, region and model holds (default: none, no limit). */
   slots?(route: RouteId, region: RegionId, model: string): JobSlot | undefined;
+  /** The task watcher of the account a route and region are called with (default: none, jobs poll). */
+  watcher?(route: RouteId, region: RegionId): TaskWatcherRef | undefined;
   /** What finished tasks took (default: a model of this worker process's own). */
   runTimes?: RunTimeModel;
 }

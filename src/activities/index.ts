@@ -19,6 +19,9 @@ import { createAndClaim, type SubmitInput } from './submit';
 import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
 import { FinishedTasks } from './finished-tasks';
+import { SeenTasks, sweepEndedTasks, type SweepInput } from './watch';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { taskNoticeSignal } from '../shared/notices';
 import { RunTimeModel, secondsBetween } from './run-times';
 import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
 import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
@@ -28,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
   const claims = deps.claims ?? temporalClaims();
   const runTimes = deps.runTimes ?? new RunTimeModel();
   const finished = new FinishedTasks();
+  const seen = new SeenTasks();
   // Result downloads may be large and slow: generous idle timeouts, not a total one.
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
@@ -116,6 +120,34 @@ export function createActivities(deps: ActivityDeps) {
     }),
 
     cancelTask: typed(async (ref: TaskRef) => deps.provider(ref.route, ref.region).cancelTask(ref.taskId)),
+
+    /** One sweep of an account's task list: the owners of tasks that ended are woken. */
+    sweepEndedTasks: typed(
+      heartbeating((input: SweepInput) => {
+        const client = Context.current().client;
+        return sweepEndedTasks(
+          {
+            provider: deps.provider(input.route, input.region),
+            claims,
+            seen,
+            now,
+            listLagMs: deps.policy(input.route).submit.listLagMs ?? 15_000,
+            wake: (owner, taskId) =>
+              client.workflow
+                .getHandle(owner)
+                .signal(taskNoticeSignal, { route: input.route, requestId: '', taskId })
+                .then(
+                  () => true,
+                  (err) => {
+                    if (err instanceof WorkflowNotFoundError) return false;
+                    throw err;
+                  },
+                ),
+          },
+          input,
+        );
+      }),
+    ),
 
     persistOutput: typed(async (input: TaskRef & { jobId: string }) =>
       persistOutput(

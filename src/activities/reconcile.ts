@@ -8,6 +8,7 @@ import type { VideoProvider, TaskListItem } from '../providers/provider';
 import type { WanRequest } from '../wan/validation';
 import { compareEcho } from '../wan/echo';
 import type { TaskClaims, TaskKey } from './claims';
+import { readWholeList } from './task-list';
 
 export interface FindSubmittedInput {
   request: WanRequest;
@@ -36,11 +37,6 @@ export interface ReconcileDeps {
   sleep: (ms: number) => Promise<void>;
 }
 
-const PAGE_SIZE = 100;
-// 50 pages of 100 in a window of a few minutes: more than any account submits; past it, the list is
-// called truncated rather than read as complete.
-const MAX_PAGES = 50;
-
 export async function findSubmittedTask(
   deps: ReconcileDeps,
   input: FindSubmittedInput,
@@ -51,7 +47,11 @@ export async function findSubmittedTask(
   const listed = new Map<string, TaskListItem>();
   for (let read = 0; read < Math.max(1, input.reads); read++) {
     if (read > 0) await deps.sleep(input.lagMs);
-    const problem = await readWholeList(list, input, listed);
+    const problem = await readWholeList(
+      list,
+      { startMs: input.fromMs, endMs: input.toMs, model: input.request.model },
+      listed,
+    );
     if (problem) return { kind: 'ambiguous', reason: problem, candidates: [...listed.keys()] };
   }
 
@@ -91,39 +91,4 @@ export async function findSubmittedTask(
     reason: `the only matching task was claimed by ${owner} meanwhile`,
     candidates: [taskId],
   };
-}
-
-/** Reads every page of the window into `into`; returns why the list cannot be trusted, if it cannot. */
-async function readWholeList(
-  list: NonNullable<VideoProvider['listTasks']>,
-  input: FindSubmittedInput,
-  into: Map<string, TaskListItem>,
-): Promise<string | undefined> {
-  let seen = 0;
-  const thisRead = new Set<string>();
-  for (let pageNo = 1; pageNo <= MAX_PAGES; pageNo++) {
-    const page = await list({
-      startMs: input.fromMs,
-      endMs: input.toMs,
-      model: input.request.model,
-      pageNo,
-      pageSize: PAGE_SIZE,
-    });
-    if (!page.readable) return 'the task list answered in a shape wanflow cannot read';
-    const before = thisRead.size;
-    for (const t of page.tasks) {
-      into.set(t.taskId, t);
-      thisRead.add(t.taskId);
-    }
-    seen += page.tasks.length;
-    if (page.total !== undefined) {
-      if (seen >= page.total) return undefined;
-      if (!page.tasks.length) return `the task list stopped at ${seen} of ${page.total} tasks`;
-      continue;
-    }
-    // Without a total, a short page proves nothing (services cap page sizes below the one asked):
-    // only an empty page, or one with nothing new, ends the list.
-    if (!page.tasks.length || thisRead.size === before) return undefined;
-  }
-  return `the task list holds more than ${MAX_PAGES * PAGE_SIZE} tasks in the window`;
 }

@@ -9,6 +9,7 @@ import { presignRefs } from '../assets/publish';
 import { callbackUrl } from '../webhooks/callback';
 import { claimCreated, type TaskClaims } from './claims';
 import type { ActivityDeps } from './deps';
+import { ensureTaskWatcher } from './watch';
 
 export interface SubmitInput {
   route: RouteId;
@@ -21,7 +22,7 @@ export async function createAndClaim(
   deps: ActivityDeps,
   claims: TaskClaims,
   input: SubmitInput,
-): Promise<CreatedTask> {
+): Promise<CreatedTask & { watched?: boolean }> {
   // The deadline runs from the activity's start, presigning included: a worker that goes silent
   // (dead, or cut off from Temporal) cannot send a create later than this, so the workflow knows
   // when a lost create can no longer land.
@@ -41,7 +42,29 @@ export async function createAndClaim(
     { route: input.route, region: input.region, taskId: created.taskId },
     workflowId,
   );
-  return created;
+  return (await watchTask(deps, input)) ? { ...created, watched: true } : created;
+}
+
+/**
+ * Makes sure the account's task watcher runs, so the job can sleep until it is woken. Best effort: a
+ * watcher that cannot be started leaves the job polling on its own, and never fails a paid create.
+ */
+async function watchTask(deps: ActivityDeps, input: SubmitInput): Promise<boolean> {
+  const watcher = deps.watcher?.(input.route, input.region);
+  if (!watcher || !deps.provider(input.route, input.region).listTasks) return false;
+  const ctx = Context.current();
+  try {
+    await ensureTaskWatcher(ctx.client, ctx.info.taskQueue, watcher, {
+      route: input.route,
+      region: input.region,
+      listLagMs: deps.policy(input.route).submit.listLagMs ?? 15_000,
+      now: (deps.now ?? Date.now)(),
+    });
+    return true;
+  } catch (err) {
+    ctx.log.warn('task watcher not started; the job polls on its own', { error: String(err) });
+    return false;
+  }
 }
 
 /** The request with its stored inputs presigned for the provider (24 h unless the worker says). */

@@ -70,6 +70,10 @@ const configSchema = z.object({
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
   /** Task polls a second across every worker of the task queue (the server enforces it). */
   queriesPerSecond: z.number().positive(),
+  /** Between sweeps of an account's task list by its watcher; 0: no watcher, every job polls. */
+  taskSweepMs: z.number().int().min(0),
+  /** Workflows a worker keeps cached (sticky); the rest replay from history when they wake. */
+  workflowCache: z.number().int().min(0),
   /** Where a worker serves Prometheus metrics; absent: none. */
   metricsAddress: z.string().optional(),
   /** Per model, what one account may run at once; none: jobs take no slots. */
@@ -135,6 +139,8 @@ export function loadConfig(
     logLevel: envVar(env, 'WANFLOW_LOG_LEVEL') ?? 'WARN',
     metricsAddress: envVar(env, 'WANFLOW_METRICS'),
     queriesPerSecond: envVar(env, 'WANFLOW_QUERIES_PER_SECOND') ?? 10,
+    taskSweepMs: envVar(env, 'WANFLOW_TASK_SWEEP_MS') ?? (live ? 3_000 : 500),
+    workflowCache: envVar(env, 'WANFLOW_WORKFLOW_CACHE') ?? 1_000,
     accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,
   };

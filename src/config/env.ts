@@ -164,6 +164,16 @@ export const VARIABLES = {
     '`10`',
     "task polls a second across all workers: half the account's 20 queries/s, as the server's limiter lets a second's worth burst",
   ),
+  WANFLOW_TASK_SWEEP_MS: v(
+    z.coerce.number().int().min(0).max(600_000),
+    '`3000` (simulator `500`)',
+    "how often an account's task watcher reads the task list to wake jobs whose tasks ended; `0`: no watcher, each job polls",
+  ),
+  WANFLOW_WORKFLOW_CACHE: v(
+    z.coerce.number().int().min(0).max(100_000),
+    '`1000`',
+    'workflows a worker keeps in memory; others (asleep on a timer) are replayed from history when they wake',
+  ),
   WANFLOW_METRICS: v(
     z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port'),
     'off',

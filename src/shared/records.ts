@@ -92,8 +92,10 @@ export interface JobRecord {
   requestId?: string;
   providerStatus?: ObservedStatus;
   polls: number;
-  /** Verified pushes (webhooks) from the route that woke the job. */
+  /** Verified pushes (webhooks) from the route, or the account's task watcher, that woke the job. */
   notices?: number;
+  /** The account's task watcher was to wake the job when its task ended; it polled only as a safeguard. */
+  taskWatched?: boolean;
   /** Written by the pipeline for a job that ended without its own record (terminated, timed out). */
   recordless?: boolean;
   /** Past the give-up time while RUNNING: kept (it may be billed) and still collected. */

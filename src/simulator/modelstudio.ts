@@ -33,7 +33,7 @@ export class ModelStudioApi {
     if (endpoint) return this.create(req, res, key, endpoint);
     if (this.host.takeFault('serverErrors'))
       return this.refuse(res, 500, 'InternalError', 'An internal error has occured, please try again later.');
-    if (route === 'GET /tasks') return listTasks(this.host, url, res);
+    if (route === 'GET /tasks') return listTasks(this.host, maskKey(key), url, res);
     if (route === 'GET /uploads' && url.searchParams.get('action') === 'getPolicy')
       return this.uploadPolicy(url, res, key);
     const m = /^(GET|POST) \/tasks\/([^/]+)(\/cancel)?$/.exec(route);

@@ -1,4 +1,5 @@
-// Model Studio's task list (`GET /api/v1/tasks`), simulated with the ways a real listing misbehaves:
+// Model Studio's task list (`GET /api/v1/tasks`), simulated: an account sees its own tasks, and a list read
+// counts against its task queries a second like a task query. With the ways a real listing misbehaves:
 // a new task shows late (listLagMs), pages come capped below the asked size, the total may be missing,
 // and the body may keep its tasks somewhere no client knows (listShape).
 import type { ServerResponse } from 'node:http';
@@ -8,8 +9,10 @@ import { TASK_STATUSES } from '../wan/tasks';
 import type { ModelStudioHost } from './modelstudio-host';
 import { sendJson, taskBody } from './wire';
 
-export function listTasks(host: ModelStudioHost, url: URL, res: ServerResponse): void {
+export function listTasks(host: ModelStudioHost, keyLabel: string, url: URL, res: ServerResponse): void {
   host.stats().lists += 1;
+  if (!host.accounts.admitQuery(keyLabel, Date.now()))
+    return host.refuse(res, 429, 'Throttling', 'Requests throttling triggered.');
   const q = url.searchParams;
   const start = parseListTime(q.get('start_time') ?? '') ?? 0;
   const end = parseListTime(q.get('end_time') ?? '') ?? Number.MAX_SAFE_INTEGER;
@@ -27,7 +30,13 @@ export function listTasks(host: ModelStudioHost, url: URL, res: ServerResponse):
   // the list only once its listing lag has passed.
   const rows = host.tasks
     .all()
-    .filter((t) => t.createdAt >= start && t.createdAt < end + 1000 && (!model || t.model === model))
+    .filter(
+      (t) =>
+        t.keyLabel === keyLabel &&
+        t.createdAt >= start &&
+        t.createdAt < end + 1000 &&
+        (!model || t.model === model),
+    )
     .filter((t) => t.listedFrom <= now)
     .map((t) => ({ t, s: host.tasks.statusOf(t, now) }))
     .filter(({ s }) => s !== 'UNKNOWN' && (!status || s === status));

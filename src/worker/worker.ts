@@ -20,6 +20,7 @@ import { AssetLinks } from '../assets/server';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
 import { limitsOf, LIVE_SLOT_CHECK_MS, SIMULATOR_SLOT_CHECK_MS } from '../config/account-limits';
 import type { JobSlot } from '../activities/validate';
+import type { TaskWatcherRef } from '../activities/watch';
 import { queriesTaskQueue } from '../shared/ids';
 
 export interface WorkerSetup {
@@ -70,6 +71,29 @@ export function providerResolver(
  * The account slot of a route, region and model: named by a hash of the account's key (the key itself
  * never leaves the worker), sized by the configured limits; none where no limit is configured.
  */
+/** An account's name in workflow IDs: a short hash of its key (the key itself never leaves the worker). */
+function accountOf(config: WanflowConfig, env: NodeJS.ProcessEnv, route: RouteId, region: RegionId): string {
+  const key =
+    route === 'fal'
+      ? falEndpoint(config, env).apiKey
+      : route === 'eachlabs'
+        ? eachlabsEndpoint(config, env).apiKey
+        : modelStudioEndpoint(config, region, env).apiKey;
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+/** The task watcher of each account, on the worker's task queue; none where sweeps are off. */
+export function watcherResolver(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv,
+): ((route: RouteId, region: RegionId) => TaskWatcherRef) | undefined {
+  if (!config.taskSweepMs) return undefined;
+  return (route, region) => ({
+    id: `wanflow-watch/${config.temporal.taskQueue}/${route}/${region}/${accountOf(config, env, route, region)}`,
+    everyMs: config.taskSweepMs,
+  });
+}
+
 export function slotResolver(
   config: WanflowConfig,
   env: NodeJS.ProcessEnv,
@@ -77,13 +101,7 @@ export function slotResolver(
   const limits = config.accountLimits;
   if (!limits) return undefined;
   return (route, region, model) => {
-    const key =
-      route === 'fal'
-        ? falEndpoint(config, env).apiKey
-        : route === 'eachlabs'
-          ? eachlabsEndpoint(config, env).apiKey
-          : modelStudioEndpoint(config, region, env).apiKey;
-    const account = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    const account = accountOf(config, env, route, region);
     return {
       id: `wanflow-slots/${route}/${region}/${account}/${model}`,
       capacity: limitsOf(limits, model).concurrentTasks,
@@ -120,6 +138,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     assetLinks,
     sources: { allowHosts: config.preflightAllowHosts },
     slots: slotResolver(config, env),
+    watcher: watcherResolver(config, env),
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.
     policy: () => ({
       ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),
@@ -135,6 +154,9 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     // Activities wait on HTTP most of the time; 50 in flight at once, and a download heartbeats so a
     // stuck one is found in 60 s.
     maxConcurrentActivityTaskExecutions: 50,
+    // Jobs asleep until their watcher wakes them need no place in memory: a bounded cache keeps a worker
+    // with thousands in flight within its memory; an evicted job replays its short history when it wakes.
+    maxCachedWorkflows: config.workflowCache,
     shutdownGraceTime: '10s',
     ...setup.options,
   });
@@ -144,7 +166,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     connection,
     namespace: config.temporal.namespace,
     taskQueue: queriesTaskQueue(config.temporal.taskQueue),
-    activities: { pollTask: activities.pollTask },
+    activities: { pollTask: activities.pollTask, sweepEndedTasks: activities.sweepEndedTasks },
     maxTaskQueueActivitiesPerSecond: config.queriesPerSecond,
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10s',

@@ -1,5 +1,5 @@
 // From a submitted task to its outputs in the user's store: polling on durable timers (woken early by a
-// verified webhook), persisting, and what a cancel does to a task that already exists.
+// verified webhook or the account's task watcher), persisting, and what a cancel does to a task that already exists.
 import { condition, log } from '@temporalio/workflow';
 import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
@@ -9,7 +9,7 @@ import { JobStop } from './failures';
 import type { JobInput } from './job-input';
 import type { JobOptions } from '../shared/job-options';
 import { budgetedPollTask, callActivity, cancelTask, persistOutput, pollTask } from './job-activities';
-import { pollDelayMs } from './poll-schedule';
+import { pollDelayMs, safetyDelayMs } from './poll-schedule';
 
 /** Past the give-up time, a task still running is queried this often until the provider ends it. */
 const OVERDUE_INTERVAL_MS = 5 * 60_000;
@@ -32,9 +32,12 @@ async function pollUntilTerminal(
   const poll = budgetedPollTask();
   const startedAt = Date.now();
   for (let n = 0; ; n++) {
+    // A watched task's end is told by the account's watcher; the job's own queries are a safeguard only.
     const delay = rec.overdue
       ? OVERDUE_INTERVAL_MS
-      : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n, job.learnedTiming);
+      : rec.taskWatched
+        ? safetyDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n)
+        : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n, job.learnedTiming);
     await condition(() => wake.pending, delay);
     wake.pending = false;
     const snap = await callActivity(() => poll({ ...ref, ...learn }));

@@ -1,5 +1,5 @@
 // Names shared by workflows and clients: queries, signals and updates defined once.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CampaignPageRef, CampaignState } from '../shared/campaigns';
 import type { JobRecord } from '../shared/records';
 import type { PipelineRecord } from '../shared/records';
@@ -7,12 +7,7 @@ import type { PipelineRecord } from '../shared/records';
 export const jobStateQuery = defineQuery<JobRecord>('jobState');
 export const pipelineStateQuery = defineQuery<PipelineRecord>('pipelineState');
 
-/** A route pushed news of a task (a verified webhook): the job polls at once instead of waiting. */
-export interface TaskNotice {
-  route: string;
-  requestId: string;
-}
-export const taskNoticeSignal = defineSignal<[TaskNotice]>('taskNotice');
+export { taskNoticeSignal, type TaskNotice } from '../shared/notices';
 
 export const campaignStateQuery = defineQuery<CampaignState>('campaignState');
 

@@ -4,3 +4,4 @@ export { wanPipeline } from './pipeline';
 export { wanTaskClaim, wanCreateLock } from './claims';
 export { wanAccountSlots } from './slots';
 export { wanCampaign } from './campaign';
+export { wanTaskWatcher } from './task-watcher';

@@ -11,6 +11,8 @@ export interface Submitted {
   taskId: string;
   requestId?: string;
   adopted?: boolean;
+  /** The account's task watcher runs and will wake the job when the task ends. */
+  watched?: boolean;
 }
 
 // The first three activities heartbeat every 2 s: a worker that dies under one is noticed after 10 s

@@ -44,7 +44,13 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   // A verified push from the route ends the current wait early; the poll that follows reads the truth.
   const wake: Wake = { pending: false };
   setHandler(taskNoticeSignal, (notice) => {
-    if (rec.requestId && notice.requestId !== rec.requestId) return;
+    // A watcher names the task, a webhook the create's request; a notice for another one is ignored.
+    if (
+      notice.taskId
+        ? rec.taskId && notice.taskId !== rec.taskId
+        : rec.requestId && notice.requestId !== rec.requestId
+    )
+      return;
     wake.pending = true;
     rec.notices = (rec.notices ?? 0) + 1;
   });
@@ -110,6 +116,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       rec.taskId = created.taskId;
       rec.requestId = created.requestId;
       rec.taskAdopted = created.adopted;
+      if (created.watched) rec.taskWatched = true;
       rec.status = 'submitted';
       rec.timestamps.submitted = now();
 

@@ -25,6 +25,20 @@ export function pollDelayMs(
   );
 }
 
+// A watched job's safeguard queries grow to at most this many of the schedule's longest interval
+// (10 min live): a watcher that stopped costs a late detection, never a lost task.
+const SAFETY_CAP_INTERVALS = 20;
+
+/**
+ * The delay before safeguard query `n` of a job the account's task watcher wakes: twice the expected
+ * time, then doubling. It is what finds the end if a sweep missed it (a list not read whole, a watcher
+ * that ended a moment too early).
+ */
+export function safetyDelayMs(schedule: PollSchedule, expectedTaskMs: number, n: number): number {
+  const first = Math.max(schedule.minIntervalMs, 2 * expectedTaskMs);
+  return Math.round(Math.min(first * 2 ** n, Math.max(first, schedule.maxIntervalMs * SAFETY_CAP_INTERVALS)));
+}
+
 function clamp(v: number, lo: number, hi: number): number {
   return Math.round(Math.min(hi, Math.max(lo, v)));
 }

@@ -27,6 +27,8 @@ export interface Script {
   createLock?: string;
   /** Errors the first downloads throw, in order; then the download succeeds. */
   persistFailures?: Error[];
+  /** The account's task watcher runs: the submit says so, and the job polls only as a safeguard. */
+  watched?: boolean;
   /** What validateJob estimates (the job then bills it when its task reports usage). */
   estimate?: CostFigure;
 }
@@ -66,7 +68,9 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
     submitTask: async () => {
       const next = s.creates[calls.creates++];
       if (next === undefined) throw new Error('more creates than scripted');
-      return typeof next === 'string' ? { taskId: next } : fail(next);
+      return typeof next === 'string'
+        ? { taskId: next, ...(s.watched ? { watched: true } : {}) }
+        : fail(next);
     },
     findSubmittedTask: async () => {
       const found = s.finds?.[calls.finds++];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pollDelayMs } from '../../src/workflows/poll-schedule';
+import { pollDelayMs, safetyDelayMs } from '../../src/workflows/poll-schedule';
 import { DEFAULT_POLL_SCHEDULE } from '../../src/config/policy';
 import { expectedTaskSeconds } from '../../src/wan/timing';
 import { RunTimeModel } from '../../src/activities/run-times';
@@ -63,5 +63,16 @@ describe('learned run times', () => {
     expect(tasks.take('t1', 2000)).toBeUndefined();
     tasks.set('t2', { task: { taskId: 't2', status: 'SUCCEEDED' }, at: 1000 });
     expect(tasks.take('t2', 1000 + 61_000)).toBeUndefined();
+  });
+});
+
+describe('safetyDelayMs (a job its task watcher wakes)', () => {
+  it('waits twice the expected time, then doubles, up to 20 of the longest intervals (10 min live)', () => {
+    const s = DEFAULT_POLL_SCHEDULE;
+    const delays = Array.from({ length: 7 }, (_, n) => safetyDelayMs(s, 105_000, n));
+    expect(delays).toEqual([210_000, 420_000, 600_000, 600_000, 600_000, 600_000, 600_000]);
+    // Never below the shortest interval; a longer expectation than the cap is waited whole.
+    expect(safetyDelayMs(s, 100, 0)).toBe(s.minIntervalMs);
+    expect(safetyDelayMs(s, 3600_000, 3)).toBe(7200_000);
   });
 });

@@ -14,6 +14,7 @@ import type { FindSubmittedResult } from '../../src/activities/reconcile';
 import { finalRecord } from '../../src/client/records';
 import { type JobInput } from '../../src/workflows/job-input';
 import { jobWorkflowId } from '../../src/shared/ids';
+import { jobStateQuery, taskNoticeSignal } from '../../src/workflows/definitions';
 import type { ObservedStatus } from '../../src/wan/tasks';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, request, stubs, type Script } from '../harness/job-stubs';
@@ -194,3 +195,38 @@ describe('cancel', () => {
     expect(calls.creates).toBe(1);
   });
 });
+
+describe('a task the account watcher follows', () => {
+  // The live policy: a 720P 5 s task is expected to take 105 s.
+  it('without a notice, the job queries only on its safety timer: twice the expected time, then doubling', async () => {
+    const started = await ts.env.currentTimeMs();
+    const { record, calls } = await runJob({
+      creates: ['t1'],
+      watched: true,
+      polls: ['RUNNING', 'SUCCEEDED'],
+    });
+    expect(record).toMatchObject({ status: 'stored', taskWatched: true, polls: 2 });
+    expect(calls.polls).toBe(2);
+    expect((await ts.env.currentTimeMs()) - started).toBeGreaterThanOrEqual(210_000 + 420_000);
+  });
+
+  it('a notice naming its task wakes it at once; one naming another task does not', async () => {
+    const { record, calls } = await runJob(
+      { creates: ['t1'], watched: true, polls: ['SUCCEEDED'] },
+      async (workflowId) => {
+        const handle = ts.env.client.workflow.getHandle(workflowId);
+        // Time stands still until the result is awaited: wait for the job to reach its wait.
+        while ((await handle.query(jobStateQuery)).status !== 'submitted')
+          await new Promise((r) => setTimeout(r, 50));
+        await handle.signal(taskNoticeSignal, { route: 'modelstudio', requestId: '', taskId: 'another' });
+        await handle.signal(taskNoticeSignal, { route: 'modelstudio', requestId: '', taskId: 't1' });
+      },
+    );
+    expect(record).toMatchObject({ status: 'stored', notices: 1, polls: 1 });
+    expect(calls.polls).toBe(1);
+    expect(waited(record)).toBeLessThan(210_000);
+  });
+});
+
+/** Workflow time from the task's submit to its output stored. */
+const waited = (r: JobRecord) => Date.parse(r.timestamps.stored!) - Date.parse(r.timestamps.submitted!);

@@ -1,0 +1,146 @@
+// sweepEndedTasks: one read of an account's task list finds every task that has ended since the last
+// sweep, and wakes the job that owns each (the owner its claim names) with the same notice a webhook
+// sends. Jobs then sleep on a long safety timer instead of polling, so the queries an account spends no
+// longer grow with the number of tasks it runs: a page of the list covers 100 tasks.
+// The window starts at the oldest task still in progress: every task created since is in it, ended or not.
+import type { Client } from '@temporalio/client';
+import type { TaskListItem, VideoProvider } from '../providers/provider';
+import { parseUtc8 } from '../wan/time';
+import type { TaskClaims, TaskKey } from './claims';
+import { readWholeList } from './task-list';
+
+export interface SweepInput {
+  route: TaskKey['route'];
+  region: TaskKey['region'];
+  /** The window's start: the oldest task in progress at the last sweep (provider time, ms). */
+  fromMs: number;
+}
+
+export interface SweepResult {
+  /** Where the next sweep's window starts. */
+  fromMs: number;
+  /** Tasks of the account still PENDING or RUNNING (or in a status nobody knows). */
+  inProgress: number;
+  /** Ended tasks whose owners were woken by this sweep. */
+  woken: number;
+  /** Why the list could not be read whole; the tasks it did show were still acted on. */
+  problem?: string;
+}
+
+export interface SweepDeps {
+  provider: VideoProvider;
+  claims: TaskClaims;
+  /** Sends the task notice to its owner; false when the owner has closed. */
+  wake(owner: string, taskId: string): Promise<boolean>;
+  /** Ended tasks already acted on by this worker (so a long window does not wake them every sweep). */
+  seen: SeenTasks;
+  now(): number;
+  /** How late a new task may show in the list: the window never starts later than this before now. */
+  listLagMs: number;
+}
+
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+// Provider and worker clocks differ by seconds; the window errs wide.
+const SKEW_MS = 60_000;
+
+export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promise<SweepResult> {
+  const list = deps.provider.listTasks?.bind(deps.provider);
+  if (!list)
+    return { fromMs: input.fromMs, inProgress: 0, woken: 0, problem: 'the route keeps no task list' };
+  const now = deps.now();
+  const listed = new Map<string, TaskListItem>();
+  const problem = await readWholeList(list, { startMs: input.fromMs, endMs: now + SKEW_MS }, listed);
+  let oldest = now - deps.listLagMs - SKEW_MS;
+  let inProgress = 0;
+  let woken = 0;
+  for (const item of listed.values()) {
+    if (!item.status || !ENDED.has(item.status)) {
+      inProgress += 1;
+      const submitted = item.submitTime ? parseUtc8(item.submitTime) : undefined;
+      // A task in progress without a readable time holds the window where it is.
+      oldest = Math.min(oldest, submitted ?? input.fromMs);
+      continue;
+    }
+    if (deps.seen.has(item.taskId)) continue;
+    deps.seen.add(item.taskId, now);
+    const owner = await deps.claims.ownerOf({
+      route: input.route,
+      region: input.region,
+      taskId: item.taskId,
+    });
+    // A task nobody here claimed is another client's (or its claim is not written yet: the job's safety
+    // timer covers that moment).
+    if (owner && (await deps.wake(owner, item.taskId))) woken += 1;
+  }
+  return {
+    // A list not read whole may hide older tasks in progress: the window stays where it was.
+    fromMs: problem ? input.fromMs : Math.max(input.fromMs, oldest - SKEW_MS),
+    inProgress,
+    woken,
+    ...(problem ? { problem } : {}),
+  };
+}
+
+const SEEN_FOR_MS = 3 * 3600_000;
+const MAX_SEEN = 200_000;
+
+/** Task IDs acted on, forgotten after the provider's longest task life (3 h). Bounded. */
+export class SeenTasks {
+  private readonly at = new Map<string, number>();
+
+  has(taskId: string): boolean {
+    return this.at.has(taskId);
+  }
+
+  add(taskId: string, now: number): void {
+    this.at.set(taskId, now);
+    // Maps keep insertion order: the first entries are the oldest.
+    for (const [id, t] of this.at) {
+      if (this.at.size <= MAX_SEEN && now - t < SEEN_FOR_MS) break;
+      this.at.delete(id);
+    }
+  }
+}
+
+/** What the watcher workflow (workflows/task-watcher.ts) runs on. */
+export interface TaskWatcherInput {
+  route: TaskKey['route'];
+  region: TaskKey['region'];
+  /** The list window's start (provider time, ms): the oldest task in progress at the last sweep. */
+  fromMs: number;
+  /** The pause between sweeps. */
+  everyMs: number;
+}
+
+/** The task watcher of an account, as the worker configures it. */
+export interface TaskWatcherRef {
+  /** `wanflow-watch/<queue>/<route>/<region>/<account>`: one per account on each task queue. */
+  id: string;
+  everyMs: number;
+}
+
+/**
+ * Starts the account's watcher unless it runs already (one call, nothing written to the job's history).
+ * Its first window starts a listing lag and a clock skew before now, so the task just made is in it.
+ */
+export async function ensureTaskWatcher(
+  client: Client,
+  taskQueue: string,
+  watcher: TaskWatcherRef,
+  input: { route: TaskKey['route']; region: TaskKey['region']; listLagMs: number; now: number },
+): Promise<void> {
+  const args: [TaskWatcherInput] = [
+    {
+      route: input.route,
+      region: input.region,
+      fromMs: input.now - input.listLagMs - SKEW_MS,
+      everyMs: watcher.everyMs,
+    },
+  ];
+  await client.workflow.start('wanTaskWatcher', {
+    workflowId: watcher.id,
+    taskQueue,
+    args,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}

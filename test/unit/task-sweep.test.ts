@@ -1,0 +1,138 @@
+// The sweep of an account's task list that wakes jobs whose tasks ended, against a list that pages,
+// lags, loses its shape and holds other clients' tasks: it wakes only claimed owners, each once, and
+// moves its window only as far as the oldest task still in progress.
+import { describe, expect, it } from 'vitest';
+import { SeenTasks, sweepEndedTasks, type SweepDeps } from '../../src/activities/watch';
+import type { TaskListFilter, TaskListItem, TaskListPage, VideoProvider } from '../../src/providers/provider';
+import { formatUtc8 } from '../../src/wan/time';
+import type { TaskKey } from '../../src/activities/claims';
+
+const NOW = Date.UTC(2026, 11, 3, 12, 0, 0);
+const LAG = 1_000;
+const SKEW = 60_000;
+
+interface Listed extends TaskListItem {
+  createdMs: number;
+}
+
+function provider(tasks: Listed[], o: { readable?: boolean; cap?: number } = {}) {
+  const asked: TaskListFilter[] = [];
+  const p: VideoProvider = {
+    route: 'modelstudio',
+    createTask: () => Promise.reject(new Error('a sweep never creates')),
+    getTask: () => Promise.reject(new Error('a sweep reads the list only')),
+    cancelTask: () => Promise.resolve(),
+    listTasks: (f): Promise<TaskListPage> => {
+      asked.push(f);
+      const inWindow = tasks.filter((t) => t.createdMs >= f.startMs && t.createdMs <= f.endMs);
+      const size = Math.min(f.pageSize ?? 100, o.cap ?? 100);
+      const page = inWindow.slice(((f.pageNo ?? 1) - 1) * size, (f.pageNo ?? 1) * size);
+      return Promise.resolve({ tasks: page, total: inWindow.length, readable: o.readable ?? true });
+    },
+  };
+  return { provider: p, asked };
+}
+
+function deps(p: VideoProvider, owners: Record<string, string>, seen = new SeenTasks()) {
+  const woken: Array<[string, string]> = [];
+  const d: SweepDeps = {
+    provider: p,
+    claims: {
+      ownerOf: (t: TaskKey) => Promise.resolve(owners[t.taskId]),
+      claim: () => Promise.reject(new Error('a sweep never claims')),
+    },
+    wake: (owner, taskId) => {
+      woken.push([owner, taskId]);
+      return Promise.resolve(owner !== 'closed-job');
+    },
+    seen,
+    now: () => NOW,
+    listLagMs: LAG,
+  };
+  return { d, woken };
+}
+
+const task = (id: string, status: TaskListItem['status'], agoMs: number): Listed => ({
+  taskId: id,
+  status,
+  submitTime: formatUtc8(NOW - agoMs),
+  createdMs: NOW - agoMs,
+});
+const ref = { route: 'modelstudio' as const, region: 'cn-beijing' as const };
+
+describe('sweepEndedTasks', () => {
+  it('wakes the owner of each ended task once; not unclaimed tasks; the window starts at the oldest in progress', async () => {
+    const tasks = [
+      task('done-1', 'SUCCEEDED', 300_000),
+      task('running-old', 'RUNNING', 240_000),
+      task('failed-1', 'FAILED', 200_000),
+      task('not-ours', 'SUCCEEDED', 100_000),
+      task('gone-owner', 'CANCELED', 90_000),
+      task('pending', 'PENDING', 10_000),
+      task('odd-word', 'UNRECOGNIZED', 5_000),
+    ];
+    const { provider: p } = provider(tasks, { cap: 2 });
+    const owners = {
+      'done-1': 'job-a',
+      'failed-1': 'job-b',
+      'gone-owner': 'closed-job',
+      'running-old': 'job-c',
+    };
+    const seen = new SeenTasks();
+    const { d, woken } = deps(p, owners, seen);
+    const r = await sweepEndedTasks(d, { ...ref, fromMs: NOW - 3600_000 });
+    expect(woken).toEqual([
+      ['job-a', 'done-1'],
+      ['job-b', 'failed-1'],
+      ['closed-job', 'gone-owner'],
+    ]);
+    expect(r).toEqual({ fromMs: NOW - 240_000 - SKEW, inProgress: 3, woken: 2 });
+
+    // The next sweep: the same ended tasks are not woken again.
+    const again = deps(p, owners, seen);
+    await sweepEndedTasks(again.d, { ...ref, fromMs: r.fromMs });
+    expect(again.woken).toEqual([]);
+  });
+
+  it('with nothing in progress, the window moves up to a listing lag and a clock skew before now', async () => {
+    const { provider: p, asked } = provider([task('done', 'SUCCEEDED', 30_000)]);
+    const r = await sweepEndedTasks(deps(p, {}).d, { ...ref, fromMs: NOW - 600_000 });
+    expect(r.fromMs).toBe(NOW - LAG - 2 * SKEW);
+    expect(r.inProgress).toBe(0);
+    // The window asked reaches past now by the skew: a task stamped by a clock ahead is in it.
+    expect(asked[0]).toMatchObject({ startMs: NOW - 600_000, endMs: NOW + SKEW });
+    // It never moves back.
+    const later = await sweepEndedTasks(deps(p, {}).d, { ...ref, fromMs: NOW });
+    expect(later.fromMs).toBe(NOW);
+  });
+
+  it('a task in progress without a readable time holds the window where it was', async () => {
+    const { provider: p } = provider([{ taskId: 'x', status: 'RUNNING', createdMs: NOW - 1000 }]);
+    const r = await sweepEndedTasks(deps(p, {}).d, { ...ref, fromMs: NOW - 50_000 });
+    expect(r.fromMs).toBe(NOW - 50_000);
+  });
+
+  it('a list nobody can read wakes nobody, keeps the window and says why', async () => {
+    const { provider: p } = provider([task('done', 'SUCCEEDED', 1000)], { readable: false });
+    const { d, woken } = deps(p, { done: 'job-a' });
+    const r = await sweepEndedTasks(d, { ...ref, fromMs: NOW - 50_000 });
+    expect(woken).toEqual([]);
+    expect(r.fromMs).toBe(NOW - 50_000);
+    expect(r.problem).toMatch(/shape/);
+  });
+
+  it('a route without a task list is not swept', async () => {
+    const { provider: p } = provider([]);
+    delete p.listTasks;
+    const r = await sweepEndedTasks(deps(p, {}).d, { ...ref, fromMs: 5 });
+    expect(r).toMatchObject({ fromMs: 5, inProgress: 0, woken: 0, problem: 'the route keeps no task list' });
+  });
+
+  it('what it has seen is bounded in time', () => {
+    const seen = new SeenTasks();
+    seen.add('a', 0);
+    seen.add('b', 3 * 3600_000 + 1);
+    expect(seen.has('a')).toBe(false);
+    expect(seen.has('b')).toBe(true);
+  });
+});
