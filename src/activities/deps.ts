@@ -44,6 +44,8 @@ export interface ActivityDeps {
   sources?: SourcePolicy;
   /** The account slot a job of this route, region and model holds (default: none, no limit). */
   slots?(route: RouteId, region: RegionId, model: string): JobSlot | undefined;
+  /** The task queries a second the worker may spend on an account (pages of a sweep are paced by it). */
+  queriesPerSecond?: number;
   /** The task watcher of the account a route and region are called with (default: none, jobs poll). */
   watcher?(route: RouteId, region: RegionId): TaskWatcherRef | undefined;
   /** What finished tasks took (default: a model of this worker process's own). */

@@ -132,6 +132,7 @@ export function createActivities(deps: ActivityDeps) {
             seen,
             now,
             listLagMs: deps.policy(input.route).submit.listLagMs ?? 15_000,
+            pageGapMs: Math.ceil(1000 / (deps.queriesPerSecond ?? 10)),
             wake: (owner, taskId) =>
               client.workflow
                 .getHandle(owner)

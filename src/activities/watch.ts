@@ -37,9 +37,14 @@ export interface SweepDeps {
   now(): number;
   /** How late a new task may show in the list: the window never starts later than this before now. */
   listLagMs: number;
+  /** Between two pages of one sweep: the account's query budget holds however long the list is. */
+  pageGapMs: number;
 }
 
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
+// 500 pages of 100: an account's tasks in progress plus those ended since the oldest of them.
+const SWEEP_PAGES = 500;
+const WAKE_AT_ONCE = 16;
 // Provider and worker clocks differ by seconds; the window errs wide.
 const SKEW_MS = 60_000;
 
@@ -49,28 +54,36 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
     return { fromMs: input.fromMs, inProgress: 0, woken: 0, problem: 'the route keeps no task list' };
   const now = deps.now();
   const listed = new Map<string, TaskListItem>();
-  const problem = await readWholeList(list, { startMs: input.fromMs, endMs: now + SKEW_MS }, listed);
+  const problem = await readWholeList(list, { startMs: input.fromMs, endMs: now + SKEW_MS }, listed, {
+    maxPages: SWEEP_PAGES,
+    pause: () => new Promise((r) => setTimeout(r, deps.pageGapMs)),
+  });
   let oldest = now - deps.listLagMs - SKEW_MS;
   let inProgress = 0;
-  let woken = 0;
+  const ended: string[] = [];
   for (const item of listed.values()) {
     if (!item.status || !ENDED.has(item.status)) {
       inProgress += 1;
       const submitted = item.submitTime ? parseUtc8(item.submitTime) : undefined;
       // A task in progress without a readable time holds the window where it is.
       oldest = Math.min(oldest, submitted ?? input.fromMs);
-      continue;
+    } else if (!deps.seen.has(item.taskId)) {
+      ended.push(item.taskId);
     }
-    if (deps.seen.has(item.taskId)) continue;
-    deps.seen.add(item.taskId, now);
-    const owner = await deps.claims.ownerOf({
-      route: input.route,
-      region: input.region,
-      taskId: item.taskId,
-    });
-    // A task nobody here claimed is another client's (or its claim is not written yet: the job's safety
-    // timer covers that moment).
-    if (owner && (await deps.wake(owner, item.taskId))) woken += 1;
+  }
+  let woken = 0;
+  // Owners are looked up and woken a few at a time: thousands of tasks may end between two sweeps.
+  for (let i = 0; i < ended.length; i += WAKE_AT_ONCE) {
+    const done = await Promise.all(
+      ended.slice(i, i + WAKE_AT_ONCE).map(async (taskId) => {
+        const owner = await deps.claims.ownerOf({ route: input.route, region: input.region, taskId });
+        deps.seen.add(taskId, now);
+        // A task nobody here claimed is another client's (or its claim is not written yet: the job's
+        // safety timer covers that moment).
+        return owner !== undefined && (await deps.wake(owner, taskId));
+      }),
+    );
+    woken += done.filter(Boolean).length;
   }
   return {
     // A list not read whole may hide older tasks in progress: the window stays where it was.

@@ -139,6 +139,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     sources: { allowHosts: config.preflightAllowHosts },
     slots: slotResolver(config, env),
     watcher: watcherResolver(config, env),
+    queriesPerSecond: config.queriesPerSecond,
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.
     policy: () => ({
       ...(config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS),

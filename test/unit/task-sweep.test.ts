@@ -48,6 +48,7 @@ function deps(p: VideoProvider, owners: Record<string, string>, seen = new SeenT
     seen,
     now: () => NOW,
     listLagMs: LAG,
+    pageGapMs: 1,
   };
   return { d, woken };
 }
