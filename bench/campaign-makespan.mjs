@@ -3,7 +3,9 @@
 // dev server, the simulator enforcing K tasks in progress per model (beyond them a create gets 429), a
 // filesystem store, one worker. Reports the campaign's makespan over the bound, the provider's queries per
 // task, and the naive run (every row started as a job at once, no account slots): its failures and its
-// makespan. Run: npm run bench:campaign (builds first). BENCH_ROWS, BENCH_K, BENCH_TASK_MS override.
+// makespan. The campaign runs under a budget of exactly its estimate (spend must end at most there).
+// Run: npm run bench:campaign (builds first). BENCH_ROWS, BENCH_K, BENCH_TASK_MS, BENCH_WINDOW override;
+// BENCH_NAIVE=0 skips the naive run (at thousands of rows it only measures a flood).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ const { startSimulator } = require('../dist/simulator/server.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { createWanflowWorker } = require('../dist/worker/worker.js');
 const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
-const { startCampaign, waitForCampaign } = require('../dist/client/campaigns.js');
+const { previewCampaign, startCampaign, waitForCampaign } = require('../dist/client/campaigns.js');
 const { readRowsFile } = require('../dist/campaigns/rows.js');
 const { installCompactLogging } = require('../dist/worker/logging.js');
 
@@ -24,6 +26,8 @@ installCompactLogging('ERROR', (line) => process.stderr.write(`${line}\n`));
 const ROWS = Number(process.env.BENCH_ROWS ?? 200);
 const K = Number(process.env.BENCH_K ?? 5);
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 6000);
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 2 * K);
+const NAIVE = (process.env.BENCH_NAIVE ?? '1') !== '0';
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-campaign-'));
 
 const port = await freePort();
@@ -60,6 +64,9 @@ const request = (prompt) => ({
   parameters: { resolution: '720P', duration: 2 },
 });
 const results = {};
+// The bench process holds the worker, the simulator and the client: its peak memory bounds the worker's.
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 1000);
 try {
   // The campaign.
   {
@@ -72,14 +79,16 @@ try {
     );
     sim.reset();
     const queries0 = sim.stats().queries;
-    const started = Date.now();
-    await startCampaign(client, config, {
+    const req = {
       campaignId: 'bench',
       template: { kind: 'job', body: request('{{prompt}}') },
       rows: readRowsFile(file),
       baseDir: dir,
-      window: 2 * K,
-    });
+      window: WINDOW,
+    };
+    const budget = Object.values((await previewCampaign(config, req)).plan.estimate)[0];
+    const started = Date.now();
+    await startCampaign(client, config, { ...req, budget });
     const state = await waitForCampaign(client, 'bench');
     const wall = (Date.now() - started) / 1000;
     const stats = sim.stats();
@@ -88,12 +97,16 @@ try {
       stored: state.counters.stored,
       failed: state.counters.failed,
       refusals: stats.refusals['Throttling.RateQuota'] ?? 0,
-      queriesPerTask: (stats.queries - queries0) / stats.tasksCreated,
+      queriesPerTask: (stats.queries + stats.lists - queries0) / stats.tasksCreated,
+      tasksCreated: stats.tasksCreated,
+      spent: Object.values(state.spent)[0] ?? 0,
+      budget,
+      generations: state.generation,
     };
     await client.connection.close();
   }
   // Naive: every row a job, all started at once, no slots.
-  {
+  if (NAIVE) {
     const config = loadConfig(naive);
     const client = await connectClient(config);
     sim.reset();
@@ -114,11 +127,13 @@ try {
       stored: records.filter((r) => r.status === 'stored').length,
       failed: records.filter((r) => r.status !== 'stored').length,
       refusals: stats.refusals['Throttling.RateQuota'] ?? 0,
-      queriesPerTask: stats.queries / Math.max(1, stats.tasksCreated),
+      queriesPerTask: (stats.queries + stats.lists) / Math.max(1, stats.tasksCreated),
+      tasksCreated: stats.tasksCreated,
     };
     await client.connection.close();
   }
 } finally {
+  clearInterval(sampler);
   for (const w of workers) w.worker.shutdown();
   await Promise.all(workers.map((w) => w.running.catch(() => undefined)));
   await sim.close();
@@ -131,8 +146,12 @@ console.log(
   `campaign makespan (${ROWS} rows, K = ${K}, simulated tasks of ${TASK_MS / 1000} s, one worker, fs store)`,
 );
 console.log(`bound Σ(task time)/K: ${bound.toFixed(0)} s`);
-console.log('run       wall s  wall/bound  stored  failed  429s  queries/task');
+console.log('run       wall s  wall/bound  stored  failed  429s  queries/task  tasks created');
 for (const [name, r] of Object.entries(results))
   console.log(
-    `${name.padEnd(8)}  ${r.wall.toFixed(0).padStart(6)}  ${(r.wall / bound).toFixed(3).padStart(10)}  ${String(r.stored).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.refusals).padStart(4)}  ${r.queriesPerTask.toFixed(1).padStart(12)}`,
+    `${name.padEnd(8)}  ${r.wall.toFixed(0).padStart(6)}  ${(r.wall / bound).toFixed(3).padStart(10)}  ${String(r.stored).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.refusals).padStart(4)}  ${r.queriesPerTask.toFixed(1).padStart(12)}  ${String(r.tasksCreated).padStart(13)}`,
   );
+const c = results.campaign;
+console.log(
+  `campaign: window ${WINDOW}, spent ${c.spent.toFixed(2)} of a budget of ${c.budget.toFixed(2)}, ${c.generations} continue-as-new generations; peak memory of the bench process ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+);

@@ -59,6 +59,36 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * A copy of `request` whose local files stand as `asset://` references to be, so it can be validated (and
+ * priced) before anything is read or stored; the files themselves are checked when they are staged.
+ */
+export function withLocalStandIns(request: unknown): unknown {
+  const copy = structuredClone(request);
+  for (const s of slotsOf(copy)) {
+    const path = localPath(s.get());
+    if (path !== undefined) s.set(assetRef(`local/${basename(path).replace(/[^\w.-]/g, '_') || 'file'}`));
+  }
+  return copy;
+}
+
+// Uploads under way, per store and key: rows of a campaign that name one file stage it concurrently, and
+// two uploads of one key at once collide (S3 multipart uploads of one object abort each other).
+const uploading = new WeakMap<AssetStore, Map<string, Promise<unknown>>>();
+
+async function storeOnce(store: AssetStore, key: string, put: () => Promise<unknown>): Promise<void> {
+  let inFlight = uploading.get(store);
+  if (!inFlight) uploading.set(store, (inFlight = new Map()));
+  let upload = inFlight.get(key);
+  if (!upload) {
+    upload = (async () => {
+      if (!(await store.exists(key))) await put();
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, upload);
+  }
+  await upload;
+}
+
 export interface StagingRules {
   /** Files must lie inside this folder (a spec's own folder); absent: the caller named them itself. */
   root?: string;
@@ -99,9 +129,7 @@ export async function stageLocalInputs(
         return refuse(`is ${info.size} bytes; inputs are at most ${MAX_INPUT_BYTES} bytes`);
       const name = basename(file).replace(/[^\w.-]/g, '_');
       const key = `inputs/${(await sha256Of(file)).slice(0, 32)}/${name}`;
-      if (!(await store.exists(key))) {
-        await store.put(key, createReadStream(file), CONTENT_TYPES[ext]!);
-      }
+      await storeOnce(store, key, () => store.put(key, createReadStream(file), CONTENT_TYPES[ext]!));
       s.set(assetRef(key));
     }),
   );

@@ -10,8 +10,9 @@ import { costOf, findPrice, type CostFigure, type PriceEntry } from '../wan/pric
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
 import type { TaskTimingModel } from '../wan/timing';
-import { InvalidRequestError, parseWanRequest, type FieldProblem } from '../wan/validation';
+import { InvalidRequestError, parseWanRequest, type FieldProblem, type WanRequest } from '../wan/validation';
 import { keyRows } from './keys';
+import { withLocalStandIns } from '../assets/stage';
 import type { CampaignRows } from './rows';
 import { expandTemplate, templateVariables } from './template';
 
@@ -109,23 +110,31 @@ export function planCampaign(template: CampaignTemplate, input: CampaignRows, o:
   return { rows, duplicates: keyed.duplicates, ...totals(rows, o.limits) };
 }
 
+/**
+ * A job row's task. Its input video seconds (r2v references, videoedit's video) are billed too: known once
+ * the row's media are probed at start, and counted in the estimate its budget reserves from then on.
+ */
+export function jobTask(
+  template: CampaignTemplate,
+  request: WanRequest,
+  o: PlanOptions,
+  inputVideoSeconds = 0,
+): PlannedTask {
+  const route = template.route ?? o.route;
+  const region = template.region ?? o.region;
+  assertRouteServes(route, request, region);
+  const work = planWork(request, inputVideoSeconds, o.timing);
+  const price = findPrice(o.prices, { route, region, model: request.model, resolution: work.resolution });
+  return {
+    model: request.model,
+    expectedSeconds: work.expectedTaskSeconds,
+    estimate: costOf(price, work.quantity),
+  };
+}
+
 function tasksOf(template: CampaignTemplate, body: unknown, o: PlanOptions): PlannedTask[] {
-  if (template.kind === 'job') {
-    const route = template.route ?? o.route;
-    const region = template.region ?? o.region;
-    const request = parseWanRequest(body);
-    assertRouteServes(route, request, region);
-    // Input video seconds (r2v references, videoedit's video) are probed at submit; not counted here.
-    const work = planWork(request, 0, o.timing);
-    const price = findPrice(o.prices, { route, region, model: request.model, resolution: work.resolution });
-    return [
-      {
-        model: request.model,
-        expectedSeconds: work.expectedTaskSeconds,
-        estimate: costOf(price, work.quantity),
-      },
-    ];
-  }
+  // Local files are staged only when the campaign starts: here they stand as references to be.
+  if (template.kind === 'job') return [jobTask(template, parseWanRequest(withLocalStandIns(body)), o)];
   const plan: PipelinePlan = planPipeline(body, o.timing);
   return plan.order.flatMap((id) => {
     const s = plan.stages[id]!;

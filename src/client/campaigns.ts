@@ -7,7 +7,14 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import type { WanflowConfig } from '../config/config';
 import { loadPrices } from '../config/prices';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
-import { planCampaign, type CampaignPlan, type CampaignTemplate, type PlannedRow } from '../campaigns/plan';
+import {
+  jobTask,
+  planCampaign,
+  type CampaignPlan,
+  type CampaignTemplate,
+  type PlanOptions,
+  type PlannedRow,
+} from '../campaigns/plan';
 import type { CampaignRows } from '../campaigns/rows';
 import { buildReport } from '../activities/campaigns';
 import type { ReportRow } from '../campaigns/report';
@@ -99,15 +106,7 @@ export async function previewCampaign(config: WanflowConfig, req: CampaignReques
   if (req.budget !== undefined && !(Number.isFinite(req.budget) && req.budget > 0))
     problems.push({ field: 'budget', value: req.budget, message: 'must be a number above 0' });
   if (problems.length) throw new InvalidRequestError(problems);
-  const timing = (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing;
-  const plan = planCampaign(req.template, req.rows, {
-    keyColumn: req.keyColumn,
-    route: req.template.route ?? 'modelstudio',
-    region: req.template.region ?? config.region,
-    prices: loadPrices(config.pricesFile),
-    limits: config.accountLimits ?? {},
-    timing,
-  });
+  const plan = planCampaign(req.template, req.rows, planOptions(config, req));
   const currencies = Object.keys(plan.estimate);
   if (req.budget !== undefined && (plan.unpriced || currencies.length > 1))
     throw new InvalidRequestError([
@@ -141,6 +140,17 @@ export async function previewCampaign(config: WanflowConfig, req: CampaignReques
   };
 }
 
+function planOptions(config: WanflowConfig, req: CampaignRequest): PlanOptions {
+  return {
+    keyColumn: req.keyColumn,
+    route: req.template.route ?? 'modelstudio',
+    region: req.template.region ?? config.region,
+    prices: loadPrices(config.pricesFile),
+    limits: config.accountLimits ?? {},
+    timing: (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing,
+  };
+}
+
 export interface CampaignStarted {
   campaignId: string;
   workflowId: string;
@@ -161,7 +171,13 @@ export async function startCampaign(
   const store = createStore(config.storage);
   const workflowId = campaignWorkflowId(req.campaignId);
   const started = { campaignId: req.campaignId, workflowId, known: preview.knownRows, preview };
-  const entries = await prepareRows(store, { allowHosts: config.preflightAllowHosts }, req, preview.newRows);
+  const entries = await prepareRows(
+    store,
+    { allowHosts: config.preflightAllowHosts },
+    req,
+    preview.newRows,
+    planOptions(config, req),
+  );
   const index: CampaignIndex = (await readIndex(store, req.campaignId)) ?? {
     campaignId: req.campaignId,
     kind: req.template.kind,
@@ -272,6 +288,7 @@ async function prepareRows(
   sources: SourcePolicy,
   req: CampaignRequest,
   rows: PlannedRow[],
+  options: PlanOptions,
 ): Promise<CampaignRowEntry[]> {
   const problems: FieldProblem[] = [];
   const limit = pLimit(8);
@@ -282,23 +299,28 @@ async function prepareRows(
         const at = (field: string) => `rows[line ${row.line}].${field}`;
         try {
           let body: unknown;
+          let tasks = row.tasks;
           if (req.template.kind === 'job') {
             body = await stageLocalInputs(row.body, store, req.baseDir, { root });
-            const found = await preflightRequest(parseWanRequest(body), store, sources);
-            problems.push(...found.map((p) => ({ ...p, field: at(p.field) })));
+            const request = parseWanRequest(body);
+            const found = await preflightRequest(request, store, sources);
+            problems.push(...found.problems.map((p) => ({ ...p, field: at(p.field) })));
+            // Input video is billed by its probed seconds: the row reserves what its task will cost.
+            if (found.inputVideoSeconds > 0)
+              tasks = [jobTask(req.template, request, options, found.inputVideoSeconds)];
           } else {
             body = planPipeline(await stageSpec(row.body, store, req.baseDir, root));
           }
-          const priced = row.tasks.every((t) => t.estimate);
+          const priced = tasks.every((t) => t.estimate);
           return {
             key: row.key,
             line: row.line,
             body,
-            models: [...new Set(row.tasks.map((t) => t.model))],
-            ...(priced && row.tasks.length
+            models: [...new Set(tasks.map((t) => t.model))],
+            ...(priced && tasks.length
               ? {
-                  estimate: round(row.tasks.reduce((s, t) => s + t.estimate!.amount, 0)),
-                  currency: row.tasks[0]!.estimate!.currency,
+                  estimate: round(tasks.reduce((s, t) => s + t.estimate!.amount, 0)),
+                  currency: tasks[0]!.estimate!.currency,
                 }
               : {}),
           };

@@ -25,7 +25,9 @@ export async function preflightPipeline(
       const request = parseWanRequest(
         substituteRefs(stage.spec.request, (r) => `${LATER}${r.stage}/${r.output}`),
       );
-      const found = await preflightRequest(request, store, sources, (url) => url.startsWith(LATER));
+      const { problems: found } = await preflightRequest(request, store, sources, (url) =>
+        url.startsWith(LATER),
+      );
       problems.push(...found.map((p) => ({ ...p, field: `stages.${stage.index}.request.${p.field}` })));
     }),
   );
@@ -33,18 +35,23 @@ export async function preflightPipeline(
 }
 
 /**
- * The problems of one request's media (URLs and stored local files), fields named within the request;
- * `later` marks inputs that do not exist yet (a pipeline's stage outputs).
+ * The problems of one request's media (URLs and stored local files), fields named within the request, and
+ * the seconds of input video it bills (r2v references, videoedit's video); `later` marks inputs that do
+ * not exist yet (a pipeline's stage outputs).
  */
 export async function preflightRequest(
   request: WanRequest,
   store: AssetStore,
   sources: SourcePolicy,
   later: (url: string) => boolean = () => false,
-): Promise<FieldProblem[]> {
+): Promise<{ problems: FieldProblem[]; inputVideoSeconds: number }> {
   const own = mediaFieldsOf(request);
   const readable = mediaFieldsOf(await readableRefs(request, store))
     .map((f, i) => ({ ...f, trusted: own[i]!.url.startsWith('asset://') }))
     .filter((f) => !later(f.url));
-  return (await preflightMedia(readable, undefined, sources)).problems;
+  const found = await preflightMedia(readable, undefined, sources);
+  const inputVideoSeconds = readable
+    .filter((f) => f.role === 'reference_video' || f.role === 'video')
+    .reduce((sum, f) => sum + (found.facts[f.field]?.durationSeconds ?? 0), 0);
+  return { problems: found.problems, inputVideoSeconds };
 }

@@ -15,6 +15,7 @@ import { slotsQuery } from '../../src/workflows/slots';
 import { slotResolver } from '../../src/worker/worker';
 
 const K = 2;
+const BUDGET_KEY = 'sk-query-budget-account-01';
 let servers: TestServers;
 const workers: InProcessWorker[] = [];
 let limited: JobHarness;
@@ -25,7 +26,9 @@ let slotsEnv: NodeJS.ProcessEnv;
 let overEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  servers = await startTestServers();
+  // The query budget's account is one of its own: the budget is per task queue, and the task watchers of
+  // the other queues sweep the default account for tasks the earlier tests leave running.
+  servers = await startTestServers({ keys: { [BUDGET_KEY]: 'cn-beijing' } });
   const file = join(mkdtempSync(join(tmpdir(), 'wanflow-limits-')), 'limits.json');
   writeFileSync(
     file,
@@ -36,14 +39,18 @@ beforeAll(async () => {
     }),
   );
   const withSlots = (slotsEnv = testEnv(servers, 'slots', { WANFLOW_ACCOUNT_LIMITS: file }));
-  const without = testEnv(servers, 'no-slots');
+  // The control polls as jobs did before their account's task watcher woke them: every job on its own.
+  const without = testEnv(servers, 'no-slots', { WANFLOW_TASK_SWEEP_MS: '0' });
   // Configured above what the account gets (the simulator allows K): the provider's 429s must correct it.
   const overFile = join(dirname(file), 'over.json');
   writeFileSync(overFile, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: 4 * K } }));
   overEnv = testEnv(servers, 'over-slots', { WANFLOW_ACCOUNT_LIMITS: overFile });
   // Polls held to 2 a second across the task queue, by the Temporal server (whose limiter lets a
   // second's worth burst: a third of the simulator's 6).
-  const budgetEnv = testEnv(servers, 'query-budget', { WANFLOW_QUERIES_PER_SECOND: '2' });
+  const budgetEnv = testEnv(servers, 'query-budget', {
+    WANFLOW_QUERIES_PER_SECOND: '2',
+    DASHSCOPE_API_KEY: BUDGET_KEY,
+  });
   workers.push(
     await startInProcessWorker(withSlots),
     await startInProcessWorker(without),
@@ -167,7 +174,8 @@ describe('account slots', () => {
     };
     expect(await run(budgeted, 'budget')).toEqual(Array(12).fill('stored'));
     expect(servers.simulator.stats().refusals['Throttling'] ?? 0).toBe(0);
-    // The same jobs at the default budget (10 a second) meet the simulator's 6: refused, retried.
+    // The same jobs polling on their own at the default budget (10 a second) meet the simulator's 6:
+    // refused, retried.
     expect(await run(unlimited, 'burst')).toEqual(Array(12).fill('stored'));
     expect(servers.simulator.stats().refusals['Throttling']).toBeGreaterThan(0);
   }, 180_000);

@@ -2,7 +2,8 @@
 // and model, a create gets 429): rows from a CSV through a window of child runs, every row accounted for
 // in the report, the same file started twice adding nothing, a budget met exactly, pause and resume,
 // cancel in the middle, and a row failing content inspection leaving the others alone.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { makeVideo } from '../harness/media';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   cancelCampaign,
   changeCampaign,
   getCampaignState,
+  previewCampaign,
   startCampaign,
   waitForCampaign,
   type CampaignRequest,
@@ -121,6 +123,45 @@ describe('campaigns', () => {
     const report = await campaignReport(h.client, h.config, req.campaignId);
     expect(report.filter((r) => r.status === 'budget_exhausted')).toHaveLength(9);
     expect(report.find((r) => r.status === 'budget_exhausted')!.failure!.remedy).toMatch(/budget/);
+  }, 240_000);
+
+  it("video edits: a row reserves its input video's seconds too, so a budget of two rows' cost runs two", async () => {
+    // Each row bills 2 s of input video and 2 s of output; a reservation of the output alone would let
+    // all four start and spend twice the cap.
+    copyFileSync(await makeVideo(640, 480, 2), join(dir, 'clip.mp4'));
+    const campaignId = uniqueId('edit');
+    const file = join(dir, `${campaignId}.csv`);
+    writeFileSync(
+      file,
+      ['prompt,video', ...Array.from({ length: 4 }, (_, i) => `"${campaignId} sepia ${i}",./clip.mp4`)].join(
+        '\n',
+      ),
+    );
+    const req: CampaignRequest = {
+      campaignId,
+      template: {
+        kind: 'job',
+        body: {
+          model: 'wan2.7-videoedit',
+          input: { prompt: '{{prompt}}', media: [{ type: 'video', url: '{{video}}' }] },
+          parameters: { resolution: '720P', duration: 2 },
+        },
+      },
+      rows: readRowsFile(file),
+      baseDir: dir,
+      window: 4,
+    };
+    const output = (await previewCampaign(h.config, req)).plan.rows[0]!.tasks[0]!.estimate!.amount;
+    // Output seconds alone in the preview (nothing probed yet); output and input once started.
+    const cap = Math.round(2 * 2 * output * 1e6) / 1e6;
+    await startCampaign(h.client, h.config, { ...req, budget: cap });
+    const state = await waitForCampaign(h.client, campaignId);
+    expect(state.counters).toMatchObject({ total: 4, stored: 2, budgetExhausted: 2 });
+    expect(state.spent.CNY).toBeCloseTo(cap, 6);
+    expect(tasksOf(campaignId)).toHaveLength(2);
+    const report = await campaignReport(h.client, h.config, campaignId);
+    for (const row of report.filter((r) => r.status === 'stored'))
+      expect(row.billed).toBeCloseTo(row.estimate!, 6);
   }, 240_000);
 
   it('pause admits nothing new while running rows finish; resume goes on to the end', async () => {

@@ -112,7 +112,9 @@ describe('a job end to end', () => {
     });
     expect(record).toMatchObject({ status: 'failed', failure: { cause: 'ambiguous_submit' } });
     expect(record.failure!.message).toMatch(/a paid task may exist/);
-    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1, lists: 0 });
+    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1 });
+    // The job never read the list (the account's task watcher may, for tasks that were answered).
+    expect(await historyText(stack.h.client, jobWorkflowId(record.jobId))).not.toContain('findSubmittedTask');
   });
 
   it('DataInspectionFailed at create fails at once, without retries, naming the cause', async () => {
