@@ -140,7 +140,7 @@ export function loadConfig(
     metricsAddress: envVar(env, 'WANFLOW_METRICS'),
     queriesPerSecond: envVar(env, 'WANFLOW_QUERIES_PER_SECOND') ?? 10,
     taskSweepMs: envVar(env, 'WANFLOW_TASK_SWEEP_MS') ?? (live ? 3_000 : 500),
-    workflowCache: envVar(env, 'WANFLOW_WORKFLOW_CACHE') ?? 1_000,
+    workflowCache: envVar(env, 'WANFLOW_WORKFLOW_CACHE') ?? 500,
     accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,
   };

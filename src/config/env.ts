@@ -171,7 +171,7 @@ export const VARIABLES = {
   ),
   WANFLOW_WORKFLOW_CACHE: v(
     z.coerce.number().int().min(0).max(100_000),
-    '`1000`',
+    '`500`',
     'workflows a worker keeps in memory; others (asleep on a timer) are replayed from history when they wake',
   ),
   WANFLOW_METRICS: v(
