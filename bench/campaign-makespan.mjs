@@ -18,7 +18,12 @@ const { startSimulator } = require('../dist/simulator/server.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { createWanflowWorker } = require('../dist/worker/worker.js');
 const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
-const { previewCampaign, startCampaign, waitForCampaign } = require('../dist/client/campaigns.js');
+const {
+  previewCampaign,
+  startCampaign,
+  waitForCampaign,
+  getCampaignState,
+} = require('../dist/client/campaigns.js');
 const { readRowsFile } = require('../dist/campaigns/rows.js');
 const { installCompactLogging } = require('../dist/worker/logging.js');
 
@@ -89,7 +94,17 @@ try {
     const budget = Object.values((await previewCampaign(config, req)).plan.estimate)[0];
     const started = Date.now();
     await startCampaign(client, config, { ...req, budget });
-    const state = await waitForCampaign(client, 'bench');
+    // A long run says how far it is every minute (stderr, so the table on stdout stays clean).
+    const progress = setInterval(async () => {
+      const s = await getCampaignState(client, config, 'bench').catch(() => undefined);
+      if (s) {
+        const c = s.counters;
+        process.stderr.write(
+          `${((Date.now() - started) / 1000).toFixed(0)} s: stored ${c.stored}, failed ${c.failed}, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`,
+        );
+      }
+    }, 60_000);
+    const state = await waitForCampaign(client, 'bench').finally(() => clearInterval(progress));
     const wall = (Date.now() - started) / 1000;
     const stats = sim.stats();
     results.campaign = {

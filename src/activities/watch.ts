@@ -3,6 +3,10 @@
 // sends. Jobs then sleep on a long safety timer instead of polling, so the queries an account spends no
 // longer grow with the number of tasks it runs: a page of the list covers 100 tasks.
 // The window starts at the oldest task still in progress: every task created since is in it, ended or not.
+// Each sweep reads every task in progress, so the list pages a task costs are (its run time) / (100 ×
+// the sweep period) once a hundred or more run: the period follows the run time the list shows (a
+// hundredth of it: outputs found within about 1 % of a task's time, about one list page per task), never
+// shorter than the configured one nor than the read itself took (sweeps spend at most half the budget).
 import type { Client } from '@temporalio/client';
 import type { TaskListItem, VideoProvider } from '../providers/provider';
 import { parseUtc8 } from '../wan/time';
@@ -14,6 +18,10 @@ export interface SweepInput {
   region: TaskKey['region'];
   /** The window's start: the oldest task in progress at the last sweep (provider time, ms). */
   fromMs: number;
+  /** The shortest pause between sweeps (configuration). */
+  everyMs?: number;
+  /** The account's typical run time so far, learned from the tasks that ended. */
+  runMs?: number;
 }
 
 export interface SweepResult {
@@ -25,6 +33,10 @@ export interface SweepResult {
   woken: number;
   /** Why the list could not be read whole; the tasks it did show were still acted on. */
   problem?: string;
+  /** The pause before the next sweep. */
+  nextInMs?: number;
+  /** The typical run time with this sweep's ended tasks learned. */
+  runMs?: number;
 }
 
 export interface SweepDeps {
@@ -47,12 +59,18 @@ const SWEEP_PAGES = 500;
 const WAKE_AT_ONCE = 16;
 // Provider and worker clocks differ by seconds; the window errs wide.
 const SKEW_MS = 60_000;
+// Detection lag as a share of the run time, and the longest pause whatever the run time.
+const PERIOD_OF_RUN = 1 / 100;
+const MAX_PERIOD_MS = 30_000;
+// How much a sweep's median run time moves the account's typical one.
+const LEARN_RATE = 0.3;
 
 export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promise<SweepResult> {
   const list = deps.provider.listTasks?.bind(deps.provider);
   if (!list)
     return { fromMs: input.fromMs, inProgress: 0, woken: 0, problem: 'the route keeps no task list' };
   const now = deps.now();
+  const everyMs = input.everyMs ?? 0;
   const listed = new Map<string, TaskListItem>();
   const problem = await readWholeList(list, { startMs: input.fromMs, endMs: now + SKEW_MS }, listed, {
     maxPages: SWEEP_PAGES,
@@ -61,6 +79,7 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
   let oldest = now - deps.listLagMs - SKEW_MS;
   let inProgress = 0;
   const ended: string[] = [];
+  const runs: number[] = [];
   for (const item of listed.values()) {
     if (!item.status || !ENDED.has(item.status)) {
       inProgress += 1;
@@ -69,6 +88,8 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
       oldest = Math.min(oldest, submitted ?? input.fromMs);
     } else if (!deps.seen.has(item.taskId)) {
       ended.push(item.taskId);
+      const run = runTimeOf(item);
+      if (run !== undefined) runs.push(run);
     }
   }
   let woken = 0;
@@ -85,13 +106,30 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
     );
     woken += done.filter(Boolean).length;
   }
+  const runMs = learnRun(input.runMs, runs);
+  const readMs = deps.now() - now;
   return {
     // A list not read whole may hide older tasks in progress: the window stays where it was.
     fromMs: problem ? input.fromMs : Math.max(input.fromMs, oldest - SKEW_MS),
     inProgress,
     woken,
     ...(problem ? { problem } : {}),
+    nextInMs: Math.round(Math.max(everyMs, readMs, Math.min(MAX_PERIOD_MS, (runMs ?? 0) * PERIOD_OF_RUN))),
+    ...(runMs !== undefined ? { runMs } : {}),
   };
+}
+
+/** From its start of running (or its submit) to its end, when the list says both. */
+function runTimeOf(item: TaskListItem): number | undefined {
+  const end = item.endTime ? parseUtc8(item.endTime) : undefined;
+  const start = parseUtc8(item.scheduledTime ?? item.submitTime ?? '');
+  return end !== undefined && start !== undefined && end >= start ? end - start : undefined;
+}
+
+function learnRun(known: number | undefined, runs: number[]): number | undefined {
+  const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  if (median === undefined) return known;
+  return known === undefined ? median : Math.round(known + LEARN_RATE * (median - known));
 }
 
 const SEEN_FOR_MS = 3 * 3600_000;
@@ -121,8 +159,10 @@ export interface TaskWatcherInput {
   region: TaskKey['region'];
   /** The list window's start (provider time, ms): the oldest task in progress at the last sweep. */
   fromMs: number;
-  /** The pause between sweeps. */
+  /** The shortest pause between sweeps (longer as the account's tasks run longer or its list grows). */
   everyMs: number;
+  /** The account's typical run time, learned from the list (carried across continue-as-new). */
+  runMs?: number;
 }
 
 /** The task watcher of an account, as the worker configures it. */

@@ -23,6 +23,9 @@ export interface TaskListItem {
   status?: ObservedStatus;
   model?: string;
   submitTime?: string;
+  /** When it began to run and when it ended (provider time, as the list shows it). */
+  scheduledTime?: string;
+  endTime?: string;
 }
 
 /** One page of the task list; `readable: false` when the body held no task array wanflow knows. */

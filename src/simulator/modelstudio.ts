@@ -99,7 +99,7 @@ export class ModelStudioApi {
     }
     if (typeof model === 'string') {
       const limited = this.host.accounts.refuseCreate(maskKey(key), model, Date.now());
-      if (limited) return this.refuse(res, 429, 'Throttling.RateQuota', limited);
+      if (limited) return this.refuse(res, 429, limited.code, limited.message);
     }
     let request: WanRequest;
     try {

@@ -27,11 +27,21 @@ function sweeper() {
 export async function wanTaskWatcher(input: TaskWatcherInput): Promise<void> {
   const sweep = sweeper();
   let fromMs = input.fromMs;
+  let runMs = input.runMs;
   let idle = 0;
+  let pause = input.everyMs;
   for (let n = 0; n < SWEEPS_PER_RUN && !workflowInfo().continueAsNewSuggested; n++) {
     try {
-      const r = await sweep({ route: input.route, region: input.region, fromMs });
+      const r = await sweep({
+        route: input.route,
+        region: input.region,
+        fromMs,
+        everyMs: input.everyMs,
+        runMs,
+      });
       fromMs = r.fromMs;
+      runMs = r.runMs ?? runMs;
+      pause = r.nextInMs ?? input.everyMs;
       if (r.problem)
         log.warn('task list not read whole; jobs fall back on their safety timers', { problem: r.problem });
       idle = r.inProgress === 0 ? idle + 1 : 0;
@@ -40,8 +50,9 @@ export async function wanTaskWatcher(input: TaskWatcherInput): Promise<void> {
       // The provider or the queries worker is down: jobs poll on their safety timers meanwhile.
       log.warn('task sweep failed; trying again at the next sweep', { error: String(err) });
       idle = 0;
+      pause = input.everyMs;
     }
-    await sleep(input.everyMs);
+    await sleep(pause);
   }
-  await continueAsNew<typeof wanTaskWatcher>({ ...input, fromMs });
+  await continueAsNew<typeof wanTaskWatcher>({ ...input, fromMs, ...(runMs !== undefined ? { runMs } : {}) });
 }

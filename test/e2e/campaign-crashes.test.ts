@@ -1,4 +1,5 @@
-// 200 rows with K = 5 tasks in progress allowed per key and model, through a storm of 429s, a worker
+// 200 rows with K = 5 tasks in progress allowed per key and model, through a storm of 429s and a burst
+// guard, a worker
 // SIGKILLed and replaced, and the Temporal server stopped and restarted on its database: every row stored
 // once (one task per prompt), never more than K tasks PENDING or RUNNING at once by the simulator's own
 // books, and the report accounting for every row.
@@ -35,7 +36,11 @@ describe('a campaign through crashes', () => {
     writeFileSync(limits, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
     const env = testEnv(servers, 'campaign-crashes', { WANFLOW_ACCOUNT_LIMITS: limits });
     h = await jobHarness(env);
-    servers.simulator.setLimits({ concurrentTasks: { 'wan2.7-t2v': K } });
+    // The burst guard too: a second with 4 creates and twice the minute's rate gets 429 BurstRate.
+    servers.simulator.setLimits({
+      concurrentTasks: { 'wan2.7-t2v': K },
+      burst: { floorPerSecond: 4, growth: 2 },
+    });
     // 40 creates refused with 429 Throttling, at the start: the storm the window and backoff ride out.
     servers.simulator.setFaults({ createRateLimited: 40 });
     let worker = spawnWorkerProcess(env);
@@ -69,8 +74,10 @@ describe('a campaign through crashes', () => {
     expect(tasks).toHaveLength(ROWS);
     expect(new Set(tasks.map((t) => t.prompt))).toEqual(new Set(prompts));
     expect(peakInProgress(tasks)).toBeLessThanOrEqual(K);
-    // The 40 injected; the limit itself never had to refuse a create.
+    // The 40 injected; the limit itself never had to refuse a create. The burst guard did, and its
+    // refused creates were sent again (each row once, above).
     expect(servers.simulator.stats().refusals['Throttling.RateQuota']).toBe(40);
+    expect(servers.simulator.stats().refusals['Throttling.BurstRate']).toBeGreaterThan(0);
     const report = await campaignReport(h.client, h.config, campaignId);
     expect(report).toHaveLength(ROWS);
     expect(

@@ -246,4 +246,18 @@ describe('account limits, as Model Studio enforces them', () => {
     sim.reset();
     await Promise.all([0, 1, 2, 3].map(() => provider.getTask(taskId)));
   });
+
+  it('the burst guard refuses a second that outgrows the minute before it, below every other limit', async () => {
+    // Two creates in a second at most, or more than 60× the minute's average per second.
+    sim.setLimits({ burst: { floorPerSecond: 2, growth: 60 } });
+    await provider.createTask(body);
+    await provider.createTask(body);
+    const third = await refusalOf(provider.createTask(body));
+    expect(third).toMatchObject({ name: 'RateLimitedError', code: 'Throttling.BurstRate', httpStatus: 429 });
+    // A second later the minute holds two creates: 60 × 2/59 lets a third through, not a fourth.
+    await sleep(1100);
+    for (let i = 0; i < 3; i++) await provider.createTask(body);
+    expect(await refusalOf(provider.createTask(body))).toMatchObject({ code: 'Throttling.BurstRate' });
+    expect(sim.stats().refusals['Throttling.BurstRate']).toBe(2);
+  });
 });

@@ -30,11 +30,15 @@ export function useTimeSkipping(): SkippingEnv {
         workflowBundle: await workflowBundle(),
         activities,
       });
-      // Jobs poll on a queue of their own (worker.ts): its stub is served there.
+      // Polls and sweeps run on a queue of their own (worker.ts): their stubs are served there.
       const queries = await Worker.create({
         connection: s.env.nativeConnection,
         taskQueue: queriesTaskQueue(taskQueue),
-        activities: activities.pollTask ? { pollTask: activities.pollTask } : {},
+        activities: Object.fromEntries(
+          (['pollTask', 'sweepEndedTasks'] as const).flatMap((name) =>
+            activities[name] ? [[name, activities[name]]] : [],
+          ),
+        ),
       });
       const polling = queries.run();
       try {

@@ -182,3 +182,15 @@ it('a campaign: four rows, paused and resumed, the last over its budget', async 
   for (const row of await campaignReport(client, stack.h.config, 'replay-campaign'))
     if (row.runId) await save(campaignRowWorkflowId('replay-campaign', row.key));
 });
+
+it('a watched job: woken by its account task watcher, which then ends idle', async () => {
+  stack.servers.simulator.reset();
+  await startJob(client, stack.h.config, { request: t2v('replay watched'), jobId: 'replay-watched' });
+  const record = await waitForJob(client, 'replay-watched');
+  expect(record).toMatchObject({ status: 'stored', taskWatched: true });
+  await save(jobWorkflowId('replay-watched'));
+  for await (const w of client.workflow.list({ query: `WorkflowType = 'wanTaskWatcher'` })) {
+    await client.workflow.getHandle(w.workflowId).result();
+    await save(w.workflowId);
+  }
+});

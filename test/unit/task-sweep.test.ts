@@ -87,7 +87,7 @@ describe('sweepEndedTasks', () => {
       ['job-b', 'failed-1'],
       ['closed-job', 'gone-owner'],
     ]);
-    expect(r).toEqual({ fromMs: NOW - 240_000 - SKEW, inProgress: 3, woken: 2 });
+    expect(r).toEqual({ fromMs: NOW - 240_000 - SKEW, inProgress: 3, woken: 2, nextInMs: 0 });
 
     // The next sweep: the same ended tasks are not woken again.
     const again = deps(p, owners, seen);
@@ -127,6 +127,40 @@ describe('sweepEndedTasks', () => {
     delete p.listTasks;
     const r = await sweepEndedTasks(deps(p, {}).d, { ...ref, fromMs: 5 });
     expect(r).toMatchObject({ fromMs: 5, inProgress: 0, woken: 0, problem: 'the route keeps no task list' });
+  });
+
+  it('sweeps as often as a hundredth of the run time the list shows, learned gradually; never more often than configured or than its read took', async () => {
+    const ran = (id: string, runMs: number, endedAgoMs: number): Listed => ({
+      ...task(id, 'SUCCEEDED', endedAgoMs + runMs + 5_000),
+      scheduledTime: formatUtc8(NOW - endedAgoMs - runMs),
+      endTime: formatUtc8(NOW - endedAgoMs),
+    });
+    const every = { ...ref, fromMs: NOW - 3600_000, everyMs: 500 };
+    // Nothing has ended yet: the configured period.
+    const { provider: none } = provider([task('r', 'RUNNING', 1000)]);
+    expect(await sweepEndedTasks(deps(none, {}).d, every)).toMatchObject({ nextInMs: 500 });
+    // Ten-minute runs (the median of this sweep's, not the odd short one): a sweep every 6 s.
+    const { provider: p } = provider([
+      ran('a', 600_000, 1000),
+      ran('b', 610_000, 2000),
+      ran('c', 5_000, 3000),
+    ]);
+    const first = await sweepEndedTasks(deps(p, {}).d, every);
+    expect(first).toMatchObject({ runMs: 600_000, nextInMs: 6_000 });
+    // Shorter runs move the typical time a third of the way at a time.
+    const { provider: shorter } = provider([ran('d', 300_000, 1000)]);
+    const second = await sweepEndedTasks(deps(shorter, {}).d, { ...every, runMs: first.runMs });
+    expect(second).toMatchObject({ runMs: 510_000, nextInMs: 5_100 });
+    // Hours-long runs: never more than 30 s between sweeps.
+    const { provider: long } = provider([ran('e', 7_200_000, 1000)]);
+    expect(await sweepEndedTasks(deps(long, {}).d, { ...every, fromMs: NOW - 4 * 3600_000 })).toMatchObject({
+      nextInMs: 30_000,
+    });
+    // A read that took 4 s (a long list paced at the budget) is followed by at least as long a pause.
+    const slow = deps(none, {});
+    let calls = 0;
+    slow.d.now = () => NOW + (calls++ ? 4_000 : 0);
+    expect(await sweepEndedTasks(slow.d, every)).toMatchObject({ nextInMs: 4_000 });
   });
 
   it('what it has seen is bounded in time', () => {

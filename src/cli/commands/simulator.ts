@@ -23,6 +23,15 @@ interface SimulatorFlags {
   concurrentTasks?: [string, number][];
   submitsPerSecond?: number;
   queriesPerSecond?: number;
+  burst?: { floorPerSecond: number; growth: number };
+}
+
+/** `FLOOR:GROWTH`: the burst guard's creates a second it always allows, and the growth over the minute. */
+function burstGuard(value: string): { floorPerSecond: number; growth: number } {
+  const [floor, growth] = value.split(':').map(Number);
+  if (!floor || !growth || floor < 1 || growth < 1)
+    throw new InvalidArgumentError('expected FLOOR:GROWTH, both numbers ≥ 1 (e.g. 5:2)');
+  return { floorPerSecond: floor, growth };
 }
 
 /** `MODEL=K`, repeatable. */
@@ -69,6 +78,11 @@ export function simulatorCommand(ctx: CommandContext): Command {
     )
     .option('--submits-per-second <n>', 'creates per second per key and model', wholeNumber)
     .option('--queries-per-second <n>', 'task queries per second per key (the real service: 20)', wholeNumber)
+    .option(
+      '--burst <FLOOR:GROWTH>',
+      "burst guard: a second with FLOOR creates and GROWTH× the last minute's rate gets 429 Throttling.BurstRate",
+      burstGuard,
+    )
     .option('--fault <NAME=VALUE>', 'inject a fault (repeatable); GET /_sim/faults lists them', fault)
     .addHelpText(
       'after',
@@ -95,6 +109,7 @@ export function simulatorCommand(ctx: CommandContext): Command {
             concurrentTasks: Object.fromEntries(f.concurrentTasks ?? []),
             submitsPerSecond: f.submitsPerSecond ?? 0,
             queriesPerSecond: f.queriesPerSecond ?? 0,
+            ...(f.burst ? { burst: f.burst } : {}),
           },
         });
         ctx.io.err(

@@ -107,6 +107,8 @@ const listItem = z.object({
   model_name: z.string().optional(),
   model: z.string().optional(),
   submit_time: z.string().optional(),
+  scheduled_time: z.string().optional(),
+  end_time: z.string().optional(),
 });
 const items = z.array(listItem);
 export const listAnswer = z.object({
@@ -124,5 +126,7 @@ export function toListItems(a: z.output<typeof listAnswer>): TaskListItem[] | un
     status: t.task_status === undefined ? undefined : observed(t.task_status),
     model: t.model_name ?? t.model,
     submitTime: t.submit_time,
+    scheduledTime: t.scheduled_time,
+    endTime: t.end_time,
   }));
 }
