@@ -19,7 +19,7 @@ import { createAndClaim, type SubmitInput } from './submit';
 import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
 import { FinishedTasks } from './finished-tasks';
-import { SeenTasks, sweepEndedTasks, type SweepInput } from './watch';
+import { TaskMemory, sweepEndedTasks, type SweepInput } from './watch';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { taskNoticeSignal } from '../shared/notices';
 import { RunTimeModel, secondsBetween } from './run-times';
@@ -31,7 +31,8 @@ export function createActivities(deps: ActivityDeps) {
   const claims = deps.claims ?? temporalClaims();
   const runTimes = deps.runTimes ?? new RunTimeModel();
   const finished = new FinishedTasks();
-  const seen = new SeenTasks();
+  const seen = new TaskMemory<true>();
+  const owners = new TaskMemory<string>();
   // Result downloads may be large and slow: generous idle timeouts, not a total one.
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
@@ -130,6 +131,7 @@ export function createActivities(deps: ActivityDeps) {
             provider: deps.provider(input.route, input.region),
             claims,
             seen,
+            owners,
             now,
             listLagMs: deps.policy(input.route).submit.listLagMs ?? 15_000,
             pageGapMs: Math.ceil(1000 / (deps.queriesPerSecond ?? 10)),

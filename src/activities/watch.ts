@@ -22,6 +22,8 @@ export interface SweepInput {
   everyMs?: number;
   /** The account's typical run time so far, learned from the tasks that ended. */
   runMs?: number;
+  /** Count the tasks in progress that nobody here claimed, per model (for the account's slots). */
+  countForeign?: boolean;
 }
 
 export interface SweepResult {
@@ -37,6 +39,11 @@ export interface SweepResult {
   nextInMs?: number;
   /** The typical run time with this sweep's ended tasks learned. */
   runMs?: number;
+  /**
+   * With `countForeign`: tasks in progress per model that no claim here names, so another client's (or
+   * ours in the moment between create and claim: the count errs high). Only when the list was read whole.
+   */
+  foreignByModel?: Record<string, number>;
 }
 
 export interface SweepDeps {
@@ -45,7 +52,9 @@ export interface SweepDeps {
   /** Sends the task notice to its owner; false when the owner has closed. */
   wake(owner: string, taskId: string): Promise<boolean>;
   /** Ended tasks already acted on by this worker (so a long window does not wake them every sweep). */
-  seen: SeenTasks;
+  seen: TaskMemory<true>;
+  /** Owners of tasks in progress already looked up (a claim never changes hands). */
+  owners: TaskMemory<string>;
   now(): number;
   /** How late a new task may show in the list: the window never starts later than this before now. */
   listLagMs: number;
@@ -78,11 +87,13 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
   });
   let oldest = now - deps.listLagMs - SKEW_MS;
   let inProgress = 0;
+  const running: TaskListItem[] = [];
   const ended: string[] = [];
   const runs: number[] = [];
   for (const item of listed.values()) {
     if (!item.status || !ENDED.has(item.status)) {
       inProgress += 1;
+      running.push(item);
       const submitted = item.submitTime ? parseUtc8(item.submitTime) : undefined;
       // A task in progress without a readable time holds the window where it is.
       oldest = Math.min(oldest, submitted ?? input.fromMs);
@@ -92,19 +103,27 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
       if (run !== undefined) runs.push(run);
     }
   }
-  let woken = 0;
+  const ownerOf = async (taskId: string) =>
+    deps.owners.get(taskId) ?? deps.claims.ownerOf({ route: input.route, region: input.region, taskId });
   // Owners are looked up and woken a few at a time: thousands of tasks may end between two sweeps.
-  for (let i = 0; i < ended.length; i += WAKE_AT_ONCE) {
-    const done = await Promise.all(
-      ended.slice(i, i + WAKE_AT_ONCE).map(async (taskId) => {
-        const owner = await deps.claims.ownerOf({ route: input.route, region: input.region, taskId });
-        deps.seen.add(taskId, now);
-        // A task nobody here claimed is another client's (or its claim is not written yet: the job's
-        // safety timer covers that moment).
-        return owner !== undefined && (await deps.wake(owner, taskId));
-      }),
-    );
-    woken += done.filter(Boolean).length;
+  const woken = await inBatches(ended, async (taskId) => {
+    const owner = await ownerOf(taskId);
+    deps.seen.add(taskId, true, now);
+    // A task nobody here claimed is another client's (or its claim is not written yet: the job's
+    // safety timer covers that moment).
+    return owner !== undefined && (await deps.wake(owner, taskId));
+  });
+  const foreignByModel: Record<string, number> = {};
+  if (input.countForeign && !problem) {
+    // Each task of ours is looked up once while it runs; another client's, every sweep (they are few,
+    // and ours not claimed yet must not stay counted as theirs).
+    await inBatches(running, async (item) => {
+      if (!item.model) return false;
+      const owner = await ownerOf(item.taskId);
+      if (owner !== undefined) deps.owners.add(item.taskId, owner, now);
+      else foreignByModel[item.model] = (foreignByModel[item.model] ?? 0) + 1;
+      return false;
+    });
   }
   const runMs = learnRun(input.runMs, runs);
   const readMs = deps.now() - now;
@@ -114,9 +133,18 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
     inProgress,
     woken,
     ...(problem ? { problem } : {}),
+    ...(input.countForeign && !problem ? { foreignByModel } : {}),
     nextInMs: Math.round(Math.max(everyMs, readMs, Math.min(MAX_PERIOD_MS, (runMs ?? 0) * PERIOD_OF_RUN))),
     ...(runMs !== undefined ? { runMs } : {}),
   };
+}
+
+/** Runs `fn` over `items` a few at a time; how many returned true. */
+async function inBatches<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<number> {
+  let yes = 0;
+  for (let i = 0; i < items.length; i += WAKE_AT_ONCE)
+    yes += (await Promise.all(items.slice(i, i + WAKE_AT_ONCE).map(fn))).filter(Boolean).length;
+  return yes;
 }
 
 /** From its start of running (or its submit) to its end, when the list says both. */
@@ -132,22 +160,27 @@ function learnRun(known: number | undefined, runs: number[]): number | undefined
   return known === undefined ? median : Math.round(known + LEARN_RATE * (median - known));
 }
 
-const SEEN_FOR_MS = 3 * 3600_000;
-const MAX_SEEN = 200_000;
+const REMEMBER_FOR_MS = 3 * 3600_000;
+const MAX_REMEMBERED = 200_000;
 
-/** Task IDs acted on, forgotten after the provider's longest task life (3 h). Bounded. */
-export class SeenTasks {
-  private readonly at = new Map<string, number>();
+/** What this worker knows of tasks, forgotten after the provider's longest task life (3 h). Bounded. */
+export class TaskMemory<V> {
+  private readonly at = new Map<string, { value: V; at: number }>();
+
+  get(taskId: string): V | undefined {
+    return this.at.get(taskId)?.value;
+  }
 
   has(taskId: string): boolean {
     return this.at.has(taskId);
   }
 
-  add(taskId: string, now: number): void {
-    this.at.set(taskId, now);
+  add(taskId: string, value: V, now: number): void {
+    this.at.delete(taskId);
+    this.at.set(taskId, { value, at: now });
     // Maps keep insertion order: the first entries are the oldest.
-    for (const [id, t] of this.at) {
-      if (this.at.size <= MAX_SEEN && now - t < SEEN_FOR_MS) break;
+    for (const [id, e] of this.at) {
+      if (this.at.size <= MAX_REMEMBERED && now - e.at < REMEMBER_FOR_MS) break;
       this.at.delete(id);
     }
   }
@@ -163,6 +196,12 @@ export interface TaskWatcherInput {
   everyMs: number;
   /** The account's typical run time, learned from the list (carried across continue-as-new). */
   runMs?: number;
+  /**
+   * The account's slot workflows, `<prefix>/<model>`, when account limits are configured: each is told
+   * how many of its model's tasks the provider has in progress, so tasks this deployment did not create
+   * (another client on the same key) count against the limit.
+   */
+  slotsPrefix?: string;
 }
 
 /** The task watcher of an account, as the worker configures it. */
@@ -170,6 +209,8 @@ export interface TaskWatcherRef {
   /** `wanflow-watch/<queue>/<route>/<region>/<account>`: one per account on each task queue. */
   id: string;
   everyMs: number;
+  /** `wanflow-slots/<route>/<region>/<account>` when account limits are configured. */
+  slotsPrefix?: string;
 }
 
 /**
@@ -188,6 +229,7 @@ export async function ensureTaskWatcher(
       region: input.region,
       fromMs: input.now - input.listLagMs - SKEW_MS,
       everyMs: watcher.everyMs,
+      ...(watcher.slotsPrefix ? { slotsPrefix: watcher.slotsPrefix } : {}),
     },
   ];
   await client.workflow.start('wanTaskWatcher', {

@@ -43,6 +43,8 @@ export const faultsSchema = z.strictObject({
   listPageCap: z.number().int().min(0).default(0),
   /** The list body leaves out `total`. */
   listOmitTotal: z.boolean().default(false),
+  /** List rows leave out `model_name` (the body is undocumented: a client must not need it). */
+  listOmitModel: z.boolean().default(false),
   /** How `orig_prompt` echoes the prompt: as sent, trimmed and folded, or empty. */
   echoPrompt: z.enum(['exact', 'normalized', 'empty']).default('exact'),
   /** The next N tasks made report an undocumented status for the middle of their run. */

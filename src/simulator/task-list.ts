@@ -1,7 +1,7 @@
 // Model Studio's task list (`GET /api/v1/tasks`), simulated: an account sees its own tasks, and a list read
 // counts against its task queries a second like a task query. With the ways a real listing misbehaves:
 // a new task shows late (listLagMs), pages come capped below the asked size, the total may be missing,
-// and the body may keep its tasks somewhere no client knows (listShape).
+// the body may keep its tasks somewhere no client knows (listShape), and rows may not name their model.
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { parseListTime } from '../wan/time';
@@ -40,9 +40,10 @@ export function listTasks(host: ModelStudioHost, keyLabel: string, url: URL, res
     .filter((t) => t.listedFrom <= now)
     .map((t) => ({ t, s: host.tasks.statusOf(t, now) }))
     .filter(({ s }) => s !== 'UNKNOWN' && (!status || s === status));
-  const page = rows
-    .slice((pageNo - 1) * pageSize, pageNo * pageSize)
-    .map(({ t, s }) => taskBody(t, t.id, s, now, [], f.echoPrompt).output);
+  const page = rows.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(({ t, s }) => ({
+    ...(taskBody(t, t.id, s, now, [], f.echoPrompt).output as Record<string, unknown>),
+    ...(f.listOmitModel ? {} : { model_name: t.model }),
+  }));
   const total = f.listOmitTotal ? {} : { total: rows.length };
   const body =
     f.listShape === 'data'

@@ -88,10 +88,19 @@ export function watcherResolver(
   env: NodeJS.ProcessEnv,
 ): ((route: RouteId, region: RegionId) => TaskWatcherRef) | undefined {
   if (!config.taskSweepMs) return undefined;
-  return (route, region) => ({
-    id: `wanflow-watch/${config.temporal.taskQueue}/${route}/${region}/${accountOf(config, env, route, region)}`,
-    everyMs: config.taskSweepMs,
-  });
+  return (route, region) => {
+    const account = accountOf(config, env, route, region);
+    return {
+      id: `wanflow-watch/${config.temporal.taskQueue}/${route}/${region}/${account}`,
+      everyMs: config.taskSweepMs,
+      ...(config.accountLimits ? { slotsPrefix: accountSlotsPrefix(route, region, account) } : {}),
+    };
+  };
+}
+
+/** The slot workflows of one account: `<prefix>/<model>`. */
+function accountSlotsPrefix(route: RouteId, region: RegionId, account: string): string {
+  return `wanflow-slots/${route}/${region}/${account}`;
 }
 
 export function slotResolver(
@@ -103,7 +112,7 @@ export function slotResolver(
   return (route, region, model) => {
     const account = accountOf(config, env, route, region);
     return {
-      id: `wanflow-slots/${route}/${region}/${account}/${model}`,
+      id: `${accountSlotsPrefix(route, region, account)}/${model}`,
       capacity: limitsOf(limits, model).concurrentTasks,
       grantsPerSecond: limitsOf(limits, model).submitsPerSecond,
       checkEveryMs: config.live ? LIVE_SLOT_CHECK_MS : SIMULATOR_SLOT_CHECK_MS,

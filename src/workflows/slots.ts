@@ -59,6 +59,12 @@ export interface SlotState {
   throttledAt?: number;
   /** Throttles reported by holders so far. */
   throttles?: number;
+  /**
+   * Tasks of this model in progress that no holder here made (another client on the same key), as the
+   * account's task watcher last counted them, and until when that count is trusted.
+   */
+  foreign?: number;
+  foreignUntil?: number;
 }
 
 export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
@@ -66,9 +72,14 @@ export const releaseSlotSignal = defineSignal<[{ token: string }]>('releaseSlot'
 export const slotGrantedSignal = defineSignal<[{ token: string }]>('slotGranted');
 /** A holder's create was throttled (429) by the provider: fewer slots are granted for a while. */
 export const slotThrottledSignal = defineSignal<[{ token: string }]>('slotThrottled');
+/** This model's tasks in progress that nobody here claimed, from the account's task watcher. */
+export const foreignTasksSignal = defineSignal<[{ foreign: number }]>('foreignTasks');
 /** Sent to holders to see that they still run; a holder needs no handler for it to succeed. */
 export const slotPingSignal = defineSignal<[]>('slotPing');
 export const slotsQuery = defineQuery<SlotState>('slots');
+
+// A count the watcher has not renewed for this long (it stopped, or lost the list) is forgotten.
+const FOREIGN_TRUSTED_MS = 120_000;
 
 // History stays small: this many grants, and the slot workflow starts afresh with its state.
 const GRANTS_PER_RUN = 500;
@@ -92,7 +103,13 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
     // 429s from one moment are one sign of congestion: at most one decrease a second.
     if (Date.now() - (state.throttledAt ?? 0) < 1000) return;
     state.throttledAt = Date.now();
-    state.limit = Math.max(1, Math.floor(effectiveLimit(state) / 2));
+    state.limit = Math.max(1, Math.floor(grantedLimit(state) / 2));
+    changed = true;
+  });
+  setHandler(foreignTasksSignal, ({ foreign }) => {
+    state.foreignUntil = Date.now() + FOREIGN_TRUSTED_MS;
+    if (foreign === (state.foreign ?? 0)) return;
+    state.foreign = foreign;
     changed = true;
   });
   setHandler(releaseSlotSignal, ({ token }) => {
@@ -148,8 +165,17 @@ async function underRate(state: SlotState): Promise<void> {
   }
 }
 
-/** The slots that may be held now: the configured capacity, or less while the provider throttles. */
+/**
+ * The slots that may be held now: the configured capacity, or less while the provider throttles, less
+ * the tasks someone else runs on the account.
+ */
 export function effectiveLimit(state: SlotState): number {
+  const foreign = (state.foreignUntil ?? 0) > Date.now() ? (state.foreign ?? 0) : 0;
+  return Math.max(0, grantedLimit(state) - foreign);
+}
+
+/** The configured capacity, or less while the provider throttles (AIMD). */
+function grantedLimit(state: SlotState): number {
   return Math.min(state.capacity, Math.floor(state.limit ?? state.capacity));
 }
 

@@ -1,7 +1,8 @@
 // Account slots against a simulator that enforces the account's limit (beyond K tasks in progress per
 // key and model, a create gets 429): jobs hold a slot from just before their create until their task has
 // ended, so K limits them before the provider has to; a job terminated while holding its slot gives it
-// back through the slot workflow's check. A worker without limits is the control: the same jobs meet 429s.
+// back through the slot workflow's check; tasks another client runs on the key count, as the account's
+// task watcher reads them from the provider's list. A worker without limits is the control: the same jobs meet 429s.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,22 +14,29 @@ import { startJob, waitForJob, getJobState } from '../../src/client/jobs';
 import { jobWorkflowId } from '../../src/shared/ids';
 import { slotsQuery } from '../../src/workflows/slots';
 import { slotResolver } from '../../src/worker/worker';
+import { ModelStudioProvider } from '../../src/providers/modelstudio/client';
+import { peakInProgress } from '../harness/campaigns';
+import { parseVideoRequest } from '../../src/wan/validation';
 
 const K = 2;
 const BUDGET_KEY = 'sk-query-budget-account-01';
+// An account of its own: the others' tests leave long tasks running on the default key.
+const SHARED_KEY = 'sk-shared-with-another-client-01';
 let servers: TestServers;
 const workers: InProcessWorker[] = [];
 let limited: JobHarness;
 let unlimited: JobHarness;
 let over: JobHarness;
 let budgeted: JobHarness;
+let shared: JobHarness;
 let slotsEnv: NodeJS.ProcessEnv;
+let sharedEnv: NodeJS.ProcessEnv;
 let overEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   // The query budget's account is one of its own: the budget is per task queue, and the task watchers of
   // the other queues sweep the default account for tasks the earlier tests leave running.
-  servers = await startTestServers({ keys: { [BUDGET_KEY]: 'cn-beijing' } });
+  servers = await startTestServers({ keys: { [BUDGET_KEY]: 'cn-beijing', [SHARED_KEY]: 'cn-beijing' } });
   const file = join(mkdtempSync(join(tmpdir(), 'wanflow-limits-')), 'limits.json');
   writeFileSync(
     file,
@@ -51,13 +59,19 @@ beforeAll(async () => {
     WANFLOW_QUERIES_PER_SECOND: '2',
     DASHSCOPE_API_KEY: BUDGET_KEY,
   });
+  sharedEnv = testEnv(servers, 'shared-slots', {
+    WANFLOW_ACCOUNT_LIMITS: file,
+    DASHSCOPE_API_KEY: SHARED_KEY,
+  });
   workers.push(
+    await startInProcessWorker(sharedEnv),
     await startInProcessWorker(withSlots),
     await startInProcessWorker(without),
     await startInProcessWorker(overEnv),
     await startInProcessWorker(budgetEnv),
   );
   budgeted = await jobHarness(budgetEnv);
+  shared = await jobHarness(sharedEnv);
   limited = await jobHarness(withSlots);
   unlimited = await jobHarness(without);
   over = await jobHarness(overEnv);
@@ -68,6 +82,7 @@ afterAll(async () => {
   await unlimited?.client.connection.close();
   await over?.client.connection.close();
   await budgeted?.client.connection.close();
+  await shared?.client.connection.close();
   await servers?.stop();
 });
 beforeEach(() => {
@@ -164,6 +179,36 @@ describe('account slots', () => {
     const slotId = slotResolver(limited.config, slotsEnv)!('modelstudio', 'cn-beijing', 'wan2.7-t2v')!.id;
     const state = await limited.client.workflow.getHandle(slotId).query(slotsQuery);
     expect(state.reclaimed).toBe(K);
+  }, 180_000);
+
+  it('a task someone else runs on the same key counts: the slots grant one fewer and the provider refuses none', async () => {
+    // Another client on the account, its task running half a minute; one of ours beside it, long enough
+    // for the account's watcher to count them both.
+    const other = new ModelStudioProvider({
+      baseUrl: servers.simulator.baseUrl,
+      apiKey: SHARED_KEY,
+    });
+    servers.simulator.setFaults({ slowTaskExtraMs: 30_000 });
+    await other.createTask(parseVideoRequest(t2v('not ours')));
+    servers.simulator.setFaults({ slowTaskExtraMs: 8_000 });
+    const [first] = await startMany(shared, 1, 'beside-foreign');
+    while (!(await getJobState(shared.client, first!)).taskId) await new Promise((r) => setTimeout(r, 100));
+    servers.simulator.setFaults({ slowTaskExtraMs: 0 });
+    const slotId = slotResolver(shared.config, sharedEnv)!('modelstudio', 'cn-beijing', 'wan2.7-t2v')!.id;
+    const slots = shared.client.workflow.getHandle(slotId);
+    for (let i = 0; i < 100 && (await slots.query(slotsQuery)).foreign !== 1; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await slots.query(slotsQuery)).foreign).toBe(1);
+    // K = 2 with one task not ours: the next jobs go one at a time, and no create is refused.
+    const rest = await startMany(shared, 3, 'beside-foreign');
+    const records = await Promise.all([first!, ...rest].map((id) => waitForJob(shared.client, id)));
+    expect(records.map((r) => r.status)).toEqual(Array(4).fill('stored'));
+    expect(servers.simulator.stats().refusals['Throttling.RateQuota'] ?? 0).toBe(0);
+    const mine = servers.simulator
+      .tasks()
+      .filter((t) => t.prompt === 'not ours' || t.prompt?.startsWith('beside-foreign'));
+    expect(mine).toHaveLength(5);
+    expect(peakInProgress(mine)).toBeLessThanOrEqual(K);
   }, 180_000);
 
   it("the query budget: polls of many jobs stay under the account's queries a second; unbudgeted ones do not", async () => {

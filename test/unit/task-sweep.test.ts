@@ -2,7 +2,7 @@
 // lags, loses its shape and holds other clients' tasks: it wakes only claimed owners, each once, and
 // moves its window only as far as the oldest task still in progress.
 import { describe, expect, it } from 'vitest';
-import { SeenTasks, sweepEndedTasks, type SweepDeps } from '../../src/activities/watch';
+import { TaskMemory, sweepEndedTasks, type SweepDeps } from '../../src/activities/watch';
 import type { TaskListFilter, TaskListItem, TaskListPage, VideoProvider } from '../../src/providers/provider';
 import { formatUtc8 } from '../../src/wan/time';
 import type { TaskKey } from '../../src/activities/claims';
@@ -33,7 +33,7 @@ function provider(tasks: Listed[], o: { readable?: boolean; cap?: number } = {})
   return { provider: p, asked };
 }
 
-function deps(p: VideoProvider, owners: Record<string, string>, seen = new SeenTasks()) {
+function deps(p: VideoProvider, owners: Record<string, string>, seen = new TaskMemory<true>()) {
   const woken: Array<[string, string]> = [];
   const d: SweepDeps = {
     provider: p,
@@ -46,6 +46,7 @@ function deps(p: VideoProvider, owners: Record<string, string>, seen = new SeenT
       return Promise.resolve(owner !== 'closed-job');
     },
     seen,
+    owners: new TaskMemory<string>(),
     now: () => NOW,
     listLagMs: LAG,
     pageGapMs: 1,
@@ -65,7 +66,7 @@ describe('sweepEndedTasks', () => {
   it('wakes the owner of each ended task once; not unclaimed tasks; the window starts at the oldest in progress', async () => {
     const tasks = [
       task('done-1', 'SUCCEEDED', 300_000),
-      task('running-old', 'RUNNING', 240_000),
+      { ...task('running-old', 'RUNNING', 240_000), model: 'wan2.7-t2v' },
       task('failed-1', 'FAILED', 200_000),
       task('not-ours', 'SUCCEEDED', 100_000),
       task('gone-owner', 'CANCELED', 90_000),
@@ -79,7 +80,7 @@ describe('sweepEndedTasks', () => {
       'gone-owner': 'closed-job',
       'running-old': 'job-c',
     };
-    const seen = new SeenTasks();
+    const seen = new TaskMemory<true>();
     const { d, woken } = deps(p, owners, seen);
     const r = await sweepEndedTasks(d, { ...ref, fromMs: NOW - 3600_000 });
     expect(woken).toEqual([
@@ -87,7 +88,12 @@ describe('sweepEndedTasks', () => {
       ['job-b', 'failed-1'],
       ['closed-job', 'gone-owner'],
     ]);
-    expect(r).toEqual({ fromMs: NOW - 240_000 - SKEW, inProgress: 3, woken: 2, nextInMs: 0 });
+    expect(r).toEqual({
+      fromMs: NOW - 240_000 - SKEW,
+      inProgress: 3,
+      woken: 2,
+      nextInMs: 0,
+    });
 
     // The next sweep: the same ended tasks are not woken again.
     const again = deps(p, owners, seen);
@@ -163,10 +169,36 @@ describe('sweepEndedTasks', () => {
     expect(await sweepEndedTasks(slow.d, every)).toMatchObject({ nextInMs: 4_000 });
   });
 
+  it('counts, per model, the tasks in progress nobody here claimed; each of ours is looked up once', async () => {
+    const tasks = [
+      { ...task('ours', 'RUNNING', 50_000), model: 'wan2.7-t2v' },
+      { ...task('theirs', 'RUNNING', 40_000), model: 'wan2.7-t2v' },
+      { ...task('theirs-pending', 'PENDING', 30_000), model: 'wan2.7-i2v' },
+      task('no-model', 'RUNNING', 20_000),
+      { ...task('done', 'SUCCEEDED', 10_000), model: 'wan2.7-t2v' },
+    ];
+    const { provider: p } = provider(tasks);
+    const { d } = deps(p, { ours: 'job-a' });
+    const looked: string[] = [];
+    const ownerOf = d.claims.ownerOf;
+    d.claims.ownerOf = (t) => (looked.push(t.taskId), ownerOf(t));
+    const input = { ...ref, fromMs: NOW - 3600_000, countForeign: true };
+    const r = await sweepEndedTasks(d, input);
+    expect(r.foreignByModel).toEqual({ 'wan2.7-t2v': 1, 'wan2.7-i2v': 1 });
+    expect(looked.sort()).toEqual(['done', 'ours', 'theirs', 'theirs-pending']);
+    looked.length = 0;
+    await sweepEndedTasks(d, input);
+    expect(looked.sort()).toEqual(['theirs', 'theirs-pending']);
+    // Not asked for, or a list not read whole: no count at all (not a count of zero).
+    expect((await sweepEndedTasks(d, { ...input, countForeign: false })).foreignByModel).toBeUndefined();
+    const { provider: odd } = provider(tasks, { readable: false });
+    expect((await sweepEndedTasks(deps(odd, {}).d, input)).foreignByModel).toBeUndefined();
+  });
+
   it('what it has seen is bounded in time', () => {
-    const seen = new SeenTasks();
-    seen.add('a', 0);
-    seen.add('b', 3 * 3600_000 + 1);
+    const seen = new TaskMemory<true>();
+    seen.add('a', true, 0);
+    seen.add('b', true, 3 * 3600_000 + 1);
     expect(seen.has('a')).toBe(false);
     expect(seen.has('b')).toBe(true);
   });
