@@ -1,5 +1,6 @@
 // What the activities are built over: narrow dependencies a worker wires (providers, store, prices,
 // clock, policy), so nothing in the activities reads global configuration.
+import type { JobSpend } from './spend';
 import type { Dispatcher } from 'undici';
 import type { VideoProvider } from '../providers/provider';
 import type { RouteId } from '../wan/routes';
@@ -44,6 +45,8 @@ export interface ActivityDeps {
   sources?: SourcePolicy;
   /** The account slot a job of this route, region and model holds (default: none, no limit). */
   slots?(route: RouteId, region: RegionId, model: string): JobSlot | undefined;
+  /** The daily budget of the account a route and region are called with (default: none). */
+  spend?(route: RouteId, region: RegionId): JobSpend | undefined;
   /** The task queries a second the worker may spend on an account (pages of a sweep are paced by it). */
   queriesPerSecond?: number;
   /** The task watcher of the account a route and region are called with (default: none, jobs poll). */

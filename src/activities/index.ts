@@ -23,6 +23,7 @@ import { TaskMemory, sweepEndedTasks, type SweepInput } from './watch';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { taskNoticeSignal } from '../shared/notices';
 import { RunTimeModel, secondsBetween } from './run-times';
+import { reserveSpend, type ReserveSpendInput } from './spend';
 import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
 import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
 
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
           policy: deps.policy(input.route),
           sources: deps.sources,
           slot: deps.slots ? (model) => deps.slots!(input.route, input.region, model) : undefined,
+          spend: deps.spend?.(input.route, input.region),
           learnedSeconds: (key) => runTimes.predict(key),
           reconcilable: typeof deps.provider(input.route, input.region).listTasks === 'function',
           prices: deps.prices,
@@ -80,6 +82,11 @@ export function createActivities(deps: ActivityDeps) {
           .add(1, { route: input.route, region: input.region, model: input.request.model });
         return created;
       }),
+    ),
+
+    /** Reserves a job's price in its account's daily budget (the day's ledger decides). */
+    reserveSpend: typed((input: ReserveSpendInput) =>
+      reserveSpend(input, Context.current().client, Context.current().info.taskQueue, now),
     ),
 
     /** Joins an account slot's queue; the grant arrives as a signal. */

@@ -7,6 +7,7 @@ import {
   type FieldProblem,
   type WanRequest,
 } from '../wan/validation';
+import type { JobSpend } from './spend';
 import type { TaskTimingModel } from '../wan/timing';
 import { costOf, findPrice, type CostFigure, type PriceEntry } from '../wan/pricing';
 import type { RegionId } from '../wan/regions';
@@ -65,6 +66,8 @@ export interface ValidatedJob {
   createLock?: string;
   /** The account slot the job holds from its create to its task's end; absent where no limit is set. */
   slot?: JobSlot;
+  /** The account's daily budget the job reserves its price in before its create; absent where none is set. */
+  spend?: JobSpend;
   /** Which finished tasks teach this job's run time (RunTimeModel); its polls report back under it. */
   runTimeKey?: string;
   /** The expected task time is what finished tasks like it took, not the static timing model's guess. */
@@ -87,6 +90,8 @@ export interface ValidationRules {
   sources?: SourcePolicy;
   /** The account slot for a model on this route and region, where the worker limits it. */
   slot?: (model: string) => JobSlot | undefined;
+  /** The daily budget of the account, where the worker sets one. */
+  spend?: JobSpend;
   /** What finished tasks under a run-time key took (seconds), once known. */
   learnedSeconds?: (runTimeKey: string) => number | undefined;
 }
@@ -143,6 +148,7 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     estimate: costOf(price, plan.quantity),
     policy,
     slot: rules.slot?.(request.model),
+    ...(rules.spend ? { spend: rules.spend } : {}),
     createLock: rules.reconcilable
       ? createLockWorkflowId(
           input.route,

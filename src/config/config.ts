@@ -76,6 +76,8 @@ const configSchema = z.object({
   workflowCache: z.number().int().min(0),
   /** Where a worker serves Prometheus metrics; absent: none. */
   metricsAddress: z.string().optional(),
+  /** The most one account may spend in a provider's billing day; none: no daily cap. */
+  dailyBudget: z.strictObject({ cap: z.number().positive(), currency: z.string().length(3) }).optional(),
   /** Per model, what one account may run at once; none: jobs take no slots. */
   accountLimits: z
     .record(
@@ -141,6 +143,7 @@ export function loadConfig(
     queriesPerSecond: envVar(env, 'WANFLOW_QUERIES_PER_SECOND') ?? 10,
     taskSweepMs: envVar(env, 'WANFLOW_TASK_SWEEP_MS') ?? (live ? 3_000 : 500),
     workflowCache: envVar(env, 'WANFLOW_WORKFLOW_CACHE') ?? 500,
+    dailyBudget: envVar(env, 'WANFLOW_DAILY_BUDGET'),
     accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,
   };

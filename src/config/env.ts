@@ -169,6 +169,17 @@ export const VARIABLES = {
     '`3000` (simulator `500`)',
     "how often an account's task watcher reads the task list to wake jobs whose tasks ended; `0`: no watcher, each job polls",
   ),
+  WANFLOW_DAILY_BUDGET: v(
+    z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*[A-Z]{3}\s*$/, 'an amount and a currency, e.g. `500 CNY`')
+      .transform((t) => {
+        const [, amount, currency] = /^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})\s*$/.exec(t)!;
+        return { cap: Number(amount), currency: currency! };
+      }),
+    'none',
+    'the most one account (route, region, key) may spend in a billing day (UTC+8), e.g. `500 CNY`; a job that would pass it ends `budget_exhausted` unpaid',
+  ),
   WANFLOW_WORKFLOW_CACHE: v(
     z.coerce.number().int().min(0).max(100_000),
     '`500`',

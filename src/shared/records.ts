@@ -65,7 +65,14 @@ export const JOB_STATUSES = [
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export interface JobFailure {
-  cause: FailureCause | 'invalid_input' | 'task_failed' | 'timeout' | 'canceled' | 'ambiguous_submit';
+  cause:
+    | FailureCause
+    | 'invalid_input'
+    | 'task_failed'
+    | 'timeout'
+    | 'canceled'
+    | 'ambiguous_submit'
+    | 'budget_exhausted';
   message: string;
   code?: string;
   remedy?: string;

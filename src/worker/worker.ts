@@ -12,6 +12,7 @@ import { EachlabsProvider } from '../providers/eachlabs/client';
 import { FalProvider } from '../providers/fal/client';
 import { loadPrices } from '../config/prices';
 import { ModelStudioProvider } from '../providers/modelstudio/client';
+import type { JobSpend } from '../activities/spend';
 import type { VideoProvider } from '../providers/provider';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
@@ -98,6 +99,20 @@ export function watcherResolver(
   };
 }
 
+/** The daily budget of each account, where one is set: its ledgers are `<ledger>/<billing day>`. */
+export function spendResolver(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv,
+): ((route: RouteId, region: RegionId) => JobSpend | undefined) | undefined {
+  const budget = config.dailyBudget;
+  if (!budget) return undefined;
+  return (route, region) => ({
+    ledger: `wanflow-spend/${route}/${region}/${accountOf(config, env, route, region)}`,
+    ...budget,
+    recheckMs: config.live ? 30_000 : 1_000,
+  });
+}
+
 /** The slot workflows of one account: `<prefix>/<model>`. */
 function accountSlotsPrefix(route: RouteId, region: RegionId, account: string): string {
   return `wanflow-slots/${route}/${region}/${account}`;
@@ -147,6 +162,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     assetLinks,
     sources: { allowHosts: config.preflightAllowHosts },
     slots: slotResolver(config, env),
+    spend: spendResolver(config, env),
     watcher: watcherResolver(config, env),
     queriesPerSecond: config.queriesPerSecond,
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.

@@ -5,3 +5,4 @@ export { wanTaskClaim, wanCreateLock } from './claims';
 export { wanAccountSlots } from './slots';
 export { wanCampaign } from './campaign';
 export { wanTaskWatcher } from './task-watcher';
+export { wanSpendLedger } from './spend-ledger';

@@ -45,8 +45,9 @@ export const { submitTask } = proxyActivities<WanflowActivities>({
 });
 
 // Joining a create lock's queue is one signal-with-start, safe to repeat (the lock ignores a token it
-// holds); retried through an hour of Temporal trouble, as the create waits on it anyway.
-export const { requestCreateLock, requestSlot } = proxyActivities<WanflowActivities>({
+// holds); retried through an hour of Temporal trouble, as the create waits on it anyway. So is a daily
+// budget's reservation: one update-with-start, answered as before when its token is repeated.
+export const { requestCreateLock, requestSlot, reserveSpend } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '1s', maximumInterval: '30s' },

@@ -22,6 +22,7 @@ import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob 
 import { submitExactlyOnce } from './submit';
 import { collect, settleAfterCancel, type Wake } from './collect';
 import { acquireSlot, releaseSlot, reportThrottled, type HeldSlot } from './slot-hold';
+import { reserveInBudget, settleSpend, type HeldSpend } from './spend-hold';
 
 export async function wanJob(input: JobInput): Promise<JobRecord> {
   const now = () => new Date(Date.now()).toISOString();
@@ -57,6 +58,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
 
   let job: ValidatedJob | undefined;
   let held: HeldSlot | undefined;
+  let spend: HeldSpend | undefined;
   try {
     try {
       job = await callActivity(() =>
@@ -84,7 +86,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
         publishInputs({ route: input.route, region: input.region, request: job!.request }),
       );
       rec.inputPublishing = published.publishing;
-      // The account's slot for this model, held until the task has ended (RUNNING tasks count).
+      // The job's price in the account's daily budget, then the account's slot for this model, held until
+      // the task has ended (RUNNING tasks count).
+      spend = await reserveInBudget(job);
       held = await acquireSlot(job.slot, input.slot?.priority ?? 0, input.slot?.group ?? input.jobId);
       if (rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync') {
         // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
@@ -106,6 +110,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
         rec.cost.billed = billedAt(job.estimate, made.imageCount);
         rec.status = 'stored';
         rec.timestamps.stored = now();
+        await settleSpend(spend, rec);
         return await finish(input, rec);
       }
       // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
@@ -142,7 +147,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   } finally {
     await releaseSlot(held);
   }
-
+  await settleSpend(spend, rec);
   return finish(input, rec);
 }
 

@@ -1,0 +1,63 @@
+// A job's reservation in its account's daily budget (shared/spend.ts): taken before the slot and the
+// create, for the job's exact estimate; settled once the job has ended with what it was billed. A job told
+// to wait (the room is reserved by jobs still running, which may release it) asks again after a durable
+// timer; one refused ends `budget_exhausted` before anything is paid.
+import { CancellationScope, getExternalWorkflowHandle, sleep, uuid4 } from '@temporalio/workflow';
+import type { ValidatedJob } from '../activities/validate';
+import type { JobRecord } from '../shared/records';
+import { settleSpendSignal } from '../shared/spend';
+import { JobStop } from './failures';
+import { callActivity, reserveSpend } from './job-activities';
+
+export interface HeldSpend {
+  ledgerId: string;
+  token: string;
+  amount: number;
+}
+
+/** Reserves the job's price; undefined where the worker sets no daily budget. */
+export async function reserveInBudget(job: ValidatedJob): Promise<HeldSpend | undefined> {
+  const spend = job.spend;
+  if (!spend) return undefined;
+  const amount = job.estimate?.amount;
+  if (amount === undefined || job.estimate?.currency !== spend.currency)
+    throw new JobStop({
+      cause: 'budget_exhausted',
+      message: `the account's daily budget is in ${spend.currency}; this job has no price in it (${job.estimate ? job.estimate.currency : 'no price'})`,
+      remedy:
+        'Add the route’s price in that currency to the price table (WANFLOW_PRICES), or unset WANFLOW_DAILY_BUDGET.',
+    });
+  const token = uuid4();
+  for (;;) {
+    const r = await callActivity(() => reserveSpend({ spend, token, amount, currency: spend.currency }));
+    if (r.decision === 'admit') return { ledgerId: r.ledgerId, token, amount };
+    if (r.decision === 'exhausted')
+      throw new JobStop({
+        cause: 'budget_exhausted',
+        message: `the account's daily budget of ${r.cap} ${r.currency} has ${r.spent} spent: this job's ${amount} ${r.currency} would pass it (nothing was paid)`,
+        remedy: `Wait for the next billing day (UTC+8), or raise WANFLOW_DAILY_BUDGET.`,
+      });
+    await sleep(spend.recheckMs);
+  }
+}
+
+/** Settles the reservation with what the job was billed: nothing for a task never made or one that failed. */
+export async function settleSpend(held: HeldSpend | undefined, rec: JobRecord): Promise<void> {
+  if (!held) return;
+  await CancellationScope.nonCancellable(() =>
+    getExternalWorkflowHandle(held.ledgerId)
+      .signal(settleSpendSignal, { token: held.token, billed: billedOf(rec, held.amount) })
+      .catch(() => undefined),
+  );
+}
+
+function billedOf(rec: JobRecord, reserved: number): number {
+  if (rec.cost.billed) return rec.cost.billed.amount;
+  const free =
+    (!rec.taskId && !rec.outputs?.length) ||
+    rec.providerStatus === 'FAILED' ||
+    rec.providerStatus === 'CANCELED' ||
+    rec.failure?.cause === 'task_failed';
+  // A task whose end is not known (expired, lost) may still be billed: its reservation stays spent.
+  return free ? 0 : reserved;
+}
