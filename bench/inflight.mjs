@@ -104,6 +104,14 @@ async function run(name, queue, extraEnv) {
   });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(worker.pid))), 1000);
+  const began = Date.now();
+  // A line a minute on stderr: a run of thousands takes most of an hour.
+  const progress = setInterval(() => {
+    const s = sim.stats();
+    console.error(
+      `${name} ${((Date.now() - began) / 1000).toFixed(0)} s: tasks created ${s.tasksCreated}, queries ${s.queries}, lists ${s.lists}, worker ${rssMiB(worker.pid).toFixed(0)} MiB (peak ${peak.toFixed(0)})`,
+    );
+  }, 60_000);
   const config = loadConfig(env);
   const client = await connectClient(config);
   sim.reset();
@@ -155,6 +163,7 @@ async function run(name, queue, extraEnv) {
     };
   } finally {
     clearInterval(sampler);
+    clearInterval(progress);
     await client.connection.close();
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));

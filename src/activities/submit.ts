@@ -16,6 +16,8 @@ export interface SubmitInput {
   region: RegionId;
   request: WanRequest;
   deadlineMs?: number;
+  /** How long the job expects its task to run: the account's watcher paces itself on it until tasks end. */
+  expectedMs?: number;
 }
 
 export async function createAndClaim(
@@ -59,6 +61,7 @@ async function watchTask(deps: ActivityDeps, input: SubmitInput): Promise<boolea
       region: input.region,
       listLagMs: deps.policy(input.route).submit.listLagMs ?? 15_000,
       now: (deps.now ?? Date.now)(),
+      ...(input.expectedMs ? { runMs: input.expectedMs } : {}),
     });
     return true;
   } catch (err) {

@@ -194,7 +194,10 @@ export interface TaskWatcherInput {
   fromMs: number;
   /** The shortest pause between sweeps (longer as the account's tasks run longer or its list grows). */
   everyMs: number;
-  /** The account's typical run time, learned from the list (carried across continue-as-new). */
+  /**
+   * The account's typical run time, learned from the list (carried across continue-as-new); until a task
+   * has ended, what the job that started the watcher expected of its own.
+   */
   runMs?: number;
   /**
    * The account's slot workflows, `<prefix>/<model>`, when account limits are configured: each is told
@@ -221,7 +224,14 @@ export async function ensureTaskWatcher(
   client: Client,
   taskQueue: string,
   watcher: TaskWatcherRef,
-  input: { route: TaskKey['route']; region: TaskKey['region']; listLagMs: number; now: number },
+  input: {
+    route: TaskKey['route'];
+    region: TaskKey['region'];
+    listLagMs: number;
+    now: number;
+    /** The starting job's expected run time: without it, sweeps run at `everyMs` until a task ends. */
+    runMs?: number;
+  },
 ): Promise<void> {
   const args: [TaskWatcherInput] = [
     {
@@ -229,6 +239,7 @@ export async function ensureTaskWatcher(
       region: input.region,
       fromMs: input.now - input.listLagMs - SKEW_MS,
       everyMs: watcher.everyMs,
+      ...(input.runMs ? { runMs: input.runMs } : {}),
       ...(watcher.slotsPrefix ? { slotsPrefix: watcher.slotsPrefix } : {}),
     },
   ];

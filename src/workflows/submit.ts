@@ -54,7 +54,7 @@ export async function submitExactlyOnce(
     return CancellationScope.nonCancellable(() => legacySubmit(input, policy, request));
   const s = policy.submit;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await underCreateLock(job.createLock, () => createOnce(input, policy, request));
+    const outcome = await underCreateLock(job.createLock, () => createOnce(input, job, policy, request));
     if (outcome.kind === 'created') return outcome.task;
     if (outcome.kind === 'resend' || attempt >= s.maxAttempts) {
       if (attempt >= s.maxAttempts) throw new JobStop(toJobFailure(outcome.view));
@@ -73,14 +73,20 @@ type Outcome =
   | { kind: 'resend'; view: FailureView };
 
 /** One create and, if its answer was lost, the reconcile that settles what it did. Not cancelable. */
-function createOnce(input: JobInput, policy: JobOptions, request: WanRequest): Promise<Outcome> {
+function createOnce(
+  input: JobInput,
+  job: ValidatedJob,
+  policy: JobOptions,
+  request: WanRequest,
+): Promise<Outcome> {
   return CancellationScope.nonCancellable(async () => {
     const s = policy.submit;
     const ref = { route: input.route, region: input.region };
     const deadlineMs = s.createDeadlineMs ?? 45_000;
     const sentAt = Date.now();
     try {
-      return { kind: 'created', task: await submitTask({ ...ref, request, deadlineMs }) };
+      const expectedMs = job.plan.expectedTaskSeconds * 1000;
+      return { kind: 'created', task: await submitTask({ ...ref, request, deadlineMs, expectedMs }) };
     } catch (err) {
       const view = activityFailure(err);
       if (!view) throw err;

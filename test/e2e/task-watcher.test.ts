@@ -133,5 +133,13 @@ describe('task watcher', () => {
       status = (await handle.describe()).status.name;
     }
     expect(status).toBe('COMPLETED');
-  }, 60_000);
+
+    // Started again by the next job, it paces itself on what that job expects until a task has ended.
+    const [next] = await runMany(watched, 'again', 1);
+    const started = (await watched.client.workflow.getHandle(id).fetchHistory()).events![0]!;
+    const payload = started.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    const input = JSON.parse(Buffer.from(payload.data!).toString()) as { runMs?: number };
+    expect(next!.expectedTaskSeconds).toBeGreaterThan(0);
+    expect(input.runMs).toBe(next!.expectedTaskSeconds! * 1000);
+  }, 90_000);
 });
