@@ -12,6 +12,7 @@ import { resultCommand } from './commands/result';
 import { runCommand } from './commands/run';
 import { setupCommand } from './commands/setup';
 import { simulatorCommand } from './commands/simulator';
+import { spendCommand } from './commands/spend';
 import { demoCommand, upCommand, workerCommand } from './commands/stack';
 import { statusCommand } from './commands/status';
 import { watchCommand } from './commands/watch';
@@ -42,6 +43,7 @@ export function wanflowProgram(ctx: CommandContext): Command {
     program.addCommand(command(ctx));
   program.commandsGroup('Campaigns:');
   program.addCommand(campaignCommand(ctx));
+  program.addCommand(spendCommand(ctx));
   program.commandsGroup('Services:');
   for (const command of [
     demoCommand,

@@ -99,6 +99,16 @@ export function watcherResolver(
   };
 }
 
+/** An account's daily ledgers are `<prefix>/<billing day>`, whether a budget is set now or not. */
+export function spendLedgerPrefix(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv,
+  route: RouteId,
+  region: RegionId,
+): string {
+  return `wanflow-spend/${route}/${region}/${accountOf(config, env, route, region)}`;
+}
+
 /** The daily budget of each account, where one is set: its ledgers are `<ledger>/<billing day>`. */
 export function spendResolver(
   config: WanflowConfig,
@@ -107,7 +117,7 @@ export function spendResolver(
   const budget = config.dailyBudget;
   if (!budget) return undefined;
   return (route, region) => ({
-    ledger: `wanflow-spend/${route}/${region}/${accountOf(config, env, route, region)}`,
+    ledger: spendLedgerPrefix(config, env, route, region),
     ...budget,
     recheckMs: config.live ? 30_000 : 1_000,
   });

@@ -10,6 +10,7 @@ import { spendResolver } from '../../src/worker/worker';
 import { billingDay, settleSpendSignal, spendLedgerQuery } from '../../src/shared/spend';
 import { reserveSpend } from '../../src/activities/spend';
 import type { JobRecord } from '../../src/shared/records';
+import { wanflow } from '../harness/cli';
 
 // Each test an account of its own: a day's ledger remembers what the account spent.
 const KEYS = ['sk-daily-budget-account-01', 'sk-daily-budget-account-02'];
@@ -75,6 +76,30 @@ describe('a daily budget per account', () => {
     expect(books.spent.CNY).toBe(2.4);
     expect(books.holds).toEqual({});
   }, 180_000);
+
+  it('`wanflow spend` shows the day as its ledger keeps it; a bad day is refused, naming the flag', async () => {
+    const text = await wanflow(['spend'], envs[0]!);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^\d{4}-\d{2}-\d{2}: spent 2\.40 CNY, reserved 0\.00 by 0 job\(s\) running, of a daily budget of 2\.40 CNY \(0\.00 left\)/,
+    );
+    const json = await wanflow(['spend', '--json'], envs[0]!);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      day: billingDay(Date.now()).day,
+      open: true,
+      spent: 2.4,
+      reserved: 0,
+      holding: 0,
+      cap: 2.4,
+      currency: 'CNY',
+    });
+    const none = await wanflow(['spend', '--day', '2020-01-01'], envs[0]!);
+    expect(none).toMatchObject({ code: 0 });
+    expect(none.stdout).toMatch(/^2020-01-01: nothing reserved or spent/);
+    const bad = await wanflow(['spend', '--day', '2026-02-30'], envs[0]!);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--day.*2026-02-30.*calendar date/);
+  }, 60_000);
 
   it('a failed task is free: its reservation goes back and the next jobs fill the day', async () => {
     servers.simulator.setFaults({ dataInspectionTask: 1 });
