@@ -192,7 +192,7 @@ try {
 }
 
 console.log(
-  `${N} jobs in flight on one worker (simulated tasks of ${TASK_MS / 1000} s, ${QPS} queries/s, workflow cache ${process.env.WANFLOW_WORKFLOW_CACHE ?? 1000}, fs store, dev server)`,
+  `${N} jobs in flight on one worker (simulated tasks of ${TASK_MS / 1000} s, ${QPS} queries/s, workflow cache ${loadConfig(base).workflowCache}, fs store, dev server)`,
 );
 console.log(
   'run      stored  all submitted s  wall s  RSS in flight MiB  peak MiB  timer lag p50/p99 ms (n)  end→stored p50/p99 ms  queries/task',
