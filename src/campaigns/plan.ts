@@ -132,7 +132,8 @@ export function jobTask(
   };
 }
 
-function tasksOf(template: CampaignTemplate, body: unknown, o: PlanOptions): PlannedTask[] {
+/** The tasks one request (a job) or spec (a pipeline) will run, each with its estimate and expected time. */
+export function tasksOf(template: CampaignTemplate, body: unknown, o: PlanOptions): PlannedTask[] {
   // Local files are staged only when the campaign starts: here they stand as references to be.
   if (template.kind === 'job') return [jobTask(template, parseWanRequest(withLocalStandIns(body)), o)];
   const plan: PipelinePlan = planPipeline(body, o.timing);

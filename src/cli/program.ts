@@ -1,8 +1,6 @@
 // The `wanflow` command, declared: every command, argument and flag is defined once here and in
 // commands/, and commander generates the help (`wanflow help run`, `wanflow run --help`) from them.
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CommandContext } from './context';
 import { EXIT_HELP } from './exit-codes';
 import { campaignCommand } from './commands/campaign';
@@ -13,14 +11,12 @@ import { runCommand } from './commands/run';
 import { setupCommand } from './commands/setup';
 import { simulatorCommand } from './commands/simulator';
 import { spendCommand } from './commands/spend';
+import { mcpCommand } from './commands/mcp';
+import { VERSION } from './version';
 import { demoCommand, upCommand, workerCommand } from './commands/stack';
 import { statusCommand } from './commands/status';
 import { watchCommand } from './commands/watch';
 import { webhooksCommand } from './commands/webhooks';
-
-const VERSION = (
-  JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { version: string }
-).version;
 
 export function wanflowProgram(ctx: CommandContext): Command {
   const program = new Command('wanflow')
@@ -44,6 +40,8 @@ export function wanflowProgram(ctx: CommandContext): Command {
   program.commandsGroup('Campaigns:');
   program.addCommand(campaignCommand(ctx));
   program.addCommand(spendCommand(ctx));
+  program.commandsGroup('Agents:');
+  program.addCommand(mcpCommand(ctx));
   program.commandsGroup('Services:');
   for (const command of [
     demoCommand,

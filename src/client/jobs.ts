@@ -14,7 +14,7 @@ import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
 import type { RouteId } from '../wan/routes';
 import type { JobRecord } from '../shared/records';
-import { type JobInput } from '../workflows/job-input';
+import { type JobInput, type StarterBudget } from '../workflows/job-input';
 import { type JobOptions } from '../shared/job-options';
 import { jobWorkflowId } from '../shared/ids';
 import { jobStateQuery } from '../workflows/definitions';
@@ -55,6 +55,8 @@ export interface StartJobRequest {
   options?: Partial<JobOptions>;
   /** A request read from a file: its local files are found in, and only in, this folder. */
   baseDir?: string;
+  /** A daily budget the starter (an agent) is held to besides the account's. */
+  budget?: StarterBudget;
 }
 
 export async function startJob(
@@ -85,6 +87,7 @@ export async function startJob(
     request,
     // Timing is the worker's (it knows the route it calls); only explicit overrides travel.
     ...(req.options ? { options: req.options } : {}),
+    ...(req.budget ? { budget: req.budget } : {}),
   };
   const workflowId = jobWorkflowId(jobId);
   // A job ID names one paid task: starting it again while it runs or after it ended gives that job back

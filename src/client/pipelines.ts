@@ -16,6 +16,7 @@ import { sizeProblems } from '../shared/sizes';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
 import { type JobOptions } from '../shared/job-options';
 import type { PipelineInput } from '../workflows/pipeline-stage';
+import type { StarterBudget } from '../workflows/job-input';
 import { pipelineStateQuery } from '../workflows/definitions';
 import { startAttributes } from '../workflows/search-attributes';
 import type { PipelineRecord } from '../shared/records';
@@ -29,6 +30,8 @@ export interface StartPipelineRequest {
   baseDir?: string;
   /** Let the spec name files outside `baseDir` (a spec from elsewhere may not read your files). */
   allowFilesOutside?: boolean;
+  /** A daily budget the starter (an agent) is held to besides the account's. */
+  budget?: StarterBudget;
 }
 
 export async function startPipeline(
@@ -48,7 +51,12 @@ export async function startPipeline(
   await preflightPipeline(plan, store, { allowHosts: config.preflightAllowHosts });
   const pipelineId = req.key ?? randomUUID().replaceAll('-', '').slice(0, 12);
   const workflowId = pipelineWorkflowId(pipelineId);
-  const input: PipelineInput = { pipelineId, plan, ...(req.options ? { options: req.options } : {}) };
+  const input: PipelineInput = {
+    pipelineId,
+    plan,
+    ...(req.options ? { options: req.options } : {}),
+    ...(req.budget ? { budget: req.budget } : {}),
+  };
   await startOnce(
     client,
     'wanPipeline',
@@ -72,7 +80,7 @@ export async function startPipeline(
 }
 
 /** Stores every stage's local files (relative to `baseDir`) as `asset://` refs; problems name their stage. */
-async function stageSpecFiles(
+export async function stageSpecFiles(
   raw: unknown,
   store: AssetStore,
   baseDir = process.cwd(),

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TLSConfig } from '@temporalio/client';
 import { REGION_IDS } from '../wan/regions';
-import { envVar } from './env';
+import { budgetText, envVar } from './env';
 import { ConfigError } from './errors';
 import { SIM_FAL_USER_ID } from './simulator';
 import { temporalConnection } from './temporal';
@@ -54,6 +54,21 @@ const configSchema = z.object({
   /** Signs the callback paths the receiver accepts (workers and the receiver share it). */
   webhookSecret: z.string().min(16).optional(),
   webhookPort: z.number().int().min(0).max(65535),
+  /** The agent `wanflow mcp` serves over stdio. */
+  mcpAgent: z.string().min(1),
+  /** Signs quotes; absent: a secret made up per process. */
+  mcpSecret: z.string().min(16).optional(),
+  /** The agents `wanflow mcp` serves, by name: each its bearer token (HTTP), rate of starts and daily budget. */
+  mcpAgents: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'an agent name: 1–40 letters, digits, "_" or "-"'),
+      z.strictObject({
+        token: z.string().min(24, 'a token of 24+ characters').optional(),
+        startsPerMinute: z.number().int().min(1).max(100_000).optional(),
+        dailyBudget: budgetText.optional(),
+      }),
+    )
+    .optional(),
   /** The fal.ai account (user ID) whose deliveries the receiver accepts; others are refused. */
   falUserId: z.string().min(1).optional(),
   /** The local asset server (public base URL and signing secret) for the filesystem store's inputs. */
@@ -126,6 +141,9 @@ export function loadConfig(
     webhookUrl: envVar(env, 'WANFLOW_WEBHOOK_URL'),
     webhookSecret: envVar(env, 'WANFLOW_WEBHOOK_SECRET'),
     webhookPort: envVar(env, 'WANFLOW_WEBHOOK_PORT') ?? 8091,
+    mcpAgent: envVar(env, 'WANFLOW_MCP_AGENT') ?? 'agent',
+    mcpSecret: envVar(env, 'WANFLOW_MCP_SECRET'),
+    mcpAgents: jsonFile('WANFLOW_MCP_AGENTS', envVar(env, 'WANFLOW_MCP_AGENTS')),
     falUserId: envVar(env, 'FAL_USER_ID') ?? (live ? undefined : SIM_FAL_USER_ID),
     assetUrl: envVar(env, 'WANFLOW_ASSET_URL'),
     assetSecret: envVar(env, 'WANFLOW_ASSET_SECRET'),
@@ -158,9 +176,15 @@ export function loadConfig(
 /** The account limits: a file's, else the contract's figures for the paid API and none for the simulator. */
 function accountLimitsFrom(file: string | undefined, live: boolean): unknown {
   if (!file) return live ? DEFAULT_ACCOUNT_LIMITS : undefined;
+  return jsonFile('WANFLOW_ACCOUNT_LIMITS', file);
+}
+
+/** A JSON file a variable names; an unreadable or broken one names the variable and the file. */
+function jsonFile(variable: string, file: string | undefined): unknown {
+  if (!file) return undefined;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (err) {
-    throw new ConfigError(`WANFLOW_ACCOUNT_LIMITS=${JSON.stringify(file)}: ${(err as Error).message}`);
+    throw new ConfigError(`${variable}=${JSON.stringify(file)}: ${(err as Error).message}`);
   }
 }

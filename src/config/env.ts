@@ -18,6 +18,14 @@ const onOff = z
   .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']))
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 const secret = (min: number) => z.string().min(min);
+/** A budget as people write it, `500 CNY`: a cap and its currency. */
+export const budgetText = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*[A-Z]{3}\s*$/, 'an amount and a currency, e.g. `500 CNY`')
+  .transform((t) => {
+    const [, amount, currency] = /^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})\s*$/.exec(t)!;
+    return { cap: Number(amount), currency: currency! };
+  });
 
 interface Variable<S extends z.ZodType = z.ZodType> {
   schema: S;
@@ -170,13 +178,7 @@ export const VARIABLES = {
     "how often an account's task watcher reads the task list to wake jobs whose tasks ended; `0`: no watcher, each job polls",
   ),
   WANFLOW_DAILY_BUDGET: v(
-    z
-      .string()
-      .regex(/^\s*\d+(\.\d+)?\s*[A-Z]{3}\s*$/, 'an amount and a currency, e.g. `500 CNY`')
-      .transform((t) => {
-        const [, amount, currency] = /^\s*(\d+(?:\.\d+)?)\s*([A-Z]{3})\s*$/.exec(t)!;
-        return { cap: Number(amount), currency: currency! };
-      }),
+    budgetText,
     'none',
     'the most one account (route, region, key) may spend in a billing day (UTC+8), e.g. `500 CNY`; a job that would pass it ends `budget_exhausted` unpaid',
   ),
@@ -202,6 +204,22 @@ export const VARIABLES = {
     { secret: true },
   ),
   WANFLOW_WEBHOOK_PORT: v(port, '`8091`', 'port of the embedded (or `wanflow webhooks`) receiver'),
+  WANFLOW_MCP_AGENT: v(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, '1–40 letters, digits, "_" or "-"'),
+    '`agent`',
+    'the agent `wanflow mcp` serves over stdio: its runs are `<agent>.<key>`',
+  ),
+  WANFLOW_MCP_AGENTS: v(
+    text,
+    'none',
+    'a JSON file of the agents `wanflow mcp` serves: `{"<name>": {"token": "<24+ characters>", "startsPerMinute": 10, "dailyBudget": "20 CNY"}}` (`--http` needs tokens)',
+  ),
+  WANFLOW_MCP_SECRET: v(
+    secret(16),
+    'made up per process',
+    'signs the quotes `wanflow mcp` gives; set it so quotes outlive a restart (16+ characters)',
+    { secret: true },
+  ),
   WANFLOW_PREFLIGHT_ALLOW_HOSTS: v(
     z.string(),
     '—',

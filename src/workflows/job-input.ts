@@ -5,6 +5,7 @@
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import type { JobOptions } from '../shared/job-options';
+import type { JobSpend } from '../activities/spend';
 
 export interface JobInput {
   jobId: string;
@@ -19,4 +20,14 @@ export interface JobInput {
   options?: Partial<JobOptions>;
   /** Its place in the account slot's queue: lower priority first; groups (a pipeline, a campaign) share fairly. */
   slot?: { priority?: number; group?: string };
+  /**
+   * A daily budget whoever started the job is held to besides the account's (an agent's): the job
+   * reserves its price in it before its create too. `whose` names it in a refusal, `variable` its setting.
+   */
+  budget?: StarterBudget;
+}
+
+export interface StarterBudget extends JobSpend {
+  whose: string;
+  variable: string;
 }

@@ -59,6 +59,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   let job: ValidatedJob | undefined;
   let held: HeldSlot | undefined;
   let spend: HeldSpend | undefined;
+  let starterSpend: HeldSpend | undefined;
   try {
     try {
       job = await callActivity(() =>
@@ -86,9 +87,11 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
         publishInputs({ route: input.route, region: input.region, request: job!.request }),
       );
       rec.inputPublishing = published.publishing;
-      // The job's price in the account's daily budget, then the account's slot for this model, held until
-      // the task has ended (RUNNING tasks count).
+      // The job's price in the account's daily budget (and its starter's, an agent's), then the account's
+      // slot for this model, held until the task has ended (RUNNING tasks count).
       spend = await reserveInBudget(job);
+      if (input.budget)
+        starterSpend = await reserveInBudget(job, input.budget, input.budget.whose, input.budget.variable);
       held = await acquireSlot(job.slot, input.slot?.priority ?? 0, input.slot?.group ?? input.jobId);
       if (rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync') {
         // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
@@ -110,7 +113,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
         rec.cost.billed = billedAt(job.estimate, made.imageCount);
         rec.status = 'stored';
         rec.timestamps.stored = now();
-        await settleSpend(spend, rec);
+        await settleSpend([spend, starterSpend], rec);
         return await finish(input, rec);
       }
       // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
@@ -147,7 +150,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   } finally {
     await releaseSlot(held);
   }
-  await settleSpend(spend, rec);
+  await settleSpend([spend, starterSpend], rec);
   return finish(input, rec);
 }
 

@@ -17,7 +17,7 @@ import type { PipelinePlan } from '../pipelines/plan';
 import { substituteRefs } from '../pipelines/refs';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
-import type { JobInput } from './job-input';
+import type { JobInput, StarterBudget } from './job-input';
 import { wanJob } from './job';
 import { summarizeJob } from './job-summary';
 import { isTagged, startAttributes } from './search-attributes';
@@ -29,6 +29,8 @@ export interface PipelineInput {
   options?: Partial<JobOptions>;
   /** A campaign row's pipeline: its jobs queue for account slots with the campaign's group and priority. */
   slot?: { priority?: number; group?: string };
+  /** A daily budget whoever started the pipeline is held to (an agent's): every job reserves in it too. */
+  budget?: StarterBudget;
 }
 
 /** Runs one stage's candidates; a failed candidate follows the stage's failure policy once. */
@@ -106,6 +108,7 @@ async function runJob(
     ...(input.options ? { options: input.options } : {}),
     // A pipeline's jobs share account slots fairly with other pipelines and campaigns.
     ...(patched('account-slots-group') ? { slot: { group: input.pipelineId, ...input.slot } } : {}),
+    ...(input.budget ? { budget: input.budget } : {}),
   };
   const state = rec.stages[stageId]!;
   state.jobIds.push(jobId);

@@ -4,6 +4,7 @@
 // timer; one refused ends `budget_exhausted` before anything is paid.
 import { CancellationScope, getExternalWorkflowHandle, sleep, uuid4 } from '@temporalio/workflow';
 import type { ValidatedJob } from '../activities/validate';
+import type { JobSpend } from '../activities/spend';
 import type { JobRecord } from '../shared/records';
 import { settleSpendSignal } from '../shared/spend';
 import { JobStop } from './failures';
@@ -15,17 +16,23 @@ export interface HeldSpend {
   amount: number;
 }
 
-/** Reserves the job's price; undefined where the worker sets no daily budget. */
-export async function reserveInBudget(job: ValidatedJob): Promise<HeldSpend | undefined> {
-  const spend = job.spend;
+/**
+ * Reserves the job's price in a daily budget — the account's (the worker sets it), or the one whoever
+ * started the job is held to (an agent's, in its input); undefined where there is none.
+ */
+export async function reserveInBudget(
+  job: ValidatedJob,
+  spend: JobSpend | undefined = job.spend,
+  whose = "the account's",
+  remedyVariable = 'WANFLOW_DAILY_BUDGET',
+): Promise<HeldSpend | undefined> {
   if (!spend) return undefined;
   const amount = job.estimate?.amount;
   if (amount === undefined || job.estimate?.currency !== spend.currency)
     throw new JobStop({
       cause: 'budget_exhausted',
-      message: `the account's daily budget is in ${spend.currency}; this job has no price in it (${job.estimate ? job.estimate.currency : 'no price'})`,
-      remedy:
-        'Add the route’s price in that currency to the price table (WANFLOW_PRICES), or unset WANFLOW_DAILY_BUDGET.',
+      message: `${whose} daily budget is in ${spend.currency}; this job has no price in it (${job.estimate ? job.estimate.currency : 'no price'})`,
+      remedy: `Add the route’s price in that currency to the price table (WANFLOW_PRICES), or unset ${remedyVariable}.`,
     });
   const token = uuid4();
   for (;;) {
@@ -34,20 +41,25 @@ export async function reserveInBudget(job: ValidatedJob): Promise<HeldSpend | un
     if (r.decision === 'exhausted')
       throw new JobStop({
         cause: 'budget_exhausted',
-        message: `the account's daily budget of ${r.cap} ${r.currency} has ${r.spent} spent: this job's ${amount} ${r.currency} would pass it (nothing was paid)`,
-        remedy: `Wait for the next billing day (UTC+8), or raise WANFLOW_DAILY_BUDGET.`,
+        message: `${whose} daily budget of ${r.cap} ${r.currency} has ${r.spent} spent: this job's ${amount} ${r.currency} would pass it (nothing was paid)`,
+        remedy: `Wait for the next billing day (UTC+8), or raise ${remedyVariable}.`,
       });
     await sleep(spend.recheckMs);
   }
 }
 
-/** Settles the reservation with what the job was billed: nothing for a task never made or one that failed. */
-export async function settleSpend(held: HeldSpend | undefined, rec: JobRecord): Promise<void> {
-  if (!held) return;
+/** Settles reservations with what the job was billed: nothing for a task never made or one that failed. */
+export async function settleSpend(holds: (HeldSpend | undefined)[], rec: JobRecord): Promise<void> {
   await CancellationScope.nonCancellable(() =>
-    getExternalWorkflowHandle(held.ledgerId)
-      .signal(settleSpendSignal, { token: held.token, billed: billedOf(rec, held.amount) })
-      .catch(() => undefined),
+    Promise.all(
+      holds.map((held) =>
+        held
+          ? getExternalWorkflowHandle(held.ledgerId)
+              .signal(settleSpendSignal, { token: held.token, billed: billedOf(rec, held.amount) })
+              .catch(() => undefined)
+          : undefined,
+      ),
+    ),
   );
 }
 

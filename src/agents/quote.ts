@@ -1,0 +1,121 @@
+// What a run will cost and take, worked out exactly as its start will: the request or spec validated, its
+// local files staged (only inside the agent's folder), its media preflighted, every task priced from the
+// price table. Nothing is started and nothing is paid. Errors name the tool argument's field.
+import { resolve } from 'node:path';
+import type { WanflowConfig } from '../config/config';
+import { loadPrices } from '../config/prices';
+import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
+import { stageLocalInputs } from '../assets/stage';
+import { jobTask, tasksOf, type PlannedTask, type PlanOptions } from '../campaigns/plan';
+import { stageSpecFiles } from '../client/pipelines';
+import { requestHash } from '../client/start-once';
+import { preflightPipeline, preflightRequest } from '../pipelines/preflight';
+import { planPipeline } from '../pipelines/validate';
+import { sizeProblems } from '../shared/sizes';
+import type { AssetStore } from '../storage/store';
+import type { RegionId } from '../wan/regions';
+import type { RouteId } from '../wan/routes';
+import { InvalidRequestError, parseWanRequest, type FieldProblem } from '../wan/validation';
+
+/** A job's request (with its route and region) or a pipeline's spec, as an agent sends it. */
+export type RunBody =
+  { kind: 'job'; request: unknown; route?: RouteId; region?: RegionId } | { kind: 'pipeline'; spec: unknown };
+
+export interface Estimate {
+  /** Absent where a task has no known price: never guessed. */
+  amount?: number;
+  currency?: string;
+  /** Seconds from start to the last output stored, along the longest chain of tasks. */
+  expectedSeconds: number;
+  tasks: number;
+}
+
+export interface Priced {
+  /** The body with local files replaced by stored references: what the start sends. */
+  staged: RunBody;
+  /** requestHash of the body as the agent sent it: what a quote is bound to. */
+  hash: string;
+  estimate: Estimate;
+}
+
+export async function priceRun(
+  body: RunBody,
+  config: WanflowConfig,
+  store: AssetStore,
+  root: string,
+): Promise<Priced> {
+  const hash = requestHash(body);
+  const o = planOptions(config, body);
+  const sources = { allowHosts: config.preflightAllowHosts };
+  if (body.kind === 'job') {
+    refuse(sizeProblems(body.request), 'request');
+    const request = await within('request', () =>
+      stageLocalInputs(body.request, store, root, { root: resolve(root) }),
+    );
+    const parsed = await within('request', async () => parseWanRequest(request));
+    const { problems, inputVideoSeconds } = await preflightRequest(parsed, store, sources);
+    refuse(problems, 'request');
+    const task = await within('', async () =>
+      jobTask({ kind: 'job', route: o.route, region: o.region }, parsed, o, inputVideoSeconds),
+    );
+    return { staged: { ...body, request }, hash, estimate: total([task], task.expectedSeconds) };
+  }
+  refuse(sizeProblems(body.spec), 'spec');
+  const spec = await within('spec', () => stageSpecFiles(body.spec, store, root, false));
+  const plan = await within('spec', async () => planPipeline(spec, o.timing));
+  await within('spec', () => preflightPipeline(plan, store, sources));
+  // Along the longest chain: each stage starts when the stages it uses are stored.
+  const doneAt = new Map<string, number>();
+  for (const id of plan.order) {
+    const s = plan.stages[id]!;
+    doneAt.set(id, Math.max(0, ...s.deps.map((d) => doneAt.get(d) ?? 0)) + s.expectedSeconds);
+  }
+  const tasks = tasksOf({ kind: 'pipeline' }, spec, o);
+  return {
+    staged: { kind: 'pipeline', spec },
+    hash,
+    estimate: total(tasks, Math.max(0, ...doneAt.values())),
+  };
+}
+
+function planOptions(config: WanflowConfig, body: RunBody): PlanOptions {
+  return {
+    route: (body.kind === 'job' && body.route) || 'modelstudio',
+    region: (body.kind === 'job' && body.region) || config.region,
+    prices: loadPrices(config.pricesFile),
+    limits: config.accountLimits ?? {},
+    timing: (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing,
+  };
+}
+
+function total(tasks: PlannedTask[], expectedSeconds: number): Estimate {
+  const priced = tasks.every((t) => t.estimate) && new Set(tasks.map((t) => t.estimate!.currency)).size === 1;
+  const amount = priced
+    ? Math.round(tasks.reduce((sum, t) => sum + t.estimate!.amount, 0) * 1e6) / 1e6
+    : undefined;
+  return {
+    ...(priced ? { amount, currency: tasks[0]!.estimate!.currency } : {}),
+    expectedSeconds: Math.round(expectedSeconds),
+    tasks: tasks.length,
+  };
+}
+
+/** Field names as the tool's arguments spell them: `request.parameters.duration`, `spec.stages.1…`. */
+async function within<T>(prefix: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof InvalidRequestError) refuse(err.problems, prefix);
+    throw err;
+  }
+}
+
+function refuse(problems: FieldProblem[], prefix: string): void {
+  if (problems.length)
+    throw new InvalidRequestError(
+      problems.map((p) => ({
+        ...p,
+        field: prefix && p.field !== 'route' ? `${prefix}.${p.field}` : p.field,
+      })),
+    );
+}
