@@ -3,10 +3,11 @@
 // sends bad input, a changed request under an old quote, another request under a used key. Whatever it
 // does, each key pays for one task, and every refusal names the field, the value, the limit and a remedy.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
@@ -194,6 +195,42 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     const listed = await ok('list', { limit: 100 });
     expect((listed.runs as { id: string }[]).map((r) => r.id)).toContain(started.id);
   }, 120_000);
+
+  it('a pipeline through the same tools: its quote is what its four stages are billed, and its key runs it once', async () => {
+    const spec = parse(readFileSync(resolve(__dirname, '../../examples/teaser.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const quote = await ok('quote', { spec });
+    expect(quote).toMatchObject({ currency: 'CNY', tasks: 4 });
+    const key = uniqueId('teaser');
+    const args = { spec, idempotencyKey: key, quoteId: quote.quoteId };
+    const [first, again] = await Promise.all([ok('start', args), ok('start', args)]);
+    expect(first).toMatchObject({ id: `tester.${key}`, kind: 'pipeline' });
+    expect(again.id).toBe(first.id);
+    let view: Structured = {};
+    do view = await ok('wait', { id: first.id, seconds: 50 });
+    while (view.running);
+    expect(view).toMatchObject({
+      status: 'stored',
+      billed: { CNY: quote.amount },
+      estimated: { CNY: quote.amount },
+    });
+    expect((view.stages as { status: string }[]).map((st) => st.status)).toEqual([
+      'stored',
+      'stored',
+      'stored',
+      'stored',
+    ]);
+    expect(view.taskIds).toHaveLength(4);
+    const result = await ok('result', { id: first.id });
+    expect((result.outputs as { stage: string }[]).map((o) => o.stage)).toEqual([
+      'explore',
+      'extend',
+      'cast',
+      'finish',
+    ]);
+  }, 180_000);
 
   it('cancel mid-run says the RUNNING task was kept (paid) and its output is still stored', async () => {
     const prompt = uniqueId('mcp cancel');
