@@ -194,3 +194,22 @@ it('a watched job: woken by its account task watcher, which then ends idle', asy
     await save(w.workflowId);
   }
 });
+
+it("jobs held to an agent's daily budget besides the account's: one stored, the next refused unpaid", async () => {
+  const budget = {
+    ledger: 'wanflow-agent-spend/replay',
+    cap: 1.2,
+    currency: 'CNY',
+    whose: "agent replay's",
+    variable: 'WANFLOW_MCP_AGENTS',
+    recheckMs: 1000,
+  };
+  for (const [jobId, status] of [
+    ['replay.agent-1', 'stored'],
+    ['replay.agent-2', 'failed'],
+  ] as const) {
+    await startJob(client, stack.h.config, { request: t2v(`replay ${jobId}`), jobId, budget });
+    expect(await waitForJob(client, jobId)).toMatchObject({ status });
+    await save(jobWorkflowId(jobId));
+  }
+});
