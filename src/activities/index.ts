@@ -26,6 +26,7 @@ import { RunTimeModel, secondsBetween } from './run-times';
 import { reserveSpend, type ReserveSpendInput } from './spend';
 import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
 import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
+import { endedRowRuns } from './row-runs';
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
@@ -189,6 +190,9 @@ export function createActivities(deps: ActivityDeps) {
     ),
     finishCampaign: typed((input: { state: CampaignState; pages: CampaignPageRef[] }) =>
       finishCampaign(deps.store, input),
+    ),
+    endedRowRuns: typed((input: { campaignId: string; keys: string[] }) =>
+      endedRowRuns(Context.current().client, input),
     ),
 
     recordJob: typed(async (record: JobRecord): Promise<StoredAsset> =>

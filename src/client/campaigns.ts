@@ -62,6 +62,8 @@ export interface CampaignRequest {
   /** A hard cap on what the campaign may spend, in its prices' currency. */
   budget?: number;
   options?: Partial<JobOptions>;
+  /** The workflow's rhythm (programs and tests; the defaults suit campaigns of any size). */
+  tuning?: Pick<CampaignInput, 'rowsPerGeneration' | 'handedCheck'>;
 }
 
 export interface CampaignPreview {
@@ -237,6 +239,7 @@ export async function startCampaign(
     priority: req.priority ?? previous?.priority ?? 0,
     ...(budget ? { budget } : previous?.budget ? { budget: previous.budget } : {}),
     ...(req.options ? { options: req.options } : {}),
+    ...req.tuning,
     ...(previous ? { carry: carryOn(previous, pages) } : {}),
   };
   try {

@@ -12,6 +12,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { campaignRowId, campaignRowWorkflowId } from '../shared/ids';
 import type { CampaignRowEntry, RowOutcome, RowStatus } from '../shared/campaigns';
+import { recordlessEnd, runEndOf, type RunEnd } from '../shared/row-ends';
 import type { JobOptions } from '../shared/job-options';
 import type { JobRecord, PipelineRecord } from '../shared/records';
 import type { PipelinePlan } from '../pipelines/plan';
@@ -32,10 +33,22 @@ export interface RowContext {
   priority: number;
   /** Set once the campaign is canceled: a row started meanwhile is canceled as soon as it exists. */
   canceled: () => boolean;
+  /** The campaign's workflow, which the run tells when it ends (campaigns that hand rows over). */
+  notifyWorkflowId?: string;
 }
 
-/** Runs one row to its end and says how it ended; never throws for the row's own failure. */
-export async function runRow(ctx: RowContext, row: CampaignRowEntry): Promise<RowOutcome> {
+/** What the campaign keeps of a row while it runs (its body stays in its page). */
+export type RowRef = Pick<CampaignRowEntry, 'key' | 'line' | 'estimate' | 'currency'>;
+
+/**
+ * Runs one row to its end and says how it ended; never throws for the row's own failure. `started` is
+ * called once its run exists (or could not be started): only then may the campaign continue as new.
+ */
+export async function runRow(
+  ctx: RowContext,
+  row: CampaignRowEntry,
+  started: () => void = () => undefined,
+): Promise<RowOutcome> {
   const runId = campaignRowId(ctx.campaignId, row.key);
   const workflowId = campaignRowWorkflowId(ctx.campaignId, row.key);
   const slot = { priority: ctx.priority, group: ctx.campaignId };
@@ -49,7 +62,10 @@ export async function runRow(ctx: RowContext, row: CampaignRowEntry): Promise<Ro
         ? startAttributes({ campaign: ctx.campaignId, models: row.models })
         : undefined,
   };
-  const options = ctx.options ? { options: ctx.options } : {};
+  const options = {
+    ...(ctx.options ? { options: ctx.options } : {}),
+    ...(ctx.notifyWorkflowId ? { notify: { workflowId: ctx.notifyWorkflowId, key: row.key } } : {}),
+  };
   try {
     // Started and awaited outside cancellation: the campaign cancels its rows itself, then waits for
     // their records (a canceled row still reports what it paid for and kept).
@@ -87,28 +103,23 @@ export async function runRow(ctx: RowContext, row: CampaignRowEntry): Promise<Ro
           .cancel()
           .catch(() => undefined),
       );
+    started();
     const record = await CancellationScope.nonCancellable(() => child.result());
-    return outcomeOf(row, runId, record as JobRecord | PipelineRecord);
+    return rowOutcome(row, runId, runEndOf(record as JobRecord | PipelineRecord));
   } catch (err) {
+    started();
     if (err instanceof WorkflowExecutionAlreadyStartedError)
-      return { ...base(row, runId), status: 'already_ran' };
+      return rowOutcome(row, runId, { status: 'already_ran' });
     if (!(err instanceof ChildWorkflowFailure)) throw err;
     const detail = err.cause instanceof ApplicationFailure ? err.cause.details?.[0] : undefined;
-    if (detail) return outcomeOf(row, runId, detail as JobRecord | PipelineRecord);
+    if (detail) return rowOutcome(row, runId, runEndOf(detail as JobRecord | PipelineRecord));
     // Terminated or timed out: no record. What it may have paid for is in its history.
-    return {
-      ...base(row, runId),
-      status: 'failed',
-      failure: {
-        cause: 'transient',
-        message: `row ${row.key} ended without a record (${err.cause?.message ?? err.message})`,
-        remedy: `Read the history of workflow ${workflowId} for its task IDs before running the row again.`,
-      },
-    };
+    return rowOutcome(row, runId, recordlessEnd(workflowId, err.cause?.message ?? err.message));
   }
 }
 
-function base(row: CampaignRowEntry, runId: string): Omit<RowOutcome, 'status'> {
+/** A row's outcome for the report: the row's own facts and how its run ended. */
+export function rowOutcome(row: RowRef, runId: string, end: RunEnd | { status: RowStatus }): RowOutcome {
   return {
     key: row.key,
     line: row.line,
@@ -116,35 +127,7 @@ function base(row: CampaignRowEntry, runId: string): Omit<RowOutcome, 'status'> 
     taskIds: [],
     outputs: [],
     ...(row.estimate !== undefined ? { estimate: row.estimate, currency: row.currency } : {}),
+    ...end,
     finished: new Date(Date.now()).toISOString(),
   };
-}
-
-function outcomeOf(row: CampaignRowEntry, runId: string, rec: JobRecord | PipelineRecord): RowOutcome {
-  const out = base(row, runId);
-  if ('jobId' in rec) {
-    return {
-      ...out,
-      status: rowStatus(rec.status),
-      taskIds: rec.taskId ? [rec.taskId] : [],
-      outputs: (rec.outputs ?? []).map((o) => o.key),
-      ...(rec.cost.billed ? { billed: rec.cost.billed.amount, currency: rec.cost.billed.currency } : {}),
-      ...(rec.failure ? { failure: rec.failure } : {}),
-    };
-  }
-  const jobs = rec.order.flatMap((id) => rec.stages[id]!.jobs);
-  const billed = Object.entries(rec.cost.billed)[0];
-  const failed = rec.order.map((id) => rec.stages[id]!).find((s) => s.failure);
-  return {
-    ...out,
-    status: rowStatus(rec.status),
-    taskIds: jobs.flatMap((j) => (j.taskId ? [j.taskId] : [])),
-    outputs: jobs.flatMap((j) => (j.outputs ?? []).map((o) => o.key)),
-    ...(billed ? { billed: billed[1], currency: billed[0] } : {}),
-    ...(failed?.failure ? { failure: failed.failure } : {}),
-  };
-}
-
-function rowStatus(status: string): RowStatus {
-  return status === 'stored' || status === 'expired' || status === 'canceled' ? status : 'failed';
 }

@@ -1,8 +1,10 @@
 // The campaign workflow: thousands of rows through a sliding window of child runs. Rows are read from
 // storage a page at a time (never carried in history); each row's budget share is reserved before its
-// run starts and settled from its record; outcomes go to report parts in storage. Every few hundred rows
-// the window drains and the workflow continues as new, so history stays small at any number of rows.
-// Pause admits nothing new, cancel cancels the rows in the window (PENDING tasks free, RUNNING collected).
+// run starts and settled from how it ended; outcomes go to report parts in storage. Every few hundred rows
+// the workflow continues as new, so history stays small at any number of rows: the rows still running are
+// handed to the next run (each row's run tells the campaign's workflow ID how it ended), so the window
+// never drains. Pause admits nothing new, cancel cancels the rows in the window (PENDING tasks free,
+// RUNNING collected).
 import {
   allHandlersFinished,
   CancellationScope,
@@ -11,10 +13,13 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   metricMeter,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { WanflowActivities } from '../activities';
 import {
   campaignKeys,
@@ -23,7 +28,7 @@ import {
   type CampaignState,
   type RowOutcome,
 } from '../shared/campaigns';
-import { campaignRowWorkflowId } from '../shared/ids';
+import { campaignRowId, campaignRowWorkflowId } from '../shared/ids';
 import type { JobOptions } from '../shared/job-options';
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
@@ -34,7 +39,8 @@ import {
   type CampaignChange,
 } from './definitions';
 import { CampaignLedger } from './campaign-ledger';
-import { runRow } from './campaign-row';
+import { rowOutcome, runRow, type RowRef } from './campaign-row';
+import { rowEndedSignal, type RunEnd } from '../shared/row-ends';
 import { updateTags, WanflowState } from './search-attributes';
 
 export interface CampaignInput {
@@ -50,24 +56,41 @@ export interface CampaignInput {
   options?: Partial<JobOptions>;
   /** Rows per generation (tests: a few, to continue as new often); default ROWS_PER_GENERATION. */
   rowsPerGeneration?: number;
+  /** How often only handed-over rows left look for a run that closed without telling; default HANDED_CHECK. */
+  handedCheck?: Duration;
   /** Set by continue-as-new (and by a start that adds rows to a finished campaign): where it stands. */
-  carry?: { state: CampaignState; next: number; startedMs: number };
+  carry?: {
+    state: CampaignState;
+    next: number;
+    startedMs: number;
+    /** Rows whose runs were still going at continue-as-new: they tell this run how they ended. */
+    inflight?: RowRef[];
+  };
 }
 
 /** Rows per generation: ~10 history events each, so a generation stays near 5,000 events. */
 export const ROWS_PER_GENERATION = 500;
 /** Outcomes per report part. */
 const PART_ROWS = 100;
+/**
+ * How often a campaign with only handed-over rows left asks whether any of their runs closed without
+ * telling it (terminated by hand): rare, so seldom; the rows' own signals are the way they end.
+ */
+export const HANDED_CHECK = '10m';
 
 // Storage reads and writes of the campaign's own files: retried through an hour of storage trouble
 // (nothing is paid by them; a row outcome not written would be a row unexplained).
-const { readCampaignPage, writeCampaignPart, finishCampaign } = proxyActivities<WanflowActivities>({
-  startToCloseTimeout: '60s',
-  scheduleToCloseTimeout: '1h',
-  retry: { initialInterval: '2s', maximumInterval: '60s' },
-});
+const { readCampaignPage, writeCampaignPart, finishCampaign, endedRowRuns } =
+  proxyActivities<WanflowActivities>({
+    startToCloseTimeout: '60s',
+    scheduleToCloseTimeout: '1h',
+    retry: { initialInterval: '2s', maximumInterval: '60s' },
+  });
 
 export async function wanCampaign(input: CampaignInput): Promise<CampaignState> {
+  // Campaigns before it drained their window at every continue-as-new (50 slots idle over one task's
+  // time, 3 % of a 1,000-row campaign's makespan); their histories replay that way.
+  const handOver = patched('campaign-rows-handed-over');
   const now = () => new Date(Date.now()).toISOString();
   const startedMs = input.carry?.startedMs ?? Date.now();
   const pages = [...input.pages];
@@ -96,13 +119,20 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
   };
   if (!input.carry) addPages(input.pages, false);
   if (input.budget) state.budget = input.budget;
-  const ledger = new CampaignLedger(state.budget, state.spent);
+  const ledger = new CampaignLedger(state.budget, state.spent, input.carry?.state.reserved ?? 0);
   let next = input.carry?.next ?? 0;
   let canceled = false;
   let draining = false;
   let rowsThisGeneration = 0;
   let page: { index: number; rows: CampaignRowEntry[] } | undefined;
+  // Every row in the window; `running` holds those this run started (their child results), `handed` those
+  // a previous run started, which only their signals (or a check of their runs) end.
+  const inflight = new Map<string, RowRef>((input.carry?.inflight ?? []).map((r) => [r.key, r]));
+  const handed = new Set(inflight.keys());
   const running = new Map<string, Promise<void>>();
+  // Rows whose child is being started: a run may not continue as new before its children exist.
+  const starting = new Set<string>();
+  let handedCheck: Promise<void> | undefined;
   const outcomes: RowOutcome[] = [];
   // Bumped by everything that may let the loop go on: a row ending, a change, more rows.
   let tick = 0;
@@ -166,7 +196,10 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       page = { index: at.index, rows: await readCampaignPage(pages[at.index]!.key) };
     return page.rows[at.offset]!;
   };
-  const ended = (row: CampaignRowEntry, outcome: RowOutcome) => {
+  const ended = (row: RowRef, outcome: RowOutcome) => {
+    // Told twice (its signal and its child result): the first counts.
+    if (!inflight.delete(row.key)) return;
+    handed.delete(row.key);
     ledger.settle(
       row.estimate,
       outcome.billed !== undefined ? { amount: outcome.billed, currency: outcome.currency! } : undefined,
@@ -180,11 +213,23 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
     outcomes.push(outcome);
     tick += 1;
   };
+  setHandler(rowEndedSignal, ({ key, end }: { key: string; end: RunEnd }) => {
+    const row = inflight.get(key);
+    if (row) ended(row, rowOutcome(row, campaignRowId(input.campaignId, key), end));
+  });
+  const checkHanded = async (): Promise<void> => {
+    if (!handed.size) return;
+    const ends = await endedRowRuns({ campaignId: input.campaignId, keys: [...handed] });
+    for (const { key, end } of ends) {
+      const row = inflight.get(key);
+      if (row) ended(row, rowOutcome(row, campaignRowId(input.campaignId, key), end));
+    }
+  };
   const admit = async (): Promise<void> => {
     while (
       state.status === 'running' &&
       !draining &&
-      running.size < state.window &&
+      inflight.size < state.window &&
       next < state.counters.total
     ) {
       const row = await rowAt(next);
@@ -200,12 +245,23 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       }
       ledger.reserve(row.estimate);
       state.counters.running += 1;
-      const ctx = { ...input, priority: state.priority, canceled: () => canceled };
+      const ref: RowRef = { key: row.key, line: row.line, estimate: row.estimate, currency: row.currency };
+      inflight.set(row.key, ref);
+      const ctx = {
+        ...input,
+        priority: state.priority,
+        canceled: () => canceled,
+        ...(handOver ? { notifyWorkflowId: workflowInfo().workflowId } : {}),
+      };
+      starting.add(row.key);
       running.set(
         row.key,
-        runRow(ctx, row).then((outcome) => {
+        runRow(ctx, row, () => {
+          // Its child exists: the run may continue as new now (histories before waited on rows' ends).
+          if (starting.delete(row.key) && handOver) tick += 1;
+        }).then((outcome) => {
           running.delete(row.key);
-          ended(row, outcome);
+          ended(ref, outcome);
         }),
       );
       rowsThisGeneration += 1;
@@ -214,7 +270,8 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
         workflowInfo().continueAsNewSuggested
       ) {
         draining = true;
-        state.status = 'draining';
+        // Handed over, the window does not drain: the next run is only a moment away.
+        if (!handOver) state.status = 'draining';
       }
     }
   };
@@ -230,23 +287,40 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
   try {
     for (;;) {
       await admit();
-      await flush(running.size === 0);
-      if (running.size === 0 && next >= state.counters.total) break;
-      if (running.size === 0 && draining) {
+      await flush(inflight.size === 0 || (handOver && draining));
+      if (inflight.size === 0 && next >= state.counters.total) break;
+      if (draining && (handOver ? starting.size === 0 : inflight.size === 0)) {
         await condition(allHandlersFinished);
+        // A row that ended meanwhile is written first: outcomes do not travel.
+        if (outcomes.length) continue;
         state.generation += 1;
         // A pause asked for during the drain holds in the next generation.
         if (state.status === 'draining') state.status = 'running';
-        // Pages and settings travel; rows, outcomes and history stay behind.
+        // Pages, settings and the rows still running travel; outcomes and history stay behind.
         return await continueAsNew<typeof wanCampaign>({
           ...input,
           pages,
           window: state.window,
           priority: state.priority,
           budget: ledger.budget,
-          carry: { state: { ...state, spent: ledger.spent }, next, startedMs },
+          carry: {
+            state: { ...state, spent: ledger.spent, reserved: ledger.reserved },
+            next,
+            startedMs,
+            ...(inflight.size ? { inflight: [...inflight.values()] } : {}),
+          },
         });
       }
+      // Only rows handed over are in the window (nothing new could be admitted): now and then, look for
+      // one whose run closed without telling (one timer at a time).
+      if (handed.size && handed.size === inflight.size && !handedCheck)
+        handedCheck = CancellationScope.nonCancellable(() => sleep(input.handedCheck ?? HANDED_CHECK)).then(
+          async () => {
+            await checkHanded();
+            handedCheck = undefined;
+            tick += 1;
+          },
+        );
       reportCampaign(view());
       const seen = tick;
       await Promise.race([condition(() => tick !== seen), CancellationScope.current().cancelRequested]);
@@ -258,11 +332,17 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
     canceled = true;
     state.status = 'canceling';
     await CancellationScope.nonCancellable(async () => {
-      for (const key of running.keys())
+      for (const key of inflight.keys())
         await getExternalWorkflowHandle(campaignRowWorkflowId(input.campaignId, key))
           .cancel()
           .catch(() => undefined);
       await Promise.all(running.values());
+      // Rows handed over end by their signals; a run that closed without telling is found by a check.
+      while (handed.size) {
+        const seen = tick;
+        if (await condition(() => tick !== seen, input.handedCheck ?? '1m')) continue;
+        await checkHanded();
+      }
       await flush(true);
     });
   }

@@ -6,6 +6,7 @@ import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import type { JobOptions } from '../shared/job-options';
 import type { JobSpend } from '../activities/spend';
+import type { RowNotify } from '../shared/row-ends';
 
 export interface JobInput {
   jobId: string;
@@ -25,6 +26,8 @@ export interface JobInput {
    * reserves its price in it before its create too. `whose` names it in a refusal, `variable` its setting.
    */
   budget?: StarterBudget;
+  /** A campaign row's job: the campaign it tells when it ends. */
+  notify?: RowNotify;
 }
 
 export interface StarterBudget extends JobSpend {

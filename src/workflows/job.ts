@@ -20,6 +20,7 @@ import type { JobInput } from './job-input';
 import type { JobOptions } from '../shared/job-options';
 import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob } from './job-activities';
 import { submitExactlyOnce } from './submit';
+import { tellCampaign } from './row-notice';
 import { collect, settleAfterCancel, type Wake } from './collect';
 import { acquireSlot, releaseSlot, reportThrottled, type HeldSlot } from './slot-hold';
 import { reserveInBudget, settleSpend, type HeldSpend } from './spend-hold';
@@ -160,6 +161,7 @@ async function finish(input: JobInput, rec: JobRecord): Promise<JobRecord> {
   // The record is written even for a canceled job: that is when the user most needs to know what exists.
   await CancellationScope.nonCancellable(() => recordJob(rec));
   updateTags([{ key: WanflowState, value: rec.status }]);
+  await tellCampaign(input.notify, rec);
   if (rec.failure && rec.status !== 'canceled') {
     throw ApplicationFailure.nonRetryable(
       `job ${input.jobId} ${rec.status}: ${rec.failure.message}`,

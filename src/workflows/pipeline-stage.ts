@@ -18,6 +18,7 @@ import { substituteRefs } from '../pipelines/refs';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import type { JobInput, StarterBudget } from './job-input';
+import type { RowNotify } from '../shared/row-ends';
 import { wanJob } from './job';
 import { summarizeJob } from './job-summary';
 import { isTagged, startAttributes } from './search-attributes';
@@ -31,6 +32,8 @@ export interface PipelineInput {
   slot?: { priority?: number; group?: string };
   /** A daily budget whoever started the pipeline is held to (an agent's): every job reserves in it too. */
   budget?: StarterBudget;
+  /** A campaign row's pipeline: the campaign it tells when it ends (its stage jobs do not). */
+  notify?: RowNotify;
 }
 
 /** Runs one stage's candidates; a failed candidate follows the stage's failure policy once. */

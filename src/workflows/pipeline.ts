@@ -18,6 +18,7 @@ import type { PipelineRecord, StageState } from '../shared/records';
 import { pipelineStateQuery } from './definitions';
 import { updateTags, WanflowStage, WanflowState } from './search-attributes';
 import { runStage, type PipelineInput } from './pipeline-stage';
+import { tellCampaign } from './row-notice';
 
 // Writing the manifest must not be lost: retry for up to an hour of storage trouble.
 const { recordPipeline } = proxyActivities<WanflowActivities>({
@@ -107,6 +108,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   rec.manifestKey = `${pipelineFolder(pipelineId)}/manifest.json`;
   await CancellationScope.nonCancellable(() => recordPipeline(rec));
   updateTags([{ key: WanflowState, value: rec.status }]);
+  await tellCampaign(input.notify, rec);
   if (rec.status === 'failed') {
     const failed = plan.order.filter((id) => rec.stages[id]!.status === 'failed');
     throw ApplicationFailure.nonRetryable(

@@ -1,7 +1,8 @@
 // Campaigns against a simulator that enforces the account's limit (beyond K tasks in progress per key
 // and model, a create gets 429): rows from a CSV through a window of child runs, every row accounted for
 // in the report, the same file started twice adding nothing, a budget met exactly, pause and resume,
-// cancel in the middle, and a row failing content inspection leaving the others alone.
+// cancel in the middle, rows handed over at continue-as-new (one terminated by hand still reported), and a
+// row failing content inspection leaving the others alone.
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { makeVideo } from '../harness/media';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import {
 } from '../../src/client/campaigns';
 import { readRowsFile } from '../../src/campaigns/rows';
 import type { JobRecord } from '../../src/shared/records';
+import { campaignWorkflowId } from '../../src/shared/ids';
 
 const K = 3;
 let servers: TestServers;
@@ -209,6 +211,40 @@ describe('campaigns', () => {
     const reported = new Set(report.flatMap((r) => r.taskIds));
     for (const t of tasks) expect(reported.has(t.taskId)).toBe(true);
     for (const r of report.filter((r) => r.status === 'stored')) expect(r.outputs).toHaveLength(1);
+  }, 240_000);
+
+  it('rows handed to the next run at continue-as-new: one terminated by hand is reported failed, a cancel reaches the rest', async () => {
+    // Long tasks and a generation of K rows: the first run continues as new with its K rows RUNNING.
+    servers.simulator.setFaults({ slowTaskExtraMs: 8000 });
+    const req = campaign(K + 3, { window: K, tuning: { rowsPerGeneration: K, handedCheck: '1s' } });
+    await startCampaign(h.client, h.config, req);
+    const id = campaignWorkflowId(req.campaignId);
+    await until(async () => (await getCampaignState(h.client, h.config, req.campaignId)).generation >= 1);
+    const handed = await getCampaignState(h.client, h.config, req.campaignId);
+    expect(handed.counters).toMatchObject({ admitted: K, running: K });
+    await until(async () => tasksOf(req.campaignId).length >= K);
+    // A handed-over row's run terminated by hand cannot tell the campaign: the check finds it.
+    const first = (await campaignReport(h.client, h.config, req.campaignId))[0]!;
+    await h.client.workflow.getHandle(`${id}/${first.key}`).terminate('by hand');
+    await until(
+      async () => (await getCampaignState(h.client, h.config, req.campaignId)).counters.failed >= 1,
+    );
+    await cancelCampaign(h.client, req.campaignId);
+    const state = await waitForCampaign(h.client, req.campaignId);
+    expect(state.status).toBe('canceled');
+    expect(state.counters.running).toBe(0);
+    const report = await campaignReport(h.client, h.config, req.campaignId);
+    const terminated = report.find((r) => r.key === first.key)!;
+    expect(terminated).toMatchObject({ status: 'failed', failure: { cause: 'transient' } });
+    expect(terminated.failure!.message).toContain('without a record');
+    // Every row admitted has its outcome, whichever run started it; every other task made is accounted for.
+    expect(report.filter((r) => r.status !== 'not_started')).toHaveLength(state.counters.admitted);
+    const reported = new Set(report.flatMap((r) => r.taskIds));
+    const tasks = tasksOf(req.campaignId);
+    expect(tasks.filter((t) => !reported.has(t.taskId))).toHaveLength(1);
+    // A row admitted just before the cancel may have been canceled before its create: free, no task.
+    expect(tasks.length).toBeGreaterThanOrEqual(K);
+    expect(tasks.length).toBeLessThanOrEqual(state.counters.admitted);
   }, 240_000);
 
   it('a row failing content inspection fails alone: the others are stored', async () => {
