@@ -6,18 +6,26 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { WanflowConfig } from '../config/config';
 import { startJob } from '../client/jobs';
 import { startPipeline } from '../client/pipelines';
-import { IdempotencyConflictError } from '../client/start-once';
+import { IdempotencyConflictError, requestHash } from '../client/start-once';
 import { cancelRun, findRun, runOutputs, type Run, type RunOutput } from '../client/runs';
-import { jobWorkflowId, pipelineWorkflowId, runIdProblem } from '../shared/ids';
+import { campaignWorkflowId, jobWorkflowId, pipelineWorkflowId, runIdProblem } from '../shared/ids';
 import { WanflowError, EXIT } from '../shared/errors';
 import type { AssetStore } from '../storage/store';
 import { InvalidRequestError } from '../wan/validation';
 import { dailySpend } from '../client/spend';
 import { billingDay } from '../shared/spend';
 import type { StarterBudget } from '../workflows/job-input';
-import { priceRun, type Estimate, type RunBody } from './quote';
+import { campaignRequest, priceRun, type Estimate, type RunBody } from './quote';
+import {
+  campaignReport,
+  cancelCampaign,
+  CampaignNotFoundError,
+  getCampaignState,
+  startCampaign,
+} from '../client/campaigns';
+import type { CampaignState } from '../shared/campaigns';
 import { checkQuote, QuoteRefusedError, signQuote } from './quotes';
-import { runView, type RunView } from './views';
+import { campaignView, runView, type RunView } from './views';
 
 export interface AgentSetup {
   client: Client;
@@ -54,9 +62,12 @@ export interface Quote extends Estimate {
   budget?: BudgetFigures & { fits: boolean };
 }
 
+/** An output as `result` lists it: a campaign's, from its report, without its size and digest. */
+export type AgentOutput = Omit<RunOutput, 'sha256' | 'sizeBytes'> & Partial<RunOutput>;
+
 export interface Started {
   id: string;
-  kind: 'job' | 'pipeline';
+  kind: RunBody['kind'];
   /** False when the key already named this run: nothing new was started or paid. */
   created: boolean;
   estimate?: Estimate;
@@ -105,6 +116,8 @@ export class AgentBudgetError extends WanflowError {
 
 export class AgentOperations {
   private readonly starts?: RateLimiterMemory;
+  /** Starts in progress by run ID: a retry that arrives while its first call still runs waits for it. */
+  private readonly starting = new Map<string, Promise<unknown>>();
 
   constructor(private readonly s: AgentSetup) {
     if (s.startsPerMinute) this.starts = new RateLimiterMemory({ points: s.startsPerMinute, duration: 60 });
@@ -139,11 +152,30 @@ export class AgentOperations {
       throw new InvalidRequestError([
         { ...idProblem, value: key, message: `with the agent's name must be ${idProblem.message}` },
       ]);
+    // One start of a key at a time: a campaign's start writes its pages before its workflow exists, so a
+    // retry arriving meanwhile would not find it (jobs and pipelines are also safe without: their starts
+    // attach to the run).
+    const before = this.starting.get(id) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.startOnce(body, id, key, limit));
+    this.starting.set(id, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.starting.get(id) === mine) this.starting.delete(id);
+    }
+  }
+
+  private async startOnce(
+    body: RunBody,
+    id: string,
+    key: string,
+    limit: { quoteId?: string; maxCost?: number },
+  ): Promise<Started> {
     const existing = await this.existingKind(id);
     if (existing && existing !== body.kind)
       throw new IdempotencyConflictError(`key ${JSON.stringify(key)} was already used for a ${existing}`);
     if (existing) {
-      await this.launch(body, id);
+      await this.launch(body, id, requestHash(body));
       return { id, kind: body.kind, created: false };
     }
     const priced = await priceRun(body, this.s.config, this.s.store, this.s.root);
@@ -186,11 +218,13 @@ export class AgentOperations {
         Math.ceil(limited.msBeforeNext / 1000),
       );
     });
-    await this.launch(priced.staged, id);
+    await this.launch(priced.staged, id, priced.hash);
     return { id, kind: body.kind, created: true, estimate };
   }
 
   async status(id: string): Promise<RunView> {
+    const campaign = await this.campaignState(id);
+    if (campaign) return campaignView(id, campaign, Date.now());
     return runView(await this.find(id), Date.now());
   }
 
@@ -211,15 +245,18 @@ export class AgentOperations {
    * running, and `wait` follows it.
    */
   async cancel(id: string): Promise<RunView> {
-    const run = await cancelRun(this.s.client, this.own(id));
-    if (run.running)
-      await Promise.race([
-        this.s.client.workflow
-          .getHandle(run.workflowId)
-          .result()
-          .catch(() => undefined),
-        new Promise((r) => setTimeout(r, CANCEL_WAIT_MS)),
-      ]);
+    const campaign = await this.campaignState(id);
+    const workflowId = campaign
+      ? campaignWorkflowId(id)
+      : (await cancelRun(this.s.client, this.own(id))).workflowId;
+    if (campaign && campaignView(id, campaign, Date.now()).running) await cancelCampaign(this.s.client, id);
+    await Promise.race([
+      this.s.client.workflow
+        .getHandle(workflowId)
+        .result()
+        .catch(() => undefined),
+      new Promise((r) => setTimeout(r, CANCEL_WAIT_MS)),
+    ]);
     return this.status(id);
   }
 
@@ -228,10 +265,12 @@ export class AgentOperations {
     expiresInSeconds: number,
   ): Promise<{
     view: RunView;
-    outputs: RunOutput[];
+    outputs: AgentOutput[];
     manifest?: RunOutput | { key: string; location: string; url: string };
     expiresAt: string;
   }> {
+    const campaign = await this.campaignState(id);
+    if (campaign) return this.campaignResult(id, campaign, expiresInSeconds);
     const run = await this.find(id);
     if (run.running) throw new RunStillRunningError(`${run.kind} ${id} is still running`);
     const view = runView(run, Date.now());
@@ -252,14 +291,16 @@ export class AgentOperations {
   /** This agent's runs, newest first. */
   async list(
     limit: number,
-  ): Promise<{ id: string; kind: 'job' | 'pipeline'; state: string; started: string }[]> {
-    const prefix = (kind: string) => `'wanflow-${kind}-${this.s.agent}.'`;
-    const query = `WorkflowId STARTS_WITH ${prefix('job')} OR WorkflowId STARTS_WITH ${prefix('pipeline')}`;
+  ): Promise<{ id: string; kind: RunBody['kind']; state: string; started: string }[]> {
+    const query = (['job', 'pipeline', 'campaign'] as const)
+      .map((kind) => `WorkflowId STARTS_WITH 'wanflow-${kind}-${this.s.agent}.'`)
+      .join(' OR ');
     const runs = [];
     for await (const info of this.s.client.workflow.list({ query })) {
-      const kind = info.type === 'wanPipeline' ? 'pipeline' : 'job';
-      const id = info.workflowId.replace(/^wanflow-(job|pipeline)-/, '');
-      // A pipeline's own jobs (`<pipeline>/<stage>…`) are listed with it.
+      const kind =
+        info.type === 'wanPipeline' ? 'pipeline' : info.type === 'wanCampaign' ? 'campaign' : 'job';
+      const id = info.workflowId.replace(/^wanflow-(job|pipeline|campaign)-/, '');
+      // A pipeline's jobs and a campaign's rows (`<run>/<stage or row>…`) are listed with it.
       if (id.includes('/')) continue;
       runs.push({
         id,
@@ -293,6 +334,7 @@ export class AgentOperations {
     for (const [kind, workflowId] of [
       ['job', jobWorkflowId(id)],
       ['pipeline', pipelineWorkflowId(id)],
+      ['campaign', campaignWorkflowId(id)],
     ] as const) {
       try {
         await this.s.client.workflow.getHandle(workflowId).describe();
@@ -304,9 +346,68 @@ export class AgentOperations {
     return undefined;
   }
 
-  private async launch(body: RunBody, id: string): Promise<void> {
+  /** A campaign of this agent's, where it stands; undefined when `id` names no campaign. */
+  private async campaignState(id: string): Promise<CampaignState | undefined> {
+    return getCampaignState(this.s.client, this.s.config, this.own(id)).catch((err: unknown) => {
+      if (err instanceof CampaignNotFoundError) return undefined;
+      throw err;
+    });
+  }
+
+  /** An ended campaign's stored outputs (each row's, from its report) and the report itself. */
+  private async campaignResult(id: string, state: CampaignState, expiresInSeconds: number) {
+    const view = campaignView(id, state, Date.now());
+    if (view.running) throw new RunStillRunningError(`campaign ${id} is still running`);
+    const { store, client, config } = this.s;
+    const report = await campaignReport(client, config, id);
+    const outputs: AgentOutput[] = [];
+    for (const row of report)
+      for (const key of row.outputs)
+        outputs.push({
+          jobId: row.runId,
+          key,
+          location: store.location(key),
+          url: await store.url(key, expiresInSeconds),
+        });
+    const key = state.reportKeys?.jsonl;
+    return {
+      view,
+      outputs,
+      manifest: key
+        ? { key, location: store.location(key), url: await store.url(key, expiresInSeconds) }
+        : undefined,
+      expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * Starts the run under `id`, or attaches to the one there: a job or pipeline by its start (which checks
+   * the request's hash), a campaign by the hash it was started with.
+   */
+  private async launch(body: RunBody, id: string, hash: string): Promise<void> {
     const { client, config, root } = this.s;
     const budget = this.starterBudget();
+    if (body.kind === 'campaign') {
+      const existing = await client.workflow
+        .getHandle(campaignWorkflowId(id))
+        .describe()
+        .then(async (d) => ((await d.memo) as { specHash?: string } | undefined)?.specHash ?? '')
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return undefined;
+          throw err;
+        });
+      if (existing !== undefined && existing !== hash)
+        throw new IdempotencyConflictError(
+          `key ${JSON.stringify(id.slice(this.s.agent.length + 1))} was already used for a different campaign`,
+        );
+      if (existing === undefined)
+        await startCampaign(client, config, {
+          ...campaignRequest(body.campaign, id, root),
+          memo: { specHash: hash },
+          ...(budget ? { starterBudget: budget } : {}),
+        });
+      return;
+    }
     if (body.kind === 'job')
       await startJob(client, config, {
         request: body.request,

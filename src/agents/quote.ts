@@ -6,7 +6,14 @@ import type { WanflowConfig } from '../config/config';
 import { loadPrices } from '../config/prices';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
 import { stageLocalInputs } from '../assets/stage';
-import { jobTask, tasksOf, type PlannedTask, type PlanOptions } from '../campaigns/plan';
+import {
+  jobTask,
+  tasksOf,
+  type CampaignTemplate,
+  type PlannedTask,
+  type PlanOptions,
+} from '../campaigns/plan';
+import { planCampaignRequest, type CampaignRequest } from '../client/campaigns';
 import { stageSpecFiles } from '../client/pipelines';
 import { requestHash } from '../client/start-once';
 import { preflightPipeline, preflightRequest } from '../pipelines/preflight';
@@ -17,9 +24,20 @@ import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
 import { InvalidRequestError, parseWanRequest, type FieldProblem } from '../wan/validation';
 
-/** A job's request (with its route and region) or a pipeline's spec, as an agent sends it. */
+/** A job's request (with its route and region), a pipeline's spec, or a campaign, as an agent sends it. */
 export type RunBody =
-  { kind: 'job'; request: unknown; route?: RouteId; region?: RegionId } | { kind: 'pipeline'; spec: unknown };
+  | { kind: 'job'; request: unknown; route?: RouteId; region?: RegionId }
+  | { kind: 'pipeline'; spec: unknown }
+  | { kind: 'campaign'; campaign: AgentCampaign };
+
+/** A campaign as an agent sends it: a template and its rows inline. */
+export interface AgentCampaign {
+  template: CampaignTemplate;
+  rows: Record<string, unknown>[];
+  keyColumn?: string;
+  window?: number;
+  budget?: number;
+}
 
 export interface Estimate {
   /** Absent where a task has no known price: never guessed. */
@@ -45,6 +63,7 @@ export async function priceRun(
   root: string,
 ): Promise<Priced> {
   const hash = requestHash(body);
+  if (body.kind === 'campaign') return priceCampaign(body, hash, config, root);
   const o = planOptions(config, body);
   const sources = { allowHosts: config.preflightAllowHosts };
   if (body.kind === 'job') {
@@ -78,7 +97,60 @@ export async function priceRun(
   };
 }
 
-function planOptions(config: WanflowConfig, body: RunBody): PlanOptions {
+/**
+ * Every row validated and priced as a start would (a row's media is preflighted at the start, before
+ * anything is paid). What it may cost is the least of its rows' total and its cap.
+ */
+function priceCampaign(
+  body: Extract<RunBody, { kind: 'campaign' }>,
+  hash: string,
+  config: WanflowConfig,
+  root: string,
+): Priced {
+  const c = body.campaign;
+  let planned: ReturnType<typeof planCampaignRequest>;
+  try {
+    planned = planCampaignRequest(config, campaignRequest(c, 'quote', root));
+  } catch (err) {
+    if (!(err instanceof InvalidRequestError)) throw err;
+    // `rows[line 3]` in a file is the third object of the array here: `campaign.rows.2`.
+    throw new InvalidRequestError(
+      err.problems.map((p) => ({
+        ...p,
+        field: `campaign.${p.field.replace(/^rows\[line (\d+)\]/, (_, n: string) => `rows.${Number(n) - 1}`)}`,
+      })),
+    );
+  }
+  const { plan } = planned;
+  const currencies = Object.keys(plan.estimate);
+  const total = !plan.unpriced && currencies.length === 1 ? plan.estimate[currencies[0]!] : undefined;
+  const amount = total === undefined ? undefined : Math.min(total, c.budget ?? total);
+  return {
+    staged: body,
+    hash,
+    estimate: {
+      ...(amount !== undefined ? { amount, currency: currencies[0] } : {}),
+      expectedSeconds: plan.makespanSeconds,
+      tasks: plan.rows.reduce((n, r) => n + r.tasks.length, 0),
+    },
+  };
+}
+
+/** The client's campaign request for an agent's campaign: rows inline, files only inside its folder. */
+export function campaignRequest(c: AgentCampaign, campaignId: string, root: string): CampaignRequest {
+  const columns = [...new Set(c.rows.flatMap((r) => Object.keys(r)))];
+  return {
+    campaignId,
+    template: c.template,
+    rows: { format: 'jsonl', columns, rows: c.rows.map((values, i) => ({ line: i + 1, values })) },
+    baseDir: root,
+    ...(c.keyColumn !== undefined ? { keyColumn: c.keyColumn } : {}),
+    ...(c.window !== undefined ? { window: c.window } : {}),
+    ...(c.budget !== undefined ? { budget: c.budget } : {}),
+  };
+}
+
+function planOptions(config: WanflowConfig, body: Exclude<RunBody, { kind: 'campaign' }>): PlanOptions {
   return {
     route: (body.kind === 'job' && body.route) || 'modelstudio',
     region: (body.kind === 'job' && body.region) || config.region,

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
 import { ROUTES } from '../wan/routes';
 
+/** Rows a campaign sent inline may have (a larger one is a file for `wanflow campaign start`). */
+export const MAX_AGENT_ROWS = 10_000;
+
+const runKind = z.enum(['job', 'pipeline', 'campaign']);
 const money = z.record(z.string(), z.number()).describe('amount per currency');
 
 export const runArgs = {
@@ -19,6 +23,27 @@ export const runArgs = {
     .record(z.string(), z.unknown())
     .optional()
     .describe('a pipeline spec instead of a request: {name, stages: [{id, request, candidates…}]}'),
+  campaign: z
+    .object({
+      template: z.object({
+        kind: z.enum(['job', 'pipeline']),
+        body: z
+          .record(z.string(), z.unknown())
+          .describe('a request or spec whose strings name row fields: "{{prompt}}", "{{seconds:integer}}"'),
+        route: z.enum(ROUTES).optional(),
+        region: z.enum(REGION_IDS).optional(),
+      }),
+      rows: z
+        .array(z.record(z.string(), z.unknown()))
+        .min(1)
+        .max(MAX_AGENT_ROWS)
+        .describe("one object per row, its fields filling the template's placeholders"),
+      keyColumn: z.string().optional().describe('a field that names each row (default: a hash of the row)'),
+      window: z.number().int().min(1).max(10_000).optional().describe('rows in flight at once'),
+      budget: z.number().positive().optional().describe('a hard cap on what the campaign may spend'),
+    })
+    .optional()
+    .describe('many runs from one template and rows, under the account limits and an optional cap'),
 };
 
 export const estimate = {
@@ -30,7 +55,7 @@ export const estimate = {
 
 export const runView = z.object({
   id: z.string(),
-  kind: z.enum(['job', 'pipeline']),
+  kind: runKind,
   running: z.boolean(),
   status: z.string(),
   models: z.array(z.string()),
@@ -43,6 +68,18 @@ export const runView = z.object({
   keptPaid: z.array(z.string()).optional().describe('tasks already running when canceled: paid, collected'),
   failure: z.object({ cause: z.string(), message: z.string(), remedy: z.string().optional() }).optional(),
   unanswered: z.string().optional(),
+  rows: z
+    .object({
+      total: z.number().int(),
+      queued: z.number().int(),
+      running: z.number().int(),
+      stored: z.number().int(),
+      failed: z.number().int(),
+      canceled: z.number().int(),
+      budgetExhausted: z.number().int(),
+    })
+    .optional()
+    .describe("a campaign's rows by state"),
 });
 
 export const runOutput = z.object({
@@ -51,8 +88,8 @@ export const runOutput = z.object({
   key: z.string(),
   location: z.string(),
   url: z.string().optional(),
-  sha256: z.string(),
-  sizeBytes: z.number(),
+  sha256: z.string().optional(),
+  sizeBytes: z.number().optional(),
   width: z.number().optional(),
   height: z.number().optional(),
   durationSeconds: z.number().optional(),
@@ -86,7 +123,7 @@ export const startArgs = {
 
 export const startedOut = z.object({
   id: z.string(),
-  kind: z.enum(['job', 'pipeline']),
+  kind: runKind,
   created: z.boolean().describe('false: the key already named this run; nothing new was started'),
   estimate: z.object(estimate).optional(),
 });
@@ -118,7 +155,5 @@ export const resultOut = z.object({
 });
 
 export const listOut = z.object({
-  runs: z.array(
-    z.object({ id: z.string(), kind: z.enum(['job', 'pipeline']), state: z.string(), started: z.string() }),
-  ),
+  runs: z.array(z.object({ id: z.string(), kind: runKind, state: z.string(), started: z.string() })),
 });

@@ -3,10 +3,11 @@
 import type { Run } from '../client/runs';
 import { pipelineEta } from '../pipelines/eta';
 import type { JobRecord, JobSummary, PipelineRecord } from '../shared/records';
+import type { CampaignState } from '../shared/campaigns';
 
 export interface RunView {
   id: string;
-  kind: 'job' | 'pipeline';
+  kind: 'job' | 'pipeline' | 'campaign';
   running: boolean;
   status: string;
   models: string[];
@@ -24,6 +25,49 @@ export interface RunView {
   failure?: { cause: string; message: string; remedy?: string };
   /** Set when no worker answered for a running run. */
   unanswered?: string;
+  /** A campaign's rows by state. */
+  rows?: {
+    total: number;
+    queued: number;
+    running: number;
+    stored: number;
+    failed: number;
+    canceled: number;
+    budgetExhausted: number;
+  };
+}
+
+/**
+ * A campaign as an agent reads it: its rows by state and its spend. Its ETA is the rows left at the rate
+ * rows have ended so far (none yet: unknown); its task IDs are in its report (`result`), not here.
+ */
+export function campaignView(id: string, s: CampaignState, nowMs: number): RunView {
+  const c = s.counters;
+  const running = s.status !== 'completed' && s.status !== 'canceled';
+  const ended = c.stored + c.failed + c.canceled + c.budgetExhausted + c.alreadyRan;
+  const elapsed = (nowMs - Date.parse(s.timestamps.started)) / 1000;
+  const eta = running && ended > 0 ? Math.round((elapsed / ended) * (c.total - ended)) : undefined;
+  const currency = s.estimate.currency ?? s.budget?.currency ?? Object.keys(s.spent)[0];
+  return {
+    id,
+    kind: 'campaign',
+    running,
+    status: s.status,
+    models: [],
+    taskIds: [],
+    estimated: currency ? { [currency]: s.estimate.total } : {},
+    billed: s.spent,
+    ...(eta !== undefined ? { etaSeconds: eta } : {}),
+    rows: {
+      total: c.total,
+      queued: c.total - c.admitted,
+      running: c.running,
+      stored: c.stored,
+      failed: c.failed + c.alreadyRan,
+      canceled: c.canceled,
+      budgetExhausted: c.budgetExhausted,
+    },
+  };
 }
 
 export function runView(run: Run, nowMs: number): RunView {

@@ -53,7 +53,8 @@ const routes = {
   quote: createRoute({
     method: 'post',
     path: '/v1/quote',
-    summary: 'The exact estimate, expected time and a quoteId for a job request or a pipeline spec',
+    summary:
+      'The exact estimate, expected time and a quoteId for a job request, a pipeline spec or a campaign',
     request: { body: { content: { 'application/json': { schema: z.object(runArgs) } }, required: true } },
     responses: { 200: json(quoteOut, 'the quote'), ...errors },
   }),

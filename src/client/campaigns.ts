@@ -37,6 +37,7 @@ import type { JobOptions } from '../shared/job-options';
 import { EXIT, WanflowError } from '../shared/errors';
 import { InvalidRequestError, parseWanRequest, type FieldProblem } from '../wan/validation';
 import type { CampaignInput } from '../workflows/campaign';
+import type { StarterBudget } from '../workflows/job-input';
 import {
   addCampaignPagesUpdate,
   campaignStateQuery,
@@ -64,6 +65,10 @@ export interface CampaignRequest {
   options?: Partial<JobOptions>;
   /** The workflow's rhythm (programs and tests; the defaults suit campaigns of any size). */
   tuning?: Pick<CampaignInput, 'rowsPerGeneration' | 'handedCheck'>;
+  /** A daily budget whoever starts the campaign is held to (an agent's): every row's job reserves in it. */
+  starterBudget?: StarterBudget;
+  /** Kept on the campaign's workflow (an agent's request hash: a key names one request). */
+  memo?: Record<string, unknown>;
 }
 
 export interface CampaignPreview {
@@ -93,6 +98,24 @@ export class CampaignNotRunningError extends WanflowError {
 
 /** Plans every row and says which are new; pays nothing and starts nothing (`--dry-run`). */
 export async function previewCampaign(config: WanflowConfig, req: CampaignRequest): Promise<CampaignPreview> {
+  const { plan, window } = planCampaignRequest(config, req);
+  const index = await readIndex(createStore(config.storage), req.campaignId);
+  const known = new Set(index?.keys ?? []);
+  const newRows = plan.rows.filter((r) => !known.has(r.key));
+  const newEstimate: Record<string, number> = {};
+  for (const row of newRows)
+    for (const t of row.tasks)
+      if (t.estimate)
+        newEstimate[t.estimate.currency] =
+          Math.round(((newEstimate[t.estimate.currency] ?? 0) + t.estimate.amount) * 1e6) / 1e6;
+  return { plan, newRows, knownRows: plan.rows.length - newRows.length, window, newEstimate };
+}
+
+/** The request checked and every row planned and priced, as a start would; storage is not read. */
+export function planCampaignRequest(
+  config: WanflowConfig,
+  req: CampaignRequest,
+): { plan: CampaignPlan; window: number } {
   const problems: FieldProblem[] = [];
   const idProblem = runIdProblem('campaign', req.campaignId);
   if (idProblem) problems.push(idProblem);
@@ -120,26 +143,11 @@ export async function previewCampaign(config: WanflowConfig, req: CampaignReques
           : `cannot add up rows priced in ${currencies.join(' and ')}`,
       },
     ]);
-  const index = await readIndex(createStore(config.storage), req.campaignId);
-  const known = new Set(index?.keys ?? []);
-  const newRows = plan.rows.filter((r) => !known.has(r.key));
-  const newEstimate: Record<string, number> = {};
-  for (const row of newRows)
-    for (const t of row.tasks)
-      if (t.estimate)
-        newEstimate[t.estimate.currency] =
-          Math.round(((newEstimate[t.estimate.currency] ?? 0) + t.estimate.amount) * 1e6) / 1e6;
   // Twice the largest account limit keeps every slot busy while rows queue for them; without limits
   // (the simulator unless given some), 20.
   const limits = Object.values(config.accountLimits ?? {}).map((l) => l.concurrentTasks);
   const widest = limits.length ? Math.max(...limits) : 10;
-  return {
-    plan,
-    newRows,
-    knownRows: plan.rows.length - newRows.length,
-    window: req.window ?? Math.min(MAX_WINDOW, 2 * widest),
-    newEstimate,
-  };
+  return { plan, window: req.window ?? Math.min(MAX_WINDOW, 2 * widest) };
 }
 
 function planOptions(config: WanflowConfig, req: CampaignRequest): PlanOptions {
@@ -240,6 +248,7 @@ export async function startCampaign(
     ...(budget ? { budget } : previous?.budget ? { budget: previous.budget } : {}),
     ...(req.options ? { options: req.options } : {}),
     ...req.tuning,
+    ...(req.starterBudget ? { starterBudget: req.starterBudget } : {}),
     ...(previous ? { carry: carryOn(previous, pages) } : {}),
   };
   try {
@@ -250,6 +259,7 @@ export async function startCampaign(
       // A campaign that ended may run again with new rows (its rows' own IDs stay taken); one that is
       // running is added to above.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      ...(req.memo ? { memo: req.memo } : {}),
       typedSearchAttributes: config.searchAttributes
         ? startAttributes({
             campaign: req.campaignId,

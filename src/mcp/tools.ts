@@ -26,9 +26,9 @@ export function buildMcpServer(ops: AgentOperations, version: string): McpServer
   server.registerTool(
     'quote',
     {
-      title: 'Quote a video job or pipeline',
+      title: 'Quote a video job, pipeline or campaign',
       description:
-        'Validates a job request or a pipeline spec and preflights its media; returns the exact estimated cost, the expected time and a quoteId to start it with. Starts nothing, pays nothing.',
+        "Validates a job request, a pipeline spec or a campaign (a template and its rows) and preflights a job's or pipeline's media; returns the exact estimated cost (a campaign's: the least of its rows' total and its budget), the expected time and a quoteId to start it with. Starts nothing, pays nothing.",
       inputSchema: z.object(runArgs),
       outputSchema: quoteOut,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
@@ -39,7 +39,7 @@ export function buildMcpServer(ops: AgentOperations, version: string): McpServer
   server.registerTool(
     'start',
     {
-      title: 'Start a quoted job or pipeline, once',
+      title: 'Start a quoted job, pipeline or campaign, once',
       description:
         'Starts the request under your idempotency key. The same key always returns the same run (call again after a timeout: nothing is paid twice); another request under a used key is refused. Needs the quoteId from `quote` (a price above it is refused) or maxCost.',
       inputSchema: z.object(startArgs),
@@ -56,7 +56,8 @@ export function buildMcpServer(ops: AgentOperations, version: string): McpServer
     'status',
     {
       title: 'Where a run stands',
-      description: 'Status, tasks, estimated and billed cost, and the ETA of a running run.',
+      description:
+        "Status, tasks, estimated and billed cost, and the ETA of a running run; a campaign's rows by state.",
       inputSchema: z.object({ id: runId }),
       outputSchema: runView,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -111,7 +112,7 @@ export function buildMcpServer(ops: AgentOperations, version: string): McpServer
     {
       title: "A run's outputs",
       description:
-        "Where an ended run's outputs and manifest are: storage locations and signed URLs, with their expiry.",
+        "Where an ended run's outputs and manifest (a campaign's: its report) are: storage locations and signed URLs, with their expiry.",
       inputSchema: z.object({ id: runId, expiresInSeconds }),
       outputSchema: resultOut,
       annotations: { readOnlyHint: true, openWorldHint: false },

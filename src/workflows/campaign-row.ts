@@ -18,7 +18,7 @@ import type { JobRecord, PipelineRecord } from '../shared/records';
 import type { PipelinePlan } from '../pipelines/plan';
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
-import type { JobInput } from './job-input';
+import type { JobInput, StarterBudget } from './job-input';
 import type { PipelineInput } from './pipeline-stage';
 import { wanJob } from './job';
 import { wanPipeline } from './pipeline';
@@ -35,6 +35,7 @@ export interface RowContext {
   canceled: () => boolean;
   /** The campaign's workflow, which the run tells when it ends (campaigns that hand rows over). */
   notifyWorkflowId?: string;
+  starterBudget?: StarterBudget;
 }
 
 /** What the campaign keeps of a row while it runs (its body stays in its page). */
@@ -65,6 +66,7 @@ export async function runRow(
   const options = {
     ...(ctx.options ? { options: ctx.options } : {}),
     ...(ctx.notifyWorkflowId ? { notify: { workflowId: ctx.notifyWorkflowId, key: row.key } } : {}),
+    ...(ctx.starterBudget ? { budget: ctx.starterBudget } : {}),
   };
   try {
     // Started and awaited outside cancellation: the campaign cancels its rows itself, then waits for

@@ -39,6 +39,7 @@ import {
   type CampaignChange,
 } from './definitions';
 import { CampaignLedger } from './campaign-ledger';
+import type { StarterBudget } from './job-input';
 import { rowOutcome, runRow, type RowRef } from './campaign-row';
 import { rowEndedSignal, type RunEnd } from '../shared/row-ends';
 import { updateTags, WanflowState } from './search-attributes';
@@ -56,6 +57,8 @@ export interface CampaignInput {
   options?: Partial<JobOptions>;
   /** Rows per generation (tests: a few, to continue as new often); default ROWS_PER_GENERATION. */
   rowsPerGeneration?: number;
+  /** A daily budget whoever started the campaign is held to (an agent's): each row's jobs reserve in it. */
+  starterBudget?: StarterBudget;
   /** How often only handed-over rows left look for a run that closed without telling; default HANDED_CHECK. */
   handedCheck?: Duration;
   /** Set by continue-as-new (and by a start that adds rows to a finished campaign): where it stands. */

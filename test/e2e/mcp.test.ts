@@ -47,6 +47,12 @@ const t2v = (prompt: string, duration = 2) => ({
   parameters: { resolution: '720P', duration },
 });
 
+/** A campaign of three 2 s text-to-video rows (1.2 CNY each), its prompts `<tag> 0…2`. */
+const promptCampaign = (tag: string) => ({
+  template: { kind: 'job', body: t2v('{{prompt}}') },
+  rows: [0, 1, 2].map((i) => ({ prompt: `${tag} ${i}` })),
+});
+
 type Structured = Record<string, unknown> & { id?: string };
 
 async function call(name: string, args: Record<string, unknown>, options = {}) {
@@ -232,6 +238,50 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     ]);
   }, 180_000);
 
+  it('a campaign through the same tools: quoted at what its rows are billed, started once under its key, its outputs collected', async () => {
+    const tag = uniqueId('mcp campaign');
+    const campaign = { ...promptCampaign(tag), window: 3 };
+    const quote = await ok('quote', { campaign });
+    expect(quote).toMatchObject({ amount: 3.6, currency: 'CNY', tasks: 3 });
+    const key = uniqueId('camp');
+    const args = { campaign, idempotencyKey: key, quoteId: quote.quoteId };
+    // The first call times out while its rows are written; the retry waits for it and gets the same run.
+    await expect(call('start', args, { timeout: 5 })).rejects.toThrow(/timed out|timeout/i);
+    const again = await ok('start', args);
+    expect(again).toMatchObject({ id: `tester.${key}`, kind: 'campaign' });
+    expect((await ok('start', args)).created).toBe(false);
+    let view: Structured = {};
+    do view = await ok('wait', { id: again.id, seconds: 50 });
+    while (view.running);
+    expect(view).toMatchObject({
+      kind: 'campaign',
+      status: 'completed',
+      billed: { CNY: 3.6 },
+      rows: { total: 3, stored: 3, failed: 0, queued: 0 },
+    });
+    for (const row of campaign.rows) expect(tasksFor(row.prompt)).toHaveLength(1);
+    const result = await ok('result', { id: again.id });
+    const outputs = result.outputs as { key: string; url: string }[];
+    expect(outputs).toHaveLength(3);
+    for (const o of outputs) expect(o.url).toMatch(/^(https?|file):/);
+    expect((result.manifest as { key: string }).key).toMatch(/report\.jsonl$/);
+    // Other rows under the same key: refused, nothing added or paid.
+    const conflict = await refused('start', {
+      campaign: { ...campaign, rows: [{ prompt: `${tag} other` }] },
+      idempotencyKey: key,
+      maxCost: 5,
+    });
+    expect(conflict.type).toBe('IdempotencyConflictError');
+    expect(tasksFor(`${tag} other`)).toEqual([]);
+    const listed = (await ok('list', { limit: 100 })).runs as { id: string; kind: string }[];
+    expect(listed).toContainEqual(expect.objectContaining({ id: again.id, kind: 'campaign' }));
+    // A bad row names itself: the second object's prompt.
+    const bad = await refused('quote', {
+      campaign: { ...campaign, rows: [{ prompt: 'fine' }, { prompt: '' }] },
+    });
+    expect(JSON.stringify(bad.details?.problems)).toContain('campaign.rows.1');
+  }, 180_000);
+
   it('cancel mid-run says the RUNNING task was kept (paid) and its output is still stored', async () => {
     const prompt = uniqueId('mcp cancel');
     const started = await ok('start', { request: t2v(prompt), idempotencyKey: uniqueId('c'), maxCost: 2 });
@@ -251,7 +301,11 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
 });
 
 describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => {
-  const TOKENS = { alpha: 'alpha-token-0123456789abcdef', beta: 'beta-token-0123456789abcdef0' };
+  const TOKENS = {
+    alpha: 'alpha-token-0123456789abcdef',
+    beta: 'beta-token-0123456789abcdef0',
+    gamma: 'gamma-token-0123456789abcdef',
+  };
   let server: ChildProcess;
   let url: string;
   const clients: Client[] = [];
@@ -263,6 +317,7 @@ describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => 
       JSON.stringify({
         alpha: { token: TOKENS.alpha, startsPerMinute: 2 },
         beta: { token: TOKENS.beta, dailyBudget: '2.4 CNY' },
+        gamma: { token: TOKENS.gamma, dailyBudget: '2.4 CNY' },
       }),
     );
     server = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], {
@@ -409,6 +464,47 @@ describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => 
     });
     expect(error.message).toMatch(/has 0 left .* this run's 1\.2 CNY does not fit/);
     expect(tasksFor(prompt)).toEqual([]);
+  }, 180_000);
+
+  it("holds a campaign's rows to the agent's daily budget: one that cannot fit is refused, one capped to fit pays the cap", async () => {
+    const gamma = await connect(TOKENS.gamma);
+    const tag = uniqueId('mcp agent campaign');
+    const campaign = promptCampaign(tag);
+    const text = (r: { content: unknown }) => JSON.parse((r.content as { text: string }[])[0]!.text);
+    // Three rows at 1.2 CNY: 3.6 does not fit in 2.4.
+    const over = await gamma.callTool({
+      name: 'start',
+      arguments: { campaign, idempotencyKey: uniqueId('g'), maxCost: 5 },
+    });
+    expect(text(over).error).toMatchObject({
+      type: 'AgentBudgetError',
+      details: { left: 2.4, estimate: 3.6 },
+    });
+    // Capped at 2.4, it fits: two rows run, the third is not submitted.
+    const capped = { ...campaign, budget: 2.4 };
+    const quote = (await gamma.callTool({ name: 'quote', arguments: { campaign: capped } }))
+      .structuredContent;
+    expect(quote).toMatchObject({ amount: 2.4, budget: { left: 2.4, fits: true } });
+    const started = await gamma.callTool({
+      name: 'start',
+      arguments: {
+        campaign: capped,
+        idempotencyKey: uniqueId('g'),
+        quoteId: (quote as { quoteId: string }).quoteId,
+      },
+    });
+    const id = (started.structuredContent as { id: string }).id;
+    let view: { running: boolean; rows?: Record<string, number> };
+    do
+      view = (await gamma.callTool({ name: 'wait', arguments: { id, seconds: 50 } }))
+        .structuredContent as typeof view;
+    while (view.running);
+    expect(view.rows).toMatchObject({ stored: 2, budgetExhausted: 1 });
+    expect(campaign.rows.flatMap((r) => tasksFor(r.prompt))).toHaveLength(2);
+    // The rows' jobs reserved and settled in the agent's own ledger: its day is spent.
+    const after = (await gamma.callTool({ name: 'quote', arguments: { campaign: capped } }))
+      .structuredContent;
+    expect(after).toMatchObject({ budget: { spent: 2.4, reserved: 0, left: 0, fits: false } });
   }, 180_000);
 
   it('serves the same operations as plain JSON, described at /openapi.json', async () => {

@@ -5,9 +5,12 @@ import { temporal } from '@temporalio/proto';
 
 export const HISTORY_DIR = join(__dirname, 'histories');
 
-/** `wanflow-pipeline-x/explore` → `wanflow-pipeline-x~explore.binpb` (reversible: `~` is not used in IDs). */
-export function historyFileName(workflowId: string): string {
-  return `${workflowId.replaceAll('/', '~')}.binpb`;
+/**
+ * `wanflow-pipeline-x/explore` → `wanflow-pipeline-x~explore.binpb` (reversible: `~` and `@` are not used
+ * in IDs); a workflow that continued as new keeps each run, numbered from the first: `…@1.binpb`.
+ */
+export function historyFileName(workflowId: string, run?: number): string {
+  return `${workflowId.replaceAll('/', '~')}${run === undefined ? '' : `@${run}`}.binpb`;
 }
 
 export interface RecordedHistory {
@@ -20,7 +23,7 @@ export function recordedHistories(): RecordedHistory[] {
     .filter((f) => f.endsWith('.binpb'))
     .sort()
     .map((f) => ({
-      workflowId: f.slice(0, -'.binpb'.length).replaceAll('~', '/'),
+      workflowId: f.slice(0, -'.binpb'.length).replace(/@\d+$/, '').replaceAll('~', '/'),
       history: temporal.api.history.v1.History.decode(readFileSync(join(HISTORY_DIR, f))),
     }));
 }

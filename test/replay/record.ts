@@ -33,6 +33,23 @@ async function save(workflowId: string): Promise<void> {
   written.push(file);
 }
 
+/** Every run of a workflow that continued as new, first to last. */
+async function saveRuns(workflowId: string): Promise<void> {
+  const runs: temporal.api.history.v1.IHistory[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift(history);
+    runId =
+      history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  for (const [i, history] of runs.entries()) {
+    const file = historyFileName(workflowId, i + 1);
+    writeFileSync(join(OUT, file), temporal.api.history.v1.History.encode(history).finish());
+    written.push(file);
+  }
+}
+
 async function saveTree(pipelineId: string): Promise<void> {
   const record = await waitForPipeline(client, pipelineId);
   await save(`wanflow-pipeline-${pipelineId}`);
@@ -181,6 +198,27 @@ it('a campaign: four rows, paused and resumed, the last over its budget', async 
   await save(campaignWorkflowId('replay-campaign'));
   for (const row of await campaignReport(client, stack.h.config, 'replay-campaign'))
     if (row.runId) await save(campaignRowWorkflowId('replay-campaign', row.key));
+});
+
+it('a campaign that continues as new with its rows running: they end in the next run, by signal', async () => {
+  stack.servers.simulator.reset();
+  const dir = mkdtempSync(join(tmpdir(), 'wanflow-record-handoff-'));
+  const file = join(dir, 'replay-handoff.csv');
+  writeFileSync(file, 'prompt\n' + [1, 2, 3, 4].map((i) => `"replay handoff ${i}"`).join('\n') + '\n');
+  await startCampaign(client, stack.h.config, {
+    campaignId: 'replay-handoff',
+    template: { kind: 'job' as const, body: t2v('{{prompt}}') },
+    rows: readRowsFile(file),
+    baseDir: dir,
+    window: 2,
+    tuning: { rowsPerGeneration: 2 },
+  });
+  const state = await waitForCampaign(client, 'replay-handoff');
+  expect(state.counters).toMatchObject({ stored: 4 });
+  expect(state.generation).toBeGreaterThanOrEqual(2);
+  await saveRuns(campaignWorkflowId('replay-handoff'));
+  for (const row of await campaignReport(client, stack.h.config, 'replay-handoff'))
+    await save(campaignRowWorkflowId('replay-handoff', row.key));
 });
 
 it('a watched job: woken by its account task watcher, which then ends idle', async () => {
