@@ -257,7 +257,15 @@ export class AgentOperations {
         .catch(() => undefined),
       new Promise((r) => setTimeout(r, CANCEL_WAIT_MS)),
     ]);
-    return this.status(id);
+    const view = await this.status(id);
+    if (!campaign || view.running) return view;
+    // An ended campaign's rows say which of their tasks were canceled free and which were kept (paid).
+    const report = await campaignReport(this.s.client, this.s.config, id);
+    const kept = report.flatMap((r) => r.kept ?? []);
+    const free = report
+      .filter((r) => r.status === 'canceled')
+      .flatMap((r) => r.taskIds.filter((t) => !kept.includes(t)));
+    return kept.length || free.length ? { ...view, canceledFree: free, keptPaid: kept } : view;
   }
 
   async result(

@@ -37,6 +37,8 @@ export interface RowOutcome {
   /** The job's or pipeline's ID (`<campaign>~<row>`); its manifest is in the row's folder. */
   runId: string;
   taskIds: string[];
+  /** Tasks already running when the row was canceled: paid, collected and stored. */
+  kept?: string[];
   /** Storage keys of what the row produced. */
   outputs: string[];
   estimate?: number;

@@ -6,7 +6,10 @@ import { defineSignal } from '@temporalio/workflow';
 import type { RowOutcome, RowStatus } from './campaigns';
 import type { JobRecord, PipelineRecord } from './records';
 
-export type RunEnd = Pick<RowOutcome, 'status' | 'taskIds' | 'outputs' | 'billed' | 'currency' | 'failure'>;
+export type RunEnd = Pick<
+  RowOutcome,
+  'status' | 'taskIds' | 'kept' | 'outputs' | 'billed' | 'currency' | 'failure'
+>;
 
 /** Where a row's run reports its end: the campaign's workflow (whichever run of it is current) and the row. */
 export interface RowNotify {
@@ -21,6 +24,7 @@ export function runEndOf(rec: JobRecord | PipelineRecord): RunEnd {
     return {
       status: rowStatus(rec.status),
       taskIds: rec.taskId ? [rec.taskId] : [],
+      ...(rec.keptAfterCancel && rec.taskId ? { kept: [rec.taskId] } : {}),
       outputs: (rec.outputs ?? []).map((o) => o.key),
       ...(rec.cost.billed ? { billed: rec.cost.billed.amount, currency: rec.cost.billed.currency } : {}),
       ...(rec.failure ? { failure: rec.failure } : {}),
@@ -29,9 +33,11 @@ export function runEndOf(rec: JobRecord | PipelineRecord): RunEnd {
   const jobs = rec.order.flatMap((id) => rec.stages[id]!.jobs);
   const billed = Object.entries(rec.cost.billed)[0];
   const failed = rec.order.map((id) => rec.stages[id]!).find((s) => s.failure);
+  const kept = jobs.flatMap((j) => (j.keptAfterCancel && j.taskId ? [j.taskId] : []));
   return {
     status: rowStatus(rec.status),
     taskIds: jobs.flatMap((j) => (j.taskId ? [j.taskId] : [])),
+    ...(kept.length ? { kept } : {}),
     outputs: jobs.flatMap((j) => (j.outputs ?? []).map((o) => o.key)),
     ...(billed ? { billed: billed[1], currency: billed[0] } : {}),
     ...(failed?.failure ? { failure: failed.failure } : {}),

@@ -317,13 +317,14 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       // Only rows handed over are in the window (nothing new could be admitted): now and then, look for
       // one whose run closed without telling (one timer at a time).
       if (handed.size && handed.size === inflight.size && !handedCheck)
-        handedCheck = CancellationScope.nonCancellable(() => sleep(input.handedCheck ?? HANDED_CHECK)).then(
-          async () => {
-            await checkHanded();
-            handedCheck = undefined;
-            tick += 1;
-          },
-        );
+        // Not cancellable: a cancel of the campaign must not turn the check into an unhandled rejection.
+        handedCheck = CancellationScope.nonCancellable(async () => {
+          await sleep(input.handedCheck ?? HANDED_CHECK);
+          await checkHanded();
+        }).then(() => {
+          handedCheck = undefined;
+          tick += 1;
+        });
       reportCampaign(view());
       const seen = tick;
       await Promise.race([condition(() => tick !== seen), CancellationScope.current().cancelRequested]);

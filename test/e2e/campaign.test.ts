@@ -213,7 +213,7 @@ describe('campaigns', () => {
     for (const r of report.filter((r) => r.status === 'stored')) expect(r.outputs).toHaveLength(1);
   }, 240_000);
 
-  it('rows handed to the next run at continue-as-new: one terminated by hand is reported failed, a cancel reaches the rest', async () => {
+  it('rows handed to the next run at continue-as-new: a pause holds there, one terminated by hand is reported failed, a cancel reaches the rest', async () => {
     // Long tasks and a generation of K rows: the first run continues as new with its K rows RUNNING.
     servers.simulator.setFaults({ slowTaskExtraMs: 8000 });
     const req = campaign(K + 3, { window: K, tuning: { rowsPerGeneration: K, handedCheck: '1s' } });
@@ -222,6 +222,8 @@ describe('campaigns', () => {
     await until(async () => (await getCampaignState(h.client, h.config, req.campaignId)).generation >= 1);
     const handed = await getCampaignState(h.client, h.config, req.campaignId);
     expect(handed.counters).toMatchObject({ admitted: K, running: K });
+    // Paused in the new run: the rows handed to it go on, nothing new is admitted.
+    await changeCampaign(h.client, req.campaignId, { paused: true });
     await until(async () => tasksOf(req.campaignId).length >= K);
     // A handed-over row's run terminated by hand cannot tell the campaign: the check finds it.
     const first = (await campaignReport(h.client, h.config, req.campaignId))[0]!;
@@ -229,6 +231,11 @@ describe('campaigns', () => {
     await until(
       async () => (await getCampaignState(h.client, h.config, req.campaignId)).counters.failed >= 1,
     );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await getCampaignState(h.client, h.config, req.campaignId)).toMatchObject({
+      status: 'paused',
+      counters: { admitted: K, failed: 1 },
+    });
     await cancelCampaign(h.client, req.campaignId);
     const state = await waitForCampaign(h.client, req.campaignId);
     expect(state.status).toBe('canceled');

@@ -298,6 +298,31 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     expect(result.outputs).toHaveLength(1);
     expect(tasksFor(prompt)).toHaveLength(1);
   }, 120_000);
+
+  it("cancel of a campaign mid-run: rows not admitted never start, the RUNNING row's task is kept (paid)", async () => {
+    const tag = uniqueId('mcp campaign cancel');
+    const started = await ok('start', {
+      campaign: { ...promptCampaign(tag), window: 1 },
+      idempotencyKey: uniqueId('cc'),
+      maxCost: 5,
+    });
+    for (let i = 0; i < 100 && !tasksFor(`${tag} 0`).length; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 600)); // past the simulator's 300 ms queue: RUNNING
+    const canceled = await ok('cancel', { id: started.id });
+    const [task] = tasksFor(`${tag} 0`);
+    expect(canceled).toMatchObject({
+      kind: 'campaign',
+      running: false,
+      status: 'canceled',
+      keptPaid: [task!.taskId],
+      canceledFree: [],
+      rows: { total: 3, queued: 2, running: 0 },
+    });
+    expect([...tasksFor(`${tag} 1`), ...tasksFor(`${tag} 2`)]).toEqual([]);
+    const result = await ok('result', { id: started.id });
+    expect(result.outputs).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => {
