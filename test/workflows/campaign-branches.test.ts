@@ -13,11 +13,7 @@ import type {
   CampaignState,
   RowOutcome,
 } from '../../src/shared/campaigns';
-import {
-  addCampaignPagesUpdate,
-  campaignStateQuery,
-  changeCampaignUpdate,
-} from '../../src/workflows/definitions';
+import { addCampaignPagesUpdate, campaignStateQuery } from '../../src/workflows/definitions';
 import { parseOutcomes } from '../../src/campaigns/report';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, request, stubs } from '../harness/job-stubs';
