@@ -78,6 +78,8 @@ export class ModelStudioApi {
         'Throttling.RateQuota',
         'Requests rate limit exceeded, please try again later.',
       );
+    if (this.host.takeFault('createBurstLimited'))
+      return this.refuse(res, 429, 'Throttling.BurstRate', 'Request rate increased too quickly.');
     let body: unknown;
     try {
       body = JSON.parse(text);

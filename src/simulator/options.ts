@@ -7,6 +7,8 @@ import { accountLimitsSchema } from './account-limits';
 export const faultsSchema = z.strictObject({
   /** The next N creates answer 429 Throttling.RateQuota. */
   createRateLimited: z.number().int().min(0).default(0),
+  /** The next N creates answer 429 Throttling.BurstRate (the growth guard's answer, on demand). */
+  createBurstLimited: z.number().int().min(0).default(0),
   /** The next N queries answer 429 Throttling. */
   queryRateLimited: z.number().int().min(0).default(0),
   /** The next N API requests (create, query, list) answer 500 InternalError. */
@@ -80,6 +82,7 @@ export function faultsFromPairs(pairs: [string, string][]): Faults {
 /** Faults that count down: each use takes one. */
 export type CountedFault =
   | 'createRateLimited'
+  | 'createBurstLimited'
   | 'queryRateLimited'
   | 'serverErrors'
   | 'dropCreateResponse'

@@ -1,12 +1,13 @@
 // A child server process with its output in a log file, stopped politely then firmly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, mkdirSync } from 'node:fs';
+import { openSync, closeSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 
 export interface Service {
   readonly name: string;
   readonly process: ChildProcess;
+  readonly logFile: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export function spawnService(
   return {
     name,
     process: child,
+    logFile,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
@@ -45,8 +47,7 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (service && service.process.exitCode !== null)
-      throw new Error(`${what}: ${service.name} exited with code ${service.process.exitCode}`);
+    if (service && service.process.exitCode !== null) throw new ServiceExitedError(what, service);
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
@@ -62,4 +63,21 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** A server that exited before it was ready; its log's last lines say why (a port taken, a bad flag). */
+export class ServiceExitedError extends Error {
+  constructor(what: string, service: Service) {
+    super(`${what}: ${service.name} exited with code ${service.process.exitCode}${logTail(service.logFile)}`);
+    this.name = 'ServiceExitedError';
+  }
+}
+
+function logTail(logFile: string): string {
+  try {
+    const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-5);
+    return lines.length ? `; its log (${logFile}) ends:\n${lines.join('\n')}` : '';
+  } catch {
+    return '';
+  }
 }

@@ -148,7 +148,7 @@ describe('account slots', () => {
     expect(servers.simulator.stats().refusals['Throttling.RateQuota']).toBeGreaterThan(0);
   }, 180_000);
 
-  it("a configured limit above the account's: throttled creates halve the grants, and every job is stored", async () => {
+  it("a configured limit above the account's: throttled creates shrink the grants, and every job is stored", async () => {
     const ids = await startMany(over, 4 * K, 'aimd');
     const records = await Promise.all(ids.map((id) => waitForJob(over.client, id)));
     expect(records.map((r) => r.status)).toEqual(ids.map(() => 'stored'));

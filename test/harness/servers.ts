@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/temporal';
 import { startMinio, type MinioServer } from '../../src/stack/minio';
-import { freePort } from '../../src/stack/service';
+import { freePort, ServiceExitedError } from '../../src/stack/service';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import type { SimulatorOptions } from '../../src/simulator/options';
 
@@ -29,10 +29,9 @@ export const FAST_SIMULATOR: SimulatorOptions = { queueMs: 300, runMs: 1000, run
 export async function startTestServers(sim: SimulatorOptions = {}): Promise<TestServers> {
   const dir = mkdtempSync(join(tmpdir(), 'wanflow-test-'));
   const logDir = join(dir, 'logs');
-  const temporalPort = await freePort();
   const dbFile = join(dir, 'temporal.sqlite');
-  const [temporal, minio, simulator] = await Promise.all([
-    startTemporalDevServer({ dbFile, port: temporalPort, logDir }),
+  const [{ temporal, temporalPort }, minio, simulator] = await Promise.all([
+    startTemporalOnFreePort(dbFile, logDir),
     (async () =>
       startMinio({
         dataDir: join(dir, 'minio'),
@@ -61,6 +60,27 @@ export async function startTestServers(sim: SimulatorOptions = {}): Promise<Test
     },
   };
   return servers;
+}
+
+/**
+ * A dev server on a port free a moment ago. Test files start servers in parallel, and the dev server
+ * also binds ports of its own choosing, so another file's server can take one between the pick and the
+ * bind (CI saw the dev server exit with code 2): a server that exits before it is ready is started again
+ * on a new port, twice at most.
+ */
+async function startTemporalOnFreePort(
+  dbFile: string,
+  logDir: string,
+): Promise<{ temporal: TemporalDevServer; temporalPort: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const temporalPort = await freePort();
+    try {
+      return { temporal: await startTemporalDevServer({ dbFile, port: temporalPort, logDir }), temporalPort };
+    } catch (e) {
+      if (!(e instanceof ServiceExitedError) || attempt === 3) throw e;
+      console.warn(`${e.message}\nstarting it again on another port`);
+    }
+  }
 }
 
 /** The environment a wanflow worker or client of these servers reads. */
