@@ -128,6 +128,25 @@ function ensurePostgres() {
   return found();
 }
 
+/**
+ * Chromium for the studio's browser tests, from Debian's package: WANFLOW_CHROMIUM, on PATH, or installed
+ * with apt-get (as root; otherwise the browser tests say what is missing).
+ */
+function ensureChromium() {
+  const found = () =>
+    [process.env.WANFLOW_CHROMIUM, onPath('chromium'), '/usr/bin/chromium'].find((c) => c && existsSync(c));
+  if (found()) return found();
+  if (process.getuid?.() !== 0) {
+    log(
+      'chromium: not found, and installing it needs root: apt-get install chromium (or set WANFLOW_CHROMIUM)',
+    );
+    return undefined;
+  }
+  log("chromium: not found; installing Debian's package");
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
+  return found();
+}
+
 function ensure(name, { envVar, versionArgs, routes }) {
   const candidates = [process.env[envVar], onPath(name), join(cacheBin, name)].filter(Boolean);
   let found = candidates.find((c) => existsSync(c) && works(c, versionArgs));
@@ -295,8 +314,10 @@ if (process.argv.includes('--cluster')) {
   const postgres = ensurePostgres();
   cluster = ` temporal-server=${server} sql-tool=${sqlTool} schema=${schema} postgres=${postgres ?? 'missing'}`;
 }
+// The browser is installed only when asked (`npm test` asks): the studio itself needs none.
+const browser = process.argv.includes('--browser') ? ` chromium=${ensureChromium() ?? 'missing'}` : '';
 const sdkPython = ensureDashscopeSdk();
 const testServer = ensureTestServer();
 log(
-  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'} test-server=${testServer ?? 'missing'}${cluster}`,
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'} test-server=${testServer ?? 'missing'}${cluster}${browser}`,
 );

@@ -12,6 +12,7 @@ import { setupCommand } from './commands/setup';
 import { simulatorCommand } from './commands/simulator';
 import { spendCommand } from './commands/spend';
 import { mcpCommand } from './commands/mcp';
+import { studioCommand } from './commands/studio';
 import { VERSION } from './version';
 import { demoCommand, upCommand, workerCommand } from './commands/stack';
 import { statusCommand } from './commands/status';
@@ -46,6 +47,7 @@ export function wanflowProgram(ctx: CommandContext): Command {
   for (const command of [
     demoCommand,
     upCommand,
+    studioCommand,
     workerCommand,
     webhooksCommand,
     simulatorCommand,

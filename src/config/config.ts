@@ -58,6 +58,9 @@ const configSchema = z.object({
   mcpAgent: z.string().min(1),
   /** Signs quotes; absent: a secret made up per process. */
   mcpSecret: z.string().min(16).optional(),
+  /** Required of studio visitors when `wanflow studio` listens beyond loopback. */
+  studioToken: z.string().min(24, 'a token of 24+ characters').optional(),
+  studioPort: z.number().int().min(0).max(65535),
   /** The agents `wanflow mcp` serves, by name: each its bearer token (HTTP), rate of starts and daily budget. */
   mcpAgents: z
     .record(
@@ -143,6 +146,8 @@ export function loadConfig(
     webhookPort: envVar(env, 'WANFLOW_WEBHOOK_PORT') ?? 8091,
     mcpAgent: envVar(env, 'WANFLOW_MCP_AGENT') ?? 'agent',
     mcpSecret: envVar(env, 'WANFLOW_MCP_SECRET'),
+    studioToken: envVar(env, 'WANFLOW_STUDIO_TOKEN'),
+    studioPort: envVar(env, 'WANFLOW_STUDIO_PORT') ?? 8094,
     mcpAgents: jsonFile('WANFLOW_MCP_AGENTS', envVar(env, 'WANFLOW_MCP_AGENTS')),
     falUserId: envVar(env, 'FAL_USER_ID') ?? (live ? undefined : SIM_FAL_USER_ID),
     assetUrl: envVar(env, 'WANFLOW_ASSET_URL'),

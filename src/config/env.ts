@@ -220,6 +220,13 @@ export const VARIABLES = {
     'signs the quotes `wanflow mcp` gives; set it so quotes outlive a restart (16+ characters)',
     { secret: true },
   ),
+  WANFLOW_STUDIO_TOKEN: v(
+    secret(24),
+    'none',
+    'the token studio visitors present (once, as `?token=`); required when `wanflow studio` listens beyond loopback (24+ characters)',
+    { secret: true },
+  ),
+  WANFLOW_STUDIO_PORT: v(port, '`8094`', 'port of `wanflow studio` (and the studio inside `wanflow up`)'),
   WANFLOW_PREFLIGHT_ALLOW_HOSTS: v(
     z.string(),
     '—',

@@ -49,7 +49,15 @@ export interface StoredAsset {
 }
 
 /** A stored output of a task, with what probing it found. */
-export type PersistedOutput = StoredAsset & { durationSeconds?: number; width?: number; height?: number };
+export type PersistedOutput = StoredAsset & {
+  durationSeconds?: number;
+  width?: number;
+  height?: number;
+  /** A still to show it by (`<name>.thumb.jpg` beside it); absent when none could be made. */
+  thumbnailKey?: string;
+  /** A video's four frames side by side (`<name>.sheet.jpg`). */
+  contactSheetKey?: string;
+};
 
 export const JOB_STATUSES = [
   'validating',

@@ -117,6 +117,11 @@ export const simulatorOptionsSchema = z.strictObject({
     .default(24 * 3600),
   /** Where rendered MP4s are cached. */
   cacheDir: z.string().optional(),
+  /**
+   * Draw each result's model, seed and prompt into its frames, so a simulated gallery reads like a real
+   * one (an ffmpeg run per distinct prompt; off: one cached file per size and length).
+   */
+  legible: z.boolean().default(false),
   /** Base URL clients use to reach this server (defaults to the bound address). */
   publicUrl: z.string().optional(),
   faults: faultsSchema.default(faultsSchema.parse({})),

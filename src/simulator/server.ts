@@ -25,7 +25,7 @@ import {
 import { SIM_DEFAULT_KEY } from '../config/simulator';
 import { emptyStats, maskKey, type SimulatorStats } from './stats';
 import { TaskTable, type SimTask } from './task-table';
-import { Renderer } from './render';
+import { mediaLabel, Renderer } from './render';
 import { ResultLinks, receiveUpload } from './oss';
 import { FalSimulator, type FalHost } from './fal';
 import { EachlabsSimulator, type EachlabsHost } from './eachlabs';
@@ -244,9 +244,10 @@ class Simulator {
     const byModel = (this.stats.tasksByKeyAndModel[task.keyLabel] ??= {});
     byModel[task.model] = (byModel[task.model] ?? 0) + 1;
     if (!task.failWith) {
+      const label = this.opts.legible ? labelOf(request) : undefined;
       const render = shape.images
-        ? this.renderer.image(task.width, task.height)
-        : this.renderer.video(task.width, task.height, shape.outputSeconds);
+        ? this.renderer.image(task.width, task.height, label)
+        : this.renderer.video(task.width, task.height, shape.outputSeconds, label);
       task.rendered = render.then(
         (file) => void (task.file = file),
         (err: Error) => void (task.renderError = `render failed: ${err.message}`),
@@ -254,4 +255,10 @@ class Simulator {
     }
     return task;
   }
+}
+
+/** The label a legible result carries: its model, seed and prompt. */
+function labelOf(request: WanRequest): string {
+  const seed = isImageRequest(request) ? request.parameters?.seed : request.parameters.seed;
+  return mediaLabel(request.model, seed, promptOf(request));
 }

@@ -11,9 +11,13 @@ import { startAssetServer, type AssetServer } from '../assets/server';
 import { FileSystemStore } from '../storage/fs-store';
 import { randomBytes } from 'node:crypto';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal';
+import { serveStudio } from '../studio/server';
+import { createStore } from '../storage';
 
 export interface EmbeddedStack {
   config: WanflowConfig;
+  /** The studio's address (`WANFLOW_STUDIO_PORT`, loopback). */
+  studioUrl: string;
   temporal?: TemporalDevServer;
   simulator?: RunningSimulator;
   worker: WanflowWorker;
@@ -46,6 +50,8 @@ export async function startEmbeddedStack(
       host: url.hostname,
       port: Number(url.port),
       cacheDir: join(config.dataDir, 'simulator'),
+      // The studio's gallery shows each clip's model, seed and prompt, as a real run's would differ.
+      legible: true,
     });
     log(`Model Studio simulator on ${simulator.baseUrl} (the paid API is reached only with WANFLOW_LIVE=1)`);
   }
@@ -79,14 +85,25 @@ export async function startEmbeddedStack(
   log(
     `worker on task queue ${config.temporal.taskQueue}; storage: ${config.storage.kind === 'fs' ? config.storage.dir : `s3://${config.storage.bucket}`}`,
   );
+  const studio = await serveStudio({
+    client,
+    config,
+    store: createStore(config.storage),
+    token: config.studioToken,
+    host: '127.0.0.1',
+    port: config.studioPort,
+  });
+  log(`studio on ${studio.url}`);
   return {
     config,
+    studioUrl: studio.url,
     temporal,
     simulator,
     worker,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
+      await studio.close();
       await receiver.close();
       await assets?.close();
       await client.connection.close();

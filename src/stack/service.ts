@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { WanflowError } from '../shared/errors';
 
 export interface Service {
   readonly name: string;
@@ -66,10 +67,12 @@ export function freePort(): Promise<number> {
 }
 
 /** A server that exited before it was ready; its log's last lines say why (a port taken, a bad flag). */
-export class ServiceExitedError extends Error {
+export class ServiceExitedError extends WanflowError {
+  override readonly name = 'ServiceExitedError';
+  readonly remedy =
+    "Read the server's log (its last lines are above): a port in use, a bad flag, a locked file.";
   constructor(what: string, service: Service) {
     super(`${what}: ${service.name} exited with code ${service.process.exitCode}${logTail(service.logFile)}`);
-    this.name = 'ServiceExitedError';
   }
 }
 

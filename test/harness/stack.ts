@@ -2,6 +2,7 @@
 // client, started before the file's tests and stopped after them.
 import { afterAll, beforeAll } from 'vitest';
 import { startTestServers, testEnv, type TestServers } from './servers';
+import type { SimulatorOptions } from '../../src/simulator/options';
 import { startInProcessWorker, type InProcessWorker } from './workers';
 import { jobHarness, type JobHarness } from './jobs';
 
@@ -11,10 +12,10 @@ export interface JobStack {
   h: JobHarness;
 }
 
-export function useJobStack(taskQueue: string): JobStack {
+export function useJobStack(taskQueue: string, sim: SimulatorOptions = {}): JobStack {
   const stack = {} as JobStack;
   beforeAll(async () => {
-    stack.servers = await startTestServers();
+    stack.servers = await startTestServers(sim);
     const env = testEnv(stack.servers, taskQueue);
     stack.worker = await startInProcessWorker(env);
     stack.h = await jobHarness(env);
