@@ -159,7 +159,8 @@ function summaryOf(info: WorkflowExecutionInfo): PipelineSummary {
   };
 }
 
-function quote(value: string): string {
+/** A value as a visibility query's string literal. */
+export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

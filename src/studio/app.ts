@@ -6,19 +6,21 @@
 // rebinding); actions need htmx's header, which no cross-site form can send; media is served only under
 // keys a page of this process signed, so no URL can read anything else from the store; pages forbid
 // scripts other than the studio's own (CSP).
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { html } from 'hono/html';
+import { startJob } from '../client/jobs';
 import type { WanflowConfig } from '../config/config';
-import { cancelRun } from '../client/runs';
+import { cancelRun, RunNotFoundError } from '../client/runs';
 import { cancelCampaign, changeCampaign } from '../client/campaigns';
 import type { AssetStore } from '../storage/store';
 import type { JobRecord, JobSummary, PipelineRecord } from '../shared/records';
 import { WanflowError } from '../shared/errors';
-import { listRuns, runDetail, RunNotFoundError, type RunFilter } from './runs';
+import { listRuns, runDetail, type RunFilter } from './runs';
 import { campaignHead, jobCard, pipelineHead, runPage, runsPage, stageCard, type PageContext } from './pages';
 
 export interface StudioOptions {
@@ -53,6 +55,7 @@ export function studioApp(o: StudioOptions): Hono {
   const ctx: PageContext = {
     media: (key) => `/media/${key.split('/').map(encodeURIComponent).join('/')}?sig=${sign(key)}`,
     manifest: (job) => manifests.get(job),
+    newSeed: () => randomInt(0, 2 ** 31 - 1),
   };
 
   app.use('*', async (c, next) => {
@@ -90,7 +93,43 @@ export function studioApp(o: StudioOptions): Hono {
   app.get('/', async (c) => {
     const filter = filterOf(c);
     const rows = await listRuns(o.client, filter, o.config.searchAttributes);
-    return c.html(runsPage(rows, filter));
+    return c.html(runsPage(rows, filter, randomBytes(9).toString('base64url')));
+  });
+
+  // A new job from the form: its key makes the job ID, so the same form sent again is the same job.
+  app.post('/runs', async (c) => {
+    const form = await c.req.parseBody();
+    const key = String(form.key ?? '');
+    const { jobId } = await startJob(o.client, o.config, {
+      jobId: `studio-${key}`,
+      request: {
+        model: 'wan2.7-t2v',
+        input: { prompt: String(form.prompt ?? '') },
+        parameters: { resolution: String(form.resolution ?? ''), duration: Number(form.duration) },
+      },
+    });
+    c.header('HX-Redirect', `/runs/${encodeURIComponent(jobId)}`);
+    return c.text(`started ${jobId}`);
+  });
+
+  // A stage's request again, with the seed its button was rendered with, as a job of its own.
+  app.post('/runs/:id/stages/:stage/again', async (c) => {
+    const { id, stage } = c.req.param();
+    const seed = Number(c.req.query('seed'));
+    const d = await runDetail(o.client, o.config, id);
+    const job =
+      d.kind === 'pipeline' ? (d.record as PipelineRecord | undefined)?.stages[stage]?.jobs[0] : undefined;
+    await manifests.load(job ? [job] : []);
+    const request = job && manifests.get(job)?.request;
+    if (!request) return c.text(`stage ${stage} of ${id} has no stored request to run again`, 404);
+    const again = structuredClone(request) as { parameters?: Record<string, unknown> };
+    again.parameters = { ...again.parameters, seed };
+    const { jobId } = await startJob(o.client, o.config, {
+      jobId: `${id}-${stage}-seed-${seed}`,
+      request: again,
+    });
+    c.header('HX-Redirect', `/runs/${encodeURIComponent(jobId)}`);
+    return c.text(`started ${jobId}`);
   });
 
   app.get('/runs/:id', async (c) => {
@@ -155,6 +194,9 @@ export function studioApp(o: StudioOptions): Hono {
   });
 
   app.onError((err, c) => {
+    // htmx shows only successful answers: an action's error is answered as text for the page to show.
+    if (c.req.header('hx-request') && err instanceof WanflowError)
+      return c.html(html`<span class="error">${err.message}. ${err.remedy}</span>`);
     if (err instanceof RunNotFoundError) return c.text(err.message, 404);
     if (err instanceof WanflowError) return c.text(`${err.message}. ${err.remedy}`, 409);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as { code?: string }).code === 'NoSuchKey')

@@ -18,6 +18,8 @@ export interface PageContext {
   media(key: string): string;
   /** The job's whole record (prompt, request), when its manifest could be read. */
   manifest(job: Pick<JobSummary, 'jobId' | 'manifestKey'>): JobRecord | undefined;
+  /** A seed for a stage's "again" button. */
+  newSeed(): number;
 }
 
 const POLL = '2s';
@@ -47,6 +49,8 @@ form.filters{display:flex;gap:8px;margin-bottom:12px}
 button{background:#333;color:#eee;border:1px solid #555;border-radius:4px;padding:4px 12px;cursor:pointer}
 .bar{height:10px;background:#333;border-radius:5px;overflow:hidden;width:400px}
 .bar>div{height:100%;background:#2f8f4f}
+#new-run{margin-bottom:14px}form.start{display:flex;gap:8px;align-items:flex-start;margin-top:8px}
+.error{color:#f88}
 `;
 
 export function layout(title: string, body: Html): Html {
@@ -67,12 +71,34 @@ export function layout(title: string, body: Html): Html {
     </html>`;
 }
 
-export function runsPage(rows: RunRow[], filter: RunFilter): Html {
+/**
+ * A new text-to-video job. The form carries a key made when the page was rendered: sending it twice
+ * (a double click, a retry) starts one job, never a second paid task.
+ */
+function startForm(key: string): Html {
+  return html`<details id="new-run">
+    <summary>new text-to-video job</summary>
+    <form hx-post="/runs" hx-target="#start-result" class="start">
+      <input type="hidden" name="key" value="${key}" />
+      <textarea name="prompt" rows="3" cols="80" placeholder="prompt"></textarea>
+      <select name="resolution">
+        <option>720P</option>
+        <option>1080P</option>
+      </select>
+      <input name="duration" type="number" value="5" /> s
+      <button class="start">start</button>
+      <span id="start-result"></span>
+    </form>
+  </details>`;
+}
+
+export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): Html {
   const option = (value: string, current?: string) =>
     html`<option value="${value}" ${value === (current ?? '') ? 'selected' : ''}>${value || 'any'}</option>`;
   return layout(
     'runs',
-    html`<form class="filters" method="get" action="/">
+    html`${startForm(startKey)}
+      <form class="filters" method="get" action="/">
         <select name="kind">
           ${['', 'pipeline', 'job', 'campaign'].map((k) => option(k, filter.kind))}
         </select>
@@ -190,6 +216,7 @@ export function stageCard(runId: string, stage: string, s: StageState, ctx: Page
     <div class="facts">${s.model}${s.after.length ? ` · after ${s.after.join(', ')}` : ''}</div>
     ${s.jobs.map((job) => jobOutputs(job, ctx.manifest(job), ctx))}
     ${s.failure ? html`<p class="facts">failed: ${s.failure.message}</p>` : ''}
+    ${s.status === 'stored' && s.jobs[0]?.manifestKey ? againButton(runId, stage, ctx.newSeed()) : ''}
   </section>`;
 }
 
@@ -342,6 +369,20 @@ export function campaignGrid(rows: ReportRow[], ctx: PageContext): Html {
 /** The thumbnail stored beside an output (see persist's stills). */
 export function stillOf(key: string): string {
   return key.replace(/\.[^./]+$/, '.thumb.jpg');
+}
+
+/**
+ * The stage's request again as a job of its own with another seed (its inputs are the stored outputs it
+ * used). The seed is chosen when the card is rendered: pressing twice starts that one job once.
+ */
+function againButton(runId: string, stage: string, seed: number): Html {
+  return html`<button
+      class="again"
+      hx-post="/runs/${attr(runId)}/stages/${attr(stage)}/again?seed=${seed}"
+      hx-target="#again-${stage}"
+    >
+      again with seed ${seed}</button
+    ><span id="again-${stage}"></span>`;
 }
 
 /**

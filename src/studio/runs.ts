@@ -1,7 +1,7 @@
 // What the studio shows, read through the client API the CLI uses: runs newest first (pipelines, jobs and
 // campaigns started by people, not the jobs and rows inside them), and one run with what its page needs.
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { findRun, RunNotFoundError, type Run } from '../client/runs';
+import { findRun, quote, type Run } from '../client/runs';
 import { campaignReport, getCampaignState } from '../client/campaigns';
 import type { WanflowConfig } from '../config/config';
 import { campaignWorkflowId } from '../shared/ids';
@@ -96,10 +96,4 @@ export async function runDetail(client: Client, config: WanflowConfig, id: strin
     return { kind: 'campaign', id, state, rows, running: campaign.status.name === 'RUNNING' };
   }
   return findRun(client, id);
-}
-
-export { RunNotFoundError };
-
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -2,7 +2,8 @@
 // The studio in a real browser (Debian's Chromium, headless, through playwright-core) against real
 // servers: a stored four-stage pipeline shows four thumbnails that load and four videos that play, with
 // costs and timings; a running one updates without a reload; cancel from the page cancels it; a prompt
-// holding <script> is shown as text; a campaign's grid and counters. Then the guards, without a browser.
+// holding <script> is shown as text; a job started from the page and a stage run again with a new seed,
+// each once however often it is sent; a campaign's grid and counters. Then the guards, without a browser.
 // Screenshots of each page go to test-output/studio/.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -162,6 +163,55 @@ describe('the studio in a browser', () => {
     );
     expect(await page.locator('#stage-extend').getAttribute('data-status')).toBe('canceled');
     await page.screenshot({ path: screenshotPath(shots, 'pipeline-canceled'), fullPage: true });
+  }, 120_000);
+
+  it('start from the page: bad input refused naming the field before anything is paid; the form sent twice is one job', async () => {
+    await page.goto(studio.url);
+    await page.locator('#new-run summary').click();
+    await page.locator('textarea[name="prompt"]').fill('a red kite over the dunes');
+    await page.locator('input[name="duration"]').fill('99');
+    await page.locator('button.start').click();
+    await expect.poll(() => page.locator('#start-result').textContent()).toContain('parameters.duration');
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(0);
+    // Fixed, then sent twice at once (a double click): one job, one task.
+    await page.locator('input[name="duration"]').fill('2');
+    await page.locator('button.start').dblclick();
+    await page.waitForURL(/\/runs\/studio-/);
+    await page.locator('#job[data-status="stored"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('#job .prompt').textContent()).toBe('a red kite over the dunes');
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
+    await page.screenshot({ path: screenshotPath(shots, 'job-started'), fullPage: true });
+  }, 120_000);
+
+  it("a stage again with a new seed: its own job on the stage's inputs, started once however often it is pressed", async () => {
+    const { pipelineId } = await startPipeline(stack.h.client, stack.h.config, {
+      spec: fourStageSpec('a lighthouse, again'),
+      key: 'studio-again',
+    });
+    expect((await waitForPipeline(stack.h.client, pipelineId)).status).toBe('stored');
+    const before = stack.servers.simulator.stats().tasksCreated;
+    await page.goto(`${studio.url}runs/${pipelineId}`);
+    const again = page.locator('#stage-extend button.again');
+    const seed = Number(/seed (\d+)/.exec((await again.textContent())!)![1]);
+    // The same press sent three times (a retry, a double click): one job.
+    const action = (await again.getAttribute('hx-post'))!;
+    const answers = await page.evaluate(
+      (url) =>
+        Promise.all(
+          [1, 2, 3].map(() =>
+            fetch(url, { method: 'POST', headers: { 'X-Wanflow-Studio': '1' } }).then((r) => r.status),
+          ),
+        ),
+      action,
+    );
+    expect(answers).toEqual([200, 200, 200]);
+    await again.click();
+    await page.waitForURL(new RegExp(`/runs/${pipelineId}-extend-seed-${seed}$`));
+    await page.locator('#job[data-status="stored"]').waitFor({ timeout: 60_000 });
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(before + 1);
+    const task = stack.servers.simulator.tasks().at(-1)!;
+    expect(task).toMatchObject({ model: 'wan2.7-i2v', seed });
+    expect((await page.locator('#job .facts').allTextContents()).join('\n')).toContain(`seed ${seed}`);
   }, 120_000);
 
   it("a campaign's page: progress, spend and a grid of its outputs", async () => {

@@ -42,12 +42,12 @@ export function demoCommand(ctx: CommandContext): Command {
             io.out(
               `  ${(o.stage ?? '').padEnd(12)} ${o.location}  (${o.width}x${o.height}, ${o.durationSeconds?.toFixed(2)} s)`,
             );
-          io.out(`  studio: ${stack.studioUrl}runs/${encodeURIComponent(pipelineId)}`);
           // At a terminal the stack stays up for the studio; a script gets its exit code at once.
+          const studio = `${stack.studioUrl}runs/${encodeURIComponent(pipelineId)}`;
           if (process.stdin.isTTY) {
-            io.err('the stack stays up for the studio; Ctrl-C stops it');
+            io.out(`  studio: ${studio}  (the stack stays up for it; Ctrl-C stops it)`);
             await untilSignal();
-          }
+          } else io.out(`  studio: ${studio}  (served while \`wanflow up\` runs)`);
           return code;
         } finally {
           await stack.stop();
