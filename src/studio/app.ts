@@ -138,6 +138,24 @@ export function studioApp(o: StudioOptions): Hono {
     return c.html(runPage(d, ctx));
   });
 
+  // A run's still for the runs list, asked for by each row's image on its own (the list stays fast): the
+  // last stored stage's thumbnail, or the job's.
+  app.get('/runs/:id/thumb', async (c) => {
+    const d = await runDetail(o.client, o.config, c.req.param('id'));
+    const outputs =
+      d.kind === 'pipeline' && d.record
+        ? (d.record as PipelineRecord).order
+            .map((s) => (d.record as PipelineRecord).stages[s]!.jobs[0]?.outputs ?? [])
+            .filter((o) => o.length)
+            .at(-1)
+        : d.kind === 'job'
+          ? (d.record as JobRecord | undefined)?.outputs
+          : undefined;
+    const key = outputs?.find((x) => x.thumbnailKey)?.thumbnailKey;
+    if (!key) return c.text('no still yet', 404);
+    return c.redirect(ctx.media(key));
+  });
+
   app.get('/runs/:id/head', async (c) => {
     const d = await runDetail(o.client, o.config, c.req.param('id'));
     if (d.kind === 'campaign') return c.html(campaignHead(d.id, d.state, d.running));

@@ -51,6 +51,7 @@ button{background:#333;color:#eee;border:1px solid #555;border-radius:4px;paddin
 .bar>div{height:100%;background:#2f8f4f}
 #new-run{margin-bottom:14px}form.start{display:flex;gap:8px;align-items:flex-start;margin-top:8px}
 .error{color:#f88}
+img.thumb{width:96px;display:block;border-radius:3px}
 `;
 
 export function layout(title: string, body: Html): Html {
@@ -111,6 +112,7 @@ export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): H
       </form>
       <table>
         <tr>
+          <th></th>
           <th>run</th>
           <th>kind</th>
           <th>state</th>
@@ -123,6 +125,7 @@ export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): H
             ? rows.map(
                 (r) =>
                   html`<tr class="run" data-id="${r.id}">
+                    <td>${r.kind === 'campaign' ? '' : runStill(r.id)}</td>
                     <td><a href="/runs/${encodeURIComponent(r.id)}">${r.id}</a></td>
                     <td>${r.kind}</td>
                     <td><span class="state ${r.state}">${r.state}</span></td>
@@ -132,7 +135,7 @@ export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): H
                   </tr>`,
               )
             : html`<tr>
-                <td colspan="6">
+                <td colspan="7">
                   no
                   runs${
                     filter.kind || filter.state || filter.label || filter.model
@@ -144,6 +147,11 @@ export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): H
         }
       </table>`,
   );
+}
+
+/** A run's still, fetched by the browser on its own (lazily): the list renders without reading records. */
+function runStill(id: string): Html {
+  return html`<img class="thumb" loading="lazy" src="/runs/${encodeURIComponent(id)}/thumb" alt="" />`;
 }
 
 export function runPage(d: RunDetail, ctx: PageContext): Html {

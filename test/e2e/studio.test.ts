@@ -104,7 +104,12 @@ describe('the studio in a browser', () => {
 
     // The runs list has it, newest first, and its filters keep or drop it.
     await page.goto(studio.url);
-    await expect.poll(() => page.locator(`tr.run[data-id="${pipelineId}"]`).count()).toBe(1);
+    const row = page.locator(`tr.run[data-id="${pipelineId}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    // Its row shows the last stage's thumbnail.
+    await expect
+      .poll(() => row.locator('img.thumb').evaluate((i) => (i as HTMLImageElement).naturalWidth))
+      .toBe(320);
     await page.screenshot({ path: screenshotPath(shots, 'runs'), fullPage: true });
     await page.goto(`${studio.url}?kind=campaign`);
     expect(await page.locator(`tr.run[data-id="${pipelineId}"]`).count()).toBe(0);
