@@ -16,7 +16,7 @@ import { fourStageSpec } from '../harness/pipelines';
 import { launchChromium, screenshotDir, screenshotPath } from '../harness/browser';
 import { startPromptCampaign } from '../harness/campaigns';
 import { getPipelineState, startPipeline, waitForPipeline } from '../../src/client/pipelines';
-import { waitForCampaign } from '../../src/client/campaigns';
+import { getCampaignState, waitForCampaign } from '../../src/client/campaigns';
 import { serveStudio, StudioTokenMissingError, type StudioServer } from '../../src/studio/server';
 
 // Legible media, cached in this file's own folder (one file per prompt, removed with it).
@@ -219,16 +219,29 @@ describe('the studio in a browser', () => {
     expect((await page.locator('#job .facts').allTextContents()).join('\n')).toContain(`seed ${seed}`);
   }, 120_000);
 
-  it("a campaign's page: progress, spend and a grid of its outputs", async () => {
+  it("a campaign's page: paused and resumed from it; progress, spend and a grid of its outputs", async () => {
+    stack.servers.simulator.setFaults({ slowTaskExtraMs: 2000 });
     const dir = mkdtempSync(join(tmpdir(), 'wanflow-studio-campaign-'));
-    const { campaignId } = await startPromptCampaign(stack.h, dir, { prefix: 'studio', rows: 3, window: 3 });
+    const { campaignId } = await startPromptCampaign(stack.h, dir, { prefix: 'studio', rows: 4, window: 1 });
+    await page.goto(`${studio.url}runs/${campaignId}`);
+    await page.locator('button.pause').click();
+    await expect.poll(() => page.locator('#action-result').textContent()).toContain('paused');
+    await expect.poll(() => page.locator('#run-state').textContent(), { timeout: 10_000 }).toBe('paused');
+    // Paused: the row running goes on, nothing new is admitted.
+    const admitted = await getCampaignState(stack.h.client, stack.h.config, campaignId);
+    await new Promise((r) => setTimeout(r, 4000));
+    const later = await getCampaignState(stack.h.client, stack.h.config, campaignId);
+    expect(later.counters.admitted).toBe(admitted.counters.admitted);
+    expect(later.counters.admitted).toBeLessThan(4);
+    await page.screenshot({ path: screenshotPath(shots, 'campaign-paused'), fullPage: true });
+    await page.locator('button.resume').click();
     expect((await waitForCampaign(stack.h.client, campaignId)).status).toBe('completed');
     await page.goto(`${studio.url}runs/${campaignId}`);
-    expect(await page.locator('#counters').textContent()).toMatch(/3 of 3 done · stored 3/);
+    expect(await page.locator('#counters').textContent()).toMatch(/4 of 4 done · stored 4/);
     const grid = page.locator('#grid img');
     await expect
       .poll(() => grid.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)))
-      .toEqual([true, true, true]);
+      .toEqual([true, true, true, true]);
     await page.screenshot({ path: screenshotPath(shots, 'campaign'), fullPage: true });
   }, 120_000);
 });

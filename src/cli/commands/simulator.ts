@@ -18,6 +18,7 @@ interface SimulatorFlags {
   taskTtlMs?: number;
   resultUrlTtlS?: number;
   cacheDir?: string;
+  legible?: boolean;
   publicUrl?: string;
   fault?: [string, string][];
   concurrentTasks?: [string, number][];
@@ -70,6 +71,10 @@ export function simulatorCommand(ctx: CommandContext): Command {
     .option('--task-ttl-ms <ms>', 'after this a task answers UNKNOWN (default 24 h)', wholeNumber)
     .option('--result-url-ttl-s <s>', 'lifetime of signed result URLs (default 86400)', wholeNumber)
     .option('--cache-dir <dir>', 'where rendered MP4s are cached')
+    .option(
+      '--legible',
+      "draw each result's model, seed and prompt into its frames (an ffmpeg run per prompt)",
+    )
     .option('--public-url <url>', 'base URL clients reach this server at')
     .option(
       '--concurrent-tasks <MODEL=K>',
@@ -103,6 +108,7 @@ export function simulatorCommand(ctx: CommandContext): Command {
           taskTtlMs: f.taskTtlMs,
           resultUrlTtlSeconds: f.resultUrlTtlS,
           cacheDir: f.cacheDir,
+          legible: f.legible ?? false,
           publicUrl: f.publicUrl,
           faults: faultsFromPairs(f.fault ?? []),
           accountLimits: {
