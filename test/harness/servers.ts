@@ -63,10 +63,10 @@ export async function startTestServers(sim: SimulatorOptions = {}): Promise<Test
 }
 
 /**
- * A dev server on a port free a moment ago. Test files start servers in parallel, and the dev server
- * also binds ports of its own choosing, so another file's server can take one between the pick and the
- * bind (CI saw the dev server exit with code 2): a server that exits before it is ready is started again
- * on a new port, twice at most.
+ * A dev server on a port free a moment ago. The dev server also binds ports of its own choosing (HTTP,
+ * metrics, its internal services), and MinIO and the simulator start beside it, so a port can be taken
+ * between the pick and the bind (CI saw the dev server exit with code 2 at start): a server that exits
+ * before it is ready is started again on a new port, twice at most, its log's last lines printed.
  */
 async function startTemporalOnFreePort(
   dbFile: string,
