@@ -5,7 +5,9 @@
 // task, and the naive run (every row started as a job at once, no account slots): its failures and its
 // makespan. The campaign runs under a budget of exactly its estimate (spend must end at most there).
 // Run: npm run bench:campaign (builds first). BENCH_ROWS, BENCH_K, BENCH_TASK_MS, BENCH_WINDOW override;
-// BENCH_NAIVE=0 skips the naive run (at thousands of rows it only measures a flood).
+// BENCH_NAIVE=0 skips the naive run (at thousands of rows it only measures a flood); BENCH_THROTTLE_AT=<s>
+// has the provider refuse one create with 429 that many seconds in (what a limit briefly lower than K does),
+// to measure how the account slots' grants come down and grow back.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +35,7 @@ const K = Number(process.env.BENCH_K ?? 5);
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 6000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2 * K);
 const NAIVE = (process.env.BENCH_NAIVE ?? '1') !== '0';
+const THROTTLE_AT = process.env.BENCH_THROTTLE_AT ? Number(process.env.BENCH_THROTTLE_AT) : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-campaign-'));
 
 const port = await freePort();
@@ -94,6 +97,10 @@ try {
     const budget = Object.values((await previewCampaign(config, req)).plan.estimate)[0];
     const started = Date.now();
     await startCampaign(client, config, { ...req, budget });
+    const throttle =
+      THROTTLE_AT === undefined
+        ? undefined
+        : setTimeout(() => sim.setFaults({ createRateLimited: 1 }), THROTTLE_AT * 1000);
     // A long run says how far it is every minute (stderr, so the table on stdout stays clean).
     const progress = setInterval(async () => {
       const s = await getCampaignState(client, config, 'bench').catch(() => undefined);
@@ -104,7 +111,10 @@ try {
         );
       }
     }, 60_000);
-    const state = await waitForCampaign(client, 'bench').finally(() => clearInterval(progress));
+    const state = await waitForCampaign(client, 'bench').finally(() => {
+      clearInterval(progress);
+      clearTimeout(throttle);
+    });
     const finished = Date.now();
     const wall = (finished - started) / 1000;
     const stats = sim.stats();

@@ -36,6 +36,7 @@ export interface StudioOptions {
 const COOKIE = 'wanflow_studio';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const MANIFESTS_KEPT = 500;
+const MEDIA_LINK_SECONDS = 3600;
 const CONTENT_TYPES: Record<string, string> = {
   mp4: 'video/mp4',
   jpg: 'image/jpeg',
@@ -47,13 +48,18 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export function studioApp(o: StudioOptions): Hono {
   const app = new Hono();
-  // Media links are signed with a key of this process: a link from an earlier studio stops working.
+  // Media links are signed with a key of this process (a link from an earlier studio stops working) and
+  // expire an hour after the page that holds them was made.
   const secret = randomBytes(32);
-  const sign = (key: string) => createHmac('sha256', secret).update(key).digest('base64url');
+  const sign = (key: string, expires: number) =>
+    createHmac('sha256', secret).update(`${expires}\n${key}`).digest('base64url');
   const manifests = new ManifestCache(o.store);
   const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'));
   const ctx: PageContext = {
-    media: (key) => `/media/${key.split('/').map(encodeURIComponent).join('/')}?sig=${sign(key)}`,
+    media: (key) => {
+      const expires = Math.floor(Date.now() / 1000) + MEDIA_LINK_SECONDS;
+      return `/media/${key.split('/').map(encodeURIComponent).join('/')}?exp=${expires}&sig=${sign(key, expires)}`;
+    },
     manifest: (job) => manifests.get(job),
     newSeed: () => randomInt(0, 2 ** 31 - 1),
   };
@@ -201,8 +207,11 @@ export function studioApp(o: StudioOptions): Hono {
 
   app.get('/media/*', async (c) => {
     const key = decodeURIComponent(c.req.path.slice('/media/'.length));
-    const sig = c.req.query('sig') ?? '';
-    if (!same(sig, sign(key))) return c.text('not a link the studio made', 403);
+    const expires = Number(c.req.query('exp'));
+    if (!Number.isSafeInteger(expires) || !same(c.req.query('sig') ?? '', sign(key, expires)))
+      return c.text('not a link the studio made', 403);
+    if (expires * 1000 < Date.now())
+      return c.text('this link has expired: reload the page for a new one', 410);
     const body = await o.store.get(key);
     const ext = key.split('.').pop()?.toLowerCase() ?? '';
     return c.body(Readable.toWeb(body) as ReadableStream, 200, {

@@ -268,7 +268,7 @@ function outputMedia(o: PersistedOutput, ctx: PageContext): Html {
         : ''
     }
     <div class="facts">
-      <a href="${ctx.media(o.key)}" download>download</a> (the link lasts while this studio runs)
+      <a href="${ctx.media(o.key)}" download>download</a> (the link expires in an hour)
     </div>`;
 }
 
@@ -337,8 +337,12 @@ export function campaignHead(id: string, s: CampaignState, running: boolean): Ht
   </section>`;
 }
 
+// A page holds the first few hundred outputs; the report (CSV, JSONL) has every row.
+const GRID_MAX = 300;
+
 export function campaignGrid(rows: ReportRow[], ctx: PageContext): Html {
   const groups = failureGroups(rows);
+  const produced = rows.filter((r) => r.outputs.length);
   return html`<section id="grid">
     ${
       groups.length
@@ -356,20 +360,25 @@ export function campaignGrid(rows: ReportRow[], ctx: PageContext): Html {
             </table>`
         : ''
     }
+    ${
+      produced.length > GRID_MAX
+        ? html`<p class="facts">
+            the first ${GRID_MAX} of ${produced.length} outputs; \`wanflow campaign report\` lists every row
+          </p>`
+        : ''
+    }
     <div class="grid">
-      ${rows
-        .filter((r) => r.outputs.length)
-        .map(
-          (r) =>
-            html`<figure>
-              <a href="${ctx.media(r.outputs[0]!)}"
-                ><img src="${ctx.media(stillOf(r.outputs[0]!))}" alt="row ${r.key}"
-              /></a>
-              <figcaption class="facts">
-                ${r.key} · ${r.status}${r.billed ? ` · ${r.billed} ${r.currency ?? ''}` : ''}
-              </figcaption>
-            </figure>`,
-        )}
+      ${produced.slice(0, GRID_MAX).map(
+        (r) =>
+          html`<figure>
+            <a href="${ctx.media(r.outputs[0]!)}"
+              ><img src="${ctx.media(stillOf(r.outputs[0]!))}" alt="row ${r.key}"
+            /></a>
+            <figcaption class="facts">
+              ${r.key} · ${r.status}${r.billed ? ` · ${r.billed} ${r.currency ?? ''}` : ''}
+            </figcaption>
+          </figure>`,
+      )}
     </div>
   </section>`;
 }
