@@ -7,11 +7,13 @@
 // Run: npm run bench:campaign (builds first). BENCH_ROWS, BENCH_K, BENCH_TASK_MS, BENCH_WINDOW override;
 // BENCH_NAIVE=0 skips the naive run (at thousands of rows it only measures a flood); BENCH_THROTTLE_AT=<s>
 // has the provider refuse one create with 429 that many seconds in (what a limit briefly lower than K does),
-// to measure how the account slots' grants come down and grow back.
+// to measure how the account slots' grants come down and grow back. BENCH_TRACE=1 splits the hand-over
+// into its steps from the histories (handoff-trace.mjs).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { traceHandoffs } from './handoff-trace.mjs';
 
 const require = createRequire(import.meta.url);
 const { startTemporalDevServer } = require('../dist/stack/temporal.js');
@@ -36,6 +38,7 @@ const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 6000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 2 * K);
 const NAIVE = (process.env.BENCH_NAIVE ?? '1') !== '0';
 const THROTTLE_AT = process.env.BENCH_THROTTLE_AT ? Number(process.env.BENCH_THROTTLE_AT) : undefined;
+const TRACE = process.env.BENCH_TRACE === '1';
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-campaign-'));
 
 const port = await freePort();
@@ -151,6 +154,7 @@ try {
       spent: Object.values(state.spent)[0] ?? 0,
       budget,
       generations: state.generation,
+      ...(TRACE ? { steps: await traceHandoffs(client, sim.tasks()) } : {}),
     };
     await client.connection.close();
   }
@@ -204,6 +208,12 @@ const c = results.campaign;
 console.log(
   `campaign: window ${WINDOW}, spent ${c.spent.toFixed(2)} of a budget of ${c.budget.toFixed(2)}, ${c.generations} continue-as-new generations; peak memory of the bench process ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
 );
+if (c.steps)
+  console.log(
+    `hand-over steps (median / p95 s): ${Object.entries(c.steps)
+      .map(([k, v]) => `${k} ${v.p50.toFixed(2)} / ${v.p95.toFixed(2)} (n ${v.n})`)
+      .join('; ')}`,
+  );
 const b = c.breakdown;
 console.log(
   `campaign time beyond the bound: start → first create ${b.toFirstCreate.toFixed(1)} s (→ K-th ${b.toKthCreate.toFixed(1)} s); a task's end → the create it frees a slot for: mean ${b.handoffMean.toFixed(2)} s, p50 ${b.handoffP50.toFixed(2)} s, p95 ${b.handoffP95.toFixed(2)} s; last end → campaign done ${b.afterLastEnd.toFixed(1)} s`,
