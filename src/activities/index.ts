@@ -146,7 +146,7 @@ export function createActivities(deps: ActivityDeps) {
             wake: (owner, taskId) =>
               client.workflow
                 .getHandle(owner)
-                .signal(taskNoticeSignal, { route: input.route, requestId: '', taskId })
+                .signal(taskNoticeSignal, { route: input.route, requestId: '', taskId, ended: true })
                 .then(
                   () => true,
                   (err) => {

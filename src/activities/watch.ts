@@ -49,7 +49,7 @@ export interface SweepResult {
 export interface SweepDeps {
   provider: VideoProvider;
   claims: TaskClaims;
-  /** Sends the task notice to its owner; false when the owner has closed. */
+  /** Tells the owner its task has ended (the task notice); false when the owner has closed. */
   wake(owner: string, taskId: string): Promise<boolean>;
   /** Ended tasks already acted on by this worker (so a long window does not wake them every sweep). */
   seen: TaskMemory<true>;

@@ -8,5 +8,10 @@ export interface TaskNotice {
   route: string;
   requestId: string;
   taskId?: string;
+  /**
+   * The sender read the task in an ended status (the watcher's list): the job gives its account slot back
+   * at once, beside the poll that reads the outputs, so the next create does not wait for that round trip.
+   */
+  ended?: boolean;
 }
 export const taskNoticeSignal = defineSignal<[TaskNotice]>('taskNotice');

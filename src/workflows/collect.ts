@@ -1,6 +1,6 @@
 // From a submitted task to its outputs in the user's store: polling on durable timers (woken early by a
 // verified webhook or the account's task watcher), persisting, and what a cancel does to a task that already exists.
-import { condition, log } from '@temporalio/workflow';
+import { condition, log, patched } from '@temporalio/workflow';
 import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
 import type { TaskSnapshot } from '../wan/tasks';
@@ -17,6 +17,8 @@ const OVERDUE_INTERVAL_MS = 5 * 60_000;
 /** Set by the task-notice signal: the current wait ends early. */
 export interface Wake {
   pending: boolean;
+  /** The notice said the task has ended (the account's watcher read it so in the provider's list). */
+  ended?: boolean;
 }
 
 async function pollUntilTerminal(
@@ -25,6 +27,7 @@ async function pollUntilTerminal(
   policy: JobOptions,
   rec: JobRecord,
   wake: Wake,
+  onTaskEnded: () => Promise<void>,
 ): Promise<TaskSnapshot> {
   const schedule = policy.poll;
   const ref = { route: input.route, region: input.region, taskId: rec.taskId! };
@@ -40,7 +43,10 @@ async function pollUntilTerminal(
         : pollDelayMs(schedule, job.plan.expectedTaskSeconds * 1000, n, job.learnedTiming);
     await condition(() => wake.pending, delay);
     wake.pending = false;
+    // Told the task has ended, the job frees its slot in the same workflow task that starts the poll.
+    const early = wake.ended && patched('slot-released-on-ended-notice') ? onTaskEnded() : undefined;
     const snap = await callActivity(() => poll({ ...ref, ...learn }));
+    await early;
     rec.polls += 1;
     rec.providerStatus = snap.status;
     rec.timestamps.providerSubmit = snap.submitTime ?? rec.timestamps.providerSubmit;
@@ -108,7 +114,7 @@ export async function collect(
   /** Called once the provider says the task has ended, before its outputs are downloaded. */
   onTaskEnded: () => Promise<void> = async () => undefined,
 ): Promise<void> {
-  const final = await pollUntilTerminal(input, job, policy, rec, wake);
+  const final = await pollUntilTerminal(input, job, policy, rec, wake, onTaskEnded);
   await onTaskEnded();
   rec.usage = final.usage;
   rec.cost.billed = billedAt(

@@ -54,6 +54,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
     )
       return;
     wake.pending = true;
+    if (notice.ended && notice.taskId) wake.ended = true;
     rec.notices = (rec.notices ?? 0) + 1;
   });
 

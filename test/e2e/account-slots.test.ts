@@ -118,6 +118,24 @@ describe('account slots', () => {
     expect(stats.tasksCreated).toBe(3 * K);
   }, 180_000);
 
+  it('told by its account watcher that its task ended, a job gives its slot back beside its poll, not after it', async () => {
+    const [id] = await startMany(limited, 1, 'early-release');
+    expect(await waitForJob(limited.client, id!)).toMatchObject({ status: 'stored', taskWatched: true });
+    const { events = [] } = await limited.client.workflow.getHandle(jobWorkflowId(id!)).fetchHistory();
+    const notice = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'taskNotice');
+    expect(notice).toBeGreaterThan(0);
+    const after = events.slice(notice);
+    const release = after.find(
+      (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName === 'releaseSlot',
+    );
+    const poll = after.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollTask');
+    // One workflow task sends both: the release does not wait for the poll's answer.
+    expect(release?.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId).toEqual(
+      poll?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId,
+    );
+    expect(release).toBeDefined();
+  }, 180_000);
+
   it('control: without slots the same jobs run into the limit (429s, resent after a backoff)', async () => {
     const ids = await startMany(unlimited, 3 * K, 'free');
     const records = await Promise.all(ids.map((id) => waitForJob(unlimited.client, id)));
