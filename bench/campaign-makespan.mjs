@@ -142,6 +142,9 @@ try {
       handoffP50: gaps[Math.floor(gaps.length / 2)] ?? 0,
       handoffP95: gaps[Math.floor(gaps.length * 0.95)] ?? 0,
       afterLastEnd: (finished - ends[ends.length - 1]) / 1000,
+      // How many of the K slots the provider saw in use, on average, between the first create and the last end.
+      inProgressMean:
+        sim.tasks().reduce((a, t) => a + (t.endsAt - t.createdAt), 0) / (ends[ends.length - 1] - creates[0]),
     };
     results.campaign = {
       breakdown,
@@ -211,10 +214,11 @@ console.log(
 if (c.steps)
   console.log(
     `hand-over steps (median / p95 s): ${Object.entries(c.steps)
+      .filter(([, v]) => typeof v === 'object')
       .map(([k, v]) => `${k} ${v.p50.toFixed(2)} / ${v.p95.toFixed(2)} (n ${v.n})`)
-      .join('; ')}`,
+      .join('; ')}; slots taken by tasks counted as another client's: mean ${c.steps.foreignMean.toFixed(2)}`,
   );
 const b = c.breakdown;
 console.log(
-  `campaign time beyond the bound: start → first create ${b.toFirstCreate.toFixed(1)} s (→ K-th ${b.toKthCreate.toFixed(1)} s); a task's end → the create it frees a slot for: mean ${b.handoffMean.toFixed(2)} s, p50 ${b.handoffP50.toFixed(2)} s, p95 ${b.handoffP95.toFixed(2)} s; last end → campaign done ${b.afterLastEnd.toFixed(1)} s`,
+  `campaign time beyond the bound: start → first create ${b.toFirstCreate.toFixed(1)} s (→ K-th ${b.toKthCreate.toFixed(1)} s); a task's end → the create it frees a slot for: mean ${b.handoffMean.toFixed(2)} s, p50 ${b.handoffP50.toFixed(2)} s, p95 ${b.handoffP95.toFixed(2)} s; last end → campaign done ${b.afterLastEnd.toFixed(1)} s; tasks in progress from the first create to the last end: mean ${b.inProgressMean.toFixed(1)} of ${K}`,
 );

@@ -48,9 +48,20 @@ export async function traceHandoffs(client, books) {
     if (notice && release && at(release) >= at(notice)) steps.release.push(at(release) - at(notice));
     if (granted) steps.create.push(book.createdAt - at(granted));
   }
+  // Tasks the watcher counted as another client's take slots away: their time-weighted mean, in slots.
+  let foreignArea = 0;
+  let slotSpan = 0;
   for (const { events } of await histories(client, 'wanAccountSlots')) {
     let lastRelease;
+    let foreign = 0;
+    let since = events.length ? at(events[0]) : 0;
     for (const e of events) {
+      const signaled = e.workflowExecutionSignaledEventAttributes;
+      if (signaled?.signalName === 'foreignTasks') {
+        foreignArea += foreign * (at(e) - since);
+        since = at(e);
+        foreign = JSON.parse(Buffer.from(signaled.input.payloads[0].data).toString('utf8')).foreign;
+      }
       if (e.workflowExecutionSignaledEventAttributes?.signalName === 'releaseSlot') lastRelease = at(e);
       const sent = e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName === 'slotGranted';
       if (sent && lastRelease !== undefined) {
@@ -58,10 +69,17 @@ export async function traceHandoffs(client, books) {
         lastRelease = undefined;
       }
     }
+    if (events.length) {
+      foreignArea += foreign * (at(events.at(-1)) - since);
+      slotSpan += at(events.at(-1)) - at(events[0]);
+    }
   }
-  return Object.fromEntries(
-    Object.entries(steps).map(([k, xs]) => [k, { n: xs.length, p50: median(xs), p95: p95(xs) }]),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(steps).map(([k, xs]) => [k, { n: xs.length, p50: median(xs), p95: p95(xs) }]),
+    ),
+    foreignMean: slotSpan ? foreignArea / slotSpan : 0,
+  };
 }
 
 function payloadText(attrs) {
