@@ -33,15 +33,23 @@ export async function traceHandoffs(client, books) {
   const byTask = new Map(books.map((b) => [b.taskId, b]));
   const steps = { detect: [], release: [], grant: [], create: [] };
   for (const { events } of await histories(client, 'wanJob')) {
-    const notice = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'taskNotice');
+    const notice = events.find(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'taskNotice',
+    );
     const release = events.find(
       (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName === 'releaseSlot',
     );
-    const granted = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'slotGranted');
-    const submitted = events.find(
-      (e) => e.activityTaskCompletedEventAttributes && /"taskId"/.test(payloadText(e.activityTaskCompletedEventAttributes)),
+    const granted = events.find(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'slotGranted',
     );
-    const taskId = submitted ? JSON.parse(payloadText(submitted.activityTaskCompletedEventAttributes)).taskId : undefined;
+    const submitted = events.find(
+      (e) =>
+        e.activityTaskCompletedEventAttributes &&
+        /"taskId"/.test(payloadText(e.activityTaskCompletedEventAttributes)),
+    );
+    const taskId = submitted
+      ? JSON.parse(payloadText(submitted.activityTaskCompletedEventAttributes)).taskId
+      : undefined;
     const book = taskId ? byTask.get(taskId) : undefined;
     if (!book) continue;
     if (notice) steps.detect.push(at(notice) - book.endsAt);

@@ -121,8 +121,10 @@ describe('account slots', () => {
   it('told by its account watcher that its task ended, a job gives its slot back beside its poll, not after it', async () => {
     const [id] = await startMany(limited, 1, 'early-release');
     expect(await waitForJob(limited.client, id!)).toMatchObject({ status: 'stored', taskWatched: true });
-    const { events = [] } = await limited.client.workflow.getHandle(jobWorkflowId(id!)).fetchHistory();
-    const notice = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'taskNotice');
+    const events = (await limited.client.workflow.getHandle(jobWorkflowId(id!)).fetchHistory()).events ?? [];
+    const notice = events.findIndex(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'taskNotice',
+    );
     expect(notice).toBeGreaterThan(0);
     const after = events.slice(notice);
     const release = after.find(
@@ -130,9 +132,9 @@ describe('account slots', () => {
     );
     const poll = after.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollTask');
     // One workflow task sends both: the release does not wait for the poll's answer.
-    expect(release?.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId).toEqual(
-      poll?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId,
-    );
+    expect(
+      release?.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowTaskCompletedEventId,
+    ).toEqual(poll?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId);
     expect(release).toBeDefined();
   }, 180_000);
 
