@@ -82,7 +82,12 @@ async function storeOnce(store: AssetStore, key: string, put: () => Promise<unkn
   let upload = inFlight.get(key);
   if (!upload) {
     upload = (async () => {
-      if (!(await store.exists(key))) await put();
+      if (await store.exists(key)) return;
+      // The key is the content's hash: a concurrent writer elsewhere (another client, another store object)
+      // stores the same bytes, and S3 may fail one of two uploads to one key. Whoever lands, it is ours.
+      await put().catch(async () => {
+        if (!(await store.exists(key))) await put();
+      });
     })().finally(() => inFlight.delete(key));
     inFlight.set(key, upload);
   }

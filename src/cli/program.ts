@@ -7,6 +7,7 @@ import { campaignCommand } from './commands/campaign';
 import { cancelCommand } from './commands/cancel';
 import { listCommand } from './commands/list';
 import { resultCommand } from './commands/result';
+import { routesCommand } from './commands/routes';
 import { runCommand } from './commands/run';
 import { setupCommand } from './commands/setup';
 import { simulatorCommand } from './commands/simulator';
@@ -48,6 +49,7 @@ export function wanflowProgram(ctx: CommandContext): Command {
     demoCommand,
     upCommand,
     studioCommand,
+    routesCommand,
     workerCommand,
     webhooksCommand,
     simulatorCommand,

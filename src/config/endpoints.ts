@@ -3,9 +3,16 @@
 // and never enter the configuration that travels, workflow inputs or history.
 import { regionBaseUrl, type RegionId } from '../wan/regions';
 import type { WanflowConfig } from './config';
+import type { TaskStatus } from '../wan/tasks';
 import { envVar, modelStudioKey, regionKeyVar } from './env';
 import { ConfigError } from './errors';
-import { SIM_DEFAULT_KEY, SIM_EACHLABS_KEY, SIM_EACHLABS_WEBHOOK_SECRET, SIM_FAL_KEY } from './simulator';
+import {
+  SIM_DEFAULT_KEY,
+  SIM_EACHLABS_KEY,
+  SIM_EACHLABS_WEBHOOK_SECRET,
+  SIM_FAL_KEY,
+  SIM_INFERENCE_KEY,
+} from './simulator';
 
 export interface Endpoint {
   baseUrl: string;
@@ -79,4 +86,22 @@ export function eachlabsEndpoint(
     webhookSecret: envVar(env, 'EACHLABS_WEBHOOK_SECRET'),
     signatureHeader,
   };
+}
+
+/** inference.sh's API, key and status overrides; without WANFLOW_LIVE, the simulator's inference.sh routes. */
+export function inferenceEndpoint(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): { apiUrl: string; apiKey: string; statuses?: Record<string, TaskStatus> } {
+  const statuses = envVar(env, 'INFERENCE_STATUSES');
+  if (!config.live) {
+    return {
+      apiUrl: envVar(env, 'INFERENCE_API_URL') ?? `${config.simulatorUrl}/inference`,
+      apiKey: envVar(env, 'INFERENCE_API_KEY') ?? SIM_INFERENCE_KEY,
+      statuses,
+    };
+  }
+  const apiKey = envVar(env, 'INFERENCE_API_KEY');
+  if (!apiKey) throw new ConfigError(`the inference route needs INFERENCE_API_KEY`);
+  return { apiUrl: envVar(env, 'INFERENCE_API_URL') ?? 'https://api.inference.sh', apiKey, statuses };
 }

@@ -248,6 +248,28 @@ export const VARIABLES = {
     '`x-eachlabs-signature`',
     'the header carrying it (undocumented by each::labs)',
   ),
+  INFERENCE_API_KEY: v(text, '—', 'the inference.sh key (`inf_…`)', { secret: true }),
+  INFERENCE_API_URL: v(url, '`https://api.inference.sh`', 'the inference.sh API'),
+  INFERENCE_STATUSES: v(
+    z
+      .string()
+      .transform((t, ctx) => {
+        try {
+          return JSON.parse(t) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'is not JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.record(
+          z.string().regex(/^(\d+|[a-z_]+)$/, 'keys are status numbers or lower-case names'),
+          z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED']),
+        ),
+      ),
+    'its current SDK: 10 completed, 11 failed, 12 cancelled',
+    'JSON laid over the status mapping, e.g. `{"9":"SUCCEEDED","10":"FAILED","11":"CANCELED","12":"RUNNING"}` for the older numbering',
+  ),
   WANFLOW_CACHE_DIR: v(
     text,
     '`$XDG_CACHE_HOME/wanflow`',

@@ -11,6 +11,32 @@ const BEIJING = 'Model Studio price list, Beijing, as compiled in wan27-contract
 const SINGAPORE =
   'Model Studio price list, Singapore, as compiled in wan27-contract.md (late 2026); currency not stated';
 
+const INFERENCE =
+  "Model Studio's Singapore price, billed to the user's own Model Studio account (contract §8: the apps run on it; same quota and bill as direct); inference.sh's own fee, if any, is not included";
+// fal bills $0.10 per second, at either resolution; with input video (r2v references, the edited video),
+// input seconds + output seconds. Read from each endpoint's llms.txt page on 2026-12-05.
+const FAL_VIDEO: Record<string, string> = {
+  'wan2.7-t2v': 'fal.ai pricing as compiled in wan27-contract.md (late 2026)',
+  'wan2.7-i2v': 'fal.ai pricing as compiled in wan27-contract.md (late 2026)',
+  'wan2.7-r2v': 'fal.ai/models/fal-ai/wan/v2.7/reference-to-video/llms.txt (read 2026-12-05)',
+  'wan2.7-videoedit': 'fal.ai/models/fal-ai/wan/v2.7/edit-video/llms.txt (read 2026-12-05)',
+};
+
+function perSecond(route: string, sources: Record<string, string>): PriceEntry[] {
+  return Object.entries(sources).flatMap(([model, source]) =>
+    RESOLUTIONS.map((resolution) => ({
+      route,
+      region: '*' as const,
+      model,
+      resolution,
+      unit: 'second' as const,
+      perUnit: 0.1,
+      currency: 'USD',
+      source,
+    })),
+  );
+}
+
 function perModel(
   region: PriceEntry['region'],
   p720: number,
@@ -46,18 +72,21 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   ...perModel('cn-beijing', 0.6, 1.0, 'CNY', BEIJING),
   ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', SINGAPORE),
   // Wrappers bill in their own currency, whatever the region.
-  ...['720P', '1080P'].flatMap((resolution) =>
-    ['wan2.7-t2v', 'wan2.7-i2v'].map((model) => ({
-      route: 'fal',
-      region: '*' as const,
-      model,
-      resolution: resolution as '720P' | '1080P',
-      unit: 'second' as const,
-      perUnit: 0.1,
-      currency: 'USD',
-      source: 'fal.ai pricing as compiled in wan27-contract.md (late 2026)',
-    })),
-  ),
+  ...perSecond('fal', FAL_VIDEO),
+  {
+    route: 'fal',
+    region: '*',
+    model: 'wan2.7-image-pro',
+    unit: 'image',
+    perUnit: 0.075,
+    currency: 'USD',
+    source: 'fal.ai/models/fal-ai/wan/v2.7/pro/text-to-image/llms.txt (read 2026-12-05)',
+  },
+  // inference.sh's apps run on the user's Model Studio key in Singapore: the same bill as direct.
+  ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', INFERENCE).map((p) => ({
+    ...p,
+    route: 'inference',
+  })),
   {
     route: 'eachlabs',
     region: '*',

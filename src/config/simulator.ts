@@ -9,3 +9,5 @@ export const SIM_FAL_USER_ID = 'simulator-user';
 /** The key the simulated each::labs API accepts, and the secret its webhooks are signed with. */
 export const SIM_EACHLABS_KEY = 'eachlabs-simulator-key';
 export const SIM_EACHLABS_WEBHOOK_SECRET = 'eachlabs-simulator-webhook-secret';
+/** The key the simulated inference.sh API accepts. */
+export const SIM_INFERENCE_KEY = 'inf_simulator-key';

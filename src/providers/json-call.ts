@@ -76,3 +76,34 @@ export async function callJson<S extends z.ZodType>(c: JsonCall<S>): Promise<z.o
     throw unreadable(`unexpected answer: ${parsed.error.issues[0]?.message}`, res.statusCode);
   return parsed.data;
 }
+
+/** A route's JSON calls: its base URL, its auth headers and how it writes an error, given once. */
+export interface RouteApi {
+  /** For messages: `fal`, `each::labs`. */
+  name: string;
+  baseUrl: string;
+  headers: Record<string, string>;
+  dispatcher: Dispatcher;
+  errorAnswer(json: unknown, httpStatus: number): ErrorAnswer;
+}
+
+export type CallOptions = Pick<JsonCall<z.ZodType>, 'body' | 'creates' | 'taskId' | 'signal'>;
+
+export function routeCall<S extends z.ZodType>(
+  api: RouteApi,
+  method: JsonCall<S>['method'],
+  path: string,
+  schema: S,
+  o: CallOptions = {},
+): Promise<z.output<S>> {
+  return callJson({
+    what: `${api.name} ${method} ${path.split('?')[0]}`,
+    url: `${api.baseUrl}${path}`,
+    method,
+    headers: api.headers,
+    dispatcher: api.dispatcher,
+    schema,
+    errorAnswer: api.errorAnswer,
+    ...o,
+  });
+}

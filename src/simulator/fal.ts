@@ -19,6 +19,9 @@ const USER_ID = SIM_FAL_USER_ID;
 const ENDPOINT_MODELS: Record<string, string> = {
   'fal-ai/wan/v2.7/text-to-video': 'wan2.7-t2v',
   'fal-ai/wan/v2.7/image-to-video': 'wan2.7-i2v',
+  'fal-ai/wan/v2.7/reference-to-video': 'wan2.7-r2v',
+  'fal-ai/wan/v2.7/edit-video': 'wan2.7-videoedit',
+  'fal-ai/wan/v2.7/pro/text-to-image': 'wan2.7-image-pro',
 };
 const I2V_ROLES: Record<string, string> = {
   image_url: 'first_frame',
@@ -150,8 +153,13 @@ export class FalSimulator {
 
   private outcome(task: SimTask, s: string): [number, Record<string, unknown>] {
     if (s === 'SUCCEEDED') {
-      const [url] = this.host.resultUrls(task, Date.now());
-      return [200, { video: { url, content_type: 'video/mp4', file_name: `${task.id}.mp4` }, seed: 42 }];
+      const urls = this.host.resultUrls(task, Date.now());
+      if (task.images)
+        return [200, { images: urls.map((url) => ({ url, content_type: 'image/png' })), seed: 42 }];
+      return [
+        200,
+        { video: { url: urls[0], content_type: 'video/mp4', file_name: `${task.id}.mp4` }, seed: 42 },
+      ];
     }
     if (s === 'CANCELED') return [400, { detail: 'Request was cancelled' }];
     return [422, { detail: task.failWith?.message ?? task.renderError ?? 'generation failed' }];
@@ -160,20 +168,46 @@ export class FalSimulator {
 
 /** fal's field names back to a Wan request, so the simulator validates with the same rules. */
 function toWan(model: string, b: Record<string, unknown>): unknown {
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  if (model === 'wan2.7-image-pro') {
+    const size = b.image_size as { width?: number; height?: number } | undefined;
+    return {
+      model,
+      input: { messages: [{ role: 'user', content: [{ text: b.prompt }] }] },
+      parameters: defined({
+        size: size?.width && size.height ? `${size.width}*${size.height}` : undefined,
+        n: b.num_images,
+        seed: b.seed,
+      }),
+    };
+  }
   const parameters = {
     resolution: typeof b.resolution === 'string' ? b.resolution.toUpperCase() : undefined,
     duration: b.duration === undefined ? undefined : Number(b.duration),
     prompt_extend: b.enable_prompt_expansion,
     seed: b.seed,
-    ...(model === 'wan2.7-t2v' ? { ratio: b.aspect_ratio } : {}),
+    ...(model === 'wan2.7-i2v' ? {} : { ratio: b.aspect_ratio }),
+    ...(model === 'wan2.7-videoedit'
+      ? { audio_setting: b.audio_setting, duration: b.duration === undefined ? 0 : Number(b.duration) }
+      : {}),
   };
   const input: Record<string, unknown> = { prompt: b.prompt, negative_prompt: b.negative_prompt };
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
   if (model === 'wan2.7-t2v') input.audio_url = b.audio_url;
+  else if (model === 'wan2.7-r2v')
+    input.media = [
+      ...list(b.reference_image_urls).map((url: unknown) => ({ type: 'reference_image', url })),
+      ...list(b.reference_video_urls).map((url: unknown) => ({ type: 'reference_video', url })),
+    ];
+  else if (model === 'wan2.7-videoedit')
+    input.media = [
+      { type: 'video', url: b.video_url },
+      ...(b.reference_image_url ? [{ type: 'reference_image', url: b.reference_image_url }] : []),
+    ];
   else
     input.media = Object.entries(I2V_ROLES).flatMap(([field, type]) =>
       typeof b[field] === 'string' ? [{ type, url: b[field] }] : [],
     );
-  const defined = (o: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return { model, input: defined(input), parameters: defined(parameters) };
 }

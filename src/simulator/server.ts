@@ -29,10 +29,19 @@ import { mediaLabel, Renderer } from './render';
 import { ResultLinks, receiveUpload } from './oss';
 import { FalSimulator, type FalHost } from './fal';
 import { EachlabsSimulator, type EachlabsHost } from './eachlabs';
+import { modeOf } from '../wan/modes';
+import { mediaFieldsOf } from '../wan/media-roles';
+import { InferenceSimulator, type InferenceHost } from './inference';
 
 export interface SimulatedTaskEntry {
   taskId: string;
   model: string;
+  /** The mode the task was asked for, as the simulator read the route's own wire format. */
+  mode: string;
+  /** Its media roles as the simulator read them (`first_frame`, `reference_voice`, `input_image`…). */
+  roles: string[];
+  /** The key it ran on, masked: a wrapper's, or the Model Studio account's. */
+  keyLabel: string;
   prompt?: string;
   seed?: number;
   status: TaskStatus;
@@ -105,6 +114,7 @@ class Simulator {
   private readonly links: ResultLinks;
   private readonly fal: FalSimulator;
   private readonly eachlabs: EachlabsSimulator;
+  private readonly inference: InferenceSimulator;
   private readonly modelStudio: ModelStudioApi;
   private readonly accounts: AccountGuard;
 
@@ -117,7 +127,7 @@ class Simulator {
       () => (this.stats.downloads += 1),
       () => this.faults.closeAfterBody,
     );
-    const wrapperHost: FalHost & EachlabsHost = {
+    const wrapperHost: FalHost & EachlabsHost & Omit<InferenceHost, 'filesDir'> = {
       publicUrl: () => this.publicUrl,
       tasks: this.tasks,
       admit: (request, key, shape) => this.admit(request, key, shape),
@@ -129,10 +139,15 @@ class Simulator {
           now,
         ),
       takeFault: (name) => this.takeFault(name),
-      count: (what: 'falCreates' | 'eachlabsCreates' | 'webhooksSent') => void (this.stats[what] += 1),
+      count: (what: 'falCreates' | 'eachlabsCreates' | 'inferenceCreates' | 'webhooksSent') =>
+        void (this.stats[what] += 1),
     };
     this.fal = new FalSimulator(wrapperHost);
     this.eachlabs = new EachlabsSimulator(wrapperHost);
+    this.inference = new InferenceSimulator({
+      ...wrapperHost,
+      filesDir: join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-inference-files', randomUUID()),
+    });
     this.renderer = new Renderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
     this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
     this.modelStudio = new ModelStudioApi({
@@ -186,6 +201,7 @@ class Simulator {
     }
     if (path.startsWith('/fal/')) return this.fal.handle(req, res, path.slice(4), url);
     if (path.startsWith('/eachlabs/')) return this.eachlabs.handle(req, res, path.slice(9));
+    if (path.startsWith('/inference/')) return this.inference.handle(req, res, path.slice(10));
     if (path.startsWith('/results/') && req.method === 'GET')
       return this.links.serve(path.slice(9), url, res);
     if (path === '/oss-upload' && req.method === 'POST') {
@@ -204,6 +220,9 @@ class Simulator {
     return this.tasks.all().map((t) => ({
       taskId: t.id,
       model: t.model,
+      mode: modeOf(t.request),
+      roles: mediaFieldsOf(t.request).map((f) => f.role),
+      keyLabel: t.keyLabel,
       prompt: promptOf(t.request),
       seed: isImageRequest(t.request) ? undefined : t.request.parameters.seed,
       status: this.tasks.statusOf(t, now),

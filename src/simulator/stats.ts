@@ -12,6 +12,7 @@ export interface SimulatorStats {
   uploads: number;
   falCreates: number;
   eachlabsCreates: number;
+  inferenceCreates: number;
   webhooksSent: number;
   /** Refusals by error code. */
   refusals: Record<string, number>;
@@ -30,6 +31,7 @@ export function emptyStats(): SimulatorStats {
     uploads: 0,
     falCreates: 0,
     eachlabsCreates: 0,
+    inferenceCreates: 0,
     webhooksSent: 0,
     refusals: {},
   };

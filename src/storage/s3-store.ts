@@ -48,7 +48,13 @@ export class S3Store implements AssetStore {
   private ensureBucket(): Promise<void> {
     this.bucketReady ??= (async () => {
       const exists = await this.client.bucketExists(this.opts.bucket);
-      if (!exists) await this.client.makeBucket(this.opts.bucket, this.opts.region ?? 'us-east-1');
+      if (!exists)
+        await this.client
+          .makeBucket(this.opts.bucket, this.opts.region ?? 'us-east-1')
+          .catch((err: unknown) => {
+            // Another store of this process (or another process) made it between the check and the create.
+            if ((err as { code?: string }).code !== 'BucketAlreadyOwnedByYou') throw err;
+          });
     })().catch((err: unknown) => {
       this.bucketReady = undefined;
       throw new StorageError(

@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { FalWebhookVerifier, type Verdict } from '../providers/fal/webhook';
 import { verifyEachlabsWebhook } from '../providers/eachlabs/webhook';
+import { verifyInferenceWebhook } from '../providers/inference/webhook';
 import { taskNoticeSignal } from '../workflows/definitions';
 import { type WanflowConfig } from '../config/config';
 import { eachlabsEndpoint, falEndpoint } from '../config/endpoints';
@@ -63,6 +64,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
             header: o.eachlabsSignatureHeader,
           })
         : { ok: false, reason: 'no each::labs webhook secret is configured' },
+    inference: (_headers, body) => Promise.resolve(verifyInferenceWebhook(body)),
   };
   const seen = new Set<string>();
   const wakeUps = new Map<string, number>();
@@ -76,7 +78,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
   });
 
   async function handle(req: IncomingMessage): Promise<[number, object]> {
-    const m = /^\/webhooks\/(fal|eachlabs)\/([^/?]+)\/([0-9a-f]{32})$/.exec(req.url ?? '');
+    const m = /^\/webhooks\/(fal|eachlabs|inference)\/([^/?]+)\/([0-9a-f]{32})$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return [404, { error: 'no such webhook route' }];
     let workflowId: string;
     try {
@@ -98,14 +100,14 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
       stats.rejected += 1;
       return [401, { error: verdict.reason }];
     }
-    let status: string | undefined;
+    let status: unknown;
     try {
-      status = (JSON.parse(body.toString('utf8')) as { status?: string }).status;
+      status = (JSON.parse(body.toString('utf8')) as { status?: unknown }).status;
     } catch {
       stats.rejected += 1;
       return [400, { error: 'body is not JSON' }];
     }
-    const key = `${workflowId}|${verdict.requestId}|${status}`;
+    const key = `${workflowId}|${verdict.requestId}|${String(status)}`;
     if (seen.has(key)) {
       stats.duplicates += 1;
       return [200, { duplicate: true }];

@@ -6,10 +6,13 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { TemporalUnreachableError } from '../client/jobs';
 import { type WanflowConfig } from '../config/config';
-import { eachlabsEndpoint, falEndpoint, modelStudioEndpoint } from '../config/endpoints';
+import { eachlabsEndpoint, falEndpoint, inferenceEndpoint, modelStudioEndpoint } from '../config/endpoints';
 import { ConfigError } from '../config/errors';
 import { EachlabsProvider } from '../providers/eachlabs/client';
 import { FalProvider } from '../providers/fal/client';
+import { InferenceProvider } from '../providers/inference/client';
+import { inferenceStatuses } from '../providers/inference/statuses';
+import { modelStudioKey } from '../config/env';
 import { loadPrices } from '../config/prices';
 import { ModelStudioProvider } from '../providers/modelstudio/client';
 import type { JobSpend } from '../activities/spend';
@@ -61,26 +64,43 @@ export function providerResolver(
           ? new FalProvider(falEndpoint(config, env))
           : route === 'eachlabs'
             ? new EachlabsProvider(eachlabsEndpoint(config, env))
-            : new ModelStudioProvider(modelStudioEndpoint(config, region, env));
+            : route === 'inference'
+              ? inferenceProvider(inferenceEndpoint(config, env))
+              : new ModelStudioProvider(modelStudioEndpoint(config, region, env));
       cache.set(id, p);
     }
     return p;
   };
 }
 
+function inferenceProvider(ep: ReturnType<typeof inferenceEndpoint>): InferenceProvider {
+  return new InferenceProvider({ ...ep, statuses: inferenceStatuses(ep.statuses) });
+}
+
 /**
- * The account slot of a route, region and model: named by a hash of the account's key (the key itself
- * never leaves the worker), sized by the configured limits; none where no limit is configured.
+ * The account a route's tasks count against, named by a short hash of its key (the key itself never leaves
+ * the worker). inference.sh runs its Wan apps on the user's own Model Studio key in Singapore: with that
+ * key configured (always, against the simulator), its tasks count against that Model Studio account's
+ * slots, spend and watcher, beside the account's direct jobs.
  */
-/** An account's name in workflow IDs: a short hash of its key (the key itself never leaves the worker). */
-function accountOf(config: WanflowConfig, env: NodeJS.ProcessEnv, route: RouteId, region: RegionId): string {
+function accountOf(
+  config: WanflowConfig,
+  env: NodeJS.ProcessEnv,
+  route: RouteId,
+  region: RegionId,
+): { route: RouteId; region: RegionId; account: string } {
+  const hash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+  if (route === 'inference' && (!config.live || modelStudioKey(env, 'ap-southeast-1')))
+    return accountOf(config, env, 'modelstudio', 'ap-southeast-1');
   const key =
     route === 'fal'
       ? falEndpoint(config, env).apiKey
       : route === 'eachlabs'
         ? eachlabsEndpoint(config, env).apiKey
-        : modelStudioEndpoint(config, region, env).apiKey;
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+        : route === 'inference'
+          ? inferenceEndpoint(config, env).apiKey
+          : modelStudioEndpoint(config, region, env).apiKey;
+  return { route, region, account: hash(key) };
 }
 
 /** The task watcher of each account, on the worker's task queue; none where sweeps are off. */
@@ -90,11 +110,11 @@ export function watcherResolver(
 ): ((route: RouteId, region: RegionId) => TaskWatcherRef) | undefined {
   if (!config.taskSweepMs) return undefined;
   return (route, region) => {
-    const account = accountOf(config, env, route, region);
+    const owner = accountOf(config, env, route, region);
     return {
-      id: `wanflow-watch/${config.temporal.taskQueue}/${route}/${region}/${account}`,
+      id: `wanflow-watch/${config.temporal.taskQueue}/${owner.route}/${owner.region}/${owner.account}`,
       everyMs: config.taskSweepMs,
-      ...(config.accountLimits ? { slotsPrefix: accountSlotsPrefix(route, region, account) } : {}),
+      ...(config.accountLimits ? { slotsPrefix: accountSlotsPrefix(owner) } : {}),
     };
   };
 }
@@ -106,7 +126,8 @@ export function spendLedgerPrefix(
   route: RouteId,
   region: RegionId,
 ): string {
-  return `wanflow-spend/${route}/${region}/${accountOf(config, env, route, region)}`;
+  const owner = accountOf(config, env, route, region);
+  return `wanflow-spend/${owner.route}/${owner.region}/${owner.account}`;
 }
 
 /** The daily budget of each account, where one is set: its ledgers are `<ledger>/<billing day>`. */
@@ -124,8 +145,8 @@ export function spendResolver(
 }
 
 /** The slot workflows of one account: `<prefix>/<model>`. */
-function accountSlotsPrefix(route: RouteId, region: RegionId, account: string): string {
-  return `wanflow-slots/${route}/${region}/${account}`;
+function accountSlotsPrefix(owner: { route: RouteId; region: RegionId; account: string }): string {
+  return `wanflow-slots/${owner.route}/${owner.region}/${owner.account}`;
 }
 
 export function slotResolver(
@@ -135,9 +156,8 @@ export function slotResolver(
   const limits = config.accountLimits;
   if (!limits) return undefined;
   return (route, region, model) => {
-    const account = accountOf(config, env, route, region);
     return {
-      id: `${accountSlotsPrefix(route, region, account)}/${model}`,
+      id: `${accountSlotsPrefix(accountOf(config, env, route, region))}/${model}`,
       capacity: limitsOf(limits, model).concurrentTasks,
       grantsPerSecond: limitsOf(limits, model).submitsPerSecond,
       checkEveryMs: config.live ? LIVE_SLOT_CHECK_MS : SIMULATOR_SLOT_CHECK_MS,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { inspectStored, jobHarness, type JobHarness } from '../harness/jobs';
+import { inspectStored, jobHarness, untilSubmitted, type JobHarness } from '../harness/jobs';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/receiver';
 import { callbackUrl } from '../../src/webhooks/callback';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
@@ -82,15 +82,6 @@ async function runOn(
   return { jobId, done: waitForJob(h.client, jobId) };
 }
 
-async function untilSubmitted(jobId: string): Promise<JobRecord> {
-  for (let i = 0; i < 100; i++) {
-    const r = await getJobState(h.client, jobId).catch(() => undefined);
-    if (r?.taskId) return r;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error(`job ${jobId} was never submitted`);
-}
-
 describe('fal.ai route', () => {
   it('by polling alone: its queue statuses map onto the job and the video is stored', async () => {
     const record = await (await runOn('fal', 'fal-poll')).done;
@@ -121,7 +112,7 @@ describe('fal.ai route', () => {
   it('forged and stale deliveries are refused and change nothing', async () => {
     servers.simulator.setFaults({ slowTaskExtraMs: 1500 });
     const { jobId, done } = await runOn('fal', 'fal-hook', WEBHOOK_ONLY);
-    const submitted = await untilSubmitted(jobId);
+    const submitted = await untilSubmitted(h.client, jobId);
     const requestId = submitted.requestId!;
     const body = Buffer.from(
       JSON.stringify({
@@ -184,7 +175,7 @@ describe('fal.ai route', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect((err as Error).message).toMatch(
-      /route: does not serve wan2.7-image; fal.ai serves wan2.7-t2v, wan2.7-i2v/,
+      /route: does not serve wan2.7-image; fal.ai serves wan2.7-t2v, wan2.7-i2v, wan2.7-r2v, wan2.7-videoedit, wan2.7-image-pro/,
     );
     expect(servers.simulator.stats().falCreates).toBe(0);
   });
@@ -211,7 +202,7 @@ describe('each::labs route', () => {
   it('by polling when the webhook never comes, and a forged delivery is refused', async () => {
     servers.simulator.setFaults({ webhookDrop: 1, slowTaskExtraMs: 800 });
     const { jobId, done } = await runOn('eachlabs', 'fal-hook', undefined, i2v(await makeImage(640, 480)));
-    const submitted = await untilSubmitted(jobId);
+    const submitted = await untilSubmitted(h.client, jobId);
     const body = Buffer.from(
       JSON.stringify({
         exec_id: submitted.requestId,
@@ -243,7 +234,9 @@ describe('each::labs route', () => {
       },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidRequestError);
-    expect((err as Error).message).toMatch(/input\.media: each::labs requires a first_frame/);
+    expect((err as Error).message).toMatch(
+      /input: each::labs does not serve wan2.7-i2v in mode continuation; it serves first-frame, /,
+    );
   });
 });
 

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from '@temporalio/client';
-import { connectClient, startJob, waitForJob, type StartJobRequest } from '../../src/client/jobs';
+import {
+  connectClient,
+  getJobState,
+  startJob,
+  waitForJob,
+  type StartJobRequest,
+} from '../../src/client/jobs';
 import { loadConfig, type WanflowConfig } from '../../src/config/config';
 import { createStore } from '../../src/storage';
 import type { AssetStore } from '../../src/storage/store';
@@ -62,4 +68,14 @@ export async function historyText(client: Client, workflowId: string): Promise<s
   return JSON.stringify(history, (key, value: unknown) =>
     key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
   );
+}
+
+/** The job's record once its task exists (the create answered), polling its query. */
+export async function untilSubmitted(client: Client, jobId: string): Promise<JobRecord> {
+  for (let i = 0; i < 100; i++) {
+    const r = await getJobState(client, jobId).catch(() => undefined);
+    if (r?.taskId) return r;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`job ${jobId} was never submitted`);
 }

@@ -89,7 +89,7 @@ describe('planPipeline', () => {
     ],
     [
       'a route that does not serve the model',
-      (s: ReturnType<typeof fourStages>) => ((s.stages[3] as { route?: string }).route = 'fal'),
+      (s: ReturnType<typeof fourStages>) => ((s.stages[3] as { route?: string }).route = 'eachlabs'),
       'stages.3.route',
       /does not serve wan2.7-videoedit/,
     ],

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { WanRequest } from '../../wan/validation';
 import type { ObservedStatus, TaskSnapshot } from '../../wan/tasks';
 import { createAgent } from '../http';
-import { callJson } from '../json-call';
+import { routeCall, type RouteApi } from '../json-call';
 import { RequestRejectedError } from '../errors';
 import type { CreatedTask, CreateOptions, VideoProvider } from '../provider';
 import { eachlabsSlug, toEachlabsInput } from './fields';
@@ -40,10 +40,23 @@ const STATUSES: Record<string, ObservedStatus> = {
 
 export class EachlabsProvider implements VideoProvider {
   readonly route = 'eachlabs' as const;
-  private readonly dispatcher: Dispatcher;
+  private readonly api: RouteApi;
 
-  constructor(private readonly opts: EachlabsOptions) {
-    this.dispatcher = opts.dispatcher ?? createAgent();
+  constructor(opts: EachlabsOptions) {
+    this.api = {
+      name: 'each::labs',
+      baseUrl: opts.apiUrl,
+      headers: { 'X-API-Key': opts.apiKey },
+      dispatcher: opts.dispatcher ?? createAgent(),
+      errorAnswer: (json, status) => {
+        const e = json as { message?: string; details?: unknown };
+        return {
+          message:
+            [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
+            `HTTP ${status}`,
+        };
+      },
+    };
   }
 
   async createTask(body: WanRequest, o: CreateOptions = {}): Promise<CreatedTask> {
@@ -54,7 +67,7 @@ export class EachlabsProvider implements VideoProvider {
       input: toEachlabsInput(body),
       ...(o.webhookUrl ? { webhook_url: o.webhookUrl } : {}),
     };
-    const answer = await this.call('POST', '/v1/prediction', createAnswer, {
+    const answer = await routeCall(this.api, 'POST', '/v1/prediction', createAnswer, {
       body: payload,
       creates: true,
       signal: o.signal,
@@ -63,9 +76,15 @@ export class EachlabsProvider implements VideoProvider {
   }
 
   async getTask(taskId: string): Promise<TaskSnapshot> {
-    const p = await this.call('GET', `/v1/prediction/${encodeURIComponent(taskId)}`, predictionAnswer, {
-      taskId,
-    });
+    const p = await routeCall(
+      this.api,
+      'GET',
+      `/v1/prediction/${encodeURIComponent(taskId)}`,
+      predictionAnswer,
+      {
+        taskId,
+      },
+    );
     // A word each::labs has not documented is never taken for an end: the job logs it and polls again.
     const status = STATUSES[p.status] ?? 'UNRECOGNIZED';
     const output = Array.isArray(p.output) ? p.output[0] : (p.output ?? undefined);
@@ -89,30 +108,5 @@ export class EachlabsProvider implements VideoProvider {
   async cancelTask(taskId: string): Promise<void> {
     // each::labs documents no cancel; a task already paid for is collected anyway.
     throw new RequestRejectedError('bad_input', `each::labs has no cancel for ${taskId}`);
-  }
-
-  private call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
-    path: string,
-    schema: S,
-    o: { body?: unknown; creates?: boolean; taskId?: string; signal?: AbortSignal },
-  ): Promise<z.output<S>> {
-    return callJson({
-      what: `each::labs ${method} ${path}`,
-      url: `${this.opts.apiUrl}${path}`,
-      method,
-      headers: { 'X-API-Key': this.opts.apiKey },
-      dispatcher: this.dispatcher,
-      schema,
-      ...o,
-      errorAnswer: (json, status) => {
-        const e = json as { message?: string; details?: unknown };
-        return {
-          message:
-            [e.message, typeof e.details === 'string' ? e.details : undefined].filter(Boolean).join(': ') ||
-            `HTTP ${status}`,
-        };
-      },
-    });
   }
 }

@@ -1,9 +1,12 @@
 // each::labs' own contract for Wan 2.7 (contract §8, and its published model page): one prediction API,
 // a model slug per job kind, Wan's role names as input fields. Only image-to-video is documented, and it
-// requires a first frame.
+// requires a first frame: continuation (a first clip without one) is not served.
 import type { WanRequest } from '../../wan/validation';
 
-export const EACHLABS_MODELS = ['wan2.7-i2v'] as const;
+/** The models and modes each::labs' Wan 2.7 models serve. */
+export const EACHLABS_SERVES = {
+  'wan2.7-i2v': ['first-frame', 'first-frame+audio', 'first-last-frame', 'first-last-frame+audio'],
+} as const;
 const SLUGS: Record<string, string> = { 'wan2.7-i2v': 'alibaba-wan-2-7-image-to-video' };
 
 export function eachlabsSlug(model: string): string | undefined {

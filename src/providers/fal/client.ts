@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { WanRequest } from '../../wan/validation';
 import type { TaskSnapshot } from '../../wan/tasks';
 import { createAgent } from '../http';
-import { callJson } from '../json-call';
+import { routeCall, type RouteApi } from '../json-call';
 import { RequestRejectedError } from '../errors';
 import type { CreatedTask, CreateOptions, VideoProvider } from '../provider';
 import { falEndpoint, toFalInput } from './fields';
@@ -23,7 +23,10 @@ const statusAnswer = z.object({
   status: z.string(),
   queue_position: z.number().optional(),
 });
-const resultAnswer = z.object({ video: z.object({ url: z.string() }).optional() });
+const resultAnswer = z.object({
+  video: z.object({ url: z.string() }).optional(),
+  images: z.array(z.object({ url: z.string() })).optional(),
+});
 
 /**
  * A fal task is named by its request path under the queue (`fal-ai/wan/requests/<id>`): status, result
@@ -42,17 +45,29 @@ function requestPath(
 
 export class FalProvider implements VideoProvider {
   readonly route = 'fal' as const;
-  private readonly dispatcher: Dispatcher;
+  private readonly api: RouteApi;
 
   constructor(private readonly opts: FalOptions) {
-    this.dispatcher = opts.dispatcher ?? createAgent();
+    this.api = {
+      name: 'fal',
+      baseUrl: opts.queueUrl,
+      headers: { Authorization: `Key ${opts.apiKey}` },
+      dispatcher: opts.dispatcher ?? createAgent(),
+      // fal answers validation errors with 422 and a `detail`; the taxonomy treats it like any 4xx refusal.
+      errorAnswer: (json) => {
+        const detail = (json as { detail?: unknown }).detail;
+        return {
+          message: typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300),
+        };
+      },
+    };
   }
 
   async createTask(body: WanRequest, o: CreateOptions = {}): Promise<CreatedTask> {
     const endpoint = falEndpoint(body.model);
     if (!endpoint) throw new RequestRejectedError('bad_input', `fal.ai does not serve ${body.model}`);
     const q = o.webhookUrl ? `?fal_webhook=${encodeURIComponent(o.webhookUrl)}` : '';
-    const answer = await this.call('POST', `/${endpoint}${q}`, submitAnswer, {
+    const answer = await routeCall(this.api, 'POST', `/${endpoint}${q}`, submitAnswer, {
       body: toFalInput(body),
       creates: true,
       signal: o.signal,
@@ -62,7 +77,7 @@ export class FalProvider implements VideoProvider {
 
   async getTask(taskId: string): Promise<TaskSnapshot> {
     const base = `/${taskId}`;
-    const status = await this.call('GET', `${base}/status`, statusAnswer, { taskId });
+    const status = await routeCall(this.api, 'GET', `${base}/status`, statusAnswer, { taskId });
     if (status.status === 'IN_QUEUE') return { taskId, status: 'PENDING' };
     if (status.status === 'IN_PROGRESS') return { taskId, status: 'RUNNING' };
     // A word fal has not documented is never taken for an end: the job logs it and polls again.
@@ -70,10 +85,11 @@ export class FalProvider implements VideoProvider {
       return { taskId, status: 'UNRECOGNIZED', rawStatus: status.status.slice(0, 64) };
     // COMPLETED may still hold an error: the result answers it.
     try {
-      const result = await this.call('GET', base, resultAnswer, { taskId });
-      if (!result.video)
-        return { taskId, status: 'FAILED', code: 'NoVideo', message: 'fal.ai completed without a video' };
-      return { taskId, status: 'SUCCEEDED', videoUrl: result.video.url };
+      const result = await routeCall(this.api, 'GET', base, resultAnswer, { taskId });
+      if (result.video) return { taskId, status: 'SUCCEEDED', videoUrl: result.video.url };
+      if (result.images?.length)
+        return { taskId, status: 'SUCCEEDED', imageUrls: result.images.map((i) => i.url) };
+      return { taskId, status: 'FAILED', code: 'NoOutput', message: 'fal.ai completed without an output' };
     } catch (err) {
       if (err instanceof RequestRejectedError)
         return { taskId, status: 'FAILED', code: err.code ?? `HTTP ${err.httpStatus}`, message: err.message };
@@ -82,30 +98,6 @@ export class FalProvider implements VideoProvider {
   }
 
   async cancelTask(taskId: string): Promise<void> {
-    await this.call('PUT', `/${taskId}/cancel`, z.unknown(), { taskId });
-  }
-
-  private call<S extends z.ZodType>(
-    method: 'GET' | 'POST' | 'PUT',
-    path: string,
-    schema: S,
-    o: { body?: unknown; creates?: boolean; taskId?: string; signal?: AbortSignal },
-  ): Promise<z.output<S>> {
-    return callJson({
-      what: `fal ${method} ${path.split('?')[0]}`,
-      url: `${this.opts.queueUrl}${path}`,
-      method,
-      headers: { Authorization: `Key ${this.opts.apiKey}` },
-      dispatcher: this.dispatcher,
-      schema,
-      ...o,
-      // fal answers validation errors with 422 and a `detail`; the taxonomy treats it like any 4xx refusal.
-      errorAnswer: (json) => {
-        const detail = (json as { detail?: unknown }).detail;
-        return {
-          message: typeof detail === 'string' ? detail : JSON.stringify(detail ?? json).slice(0, 300),
-        };
-      },
-    });
+    await routeCall(this.api, 'PUT', `/${taskId}/cancel`, z.unknown(), { taskId });
   }
 }
