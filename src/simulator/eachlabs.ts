@@ -10,6 +10,7 @@ import type { SimTask } from './task-table';
 import { readBody, sendJson } from './wire';
 import { SIM_EACHLABS_KEY, SIM_EACHLABS_WEBHOOK_SECRET } from '../config/simulator';
 import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
+import { droppedAfterCreate, refusedBeforeCreate } from './wrapper-faults';
 
 const I2V_SLUG = 'alibaba-wan-2-7-image-to-video';
 const ROLES = ['first_frame', 'last_frame', 'first_clip', 'driving_audio'] as const;
@@ -44,6 +45,11 @@ export class EachlabsSimulator {
     } catch {
       return this.error(res, 400, 'Invalid input', 'body is not JSON');
     }
+    const refused = refusedBeforeCreate(this.host, (status, message, headers) => {
+      for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
+      this.error(res, status, message);
+    });
+    if (refused) return;
     if (body.model !== I2V_SLUG) return this.error(res, 404, 'Unknown model', String(body.model));
     const input = body.input ?? {};
     if (typeof input.first_frame !== 'string')
@@ -79,6 +85,8 @@ export class EachlabsSimulator {
         }),
       });
     }
+    // The task exists (and its webhook will come); only the answer is lost.
+    if (droppedAfterCreate(this.host, res)) return;
     sendJson(res, 200, { status: 'success', predictionID: task.id });
   }
 

@@ -13,6 +13,7 @@ import type { OutputShape } from './output-shape';
 import { readBody, sendJson } from './wire';
 import { SIM_FAL_KEY } from '../config/simulator';
 import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
+import { droppedAfterCreate, refusedBeforeCreate } from './wrapper-faults';
 
 const USER_ID = SIM_FAL_USER_ID;
 
@@ -68,6 +69,11 @@ export class FalSimulator {
   }
 
   private async submit(req: IncomingMessage, res: ServerResponse, endpoint: string, url: URL): Promise<void> {
+    const refused = refusedBeforeCreate(this.host, (status, detail, headers) => {
+      for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
+      sendJson(res, status, { detail });
+    });
+    if (refused) return;
     let wan: WanRequest;
     try {
       wan = parseWanRequest(toWan(ENDPOINT_MODELS[endpoint]!, JSON.parse((await readBody(req)) || '{}')), {
@@ -126,6 +132,8 @@ export class FalSimulator {
         },
       });
     }
+    // The task exists (and its webhook will come); only the answer is lost.
+    if (droppedAfterCreate(this.host, res)) return;
     const base = `${this.host.publicUrl()}/fal/fal-ai/wan/requests/${task.id}`;
     sendJson(res, 200, {
       request_id: task.id,

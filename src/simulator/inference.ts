@@ -18,6 +18,7 @@ import { InputFetchError } from './media-inputs';
 import type { SimTask } from './task-table';
 import { readBody, sendJson } from './wire';
 import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
+import { droppedAfterCreate, refusedBeforeCreate } from './wrapper-faults';
 
 const APP_MODELS: Record<string, string> = {
   'alibaba/wan-2-7-t2v': 'wan2.7-t2v',
@@ -67,7 +68,7 @@ export class InferenceSimulator {
         ? sendJson(res, status, { type: 'about:blank', title, status, ...(detail ? { detail } : {}) })
         : sendJson(res, status, { success: false, error: { message: detail ?? title } });
     if (req.headers.authorization !== `Bearer ${SIM_INFERENCE_KEY}`) return problem(401, 'Unauthorized');
-    if (req.method === 'POST' && path === '/apps/run') return this.run(req, answer, problem);
+    if (req.method === 'POST' && path === '/apps/run') return this.run(req, res, answer, problem);
     if (req.method === 'POST' && path === '/files') return this.register(req, answer, problem);
     const t = /^\/tasks\/([0-9a-f-]{36})(\/status|\/cancel)?$/.exec(path);
     const task = t && this.host.tasks.get(t[1]!);
@@ -103,6 +104,7 @@ export class InferenceSimulator {
 
   private async run(
     req: IncomingMessage,
+    res: ServerResponse,
     answer: (status: number, body: unknown) => void,
     problem: (status: number, title: string, detail?: string) => void,
   ): Promise<void> {
@@ -112,6 +114,11 @@ export class InferenceSimulator {
     } catch {
       return problem(400, 'Bad Request', 'body is not JSON');
     }
+    const refused = refusedBeforeCreate(this.host, (status, title, headers) => {
+      for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
+      problem(status, title);
+    });
+    if (refused) return;
     const model = body.app && APP_MODELS[body.app];
     if (!model) return problem(404, 'Not Found', `no app ${String(body.app)}`);
     let wan: WanRequest;
@@ -133,6 +140,8 @@ export class InferenceSimulator {
         body: (t) => Buffer.from(JSON.stringify(this.task(t))),
         headers: () => ({}),
       });
+    // The task exists (and its webhook will come); only the answer is lost.
+    if (droppedAfterCreate(this.host, res)) return;
     answer(200, { id: task.id, status: this.number(task) });
   }
 

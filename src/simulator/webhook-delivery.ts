@@ -4,10 +4,11 @@
 import { request } from 'undici';
 import type { TaskStatus } from '../wan/tasks';
 import type { SimTask, TaskTable } from './task-table';
+import type { CountedFault } from './options';
 
 export interface DeliveryHost {
   tasks: TaskTable;
-  takeFault(name: 'webhookDuplicate' | 'webhookDrop'): boolean;
+  takeFault(name: CountedFault): boolean;
   count(what: 'webhooksSent'): void;
 }
 

@@ -133,6 +133,23 @@ describe('every model and mode a route serves, end to end', () => {
     240_000,
   );
 
+  it.each(['fal', 'eachlabs', 'inference'] as const)(
+    '%s: a 500 and a 429 before the task are sent again; a lost answer stops the job, never a second task',
+    async (route) => {
+      const body = route === 'eachlabs' ? requestFor('wan2.7-i2v', 'first-frame', media) : t2v;
+      servers.simulator.setFaults({ serverErrors: 1, createRateLimited: 1 });
+      const ok = await (await start(route, body)).done;
+      expect(ok.status).toBe('stored');
+      expect(servers.simulator.stats()[CREATES[route]]).toBe(1);
+      servers.simulator.setFaults({ dropCreateResponse: 1 });
+      const lost = await (await start(route, body)).done;
+      // The task was made, but no task list can say so: wanflow stops rather than pay twice.
+      expect(lost).toMatchObject({ status: 'failed', failure: { cause: 'ambiguous_submit' } });
+      expect(servers.simulator.stats()[CREATES[route]]).toBe(2);
+    },
+    60_000,
+  );
+
   it('a model or mode a route does not serve is refused before anything is sent, naming what it serves', async () => {
     const refused = async (route: RouteId, body: unknown, region?: RegionId) => {
       const err = await start(route, body, { region }).catch((e: unknown) => e);
