@@ -9,7 +9,7 @@ import type { WanflowConfig } from '../config/config';
 import { InvalidRequestError, parseWanRequest } from '../wan/validation';
 import { runIdProblem } from '../shared/ids';
 import { sizeProblems } from '../shared/sizes';
-import { assertRouteServes } from '../providers/routes';
+import { assertRouteServes, ROUTE_CAPABILITIES } from '../providers/routes';
 import type { RegionId } from '../wan/regions';
 import type { VideoRequestInput } from '../wan/requests';
 import type { RouteId } from '../wan/routes';
@@ -64,7 +64,8 @@ export async function startJob(
   config: WanflowConfig,
   req: StartJobRequest,
 ): Promise<{ jobId: string; workflowId: string }> {
-  const region = req.region ?? config.region;
+  // A route that runs on one region's account (inference.sh: Singapore) is in that region unless told.
+  const region = req.region ?? ROUTE_CAPABILITIES[req.route ?? 'modelstudio'].region ?? config.region;
   // The ID names the output's folder: refused now, not after its task was paid.
   const idProblem = req.jobId === undefined ? undefined : runIdProblem('jobId', req.jobId);
   const tooLarge = sizeProblems(req.request);

@@ -11,7 +11,7 @@ import {
 } from '../wan/validation';
 import { mediaFieldsOf } from '../wan/media-roles';
 import { planWork } from '../wan/billing';
-import { assertRouteServes } from '../providers/routes';
+import { assertRouteServes, ROUTE_CAPABILITIES } from '../providers/routes';
 import type { TaskTimingModel } from '../wan/timing';
 import { applyStageDefaults, type DefaultedSpec } from './defaults';
 import { chainProblems, topologicalOrder } from './chain';
@@ -72,7 +72,7 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
     const i = byId.get(id)!;
     const s = spec.stages[i]!;
     const route = s.route ?? spec.defaults.route ?? 'modelstudio';
-    const region = s.region ?? spec.defaults.region ?? 'cn-beijing';
+    const region = s.region ?? spec.defaults.region ?? ROUTE_CAPABILITIES[route].region ?? 'cn-beijing';
     const refs = stageRefsOf(s.request);
     const body = substituteRefs(s.request, (r) =>
       placeholder(r.stage, r.output, stages[r.stage]?.kind ?? 'video'),
@@ -90,6 +90,23 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
         })),
       );
       continue;
+    }
+    // The route a failed stage falls back to must serve it too: found now, not after the first try failed.
+    const fallback = s.onFailure === 'fallback-route' ? s.fallbackRoute : undefined;
+    if (fallback) {
+      try {
+        assertRouteServes(fallback, request, region);
+      } catch (err) {
+        if (!(err instanceof InvalidRequestError)) throw err;
+        problems.push(
+          ...err.problems.map((p) => ({
+            ...p,
+            field: at(i, 'fallbackRoute'),
+            value: fallback,
+            message: p.message,
+          })),
+        );
+      }
     }
     // A stage whose source failed validation is checked on its own; its chain is judged once the source is fixed.
     const known = refs.filter((r) => stages[r.stage]);

@@ -93,6 +93,20 @@ describe('planPipeline', () => {
       'stages.3.route',
       /does not serve wan2.7-videoedit/,
     ],
+    [
+      'a fallback route that does not serve the stage',
+      (s: ReturnType<typeof fourStages>) =>
+        Object.assign(s.stages[3]!, { onFailure: 'fallback-route', fallbackRoute: 'eachlabs' }),
+      'stages.3.fallbackRoute',
+      /does not serve wan2.7-videoedit; each::labs serves wan2.7-i2v/,
+    ],
+    [
+      'a fallback to inference.sh from another region than its account',
+      (s: ReturnType<typeof fourStages>) =>
+        Object.assign(s.stages[0]!, { onFailure: 'fallback-route', fallbackRoute: 'inference' }),
+      'stages.0.fallbackRoute',
+      /inference.sh runs Wan 2.7 on a Model Studio key of ap-southeast-1/,
+    ],
   ])('refuses %s, pointing at the stage and field', (_name, mutate, field, message) => {
     const spec = fourStages();
     mutate(spec);
