@@ -77,37 +77,26 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
     const body = substituteRefs(s.request, (r) =>
       placeholder(r.stage, r.output, stages[r.stage]?.kind ?? 'video'),
     );
-    let request: WanRequest;
-    try {
-      request = parseWanRequest(body);
-      assertRouteServes(route, request, region);
-    } catch (err) {
-      if (!(err instanceof InvalidRequestError)) throw err;
+    const checked = problemsOf(() => {
+      const parsed = parseWanRequest(body);
+      assertRouteServes(route, parsed, region);
+      // The route a failed stage falls back to must serve it too: found now, not after the first try.
+      const fallback = s.onFailure === 'fallback-route' ? s.fallbackRoute : undefined;
+      const fell = fallback && problemsOf(() => assertRouteServes(fallback, parsed, region));
+      if (Array.isArray(fell))
+        problems.push(...fell.map((p) => ({ ...p, field: at(i, 'fallbackRoute'), value: fallback })));
+      return parsed;
+    });
+    if (Array.isArray(checked)) {
       problems.push(
-        ...err.problems.map((p) => ({
+        ...checked.map((p) => ({
           ...p,
           field: at(i, p.field === 'route' || p.field === 'region' ? p.field : `request.${p.field}`),
         })),
       );
       continue;
     }
-    // The route a failed stage falls back to must serve it too: found now, not after the first try failed.
-    const fallback = s.onFailure === 'fallback-route' ? s.fallbackRoute : undefined;
-    if (fallback) {
-      try {
-        assertRouteServes(fallback, request, region);
-      } catch (err) {
-        if (!(err instanceof InvalidRequestError)) throw err;
-        problems.push(
-          ...err.problems.map((p) => ({
-            ...p,
-            field: at(i, 'fallbackRoute'),
-            value: fallback,
-            message: p.message,
-          })),
-        );
-      }
-    }
+    const request: WanRequest = checked;
     // A stage whose source failed validation is checked on its own; its chain is judged once the source is fixed.
     const known = refs.filter((r) => stages[r.stage]);
     problems.push(...chainProblems(i, request, known, stages));
@@ -131,6 +120,16 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
   }
   if (problems.length) throw new InvalidRequestError(problems.map((p) => fromDefaults(p, defaulted)));
   return { spec, order, stages };
+}
+
+/** What `check` returns, or the problems of the request it found invalid. */
+function problemsOf<T>(check: () => T): T | FieldProblem[] {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof InvalidRequestError)) throw err;
+    return err.problems;
+  }
 }
 
 /** A problem with a value the stage took from the pipeline's defaults says so. */
