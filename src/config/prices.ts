@@ -80,7 +80,8 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
     unit: 'image',
     perUnit: 0.075,
     currency: 'USD',
-    source: 'fal.ai/models/fal-ai/wan/v2.7/pro/text-to-image/llms.txt (read 2026-12-05)',
+    source:
+      'fal.ai/models/fal-ai/wan/v2.7/pro/text-to-image/llms.txt; pro/edit the same, per docs.runflow.io/models/alibaba/wan/v2.7/pro/edit (both read 2026-12-05)',
   },
   // inference.sh's apps run on the user's Model Studio key in Singapore: the same bill as direct.
   ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', INFERENCE).map((p) => ({

@@ -23,6 +23,7 @@ const ENDPOINT_MODELS: Record<string, string> = {
   'fal-ai/wan/v2.7/reference-to-video': 'wan2.7-r2v',
   'fal-ai/wan/v2.7/edit-video': 'wan2.7-videoedit',
   'fal-ai/wan/v2.7/pro/text-to-image': 'wan2.7-image-pro',
+  'fal-ai/wan/v2.7/pro/edit': 'wan2.7-image-pro',
 };
 const I2V_ROLES: Record<string, string> = {
   image_url: 'first_frame',
@@ -76,7 +77,12 @@ export class FalSimulator {
     if (refused) return;
     let wan: WanRequest;
     try {
-      wan = parseWanRequest(toWan(ENDPOINT_MODELS[endpoint]!, JSON.parse((await readBody(req)) || '{}')), {
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      if (endpoint.endsWith('/edit') && !(Array.isArray(body.image_urls) && body.image_urls.length))
+        return sendJson(res, 422, {
+          detail: [{ loc: ['body', 'image_urls'], msg: 'field required', type: 'missing' }],
+        });
+      wan = parseWanRequest(toWan(endpoint, body), {
         strictness: 'lenient',
       });
     } catch (err) {
@@ -175,14 +181,27 @@ export class FalSimulator {
 }
 
 /** fal's field names back to a Wan request, so the simulator validates with the same rules. */
-function toWan(model: string, b: Record<string, unknown>): unknown {
+function toWan(endpoint: string, b: Record<string, unknown>): unknown {
+  const model = ENDPOINT_MODELS[endpoint]!;
   const defined = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
   if (model === 'wan2.7-image-pro') {
     const size = b.image_size as { width?: number; height?: number } | undefined;
     return {
       model,
-      input: { messages: [{ role: 'user', content: [{ text: b.prompt }] }] },
+      input: {
+        messages: [
+          {
+            role: 'user',
+            // Only the edit endpoint reads images; text-to-image ignores any sent to it.
+            content: [
+              ...(endpoint.endsWith('/edit') ? list(b.image_urls) : []).map((image: unknown) => ({ image })),
+              { text: b.prompt },
+            ],
+          },
+        ],
+      },
       parameters: defined({
         size: size?.width && size.height ? `${size.width}*${size.height}` : undefined,
         n: b.num_images,
@@ -201,7 +220,6 @@ function toWan(model: string, b: Record<string, unknown>): unknown {
       : {}),
   };
   const input: Record<string, unknown> = { prompt: b.prompt, negative_prompt: b.negative_prompt };
-  const list = (v: unknown) => (Array.isArray(v) ? v : []);
   if (model === 'wan2.7-t2v') input.audio_url = b.audio_url;
   else if (model === 'wan2.7-r2v')
     input.media = [

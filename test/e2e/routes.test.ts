@@ -174,6 +174,11 @@ describe('every model and mode a route serves, end to end', () => {
     expect(await refused('fal', twoRefs)).toMatch(
       /input\.media: fal\.ai edit-video takes at most 1 reference_image/,
     );
+    const fiveImages = requestFor('wan2.7-image-pro', 'image-edit', media) as {
+      input: { messages: [{ content: unknown[] }] };
+    };
+    fiveImages.input.messages[0].content.unshift(...Array(4).fill({ image: media.image2 }));
+    expect(await refused('fal', fiveImages)).toMatch(/fal\.ai pro\/edit takes at most 4 images/);
     expect(await refused('inference', t2v, 'cn-beijing')).toMatch(
       /region: inference\.sh runs Wan 2\.7 on a Model Studio key of ap-southeast-1/,
     );

@@ -51,7 +51,7 @@ describe('the capability table', () => {
     expect(begin, 'README marks its routes table').toBeGreaterThan(0);
     const inReadme = readme.slice(begin + '<!-- routes:begin -->'.length, end);
     const generated = routesMarkdown(routeRows(DEFAULT_PRICES, 'cn-beijing'), 'cn-beijing');
-    expect(cells(inReadme)).toEqual(cells(generated));
+    expect(cells(inReadme), 'the README is behind: npm run readme:routes').toEqual(cells(generated));
     const printed = await wanflow(['routes', '--region', 'cn-beijing'], { PATH: process.env.PATH });
     expect(printed).toMatchObject({ code: 0, stderr: '' });
     expect(cells(printed.stdout)).toEqual(cells(generated));

@@ -64,7 +64,7 @@ export class FalProvider implements VideoProvider {
   }
 
   async createTask(body: WanRequest, o: CreateOptions = {}): Promise<CreatedTask> {
-    const endpoint = falEndpoint(body.model);
+    const endpoint = falEndpoint(body);
     if (!endpoint) throw new RequestRejectedError('bad_input', `fal.ai does not serve ${body.model}`);
     const q = o.webhookUrl ? `?fal_webhook=${encodeURIComponent(o.webhookUrl)}` : '';
     const answer = await routeCall(this.api, 'POST', `/${endpoint}${q}`, submitAnswer, {

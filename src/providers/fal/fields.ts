@@ -5,7 +5,7 @@
 import { isImageRequest, type WanRequest } from '../../wan/validation';
 import type { FieldProblem } from '../../wan/validation';
 import type { ImageRequest } from '../../wan/image-requests';
-import { MODES } from '../../wan/modes';
+import { MODES, modeOf } from '../../wan/modes';
 
 /** The models and modes fal.ai's Wan 2.7 endpoints serve. */
 export const FAL_SERVES = {
@@ -16,9 +16,12 @@ export const FAL_SERVES = {
   'wan2.7-r2v': ['references'],
   // One optional reference_image_url.
   'wan2.7-videoedit': ['edit', 'edit+reference-images'],
-  // Only the pro text-to-image endpoint's fields are published; editing is not mapped.
-  'wan2.7-image-pro': ['text-to-image'],
+  // pro/text-to-image, and pro/edit with image_urls (1–4). The non-pro endpoints' fields are not published.
+  'wan2.7-image-pro': ['text-to-image', 'image-edit'],
 } as const;
+
+/** pro/edit takes 1–4 images, where Wan takes up to 9. */
+const EDIT_MAX_IMAGES = 4;
 
 const ENDPOINTS: Record<string, string> = {
   'wan2.7-t2v': 'fal-ai/wan/v2.7/text-to-video',
@@ -26,6 +29,7 @@ const ENDPOINTS: Record<string, string> = {
   'wan2.7-r2v': 'fal-ai/wan/v2.7/reference-to-video',
   'wan2.7-videoedit': 'fal-ai/wan/v2.7/edit-video',
   'wan2.7-image-pro': 'fal-ai/wan/v2.7/pro/text-to-image',
+  'wan2.7-image-pro image-edit': 'fal-ai/wan/v2.7/pro/edit',
 };
 
 const I2V_FIELDS: Record<string, string> = {
@@ -38,12 +42,25 @@ const I2V_FIELDS: Record<string, string> = {
 /** fal's image sizes by name; Wan's `W*H` maps to fal's {width, height}. */
 const IMAGE_SIZES: Record<string, number> = { '1K': 1024, '2K': 2048, '4K': 4096 };
 
-export function falEndpoint(model: string): string | undefined {
-  return ENDPOINTS[model];
+/** The queue endpoint of a request: by model, and for images by mode (generation or editing). */
+export function falEndpoint(request: WanRequest): string | undefined {
+  return (
+    (isImageRequest(request) && ENDPOINTS[`${request.model} ${modeOf(request)}`]) || ENDPOINTS[request.model]
+  );
 }
 
 /** What fal's endpoints take beyond the mode: edit-video has a single reference image field. */
 export function falLimits(request: WanRequest): FieldProblem | undefined {
+  if (isImageRequest(request)) {
+    const images = imagesOf(request).length;
+    return images > EDIT_MAX_IMAGES
+      ? {
+          field: 'input.messages.0.content',
+          value: images,
+          message: `fal.ai pro/edit takes at most ${EDIT_MAX_IMAGES} images`,
+        }
+      : undefined;
+  }
   if (request.model !== 'wan2.7-videoedit') return undefined;
   const refs = request.input.media.filter((m) => m.type === 'reference_image').length;
   return refs > 1
@@ -110,10 +127,16 @@ function toFalImageInput(request: ImageRequest): Record<string, unknown> {
   const text = request.input.messages[0].content.find((part) => 'text' in part);
   const named = IMAGE_SIZES[p.size];
   const [w, h] = p.size.split('*').map(Number);
+  const images = imagesOf(request);
   return defined({
     prompt: text && 'text' in text ? text.text : undefined,
+    image_urls: images.length ? images : undefined,
     image_size: named ? { width: named, height: named } : w && h ? { width: w, height: h } : undefined,
     num_images: p.n,
     seed: p.seed,
   });
+}
+
+function imagesOf(request: ImageRequest): string[] {
+  return request.input.messages[0].content.flatMap((part) => ('image' in part ? [part.image] : []));
 }
