@@ -13,6 +13,7 @@ import { parseUtc8 } from '../../src/wan/time';
 import { parseVideoRequest, parseWanRequest } from '../../src/wan/validation';
 import type { ImageRequest } from '../../src/wan/image-requests';
 import { freePort } from '../../src/stack/service';
+import { SIM_INFERENCE_KEY } from '../../src/config/simulator';
 
 let sim: RunningSimulator;
 let provider: ModelStudioProvider;
@@ -259,5 +260,72 @@ describe('account limits, as Model Studio enforces them', () => {
     for (let i = 0; i < 3; i++) await provider.createTask(body);
     expect(await refusalOf(provider.createTask(body))).toMatchObject({ code: 'Throttling.BurstRate' });
     expect(sim.stats().refusals['Throttling.BurstRate']).toBe(2);
+  });
+});
+
+describe("inference.sh's API in the simulator", () => {
+  const api = () => `${sim.url}/inference`;
+  const auth = { authorization: `Bearer ${SIM_INFERENCE_KEY}` };
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    json?: unknown,
+  ) => {
+    const res = await request(`${api()}${path}`, {
+      method,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  };
+  const run = { app: 'alibaba/wan-2-7-t2v', input: { prompt: 'protocol', resolution: '720P', duration: 2 } };
+
+  it('answers bare objects with X-API-Version 2, the older {success, data} envelope without', async () => {
+    const bare = await call('POST', '/apps/run', { ...auth, 'x-api-version': '2' }, run);
+    expect(bare).toMatchObject({ status: 200, body: { id: expect.any(String), status: 2 } });
+    const wrapped = await call('POST', '/apps/run', auth, run);
+    expect(wrapped).toMatchObject({ status: 200, body: { success: true, data: { status: 2 } } });
+    expect(await call('GET', `/tasks/${bare.body.id as string}/status`, auth)).toMatchObject({
+      body: { success: true, data: { id: bare.body.id } },
+    });
+  });
+
+  it('refuses a wrong key, an unknown app and an invalid input as problem+json', async () => {
+    const v2 = { 'x-api-version': '2' };
+    expect(await call('POST', '/apps/run', { authorization: 'Bearer inf_wrong', ...v2 }, run)).toMatchObject({
+      status: 401,
+      body: { title: 'Unauthorized', status: 401 },
+    });
+    expect(
+      await call('POST', '/apps/run', { ...auth, ...v2 }, { ...run, app: 'alibaba/wan-9' }),
+    ).toMatchObject({
+      status: 404,
+    });
+    const bad = await call('POST', '/apps/run', { ...auth, ...v2 }, { ...run, input: { duration: 99 } });
+    expect(bad).toMatchObject({ status: 422, body: { title: 'Unprocessable Entity' } });
+    expect(bad.body.detail).toMatch(/prompt/);
+  });
+
+  it('hosts an uploaded file at its uri, only through the upload URL it gave', async () => {
+    const registered = await call(
+      'POST',
+      '/files',
+      { ...auth, 'x-api-version': '2' },
+      { files: [{ content_type: 'image/png' }] },
+    );
+    const [file] = registered.body as unknown as { uri: string; upload_url: string }[];
+    expect(file!.upload_url).not.toBe(file!.uri);
+    const put = await request(file!.upload_url, { method: 'PUT', body: Buffer.from('not really a png') });
+    await put.body.dump();
+    expect(put.statusCode).toBe(200);
+    const got = await request(file!.uri);
+    expect(await got.body.text()).toBe('not really a png');
+    const stranger = await request(`${api()}/files/00000000-0000-4000-8000-000000000000/upload`, {
+      method: 'PUT',
+      body: 'x',
+    });
+    await stranger.body.dump();
+    expect(stranger.statusCode).toBe(403);
   });
 });
