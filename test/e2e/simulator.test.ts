@@ -1,7 +1,7 @@
 // The simulator's contract at the HTTP level, through wanflow's own Model Studio client where it can and
 // raw HTTP where the client would refuse to send something malformed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { ModelStudioProvider } from '../../src/providers/modelstudio/client';
 import {
@@ -264,6 +264,10 @@ describe('account limits, as Model Studio enforces them', () => {
 });
 
 describe("inference.sh's API in the simulator", () => {
+  // Connections of their own: the 413 test above leaves a pooled one half-read (the server stops reading
+  // an oversized body), and a request sent on it is reset.
+  const own = new Agent();
+  afterAll(() => own.close());
   const api = () => `${sim.url}/inference`;
   const auth = { authorization: `Bearer ${SIM_INFERENCE_KEY}` };
   const call = async (
@@ -273,6 +277,7 @@ describe("inference.sh's API in the simulator", () => {
     json?: unknown,
   ) => {
     const res = await request(`${api()}${path}`, {
+      dispatcher: own,
       method,
       headers: { ...headers, 'content-type': 'application/json' },
       body: json === undefined ? undefined : JSON.stringify(json),
@@ -283,9 +288,12 @@ describe("inference.sh's API in the simulator", () => {
 
   it('answers bare objects with X-API-Version 2, the older {success, data} envelope without', async () => {
     const bare = await call('POST', '/apps/run', { ...auth, 'x-api-version': '2' }, run);
-    expect(bare).toMatchObject({ status: 200, body: { id: expect.any(String), status: 2 } });
+    // Queued (2), or running (7) on a machine slow enough to pass the 400 ms queue: never an end yet.
+    expect(bare).toMatchObject({ status: 200, body: { id: expect.any(String) } });
+    expect([2, 7]).toContain(bare.body.status);
     const wrapped = await call('POST', '/apps/run', auth, run);
-    expect(wrapped).toMatchObject({ status: 200, body: { success: true, data: { status: 2 } } });
+    expect(wrapped).toMatchObject({ status: 200, body: { success: true, data: { id: expect.any(String) } } });
+    expect([2, 7]).toContain((wrapped.body.data as { status: number }).status);
     expect(await call('GET', `/tasks/${bare.body.id as string}/status`, auth)).toMatchObject({
       body: { success: true, data: { id: bare.body.id } },
     });
@@ -316,14 +324,19 @@ describe("inference.sh's API in the simulator", () => {
     );
     const [file] = registered.body as unknown as { uri: string; upload_url: string }[];
     expect(file!.upload_url).not.toBe(file!.uri);
-    const put = await request(file!.upload_url, { method: 'PUT', body: Buffer.from('not really a png') });
+    const put = await request(file!.upload_url, {
+      method: 'PUT',
+      body: Buffer.from('not really a png'),
+      dispatcher: own,
+    });
     await put.body.dump();
     expect(put.statusCode).toBe(200);
-    const got = await request(file!.uri);
+    const got = await request(file!.uri, { dispatcher: own });
     expect(await got.body.text()).toBe('not really a png');
     const stranger = await request(`${api()}/files/00000000-0000-4000-8000-000000000000/upload`, {
       method: 'PUT',
       body: 'x',
+      dispatcher: own,
     });
     await stranger.body.dump();
     expect(stranger.statusCode).toBe(403);
