@@ -22,7 +22,7 @@ import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob 
 import { submitExactlyOnce } from './submit';
 import { tellCampaign } from './row-notice';
 import { collect, settleAfterCancel, type Wake } from './collect';
-import { acquireSlot, releaseSlot, reportThrottled, type HeldSlot } from './slot-hold';
+import { acquireSlot, releaseSlot, reportThrottled, settleCreateLock, type HeldSlot } from './slot-hold';
 import { reserveInBudget, settleSpend, type HeldSpend } from './spend-hold';
 
 export async function wanJob(input: JobInput): Promise<JobRecord> {
@@ -94,8 +94,14 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       spend = await reserveInBudget(job);
       if (input.budget)
         starterSpend = await reserveInBudget(job, input.budget, input.budget.whose, input.budget.variable);
-      held = await acquireSlot(job.slot, input.slot?.priority ?? 0, input.slot?.group ?? input.jobId);
-      if (rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync') {
+      const syncImage = rec.endpointFamily === 'image-generation' && policy.imageCall === 'sync';
+      held = await acquireSlot(
+        job.slot,
+        input.slot?.priority ?? 0,
+        input.slot?.group ?? input.jobId,
+        syncImage ? undefined : job.createLock,
+      );
+      if (syncImage) {
         // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
         const made = await CancellationScope.nonCancellable(() =>
           callActivity(() =>
@@ -120,9 +126,15 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       }
       // A create runs to its answer even if the job is canceled meanwhile (submit.ts shields it): only then
       // is it known what exists.
-      const created = await submitExactlyOnce(input, job, policy, published.request, () =>
-        reportThrottled(held),
-      );
+      // The create lock, when it came with the slot, is held across attempts and handed on once settled.
+      const created = await submitExactlyOnce(
+        input,
+        job,
+        policy,
+        published.request,
+        () => reportThrottled(held),
+        held?.lock === true,
+      ).finally(() => settleCreateLock(held));
       rec.taskId = created.taskId;
       rec.requestId = created.requestId;
       rec.taskAdopted = created.adopted;

@@ -1,6 +1,7 @@
 // A job's account slot (slots.ts): asked for just before the create, held until the provider says the task
 // has ended (or the job settled after a cancel, or stopped), then given back. Waiting for a slot can be
-// canceled — nothing is paid yet — and a canceled wait leaves the queue.
+// canceled — nothing is paid yet — and a canceled wait leaves the queue. The slot workflow may grant the
+// job's create lock with the slot (slots.ts): the job then tells it when its create has settled.
 import {
   CancellationScope,
   condition,
@@ -12,28 +13,44 @@ import {
 } from '@temporalio/workflow';
 import type { JobSlot } from '../activities/validate';
 import { callActivity, requestSlot } from './job-activities';
-import { releaseSlotSignal, slotGrantedSignal, slotPingSignal, slotThrottledSignal } from './slots';
+import {
+  createSettledSignal,
+  releaseSlotSignal,
+  slotGrantedSignal,
+  slotPingSignal,
+  slotThrottledSignal,
+} from './slots';
 
 export interface HeldSlot {
   id: string;
   token: string;
+  /** The create lock came with the slot: `settleCreateLock` hands it on. */
+  lock?: boolean;
 }
 
-/** Waits for a slot of the job's account and model; undefined where the worker set no limit. */
+/**
+ * Waits for a slot of the job's account and model; undefined where the worker set no limit. `lock`, the
+ * job's create lock, is asked for with the slot.
+ */
 export async function acquireSlot(
   slot: JobSlot | undefined,
   priority: number,
   group: string,
+  lock?: string,
 ): Promise<HeldSlot | undefined> {
   if (!slot || !patched('account-slots')) return undefined;
   const token = uuid4();
+  const held: HeldSlot = { id: slot.id, token };
   let granted = false;
   setHandler(slotGrantedSignal, (grant) => {
-    if (grant.token === token) granted = true;
+    if (grant.token !== token) return;
+    granted = true;
+    if (grant.lock) held.lock = true;
   });
   // The slot workflow pings holders to find the closed ones; a running job has nothing to answer.
   setHandler(slotPingSignal, () => undefined);
-  const held = { id: slot.id, token };
+  // Jobs before it took the create lock from its own workflow after the slot.
+  const withLock = lock && patched('create-lock-with-slot') ? { lock } : {};
   await callActivity(() =>
     requestSlot({
       slotId: slot.id,
@@ -45,6 +62,7 @@ export async function acquireSlot(
         grantsPerSecond: slot.grantsPerSecond,
         priority,
         group,
+        ...withLock,
       },
     }),
   );
@@ -63,6 +81,17 @@ export async function releaseSlot(held: HeldSlot | undefined): Promise<void> {
   await CancellationScope.nonCancellable(() =>
     getExternalWorkflowHandle(held.id)
       .signal(releaseSlotSignal, { token: held.token })
+      .catch(() => undefined),
+  );
+}
+
+/** The create has settled: the create lock that came with the slot goes to the next look-alike. */
+export async function settleCreateLock(held: HeldSlot | undefined): Promise<void> {
+  if (!held?.lock) return;
+  held.lock = false;
+  await CancellationScope.nonCancellable(() =>
+    getExternalWorkflowHandle(held.id)
+      .signal(createSettledSignal, { token: held.token })
       .catch(() => undefined),
   );
 }

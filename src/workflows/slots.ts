@@ -6,8 +6,10 @@
 // whose workflow has closed without releasing (terminated) is found by a ping that fails and its slot is
 // taken back. A holder whose create is throttled (429) says so: the grants then shrink by a tenth and grow back one
 // slot per limit's worth of finished tasks (AIMD), so a configured limit above what the account gets now
-// settles at what it gets. The workflow ends when nobody holds or waits, and starts again with the next
-// request.
+// settles at what it gets. A request may name the create lock its create needs (submit.ts): the grant then
+// holds that lock too, and no other request naming it is granted until the holder says its create has
+// settled — the create lock without a workflow run of its own on the path to every create. The workflow
+// ends when nobody holds or waits, and starts again with the next request.
 import {
   allHandlersFinished,
   condition,
@@ -35,10 +37,14 @@ export interface SlotRequest {
   priority: number;
   /** Requests of one campaign or pipeline share fairly with other groups. */
   group: string;
+  /** The create lock (its workflow ID) the requester's create needs: granted with the slot. */
+  lock?: string;
 }
 
 export interface SlotHolder extends SlotRequest {
   grantedAt: number;
+  /** Holds its request's create lock until its create has settled. */
+  creating?: boolean;
 }
 
 export interface SlotState {
@@ -70,7 +76,10 @@ export interface SlotState {
 
 export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
 export const releaseSlotSignal = defineSignal<[{ token: string }]>('releaseSlot');
-export const slotGrantedSignal = defineSignal<[{ token: string }]>('slotGranted');
+/** `lock`: the request's create lock is held too (slot workflows before `slots-grant-at-once` never say so). */
+export const slotGrantedSignal = defineSignal<[{ token: string; lock?: boolean }]>('slotGranted');
+/** The holder's create has settled (made, adopted, or given up): its create lock goes to the next. */
+export const createSettledSignal = defineSignal<[{ token: string }]>('createSettled');
 /** A holder's create was throttled (429) by the provider: fewer slots are granted for a while. */
 export const slotThrottledSignal = defineSignal<[{ token: string }]>('slotThrottled');
 /** This model's tasks in progress that nobody here claimed, from the account's task watcher. */
@@ -118,6 +127,12 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
     state.foreign = foreign;
     changed = true;
   });
+  setHandler(createSettledSignal, ({ token }) => {
+    const holder = state.holders.find((h) => h.token === token);
+    if (!holder?.creating) return;
+    holder.creating = false;
+    changed = true;
+  });
   setHandler(releaseSlotSignal, ({ token }) => {
     if (state.limit !== undefined && state.holders.some((h) => h.token === token)) {
       // Additive increase: one slot more per limit's worth of tasks that ended.
@@ -129,34 +144,74 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
     state.holders = state.holders.filter((h) => h.token !== token);
     changed = true;
   });
+  // Grants go out together (awaiting each signal's round trip, two workflow tasks, before the next made a
+  // ramp of 50 grants take 13 s), with the create locks requests name. Runs before replay as they were.
+  const atOnce = patched('slots-grant-at-once');
+  const inFlight = new Set<Promise<void>>();
   for (let grants = 0; state.waiting.length || state.holders.length;) {
-    while (state.holders.length < effectiveLimit(state) && state.waiting.length) {
+    while (
+      state.holders.length < effectiveLimit(state) &&
+      (atOnce ? grantable(state) : state.waiting.length)
+    ) {
       // A token bucket of one second: the account's submit rate holds before the provider has to refuse.
       await underRate(state);
-      const next = pickNext(state);
-      const granted = await getExternalWorkflowHandle(next.requester)
-        .signal(slotGrantedSignal, { token: next.token })
-        .then(
-          () => true,
-          () => false, // the requester is gone: nothing to hold
-        );
-      // A release may have come while the grant was on its way.
-      if (granted && !released.has(next.token)) {
-        state.holders.push({ ...next, grantedAt: Date.now() });
-        state.recentGrants = [...(state.recentGrants ?? []), Date.now()];
-      }
+      if (atOnce) grantAtOnce(state, pickNext(state, true), inFlight, () => (changed = true));
+      else await grantOneByOne(state, pickNext(state), released);
       grants += 1;
     }
     reportSlots(state);
     changed = false;
     const woke = await condition(() => changed, state.checkEveryMs);
-    if (!woke) await reclaimClosedHolders(state);
+    if (!woke) await reclaimClosedHolders(state, atOnce);
     if (grants >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      // A grant still on its way may yet fail (its requester gone): the next run must not count it.
+      await Promise.all(inFlight);
       await condition(allHandlersFinished);
       return continueAsNew<typeof wanAccountSlots>(state);
     }
   }
+  await Promise.all(inFlight);
   reportSlots(state);
+}
+
+/**
+ * The slot is held from the grant; a requester that turns out to be gone gives it back. A release that
+ * comes while the grant is on its way removes the holder as any release does.
+ */
+function grantAtOnce(
+  state: SlotState,
+  next: SlotRequest,
+  inFlight: Set<Promise<void>>,
+  onGone: () => void,
+): void {
+  state.holders.push({ ...next, grantedAt: Date.now(), ...(next.lock ? { creating: true } : {}) });
+  state.recentGrants = [...(state.recentGrants ?? []), Date.now()];
+  const sent: Promise<void> = getExternalWorkflowHandle(next.requester)
+    .signal(slotGrantedSignal, { token: next.token, ...(next.lock ? { lock: true } : {}) })
+    .then(
+      () => undefined,
+      () => {
+        state.holders = state.holders.filter((h) => h.token !== next.token);
+        onGone();
+      },
+    )
+    .finally(() => inFlight.delete(sent));
+  inFlight.add(sent);
+}
+
+/** Before `slots-grant-at-once`: the slot is held once the grant has arrived. */
+async function grantOneByOne(state: SlotState, next: SlotRequest, released: Set<string>): Promise<void> {
+  const granted = await getExternalWorkflowHandle(next.requester)
+    .signal(slotGrantedSignal, { token: next.token })
+    .then(
+      () => true,
+      () => false, // the requester is gone: nothing to hold
+    );
+  // A release may have come while the grant was on its way.
+  if (granted && !released.has(next.token)) {
+    state.holders.push({ ...next, grantedAt: Date.now() });
+    state.recentGrants = [...(state.recentGrants ?? []), Date.now()];
+  }
 }
 
 /** Waits until one more grant fits the last second's budget. */
@@ -189,21 +244,41 @@ function known(state: SlotState, token: string): boolean {
   return state.waiting.some((w) => w.token === token) || state.holders.some((h) => h.token === token);
 }
 
-/** The lowest priority; among those, the group holding fewest slots; then the one waiting longest. */
-export function pickNext(state: SlotState): SlotRequest {
+/** A request whose create lock a holder has not settled yet waits, whatever its place. */
+function lockFree(state: SlotState, w: SlotRequest): boolean {
+  return !w.lock || !state.holders.some((h) => h.creating && h.lock === w.lock);
+}
+
+function grantable(state: SlotState): boolean {
+  return state.waiting.some((w) => lockFree(state, w));
+}
+
+/**
+ * The lowest priority; among those, the group holding fewest slots; then the one waiting longest. With
+ * `locks`, only among requests whose create lock is free (call it when `grantable`).
+ */
+export function pickNext(state: SlotState, locks = false): SlotRequest {
   const held = (group: string) => state.holders.filter((h) => h.group === group).length;
-  let best = 0;
+  let best = -1;
   state.waiting.forEach((w, i) => {
-    const b = state.waiting[best]!;
-    if (w.priority < b.priority || (w.priority === b.priority && held(w.group) < held(b.group))) best = i;
+    if (locks && !lockFree(state, w)) return;
+    const b = state.waiting[best];
+    if (!b || w.priority < b.priority || (w.priority === b.priority && held(w.group) < held(b.group)))
+      best = i;
   });
   return state.waiting.splice(best, 1)[0]!;
 }
 
-/** Holders whose workflow has closed cannot be signaled: their slots come back. */
-async function reclaimClosedHolders(state: SlotState): Promise<void> {
+/**
+ * Holders whose workflow has closed cannot be signaled: their slots come back. `byToken`: the holders
+ * found closed are removed by token — grants and releases may change the list while the pings are out,
+ * and removing by position then took back a live holder's slot (over-granting). Before
+ * `slots-grant-at-once`, by position.
+ */
+async function reclaimClosedHolders(state: SlotState, byToken: boolean): Promise<void> {
+  const pinged = [...state.holders];
   const alive = await Promise.all(
-    state.holders.map((h) =>
+    pinged.map((h) =>
       getExternalWorkflowHandle(h.requester)
         .signal(slotPingSignal)
         .then(
@@ -213,7 +288,10 @@ async function reclaimClosedHolders(state: SlotState): Promise<void> {
     ),
   );
   const before = state.holders.length;
-  state.holders = state.holders.filter((_, i) => alive[i]);
+  if (byToken) {
+    const closed = new Set(pinged.filter((_, i) => !alive[i]).map((h) => h.token));
+    state.holders = state.holders.filter((h) => !closed.has(h.token));
+  } else state.holders = state.holders.filter((_, i) => alive[i]);
   state.reclaimed += before - state.holders.length;
 }
 

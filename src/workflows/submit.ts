@@ -49,12 +49,15 @@ export async function submitExactlyOnce(
   request: WanRequest,
   /** Told when the provider throttled a create (429): the account slot then grants fewer. */
   onThrottled: () => Promise<void> = async () => undefined,
+  /** The create lock came with the account slot (slot-hold.ts), held until the job settles it. */
+  lockWithSlot = false,
 ): Promise<Submitted> {
   if (!patched('exactly-once-submit'))
     return CancellationScope.nonCancellable(() => legacySubmit(input, policy, request));
   const s = policy.submit;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await underCreateLock(job.createLock, () => createOnce(input, job, policy, request));
+    const lockId = lockWithSlot ? undefined : job.createLock;
+    const outcome = await underCreateLock(lockId, () => createOnce(input, job, policy, request));
     if (outcome.kind === 'created') return outcome.task;
     if (outcome.kind === 'resend' || attempt >= s.maxAttempts) {
       if (attempt >= s.maxAttempts) throw new JobStop(toJobFailure(outcome.view));

@@ -3,9 +3,14 @@
 // echoes nothing, undocumented statuses, result servers that close the connection, and many jobs sharing
 // a prompt. Asserted from the simulator's own books: every task it made is owned by exactly one job, no
 // job owns two, and no job adopted a stranger's task (the seed it asked for is the seed its task ran).
-import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
-import { inspectStored, uniqueId } from '../harness/jobs';
+import { inspectStored, jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
+import { testEnv } from '../harness/servers';
+import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
 import { startJob, waitForJob } from '../../src/client/jobs';
 import type { JobRecord } from '../../src/shared/records';
 
@@ -24,11 +29,9 @@ beforeEach(() => {
 });
 
 /** Runs jobs side by side and returns their final records. */
-async function runAll(requests: unknown[]): Promise<JobRecord[]> {
-  const started = await Promise.all(
-    requests.map((request) => startJob(stack.h.client, stack.h.config, { request })),
-  );
-  return Promise.all(started.map(({ jobId }) => waitForJob(stack.h.client, jobId)));
+async function runAll(requests: unknown[], h: JobHarness = stack.h): Promise<JobRecord[]> {
+  const started = await Promise.all(requests.map((request) => startJob(h.client, h.config, { request })));
+  return Promise.all(started.map(({ jobId }) => waitForJob(h.client, jobId)));
 }
 
 /** The simulator's books against the records: one owner per task, one task per job, no stranger. */
@@ -112,6 +115,59 @@ describe('jobs that share a prompt', () => {
     expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 3, tasksCreated: 3 });
     await expectEachTaskOwnedOnce(records);
   });
+});
+
+describe('jobs that share a prompt under account slots (the create lock comes with the slot)', () => {
+  let worker: InProcessWorker;
+  let slotted: JobHarness;
+  beforeAll(async () => {
+    const limits = join(mkdtempSync(join(tmpdir(), 'wanflow-eo-slots-')), 'limits.json');
+    // More slots than look-alikes: only the create lock keeps their creates apart.
+    writeFileSync(limits, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: 6 } }));
+    const env = testEnv(stack.servers, 'exactly-once-slots', { WANFLOW_ACCOUNT_LIMITS: limits });
+    worker = await startInProcessWorker(env);
+    slotted = await jobHarness(env);
+  });
+  afterAll(async () => {
+    await slotted?.client.connection.close();
+    await worker?.stop();
+  });
+
+  it('candidates whose create answers are all lost each adopt their own task; no lock workflow ran', async () => {
+    const prompt = `slotted candidates ${uniqueId('p')}`;
+    stack.servers.simulator.setFaults({ dropCreateResponse: 4 });
+    const since = new Date(testStarted).toISOString();
+    const records = await runAll(
+      [1, 1001, 2001, 3001].map((seed) => t2v(prompt, seed)),
+      slotted,
+    );
+    for (const r of records) expect(r).toMatchObject({ status: 'stored', taskAdopted: true });
+    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 4, tasksCreated: 4 });
+    await expectEachTaskOwnedOnce(records);
+    const locks = await slotted.client.workflow.count(
+      `WorkflowType = 'wanCreateLock' AND StartTime >= '${since}'`,
+    );
+    expect(locks.count).toBe(0);
+  });
+
+  it('30 jobs on 2 prompts under every create fault at once', async () => {
+    stack.servers.simulator.setFaults({
+      dropCreateResponse: 5,
+      dropCreateBeforeProcessing: 3,
+      gatewayTimeoutAfterCreate: 3,
+      createRateLimited: 3,
+      serverErrors: 3,
+      listLagMs: 500,
+    });
+    const prompts = [1, 2].map((n) => `slotted shared prompt ${n} ${uniqueId('p')}`);
+    const records = await runAll(
+      Array.from({ length: 30 }, (_, i) => t2v(prompts[i % 2]!, i % 5 === 0 ? undefined : 11 + i * 1000)),
+      slotted,
+    );
+    for (const r of records) expect(r.status, `${r.jobId}: ${r.failure?.message}`).toBe('stored');
+    await expectEachTaskOwnedOnce(records);
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(30);
+  }, 300_000);
 });
 
 describe('what happens after the create', () => {

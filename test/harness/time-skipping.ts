@@ -31,14 +31,16 @@ export function useTimeSkipping(): SkippingEnv {
         activities,
       });
       // Polls and sweeps run on a queue of their own (worker.ts): their stubs are served there.
+      const queryStubs = Object.fromEntries(
+        (['pollTask', 'sweepEndedTasks'] as const).flatMap((name) =>
+          activities[name] ? [[name, activities[name]]] : [],
+        ),
+      );
+      if (!Object.keys(queryStubs).length) return worker.runUntil(fn());
       const queries = await Worker.create({
         connection: s.env.nativeConnection,
         taskQueue: queriesTaskQueue(taskQueue),
-        activities: Object.fromEntries(
-          (['pollTask', 'sweepEndedTasks'] as const).flatMap((name) =>
-            activities[name] ? [[name, activities[name]]] : [],
-          ),
-        ),
+        activities: queryStubs,
       });
       const polling = queries.run();
       try {

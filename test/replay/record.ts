@@ -18,9 +18,16 @@ import { campaignRowWorkflowId, campaignWorkflowId, jobWorkflowId } from '../../
 import { campaignReport, changeCampaign, startCampaign, waitForCampaign } from '../../src/client/campaigns';
 import { readRowsFile } from '../../src/campaigns/rows';
 import { historyFileName } from './histories';
+import { testEnv } from '../harness/servers';
+import { startInProcessWorker } from '../harness/workers';
+import { jobHarness } from '../harness/jobs';
 
 const OUT = join(__dirname, 'histories');
-const stack = useJobStack('record-histories');
+// Two accounts for the slot scenario: one per recording of it (see below).
+const SLOT_KEYS = ['sk-replay-slots', 'sk-replay-slots-one-by-one'];
+const stack = useJobStack('record-histories', {
+  keys: Object.fromEntries(SLOT_KEYS.map((k) => [k, 'cn-beijing'])),
+});
 const written: string[] = [];
 let client: Client;
 beforeAll(() => (client = stack.h.client));
@@ -249,5 +256,34 @@ it("jobs held to an agent's daily budget besides the account's: one stored, the 
     await startJob(client, stack.h.config, { request: t2v(`replay ${jobId}`), jobId, budget });
     expect(await waitForJob(client, jobId)).toMatchObject({ status });
     await save(jobWorkflowId(jobId));
+  }
+});
+
+// REPLAY_SLOTS_KEY names the account, so a recording made under older slot code (one grant at a time, before
+// `slots-grant-at-once`: REPLAY_SLOTS_KEY=sk-replay-slots-one-by-one) keeps a file of its own.
+it('account slots: six jobs queue for two slots', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wanflow-record-slots-'));
+  const limits = join(dir, 'limits.json');
+  writeFileSync(limits, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: 2 } }));
+  const key = process.env.REPLAY_SLOTS_KEY ?? SLOT_KEYS[0]!;
+  const env = testEnv(stack.servers, `record-${key}`, {
+    WANFLOW_ACCOUNT_LIMITS: limits,
+    DASHSCOPE_API_KEY: key,
+  });
+  const worker = await startInProcessWorker(env);
+  const h = await jobHarness(env);
+  try {
+    const ids = Array.from({ length: 6 }, (_, i) => `${key}-${i + 1}`);
+    for (const jobId of ids) await startJob(h.client, h.config, { request: t2v(`replay ${jobId}`), jobId });
+    for (const jobId of ids) expect(await waitForJob(client, jobId)).toMatchObject({ status: 'stored' });
+    await save(jobWorkflowId(ids[5]!));
+    for await (const w of client.workflow.list({ query: `WorkflowType = 'wanAccountSlots'` })) {
+      if (!w.workflowId.endsWith('/wan2.7-t2v') || w.taskQueue !== h.config.temporal.taskQueue) continue;
+      await client.workflow.getHandle(w.workflowId).result();
+      await saveRuns(w.workflowId);
+    }
+  } finally {
+    await h.client.connection.close();
+    await worker.stop();
   }
 });
