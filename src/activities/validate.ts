@@ -22,6 +22,7 @@ import { RunTimeModel } from './run-times';
 import type { SourcePolicy } from '../media/source-guard';
 import type { AssetStore } from '../storage/store';
 import { readableRefs } from '../assets/publish';
+import { isAssetRef } from '../assets/refs';
 import { urlExpiresAt } from '../assets/expiry';
 import { redactUrl } from '../shared/redact';
 import { createHash } from 'node:crypto';
@@ -72,6 +73,11 @@ export interface ValidatedJob {
   runTimeKey?: string;
   /** The expected task time is what finished tasks like it took, not the static timing model's guess. */
   learnedTiming?: boolean;
+  /**
+   * The request names stored assets the route must be given (publishInputs); false: it goes as it is
+   * (a text-to-video prompt, public URLs). Absent in older histories: they publish.
+   */
+  publishes?: boolean;
 }
 
 export interface ValidationRules {
@@ -142,6 +148,7 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     recordedRequest: mapMediaUrls(request, redactUrl),
     mediaRoles: fields.map((f) => f.role),
     sourceAssets: fields.map((f) => ({ role: f.role, url: redactUrl(f.url), facts: facts(f) })),
+    publishes: fields.some((f) => isAssetRef(f.url)),
     plan,
     runTimeKey,
     ...(learned !== undefined ? { learnedTiming: true } : {}),

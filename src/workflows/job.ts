@@ -85,9 +85,13 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       rec.cost.estimated = job.estimate;
 
       rec.status = 'submitting';
-      const published = await callActivity(() =>
-        publishInputs({ route: input.route, region: input.region, request: job!.request }),
-      );
+      // Nothing stored to hand over (a prompt, public URLs): no activity, one workflow task less per row.
+      const published =
+        job.publishes === false && patched('publish-only-stored-inputs')
+          ? { request: job.request }
+          : await callActivity(() =>
+              publishInputs({ route: input.route, region: input.region, request: job!.request }),
+            );
       rec.inputPublishing = published.publishing;
       // The job's price in the account's daily budget (and its starter's, an agent's), then the account's
       // slot for this model, held until the task has ended (RUNNING tasks count).

@@ -31,6 +31,8 @@ export interface Script {
   watched?: boolean;
   /** What validateJob estimates (the job then bills it when its task reports usage). */
   estimate?: CostFigure;
+  /** What validateJob says of stored inputs to publish (absent: as older workers, which do not say). */
+  publishes?: boolean;
 }
 
 export interface Calls {
@@ -40,6 +42,7 @@ export interface Calls {
   cancels: number;
   persists: number;
   locks: number;
+  publishes: number;
 }
 
 export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
@@ -56,8 +59,12 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       policy: DEFAULT_JOB_OPTIONS,
       createLock: s.createLock,
       estimate: s.estimate,
+      ...(s.publishes !== undefined ? { publishes: s.publishes } : {}),
     }),
-    publishInputs: async () => ({ request }),
+    publishInputs: async () => {
+      calls.publishes += 1;
+      return { request };
+    },
     requestCreateLock: async (input) => {
       calls.locks += 1;
       // The lock is free: granted at once, as the lock workflow would.
@@ -115,4 +122,12 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
   };
 }
 
-export const noCalls = (): Calls => ({ creates: 0, finds: 0, polls: 0, cancels: 0, persists: 0, locks: 0 });
+export const noCalls = (): Calls => ({
+  creates: 0,
+  finds: 0,
+  polls: 0,
+  cancels: 0,
+  persists: 0,
+  locks: 0,
+  publishes: 0,
+});

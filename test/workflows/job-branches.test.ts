@@ -53,6 +53,14 @@ describe('submit', () => {
     expect(calls).toMatchObject({ creates: 1, locks: 1, polls: 3, persists: 1 });
   });
 
+  it('inputs are published only when the request names stored assets (older validations: always)', async () => {
+    const runs = [];
+    for (const publishes of [false, true, undefined])
+      runs.push(await runJob({ creates: ['tp'], polls: ['SUCCEEDED'], publishes }));
+    expect(runs.map((r) => r.record.status)).toEqual(['stored', 'stored', 'stored']);
+    expect(runs.map((r) => r.calls.publishes)).toEqual([0, 1, 1]);
+  });
+
   it('refusals are resent after a backoff that honours Retry-After', async () => {
     const started = await ts.env.currentTimeMs();
     const { record, calls } = await runJob({
