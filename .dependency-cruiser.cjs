@@ -24,6 +24,18 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/wan/', '^src/shared/'] },
     },
     {
+      name: 'coordination-is-pure',
+      comment:
+        'Coordination state machines (slots, locks, ledgers, admission) are pure transitions: no Temporal, ' +
+        'no I/O, nothing of wanflow but the shared vocabulary and the contract. Workflows are their shells.',
+      severity: 'error',
+      from: { path: '^src/coordination/' },
+      to: {
+        path: ['^src/', '(^|/)@temporalio/', '^(node:)?(fs|net|http|https|child_process)$'],
+        pathNot: ['^src/coordination/', '^src/shared/', '^src/wan/'],
+      },
+    },
+    {
       name: 'providers-below-temporal',
       comment: 'Adapters speak HTTP; activities and workflows are above them.',
       severity: 'error',

@@ -1,6 +1,6 @@
 // The Temporal side of task claims and create locks (see workflows/claims.ts for the design): started
 // from activities through the worker's own client, so workflows stay free of client code.
-import type { SlotRequest, SlotState } from '../workflows/slots';
+import type { SlotRequest, SlotState } from '../coordination/slots';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RouteId } from '../wan/routes';
@@ -135,4 +135,29 @@ export async function requestCreateLock(
     signal: 'acquireCreateLock',
     signalArgs: [request],
   });
+}
+
+/**
+ * Which of these workflows have closed (or never ran): the slot workflow's check for holders that ended
+ * without giving their slot back. Reads by ID — no workflow task on the holders, as a ping signal had.
+ */
+export async function closedWorkflows(
+  input: { workflowIds: string[] },
+  client: Client = Context.current().client,
+): Promise<string[]> {
+  const status = await Promise.all(
+    input.workflowIds.map((id) =>
+      client.workflow
+        .getHandle(id)
+        .describe()
+        .then(
+          (d) => d.status.name,
+          (err: unknown) => {
+            if (err instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+            throw err;
+          },
+        ),
+    ),
+  );
+  return input.workflowIds.filter((_, i) => status[i] !== 'RUNNING');
 }

@@ -12,7 +12,7 @@ import { typed } from './failures';
 import { heartbeating } from './heartbeat';
 import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } from './reconcile';
-import { requestCreateLock, requestSlot, temporalClaims } from './claims';
+import { closedWorkflows, requestCreateLock, requestSlot, temporalClaims } from './claims';
 import { persistOutput } from './persist';
 import { publishInputs } from './publish';
 import { createAndClaim, type SubmitInput } from './submit';
@@ -92,6 +92,9 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Joins an account slot's queue; the grant arrives as a signal. */
     requestSlot: typed((input: Parameters<typeof requestSlot>[0]) => requestSlot(input)),
+
+    /** Which holders of an account slot have closed without releasing (read by ID). */
+    closedWorkflows: typed((input: { workflowIds: string[] }) => closedWorkflows(input)),
 
     /** Joins the create lock's queue; the grant arrives as a signal. */
     requestCreateLock: typed((input: { lockId: string; requester: string; token: string; leaseMs: number }) =>

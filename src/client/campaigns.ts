@@ -3,7 +3,13 @@
 // workflow; starting the same rows again adds nothing, appending rows adds only them.
 import { resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { WanflowConfig } from '../config/config';
 import { loadPrices } from '../config/prices';
 import { DEFAULT_JOB_OPTIONS, SIMULATOR_JOB_OPTIONS } from '../config/policy';
@@ -40,6 +46,7 @@ import type { CampaignInput } from '../workflows/campaign';
 import type { StarterBudget } from '../workflows/job-input';
 import {
   addCampaignPagesUpdate,
+  CAMPAIGN_FINISHING,
   campaignStateQuery,
   changeCampaignUpdate,
   type CampaignChange,
@@ -225,55 +232,81 @@ export async function startCampaign(
     req.budget !== undefined
       ? { currency: Object.keys(preview.plan.estimate)[0] ?? 'CNY', cap: req.budget }
       : undefined;
-  if (running) {
-    await handle.executeUpdate(addCampaignPagesUpdate, { args: [pages] });
-    const change: CampaignChange = {
-      ...(req.window !== undefined ? { window: req.window } : {}),
-      ...(req.priority !== undefined ? { priority: req.priority } : {}),
-      ...(budget ? { budgetCap: budget.cap } : {}),
+  // A running campaign takes the rows; one finishing or canceling refuses them (it would not run them),
+  // so this start waits for it to close and starts it again with them. Twice at most: a start that lost
+  // the race to another start adds to that one.
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0 || running) {
+      if ((await addToRunning(handle, pages)) === 'added') {
+        const change: CampaignChange = {
+          ...(req.window !== undefined ? { window: req.window } : {}),
+          ...(req.priority !== undefined ? { priority: req.priority } : {}),
+          ...(budget ? { budgetCap: budget.cap } : {}),
+        };
+        if (Object.keys(change).length) await handle.executeUpdate(changeCampaignUpdate, { args: [change] });
+        await indexed();
+        return { ...started, added: entries.length };
+      }
+    }
+    const previous = index.pages.length ? await readSummary(store, req.campaignId) : undefined;
+    const input: CampaignInput = {
+      campaignId: req.campaignId,
+      kind: req.template.kind,
+      route: req.template.route ?? 'modelstudio',
+      region: req.template.region ?? config.region,
+      pages: previous ? [...index.pages, ...pages] : pages,
+      window: req.window ?? previous?.window ?? preview.window,
+      priority: req.priority ?? previous?.priority ?? 0,
+      ...(budget ? { budget } : previous?.budget ? { budget: previous.budget } : {}),
+      ...(req.options ? { options: req.options } : {}),
+      ...req.tuning,
+      ...(req.starterBudget ? { starterBudget: req.starterBudget } : {}),
+      ...(previous ? { carry: carryOn(previous, pages) } : {}),
     };
-    if (Object.keys(change).length) await handle.executeUpdate(changeCampaignUpdate, { args: [change] });
-    await indexed();
-    return { ...started, added: entries.length };
+    try {
+      await client.workflow.start('wanCampaign', {
+        taskQueue: config.temporal.taskQueue,
+        workflowId,
+        args: [input],
+        // A campaign that ended may run again with new rows (its rows' own IDs stay taken); one that is
+        // running is added to above.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        ...(req.memo ? { memo: req.memo } : {}),
+        typedSearchAttributes: config.searchAttributes
+          ? startAttributes({
+              campaign: req.campaignId,
+              models: preview.plan.rows.flatMap((r) => r.tasks.map((t) => t.model)),
+            })
+          : undefined,
+      });
+      await indexed();
+      return { ...started, added: entries.length };
+    } catch (err) {
+      // Started by another start at the same moment: add the rows to it instead.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 2)
+        throw explainMissingAttributes(err);
+    }
   }
-  const previous = index.pages.length ? await readSummary(store, req.campaignId) : undefined;
-  const input: CampaignInput = {
-    campaignId: req.campaignId,
-    kind: req.template.kind,
-    route: req.template.route ?? 'modelstudio',
-    region: req.template.region ?? config.region,
-    pages: previous ? [...index.pages, ...pages] : pages,
-    window: req.window ?? previous?.window ?? preview.window,
-    priority: req.priority ?? previous?.priority ?? 0,
-    ...(budget ? { budget } : previous?.budget ? { budget: previous.budget } : {}),
-    ...(req.options ? { options: req.options } : {}),
-    ...req.tuning,
-    ...(req.starterBudget ? { starterBudget: req.starterBudget } : {}),
-    ...(previous ? { carry: carryOn(previous, pages) } : {}),
-  };
+}
+
+/**
+ * Adds pages to the running campaign: 'closed' when it refused them because it is finishing or canceling
+ * (once it has closed), or had already closed.
+ */
+async function addToRunning(handle: WorkflowHandle, pages: CampaignPageRef[]): Promise<'added' | 'closed'> {
   try {
-    await client.workflow.start('wanCampaign', {
-      taskQueue: config.temporal.taskQueue,
-      workflowId,
-      args: [input],
-      // A campaign that ended may run again with new rows (its rows' own IDs stay taken); one that is
-      // running is added to above.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      ...(req.memo ? { memo: req.memo } : {}),
-      typedSearchAttributes: config.searchAttributes
-        ? startAttributes({
-            campaign: req.campaignId,
-            models: preview.plan.rows.flatMap((r) => r.tasks.map((t) => t.model)),
-          })
-        : undefined,
-    });
-  } catch (err) {
-    // Started by another start at the same moment: add the rows to it instead.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw explainMissingAttributes(err);
     await handle.executeUpdate(addCampaignPagesUpdate, { args: [pages] });
+    return 'added';
+  } catch (err) {
+    const closedNow = err instanceof WorkflowNotFoundError || !(await isRunning(handle));
+    if (
+      !closedNow &&
+      !(err instanceof WorkflowUpdateFailedError && CAMPAIGN_FINISHING.test(String(err.cause?.message)))
+    )
+      throw err;
+    await handle.result().catch(() => undefined);
+    return 'closed';
   }
-  await indexed();
-  return { ...started, added: entries.length };
 }
 
 /** A finished campaign's state, continued: the new rows start where the old ones ended. */

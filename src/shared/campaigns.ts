@@ -43,6 +43,13 @@ export interface RowOutcome {
   outputs: string[];
   estimate?: number;
   billed?: number;
+  /**
+   * What the run may have been billed without its being known (a lost create answer, an unseen end):
+   * spent until the provider proves it free (shared/money.ts).
+   */
+  atRisk?: number;
+  /** The run closed without a record (terminated): the row's whole estimate counts as spent. */
+  recordless?: boolean;
   currency?: string;
   failure?: {
     cause: FailureCause | JobFailure['cause'] | 'budget_exhausted';

@@ -5,10 +5,11 @@
 import { defineSignal } from '@temporalio/workflow';
 import type { RowOutcome, RowStatus } from './campaigns';
 import type { JobRecord, PipelineRecord } from './records';
+import { atRisk } from './money';
 
 export type RunEnd = Pick<
   RowOutcome,
-  'status' | 'taskIds' | 'kept' | 'outputs' | 'billed' | 'currency' | 'failure'
+  'status' | 'taskIds' | 'kept' | 'outputs' | 'billed' | 'currency' | 'failure' | 'atRisk' | 'recordless'
 >;
 
 /** Where a row's run reports its end: the campaign's workflow (whichever run of it is current) and the row. */
@@ -27,6 +28,7 @@ export function runEndOf(rec: JobRecord | PipelineRecord): RunEnd {
       ...(rec.keptAfterCancel && rec.taskId ? { kept: [rec.taskId] } : {}),
       outputs: (rec.outputs ?? []).map((o) => o.key),
       ...(rec.cost.billed ? { billed: rec.cost.billed.amount, currency: rec.cost.billed.currency } : {}),
+      ...unknown(atRisk(rec), rec.cost.estimated?.currency),
       ...(rec.failure ? { failure: rec.failure } : {}),
     };
   }
@@ -40,8 +42,17 @@ export function runEndOf(rec: JobRecord | PipelineRecord): RunEnd {
     ...(kept.length ? { kept } : {}),
     outputs: jobs.flatMap((j) => (j.outputs ?? []).map((o) => o.key)),
     ...(billed ? { billed: billed[1], currency: billed[0] } : {}),
+    ...unknown(
+      Math.round(jobs.reduce((sum, j) => sum + atRisk(j), 0) * 1e6) / 1e6,
+      jobs.find((j) => j.cost.estimated)?.cost.estimated?.currency,
+    ),
     ...(failed?.failure ? { failure: failed.failure } : {}),
   };
+}
+
+/** What may have been billed without its being known (shared/money.ts): counted as spent. */
+function unknown(amount: number, currency: string | undefined): Pick<RunEnd, 'atRisk' | 'currency'> {
+  return amount > 0 ? { atRisk: amount, ...(currency ? { currency } : {}) } : {};
 }
 
 /** A run that closed without a record (terminated, timed out): failed, and where to look. */
@@ -50,6 +61,7 @@ export function recordlessEnd(workflowId: string, why: string): RunEnd {
     status: 'failed',
     taskIds: [],
     outputs: [],
+    recordless: true,
     failure: {
       cause: 'transient',
       message: `the row's run ${workflowId} ended without a record (${why})`,

@@ -38,7 +38,7 @@ import {
   changeCampaignUpdate,
   type CampaignChange,
 } from './definitions';
-import { CampaignLedger } from './campaign-ledger';
+import { CampaignLedger, rowSpent } from '../coordination/campaign-ledger';
 import type { StarterBudget } from './job-input';
 import { rowOutcome, runRow, type RowRef } from './campaign-row';
 import { rowEndedSignal, type RunEnd } from '../shared/row-ends';
@@ -179,11 +179,23 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       },
     },
   );
-  setHandler(addCampaignPagesUpdate, (refs: CampaignPageRef[]) => {
-    addPages(refs);
-    tick += 1;
-    return view();
-  });
+  // Rows added once the campaign is finishing or canceling would never run (the client's index would
+  // call them known): they are refused, and the client starts the campaign again with them.
+  let finishing = false;
+  setHandler(
+    addCampaignPagesUpdate,
+    (refs: CampaignPageRef[]) => {
+      addPages(refs);
+      tick += 1;
+      return view();
+    },
+    {
+      validator: (_refs: CampaignPageRef[]) => {
+        if (canceled) throw new Error(`campaign is canceling: start it again once it has ended`);
+        if (finishing) throw new Error(`campaign is finishing: start it again once it has ended`);
+      },
+    },
+  );
 
   const pageOf = (ordinal: number): { index: number; offset: number } => {
     let first = 0;
@@ -203,10 +215,7 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
     // Told twice (its signal and its child result): the first counts.
     if (!inflight.delete(row.key)) return;
     handed.delete(row.key);
-    ledger.settle(
-      row.estimate,
-      outcome.billed !== undefined ? { amount: outcome.billed, currency: outcome.currency! } : undefined,
-    );
+    ledger.settle(row.estimate, rowSpent(row, outcome));
     const c = state.counters;
     c.running -= 1;
     if (outcome.status === 'stored') c.stored += 1;
@@ -278,11 +287,18 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       }
     }
   };
+  // A part's outcomes leave the buffer only once written, and the write is not canceled halfway: a cancel
+  // during it once dropped the batch and wrote the next one at the same part index, over it (before
+  // `campaign-parts-kept-on-cancel`).
+  const partsKept = patched('campaign-parts-kept-on-cancel');
   const flush = async (all: boolean): Promise<void> => {
     while (outcomes.length >= (all ? 1 : PART_ROWS)) {
-      const batch = outcomes.splice(0, PART_ROWS);
       const key = campaignKeys.part(input.campaignId, startedMs, state.parts.length);
-      await writeCampaignPart({ key, outcomes: batch });
+      if (partsKept) {
+        const batch = outcomes.slice(0, PART_ROWS);
+        await CancellationScope.nonCancellable(() => writeCampaignPart({ key, outcomes: batch }));
+        outcomes.splice(0, batch.length);
+      } else await writeCampaignPart({ key, outcomes: outcomes.splice(0, PART_ROWS) });
       state.parts.push(key);
     }
   };
@@ -350,6 +366,7 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
       await flush(true);
     });
   }
+  finishing = true;
   // The status says the campaign ended only once its report is written: a follower then finds it.
   const status = canceled ? 'canceled' : 'completed';
   const finished = now();

@@ -88,16 +88,26 @@ async function pollUntilTerminal(
     }
     if (!rec.overdue && Date.now() - startedAt > schedule.maxWaitMs) {
       const minutes = Math.round(schedule.maxWaitMs / 60000);
+      // Still queued: not billed yet, so it is canceled and the job gives up — if the provider takes the
+      // cancel. A refused cancel (the task turned RUNNING meanwhile: 400 UnsupportedOperation; or the
+      // provider is away) means the task may run and be billed: it is collected like a running one.
+      // Before `give-up-cancel-refused-collects`, a refused cancel was booked as not billed.
       if (snap.status === 'PENDING') {
-        // Still queued: not billed yet, so it is canceled and the job gives up.
-        await callActivity(() => cancelTask(ref)).catch(() => undefined);
-        throw new JobStop({
-          cause: 'timeout',
-          message: `task ${ref.taskId} was still PENDING after ${minutes} min and was canceled (not billed)`,
-        });
+        const canceled = await callActivity(() => cancelTask(ref)).then(
+          () => true,
+          () => false,
+        );
+        if (canceled) rec.providerStatus = 'CANCELED';
+        if (canceled || !patched('give-up-cancel-refused-collects'))
+          throw new JobStop({
+            cause: 'timeout',
+            message: `task ${ref.taskId} was still PENDING after ${minutes} min and was canceled (not billed)`,
+          });
+        log.warn('the give-up cancel was refused; the task is kept and collected', { taskId: ref.taskId });
       }
-      // Running (or unrecognised): it may be billed, so it is never dropped. The job keeps collecting it,
-      // slowly, until the provider ends it (it fails tasks past 3 h) or forgets it (24 h, then expired).
+      // Running (or unrecognised, or its cancel refused): it may be billed, so it is never dropped. The job
+      // keeps collecting it, slowly, until the provider ends it (it fails tasks past 3 h) or forgets it
+      // (24 h, then expired).
       rec.overdue = true;
       log.warn('task past its give-up time; kept and still collected', { taskId: ref.taskId, minutes });
     }

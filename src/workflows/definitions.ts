@@ -24,4 +24,6 @@ export interface CampaignChange {
 }
 export const changeCampaignUpdate = defineUpdate<CampaignState, [CampaignChange]>('changeCampaign');
 /** More rows (a start of the same campaign with new rows): their pages, in order. */
+/** The refusal of rows added to a campaign that is finishing or canceling: its client starts it again. */
+export const CAMPAIGN_FINISHING = /campaign is (finishing|canceling)/;
 export const addCampaignPagesUpdate = defineUpdate<CampaignState, [CampaignPageRef[]]>('addCampaignPages');

@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { childWorkflowId } from '../shared/ids';
+import { mayPayAgain } from '../shared/money';
 import type { JobOptions } from '../shared/job-options';
 import type { JobRecord, PipelineRecord } from '../shared/records';
 import type { PipelinePlan } from '../pipelines/plan';
@@ -56,15 +57,15 @@ export async function runStage(
       const first = await runJob(input, rec, id, `${id}${suffix}`, planned, withSeed(request, c, 0), run);
       if (first.status === 'stored' || first.status === 'canceled' || planned.spec.onFailure === 'fail')
         return first;
-      // A second task is paid only when the first surely made nothing to keep: not after its task
-      // succeeded (the output is paid; storing it failed), nor after a create that may have made one,
-      // nor after a job that ended without a record (what it paid for is unknown).
-      if (
+      // A second task is paid only when the first is proven free (shared/money.ts): not after its
+      // task succeeded (the output is paid; storing it failed), nor after any outcome not known (a lost
+      // create or sync answer, a give-up whose cancel was refused, a job without a record). Pipelines
+      // before `retry-only-after-proven-free` also retried after a lost sync answer or a give-up.
+      const before =
         first.providerStatus === 'SUCCEEDED' ||
         first.failure?.cause === 'ambiguous_submit' ||
-        first.recordless
-      )
-        return first;
+        first.recordless;
+      if (before || (!mayPayAgain(first) && patched('retry-only-after-proven-free'))) return first;
       // A cancel is final: no retry or fallback job starts after it.
       if (run.canceled && patched('pipeline-cancel-final')) return first;
       const route: RouteId =

@@ -47,26 +47,27 @@ export async function acquireSlot(
     granted = true;
     if (grant.lock) held.lock = true;
   });
-  // The slot workflow pings holders to find the closed ones; a running job has nothing to answer.
+  // Slot workflows before `slots-pure-core` ping holders to find the closed ones; nothing to answer.
   setHandler(slotPingSignal, () => undefined);
   // Jobs before it took the create lock from its own workflow after the slot.
   const withLock = lock && patched('create-lock-with-slot') ? { lock } : {};
-  await callActivity(() =>
-    requestSlot({
-      slotId: slot.id,
-      checkEveryMs: slot.checkEveryMs,
-      request: {
-        requester: workflowInfo().workflowId,
-        token,
-        capacity: slot.capacity,
-        grantsPerSecond: slot.grantsPerSecond,
-        priority,
-        group,
-        ...withLock,
-      },
-    }),
-  );
   try {
+    // A cancel that comes while the request is on its way may leave it queued: it is withdrawn below.
+    await callActivity(() =>
+      requestSlot({
+        slotId: slot.id,
+        checkEveryMs: slot.checkEveryMs,
+        request: {
+          requester: workflowInfo().workflowId,
+          token,
+          capacity: slot.capacity,
+          grantsPerSecond: slot.grantsPerSecond,
+          priority,
+          group,
+          ...withLock,
+        },
+      }),
+    );
     await condition(() => granted);
   } catch (err) {
     await releaseSlot(held);

@@ -1,308 +1,113 @@
-// Account slots: Model Studio lets an account run only K tasks of a model at once (PENDING or RUNNING),
-// so a job holds a slot of its (route, region, account, model) from just before its create until its task
-// has ended. One slot workflow per key (`wanflow-slots/<route>/<region>/<account>/<model>`) grants them:
-// single jobs, pipeline stages and campaign rows alike wait in one queue. The lowest priority number goes
-// first; within it, the group (campaign, pipeline) holding the fewest slots, then first come. A holder
-// whose workflow has closed without releasing (terminated) is found by a ping that fails and its slot is
-// taken back. A holder whose create is throttled (429) says so: the grants then shrink by a tenth and grow back one
-// slot per limit's worth of finished tasks (AIMD), so a configured limit above what the account gets now
-// settles at what it gets. A request may name the create lock its create needs (submit.ts): the grant then
-// holds that lock too, and no other request naming it is granted until the holder says its create has
-// settled — the create lock without a workflow run of its own on the path to every create. The workflow
-// ends when nobody holds or waits, and starts again with the next request.
+// The account slot workflow, one per key (`wanflow-slots/<route>/<region>/<account>/<model>`): a thin shell
+// around the pure state machine in coordination/slots.ts, which decides every grant. The shell turns
+// signals, timers and failed grant deliveries into events, and carries out the effects: a grant is a
+// signal to the requester (sent without waiting for its round trip, so grants free at once go out
+// together), a holder check is one activity that reads whether the holders' workflows still run (no
+// workflow task on each job). Single jobs, pipeline stages and campaign rows alike wait in one queue.
+// The workflow ends when nobody holds or waits, and starts again with the next request.
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   getExternalWorkflowHandle,
-  metricMeter,
   patched,
+  proxyActivities,
   setHandler,
-  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { WanflowActivities } from '../activities';
+import {
+  applySlotEvent,
+  decideSlots,
+  slotsIdle,
+  type SlotEffect,
+  type SlotEvent,
+  type SlotState,
+} from '../coordination/slots';
+import { legacyAccountSlots } from './slots-legacy';
+import {
+  createSettledSignal,
+  acquireSlotSignal,
+  foreignTasksSignal,
+  releaseSlotSignal,
+  reportSlots,
+  slotGrantedSignal,
+  slotsQuery,
+  slotThrottledSignal,
+} from './slot-signals';
 
-export interface SlotRequest {
-  /** The workflow to signal when its slot is granted. */
-  requester: string;
-  /** Unique per request, so a grant or release is never mistaken for another's. */
-  token: string;
-  /** Slots of this key: the latest request's figure applies (configuration may change). */
-  capacity: number;
-  /** Grants (so creates) per second for this key; absent or 0: not limited. */
-  grantsPerSecond?: number;
-  /** Lower goes first: interactive jobs 0, batches higher. */
-  priority: number;
-  /** Requests of one campaign or pipeline share fairly with other groups. */
-  group: string;
-  /** The create lock (its workflow ID) the requester's create needs: granted with the slot. */
-  lock?: string;
-}
-
-export interface SlotHolder extends SlotRequest {
-  grantedAt: number;
-  /** Holds its request's create lock until its create has settled. */
-  creating?: boolean;
-}
-
-export interface SlotState {
-  capacity: number;
-  waiting: SlotRequest[];
-  holders: SlotHolder[];
-  /** Slots taken back from holders that closed without releasing. */
-  reclaimed: number;
-  /** How often holders are pinged. */
-  checkEveryMs: number;
-  grantsPerSecond?: number;
-  /** When the last grants were made (the last second's), for the rate. */
-  recentGrants?: number[];
-  /**
-   * Below `capacity` after the provider throttled a holder's create (the configured figure was more than
-   * the account gets now): a tenth less on a throttle, grown back by one slot per limit's worth of releases.
-   */
-  limit?: number;
-  throttledAt?: number;
-  /** Throttles reported by holders so far. */
-  throttles?: number;
-  /**
-   * Tasks of this model in progress that no holder here made (another client on the same key), as the
-   * account's task watcher last counted them, and until when that count is trusted.
-   */
-  foreign?: number;
-  foreignUntil?: number;
-}
-
-export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
-export const releaseSlotSignal = defineSignal<[{ token: string }]>('releaseSlot');
-/** `lock`: the request's create lock is held too (slot workflows before `slots-grant-at-once` never say so). */
-export const slotGrantedSignal = defineSignal<[{ token: string; lock?: boolean }]>('slotGranted');
-/** The holder's create has settled (made, adopted, or given up): its create lock goes to the next. */
-export const createSettledSignal = defineSignal<[{ token: string }]>('createSettled');
-/** A holder's create was throttled (429) by the provider: fewer slots are granted for a while. */
-export const slotThrottledSignal = defineSignal<[{ token: string }]>('slotThrottled');
-/** This model's tasks in progress that nobody here claimed, from the account's task watcher. */
-export const foreignTasksSignal = defineSignal<[{ foreign: number }]>('foreignTasks');
-/** Sent to holders to see that they still run; a holder needs no handler for it to succeed. */
-export const slotPingSignal = defineSignal<[]>('slotPing');
-export const slotsQuery = defineQuery<SlotState>('slots');
-
-// A count the watcher has not renewed for this long (it stopped, or lost the list) is forgotten.
-const FOREIGN_TRUSTED_MS = 120_000;
+export type { SlotHolder, SlotRequest, SlotState } from '../coordination/slots';
+export * from './slot-signals';
 
 // History stays small: this many grants, and the slot workflow starts afresh with its state.
 const GRANTS_PER_RUN = 500;
 
+// A holder check reads the holders' workflows: quick, and harmless to skip (the next one comes a period
+// later), so a few tries and then an empty answer rather than a stuck slot workflow.
+const { closedWorkflows } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumAttempts: 3 },
+});
+
 export async function wanAccountSlots(start: SlotState): Promise<void> {
-  const state: SlotState = { ...start, waiting: [...start.waiting], holders: [...start.holders] };
-  const released = new Set<string>();
+  // Slot workflows that started before the pure core run the old loop until their next continue-as-new.
+  if (!patched('slots-pure-core')) return legacyAccountSlots(start);
+  let state: SlotState = { ...start, checking: false };
   let changed = false;
+  const on = (event: SlotEvent): void => {
+    state = applySlotEvent(state, event, Date.now());
+    changed = true;
+  };
   setHandler(slotsQuery, () => state);
-  setHandler(acquireSlotSignal, ({ checkEveryMs, ...r }) => {
-    state.capacity = r.capacity;
-    state.grantsPerSecond = r.grantsPerSecond;
-    state.checkEveryMs = checkEveryMs;
-    if (released.has(r.token) || known(state, r.token)) return;
-    state.waiting.push(r);
-    changed = true;
-  });
-  setHandler(slotThrottledSignal, ({ token }) => {
-    if (!state.holders.some((h) => h.token === token)) return;
-    state.throttles = (state.throttles ?? 0) + 1;
-    // 429s from one moment are one sign of congestion: at most one decrease a second.
-    if (Date.now() - (state.throttledAt ?? 0) < 1000) return;
-    state.throttledAt = Date.now();
-    // A tenth fewer, not half: a 429 at K + 1 means the account gets about what was granted, and halving
-    // cost a quarter of a 1,000-row campaign's makespan (50 → 25 slots, grown back one per 25 task ends).
-    // The account that truly gets far less is found as fast: decreases come a second apart, and 0.9^7 ≈ ½.
-    // (Netflix concurrency-limits' AIMD backs off by the same ratio.) Halving before the patch replays.
-    const ratio = patched('slots-decrease-a-tenth') ? 0.9 : 0.5;
-    state.limit = Math.max(1, Math.floor(grantedLimit(state) * ratio));
-    changed = true;
-  });
-  setHandler(foreignTasksSignal, ({ foreign }) => {
-    state.foreignUntil = Date.now() + FOREIGN_TRUSTED_MS;
-    if (foreign === (state.foreign ?? 0)) return;
-    state.foreign = foreign;
-    changed = true;
-  });
-  setHandler(createSettledSignal, ({ token }) => {
-    const holder = state.holders.find((h) => h.token === token);
-    if (!holder?.creating) return;
-    holder.creating = false;
-    changed = true;
-  });
-  setHandler(releaseSlotSignal, ({ token }) => {
-    if (state.limit !== undefined && state.holders.some((h) => h.token === token)) {
-      // Additive increase: one slot more per limit's worth of tasks that ended.
-      state.limit += 1 / state.limit;
-      if (state.limit >= state.capacity) state.limit = undefined;
-    }
-    released.add(token);
-    state.waiting = state.waiting.filter((w) => w.token !== token);
-    state.holders = state.holders.filter((h) => h.token !== token);
-    changed = true;
-  });
-  // Grants go out together (awaiting each signal's round trip, two workflow tasks, before the next made a
-  // ramp of 50 grants take 13 s), with the create locks requests name. Runs before replay as they were.
-  const atOnce = patched('slots-grant-at-once');
+  setHandler(acquireSlotSignal, ({ checkEveryMs, ...request }) =>
+    on({ kind: 'acquire', request, checkEveryMs }),
+  );
+  setHandler(releaseSlotSignal, ({ token }) => on({ kind: 'release', token }));
+  setHandler(createSettledSignal, ({ token }) => on({ kind: 'settled', token }));
+  setHandler(slotThrottledSignal, ({ token }) => on({ kind: 'throttled', token }));
+  setHandler(foreignTasksSignal, ({ foreign }) => on({ kind: 'foreign', foreign }));
+
   const inFlight = new Set<Promise<void>>();
-  for (let grants = 0; state.waiting.length || state.holders.length;) {
-    while (
-      state.holders.length < effectiveLimit(state) &&
-      (atOnce ? grantable(state) : state.waiting.length)
-    ) {
-      // A token bucket of one second: the account's submit rate holds before the provider has to refuse.
-      await underRate(state);
-      if (atOnce) grantAtOnce(state, pickNext(state, true), inFlight, () => (changed = true));
-      else await grantOneByOne(state, pickNext(state), released);
-      grants += 1;
-    }
+  const carryOut = (effect: SlotEffect): void => {
+    const done: Promise<void> = (effect.kind === 'grant' ? grant(effect) : check(effect))
+      .then((event) => event && on(event))
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+  for (let grants = 0; ;) {
+    const decision = decideSlots(state, Date.now());
+    state = decision.state;
+    for (const effect of decision.effects) carryOut(effect);
+    grants += decision.effects.filter((e) => e.kind === 'grant').length;
     reportSlots(state);
-    changed = false;
-    const woke = await condition(() => changed, state.checkEveryMs);
-    if (!woke) await reclaimClosedHolders(state, atOnce);
+    if (slotsIdle(state) && !inFlight.size) return;
     if (grants >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      // A grant still on its way may yet fail (its requester gone): the next run must not count it.
-      await Promise.all(inFlight);
+      // A grant or check still on its way changes the state: the next run must start from its outcome.
+      while (inFlight.size) await Promise.all(inFlight);
       await condition(allHandlersFinished);
       return continueAsNew<typeof wanAccountSlots>(state);
     }
+    changed = false;
+    const wait = decision.wakeAt === undefined ? undefined : Math.max(1, decision.wakeAt - Date.now());
+    await (wait === undefined ? condition(() => changed) : condition(() => changed, wait));
   }
-  await Promise.all(inFlight);
-  reportSlots(state);
 }
 
-/**
- * The slot is held from the grant; a requester that turns out to be gone gives it back. A release that
- * comes while the grant is on its way removes the holder as any release does.
- */
-function grantAtOnce(
-  state: SlotState,
-  next: SlotRequest,
-  inFlight: Set<Promise<void>>,
-  onGone: () => void,
-): void {
-  state.holders.push({ ...next, grantedAt: Date.now(), ...(next.lock ? { creating: true } : {}) });
-  state.recentGrants = [...(state.recentGrants ?? []), Date.now()];
-  const sent: Promise<void> = getExternalWorkflowHandle(next.requester)
-    .signal(slotGrantedSignal, { token: next.token, ...(next.lock ? { lock: true } : {}) })
+/** A grant delivered; one that cannot be (the requester is gone) gives its slot back. */
+function grant(effect: Extract<SlotEffect, { kind: 'grant' }>): Promise<SlotEvent | undefined> {
+  return getExternalWorkflowHandle(effect.requester)
+    .signal(slotGrantedSignal, { token: effect.token, ...(effect.lock ? { lock: true } : {}) })
     .then(
       () => undefined,
-      () => {
-        state.holders = state.holders.filter((h) => h.token !== next.token);
-        onGone();
-      },
-    )
-    .finally(() => inFlight.delete(sent));
-  inFlight.add(sent);
-}
-
-/** Before `slots-grant-at-once`: the slot is held once the grant has arrived. */
-async function grantOneByOne(state: SlotState, next: SlotRequest, released: Set<string>): Promise<void> {
-  const granted = await getExternalWorkflowHandle(next.requester)
-    .signal(slotGrantedSignal, { token: next.token })
-    .then(
-      () => true,
-      () => false, // the requester is gone: nothing to hold
+      () => ({ kind: 'grantFailed' as const, token: effect.token }),
     );
-  // A release may have come while the grant was on its way.
-  if (granted && !released.has(next.token)) {
-    state.holders.push({ ...next, grantedAt: Date.now() });
-    state.recentGrants = [...(state.recentGrants ?? []), Date.now()];
-  }
 }
 
-/** Waits until one more grant fits the last second's budget. */
-async function underRate(state: SlotState): Promise<void> {
-  const rate = state.grantsPerSecond ?? 0;
-  if (!rate) return;
-  for (;;) {
-    const now = Date.now();
-    state.recentGrants = (state.recentGrants ?? []).filter((t) => t > now - 1000);
-    if (state.recentGrants.length < rate) return;
-    await sleep(state.recentGrants[0]! + 1000 - now);
-  }
-}
-
-/**
- * The slots that may be held now: the configured capacity, or less while the provider throttles, less
- * the tasks someone else runs on the account.
- */
-export function effectiveLimit(state: SlotState): number {
-  const foreign = (state.foreignUntil ?? 0) > Date.now() ? (state.foreign ?? 0) : 0;
-  return Math.max(0, grantedLimit(state) - foreign);
-}
-
-/** The configured capacity, or less while the provider throttles (AIMD). */
-function grantedLimit(state: SlotState): number {
-  return Math.min(state.capacity, Math.floor(state.limit ?? state.capacity));
-}
-
-function known(state: SlotState, token: string): boolean {
-  return state.waiting.some((w) => w.token === token) || state.holders.some((h) => h.token === token);
-}
-
-/** A request whose create lock a holder has not settled yet waits, whatever its place. */
-function lockFree(state: SlotState, w: SlotRequest): boolean {
-  return !w.lock || !state.holders.some((h) => h.creating && h.lock === w.lock);
-}
-
-function grantable(state: SlotState): boolean {
-  return state.waiting.some((w) => lockFree(state, w));
-}
-
-/**
- * The lowest priority; among those, the group holding fewest slots; then the one waiting longest. With
- * `locks`, only among requests whose create lock is free (call it when `grantable`).
- */
-export function pickNext(state: SlotState, locks = false): SlotRequest {
-  const held = (group: string) => state.holders.filter((h) => h.group === group).length;
-  let best = -1;
-  state.waiting.forEach((w, i) => {
-    if (locks && !lockFree(state, w)) return;
-    const b = state.waiting[best];
-    if (!b || w.priority < b.priority || (w.priority === b.priority && held(w.group) < held(b.group)))
-      best = i;
-  });
-  return state.waiting.splice(best, 1)[0]!;
-}
-
-/**
- * Holders whose workflow has closed cannot be signaled: their slots come back. `byToken`: the holders
- * found closed are removed by token — grants and releases may change the list while the pings are out,
- * and removing by position then took back a live holder's slot (over-granting). Before
- * `slots-grant-at-once`, by position.
- */
-async function reclaimClosedHolders(state: SlotState, byToken: boolean): Promise<void> {
-  const pinged = [...state.holders];
-  const alive = await Promise.all(
-    pinged.map((h) =>
-      getExternalWorkflowHandle(h.requester)
-        .signal(slotPingSignal)
-        .then(
-          () => true,
-          () => false,
-        ),
-    ),
+/** Which holders' workflows have closed without releasing; none when the check itself fails. */
+async function check(effect: Extract<SlotEffect, { kind: 'check' }>): Promise<SlotEvent> {
+  const closed = await closedWorkflows({ workflowIds: effect.holders.map((h) => h.requester) }).catch(
+    () => [] as string[],
   );
-  const before = state.holders.length;
-  if (byToken) {
-    const closed = new Set(pinged.filter((_, i) => !alive[i]).map((h) => h.token));
-    state.holders = state.holders.filter((h) => !closed.has(h.token));
-  } else state.holders = state.holders.filter((_, i) => alive[i]);
-  state.reclaimed += before - state.holders.length;
-}
-
-/** Slots held and waited for, as gauges of this key's model (workflow metrics are not emitted on replay). */
-function reportSlots(state: SlotState): void {
-  const [, route, region, , model] = workflowInfo().workflowId.split('/');
-  const tags = { route: route ?? '', region: region ?? '', model: model ?? '' };
-  metricMeter
-    .createGauge('wanflow_slots_in_use', 'int', 'slots', 'account slots held')
-    .set(state.holders.length, tags);
-  metricMeter
-    .createGauge('wanflow_slots_waiting', 'int', 'jobs', 'jobs waiting for an account slot')
-    .set(state.waiting.length, tags);
+  const gone = new Set(closed);
+  return { kind: 'checked', closed: effect.holders.filter((h) => gone.has(h.requester)).map((h) => h.token) };
 }

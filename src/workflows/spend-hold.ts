@@ -9,6 +9,7 @@ import type { JobRecord } from '../shared/records';
 import { settleSpendSignal } from '../shared/spend';
 import { JobStop } from './failures';
 import { callActivity, reserveSpend } from './job-activities';
+import { spentOf } from '../shared/money';
 
 export interface HeldSpend {
   ledgerId: string;
@@ -36,7 +37,12 @@ export async function reserveInBudget(
     });
   const token = uuid4();
   for (;;) {
-    const r = await callActivity(() => reserveSpend({ spend, token, amount, currency: spend.currency }));
+    // Not cancelable once asked: a reservation the ledger admitted while the job was being canceled would
+    // otherwise be held by nobody, and the day's books would never close. Admitted, it is the job's to
+    // settle (a cancel then settles it at nothing spent).
+    const r = await CancellationScope.nonCancellable(() =>
+      callActivity(() => reserveSpend({ spend, token, amount, currency: spend.currency })),
+    );
     if (r.decision === 'admit') return { ledgerId: r.ledgerId, token, amount };
     if (r.decision === 'exhausted')
       throw new JobStop({
@@ -48,28 +54,20 @@ export async function reserveInBudget(
   }
 }
 
-/** Settles reservations with what the job was billed: nothing for a task never made or one that failed. */
+/**
+ * Settles reservations with what the job spent (shared/money.ts): what it was billed, nothing when
+ * the provider proved it free, all of it when the outcome is not known (a lost answer, an unseen end).
+ */
 export async function settleSpend(holds: (HeldSpend | undefined)[], rec: JobRecord): Promise<void> {
   await CancellationScope.nonCancellable(() =>
     Promise.all(
       holds.map((held) =>
         held
           ? getExternalWorkflowHandle(held.ledgerId)
-              .signal(settleSpendSignal, { token: held.token, billed: billedOf(rec, held.amount) })
+              .signal(settleSpendSignal, { token: held.token, billed: spentOf(rec, held.amount) })
               .catch(() => undefined)
           : undefined,
       ),
     ),
   );
-}
-
-function billedOf(rec: JobRecord, reserved: number): number {
-  if (rec.cost.billed) return rec.cost.billed.amount;
-  const free =
-    (!rec.taskId && !rec.outputs?.length) ||
-    rec.providerStatus === 'FAILED' ||
-    rec.providerStatus === 'CANCELED' ||
-    rec.failure?.cause === 'task_failed';
-  // A task whose end is not known (expired, lost) may still be billed: its reservation stays spent.
-  return free ? 0 : reserved;
 }

@@ -31,6 +31,10 @@ export interface Script {
   watched?: boolean;
   /** What validateJob estimates (the job then bills it when its task reports usage). */
   estimate?: CostFigure;
+  /** Cancels are refused with this (400 UnsupportedOperation: the task turned RUNNING meanwhile). */
+  cancelRefusal?: Error;
+  /** What the polls see once a cancel was asked for (the task the refused cancel left running). */
+  afterCancel?: ObservedStatus[];
   /** What validateJob says of stored inputs to publish (absent: as older workers, which do not say). */
   publishes?: boolean;
 }
@@ -43,6 +47,8 @@ export interface Calls {
   persists: number;
   locks: number;
   publishes: number;
+  /** Polls made before the first cancel. */
+  pollsAtCancel: number;
 }
 
 export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
@@ -86,10 +92,15 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
     },
     pollTask: async (ref) => {
       const n = calls.polls++;
-      return { taskId: ref.taskId, status: s.polls[Math.min(n, s.polls.length - 1)]! };
+      const after = calls.cancels && s.afterCancel ? s.afterCancel : undefined;
+      const polls = after ?? s.polls;
+      const i = after ? n - calls.pollsAtCancel : n;
+      return { taskId: ref.taskId, status: polls[Math.min(i, polls.length - 1)]! };
     },
     cancelTask: async () => {
       calls.cancels += 1;
+      calls.pollsAtCancel = calls.polls;
+      if (s.cancelRefusal) fail(s.cancelRefusal);
     },
     persistOutput: async (input) => {
       const failure = s.persistFailures?.[calls.persists];
@@ -130,4 +141,5 @@ export const noCalls = (): Calls => ({
   persists: 0,
   locks: 0,
   publishes: 0,
+  pollsAtCancel: 0,
 });

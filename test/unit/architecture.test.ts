@@ -52,9 +52,15 @@ describe('dependencies', () => {
     file('src/activities/act.ts', 'export const act = 1;\n');
     file('src/worker/w.ts', "import { sim } from '../simulator/s';\nexport const w = sim;\n");
     file('src/simulator/s.ts', 'export const sim = 1;\n');
+    file('src/coordination/c.ts', "import { a } from '../workflows/a';\nexport const c = a;\n");
     const r = cruise(dir);
     expect(r.status).not.toBe(0);
-    for (const rule of ['no-circular', 'no-simulator-in-production', 'workflows-deterministic'])
+    for (const rule of [
+      'no-circular',
+      'no-simulator-in-production',
+      'workflows-deterministic',
+      'coordination-is-pure',
+    ])
       expect(r.out).toContain(rule);
   });
 });

@@ -1,7 +1,14 @@
 // The order in which an account's slots are granted: interactive work before batches (priority), groups
 // sharing fairly within a priority (the group holding fewest slots first), then arrival.
 import { describe, expect, it } from 'vitest';
-import { pickNext, type SlotRequest, type SlotState } from '../../src/workflows/slots';
+import { nextGrantable, type SlotRequest, type SlotState } from '../../src/coordination/slots';
+
+/** The next request to go, taken from the queue. */
+function pickNext(s: SlotState): SlotRequest {
+  const next = nextGrantable(s)!;
+  s.waiting = s.waiting.filter((w) => w !== next);
+  return next;
+}
 
 const req = (token: string, group: string, priority = 10): SlotRequest => ({
   requester: `wf-${token}`,

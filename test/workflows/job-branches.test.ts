@@ -141,6 +141,22 @@ describe('poll and give-up', () => {
     expect(calls.cancels).toBe(1);
   });
 
+  it('a give-up cancel refused (the task turned RUNNING meanwhile) is collected and stored, not booked free (finding 2)', async () => {
+    const { record, calls } = await runJob({
+      creates: ['t'],
+      polls: ['PENDING'],
+      cancelRefusal: new RequestRejectedError(
+        'bad_input',
+        'UnsupportedOperation: Failed to cancel the task, please confirm if the task is in PENDING status.',
+        { httpStatus: 400, code: 'UnsupportedOperation' },
+      ),
+      afterCancel: ['RUNNING', 'RUNNING', 'SUCCEEDED'],
+    });
+    expect(record).toMatchObject({ status: 'stored', overdue: true, providerStatus: 'SUCCEEDED' });
+    expect(record.failure).toBeUndefined();
+    expect(calls).toMatchObject({ cancels: 1, persists: 1 });
+  });
+
   it('a task still RUNNING at the give-up time is kept and collected when it ends', async () => {
     // 3.5 h at the 30 s ceiling is ~420 polls; then every 5 min. SUCCEEDED comes at poll 440.
     const polls: ObservedStatus[] = [...Array(440).fill('RUNNING'), 'SUCCEEDED'];

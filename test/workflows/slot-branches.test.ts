@@ -133,3 +133,44 @@ describe('wanAccountSlots', () => {
     });
   });
 });
+
+describe('wanAccountSlots under the live default rate', () => {
+  it('waiters canceled inside the rate window: the workflow keeps granting and no workflow task fails', async () => {
+    const { client } = ts.env;
+    await startRequesters(['rate-1', 'rate-2', 'rate-3', 'rate-4', 'rate-5']);
+    // {"wan2.7-t2v": {"concurrentTasks": 5, "submitsPerSecond": 1}}
+    const live = (name: string): SlotRequest => ({ ...request(name), capacity: 5, grantsPerSecond: 1 });
+    const queue = 'slot-branches-rate';
+    await ts.withWorker(queue, { closedWorkflows: async () => [] }, async () => {
+      const slots = await client.workflow.start('wanAccountSlots', {
+        workflowId: 'wanflow-slots/modelstudio/cn-beijing/acct-rate/wan2.7-t2v',
+        taskQueue: queue,
+        args: [
+          { capacity: 5, grantsPerSecond: 1, waiting: [], holders: [], reclaimed: 0, checkEveryMs: 60_000 },
+        ],
+      });
+      for (const name of ['rate-1', 'rate-2', 'rate-3', 'rate-4'])
+        await slots.signal('acquireSlot', { ...live(name), checkEveryMs: 60_000 });
+      const state = () => slots.query<SlotState>('slots');
+      await expect.poll(async () => (await state()).holders.length).toBeGreaterThanOrEqual(1);
+      // The first task exists; the three still waiting are canceled inside the one-second window.
+      const waiting = (await state()).waiting.map((w) => w.token);
+      for (const token of waiting) await slots.signal('releaseSlot', { token });
+      // A new request after them is still granted: the workflow did not crash-loop.
+      await slots.signal('acquireSlot', { ...live('rate-5'), checkEveryMs: 60_000 });
+      await expect
+        .poll(async () => (await state()).holders.map((h) => h.token), { timeout: 20_000 })
+        .toContain('token-rate-5');
+      for (const h of (await state()).holders) await slots.signal('releaseSlot', { token: h.token });
+      await slots.result();
+      const events = (await slots.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+      // Nobody canceled was granted.
+      expect(
+        grantsIn(events)
+          .map((g) => g.body?.token)
+          .filter((t) => waiting.includes(t!)),
+      ).toEqual([]);
+    });
+  });
+});
