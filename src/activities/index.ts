@@ -15,6 +15,7 @@ import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } 
 import { closedWorkflows, requestCreateLock, requestSlot, temporalClaims } from './claims';
 import { persistOutput } from './persist';
 import { publishInputs } from './publish';
+import { checkStoredInputRoutes, type StoredInputStage } from './stored-inputs';
 import { createAndClaim, type SubmitInput } from './submit';
 import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
@@ -83,6 +84,11 @@ export function createActivities(deps: ActivityDeps) {
           .add(1, { route: input.route, region: input.region, model: input.request.model });
         return created;
       }),
+    ),
+
+    /** A pipeline's stages that take stored media are on routes that can take them (before any is paid). */
+    checkStoredInputRoutes: typed(async (stages: StoredInputStage[]) =>
+      checkStoredInputRoutes({ provider: deps.provider, publishing: deps.inputPublishing }, stages),
     ),
 
     /** Reserves a job's price in its account's daily budget (the day's ledger decides). */

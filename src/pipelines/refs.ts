@@ -11,19 +11,33 @@ export interface StageRefUse {
   output: number;
 }
 
-/** Every `stage:` reference in a stage's request, wherever a media URL may stand. */
-export function stageRefsOf(request: Record<string, unknown>): StageRefUse[] {
-  const uses: StageRefUse[] = [];
+/** Every string in a request, with its path: where a media URL may stand. */
+function stringsOf(request: Record<string, unknown>): { field: string; value: string }[] {
+  const found: { field: string; value: string }[] = [];
   const visit = (value: unknown, path: string[]) => {
-    if (typeof value === 'string') {
-      const m = STAGE_REF.exec(value);
-      if (m) uses.push({ field: path.join('.'), stage: m[1]!, output: Number(m[2] ?? 1) });
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)]));
+    if (typeof value === 'string') found.push({ field: path.join('.'), value });
+    else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)]));
     else if (value && typeof value === 'object')
       for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
   };
   visit(request, []);
-  return uses;
+  return found;
+}
+
+/** Every `stage:` reference in a stage's request, wherever a media URL may stand. */
+export function stageRefsOf(request: Record<string, unknown>): StageRefUse[] {
+  return stringsOf(request).flatMap(({ field, value }) => {
+    const m = STAGE_REF.exec(value);
+    return m ? [{ field, stage: m[1]!, output: Number(m[2] ?? 1) }] : [];
+  });
+}
+
+/**
+ * Whether a stage's request names stored media (an earlier stage's output, or a file staged into the
+ * store): its route must then be able to take them (a temporary upload, or URLs the store signs).
+ */
+export function takesStoredInputs(request: Record<string, unknown>): boolean {
+  return stringsOf(request).some(({ value }) => STAGE_REF.test(value) || value.startsWith('asset://'));
 }
 
 /** A copy of the request with every `stage:` reference replaced. */

@@ -13,21 +13,23 @@ import {
   continueAsNew,
   defineSignal,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import {
+  applyLockEvent,
+  decideLock,
+  lockIdle,
+  type LockEvent,
+  type LockRequest,
+  type LockState,
+} from '../coordination/create-lock';
+
+export type { LockRequest, LockState } from '../coordination/create-lock';
 
 /** A claim's whole work is to exist: its ID is the task, its memo the owner. */
 export async function wanTaskClaim(): Promise<void> {}
-
-export interface LockRequest {
-  /** The workflow ID to signal when the lock is granted. */
-  requester: string;
-  /** Unique per request, so a grant or release is never mistaken for another's. */
-  token: string;
-  /** Granted longer than this without a release, the lock moves on (the holder was terminated). */
-  leaseMs: number;
-}
 
 export const acquireLockSignal = defineSignal<[LockRequest]>('acquireCreateLock');
 export const releaseLockSignal = defineSignal<[{ token: string }]>('releaseCreateLock');
@@ -36,8 +38,55 @@ export const lockGrantedSignal = defineSignal<[{ token: string }]>('createLockGr
 // History stays small: a lock that granted this many times starts afresh with its queue.
 const GRANTS_PER_RUN = 200;
 
-/** A FIFO lock: grants to one requester at a time; ends when nobody waits. */
-export async function wanCreateLock(waiting: LockRequest[] = []): Promise<void> {
+/**
+ * A FIFO lock: grants to one requester at a time; ends when nobody waits. The shell of the pure machine in
+ * coordination/create-lock.ts: signals become events, a grant a signal to the requester, the lease a timer.
+ */
+export async function wanCreateLock(start: LockRequest[] | LockState = []): Promise<void> {
+  // Locks that started before the pure core run the old loop until their next continue-as-new.
+  if (!patched('create-lock-pure-core'))
+    return legacyCreateLock(Array.isArray(start) ? start : start.waiting);
+  let state: LockState = Array.isArray(start) ? { waiting: [...start] } : start;
+  let changed = false;
+  const on = (event: LockEvent): void => {
+    state = applyLockEvent(state, event);
+    changed = true;
+  };
+  setHandler(acquireLockSignal, (request) => on({ kind: 'acquire', request }));
+  setHandler(releaseLockSignal, ({ token }) => on({ kind: 'release', token }));
+  const inFlight = new Set<Promise<void>>();
+  for (let grants = 0; ;) {
+    const decision = decideLock(state, Date.now());
+    state = decision.state;
+    const grant = decision.grant;
+    if (grant) {
+      grants += 1;
+      const sent: Promise<void> = getExternalWorkflowHandle(grant.requester)
+        .signal(lockGrantedSignal, { token: grant.token })
+        .then(
+          () => undefined,
+          () => on({ kind: 'grantFailed', token: grant.token }), // the requester is gone
+        )
+        .finally(() => {
+          inFlight.delete(sent);
+          changed = true;
+        });
+      inFlight.add(sent);
+    }
+    if (lockIdle(state) && !inFlight.size) return;
+    if (grants >= GRANTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      while (inFlight.size) await Promise.all(inFlight);
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof wanCreateLock>(state);
+    }
+    changed = false;
+    const wait = decision.wakeAt === undefined ? undefined : Math.max(1, decision.wakeAt - Date.now());
+    await (wait === undefined ? condition(() => changed) : condition(() => changed, wait));
+  }
+}
+
+/** The lock loop before `create-lock-pure-core`, unchanged, so locks that started under it replay. */
+async function legacyCreateLock(waiting: LockRequest[]): Promise<void> {
   const queue = [...waiting];
   const released = new Set<string>();
   setHandler(acquireLockSignal, (r) => {

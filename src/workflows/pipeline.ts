@@ -9,6 +9,7 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -19,12 +20,20 @@ import { pipelineStateQuery } from './definitions';
 import { updateTags, WanflowStage, WanflowState } from './search-attributes';
 import { runStage, type PipelineInput } from './pipeline-stage';
 import { tellCampaign } from './row-notice';
+import { takesStoredInputs } from '../pipelines/refs';
+import { activityFailure } from './failures';
+import { FAILURE_TYPE } from '../shared/failure-types';
 
 // Writing the manifest must not be lost: retry for up to an hour of storage trouble.
 const { recordPipeline } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '60s',
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '2s', maximumInterval: '60s' },
+});
+// A check of the worker's configuration, nothing paid: a few tries, then the refusal stands.
+const { checkStoredInputRoutes } = proxyActivities<WanflowActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE_TYPE.invalidRequest] },
 });
 
 export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord> {
@@ -49,12 +58,13 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
     timestamps: { started: new Date(Date.now()).toISOString() },
   };
   setHandler(pipelineStateQuery, () => rec);
+  const refused = await routesRefuseStoredInputs(input, rec);
 
   const running = new Map<string, Promise<void>>();
   // Shared with the stages: once set, no retry, fallback or late-started job escapes the cancel.
   const run = { canceled: false };
   let shown: string[] = [];
-  for (;;) {
+  for (; !refused; ) {
     for (const id of plan.order) {
       const s = rec.stages[id]!;
       if (s.status !== 'waiting') continue;
@@ -99,7 +109,9 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
     }
   }
 
-  rec.status = run.canceled
+  rec.status = refused
+    ? 'failed'
+    : run.canceled
     ? 'canceled'
     : Object.values(rec.stages).every((s) => s.status === 'stored')
       ? 'stored'
@@ -118,4 +130,43 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
     );
   }
   return rec;
+}
+
+/**
+ * Every stage that takes stored media (and its fallback route) is checked against what this worker can
+ * hand its route, before the first stage is paid; a refusal fails those stages by field and skips the
+ * rest. Pipelines before `pipeline-routes-checked-first` found it at the stage, after paying for earlier ones.
+ */
+async function routesRefuseStoredInputs(input: PipelineInput, rec: PipelineRecord): Promise<boolean> {
+  const { plan } = input;
+  const stages = plan.order.flatMap((id) => {
+    const s = plan.stages[id]!;
+    if (!takesStoredInputs(s.spec.request)) return [];
+    const fallback = s.spec.onFailure === 'fallback-route' ? s.spec.fallbackRoute : undefined;
+    return [
+      { field: `stages.${s.index}.route`, route: s.route, region: s.region },
+      ...(fallback ? [{ field: `stages.${s.index}.fallbackRoute`, route: fallback, region: s.region }] : []),
+    ];
+  });
+  if (!stages.length || !patched('pipeline-routes-checked-first')) return false;
+  try {
+    await checkStoredInputRoutes(stages);
+    return false;
+  } catch (err) {
+    const view = activityFailure(err);
+    if (view?.type !== FAILURE_TYPE.invalidRequest) throw err;
+    const problems = (view.details.problems as { field: string; message: string }[] | undefined) ?? [];
+    for (const id of plan.order) {
+      const index = plan.stages[id]!.index;
+      const mine = problems.filter((p) => p.field.startsWith(`stages.${index}.`));
+      rec.stages[id]!.status = mine.length ? 'failed' : 'skipped';
+      if (mine.length)
+        rec.stages[id]!.failure = {
+          cause: 'invalid_input',
+          message: mine.map((p) => `${p.field}: ${p.message}`).join('; '),
+          remedy: 'Run the stage on a route with a temporary upload, or configure a store that signs URLs.',
+        };
+    }
+    return true;
+  }
 }

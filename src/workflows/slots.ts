@@ -71,7 +71,11 @@ export async function wanAccountSlots(start: SlotState): Promise<void> {
   const carryOut = (effect: SlotEffect): void => {
     const done: Promise<void> = (effect.kind === 'grant' ? grant(effect) : check(effect))
       .then((event) => event && on(event))
-      .finally(() => inFlight.delete(done));
+      .finally(() => {
+        inFlight.delete(done);
+        // A grant delivered changes no state, but an idle workflow waits for it before it may end.
+        changed = true;
+      });
     inFlight.add(done);
   };
   for (let grants = 0; ;) {

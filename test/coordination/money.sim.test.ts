@@ -15,7 +15,7 @@ import { runEndOf } from '../../src/shared/row-ends';
 import type { JobRecord } from '../../src/shared/records';
 import type { SpendLedgerState } from '../../src/shared/spend';
 import type { CostFigure } from '../../src/wan/pricing';
-import { check, simulationParameters } from './schedules';
+import { check, simulationParameters, simulationTimeout } from './schedules';
 
 const EPS = 1e-6;
 
@@ -151,191 +151,203 @@ const dayCommand: fc.Arbitrary<DayCommand> = fc.oneof(
 );
 
 describe("an account's daily budget under generated schedules", () => {
-  it('never passes its cap, counting every outcome not known as spent, and closes once the day is over', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 60 }),
-        fc.array(dayCommand, { maxLength: 60 }),
-        (cap0, commands) => {
-          let now = 0;
-          const endsAt = 6 * 3_600_000;
-          let state: SpendLedgerState = {
-            budget: { cap: cap0, currency: 'CNY' },
-            endsAt,
-            spent: {},
-            holds: {},
-          };
-          let cap = cap0;
-          const held: { token: string; amount: number }[] = [];
-          let truth = 0;
-          let n = 0;
-          const log: unknown[] = [];
-          const invariants = () => {
-            const spent = state.spent.CNY ?? 0;
-            const reserved = Object.values(state.holds).reduce((a, b) => a + b, 0);
-            check(spent >= truth - EPS, 'the books cover every true charge', () => log);
-            // Charges never pass the lowest cap they were admitted under: each admit checked spent + reserved.
-            check(truth <= Math.max(cap0, maxCap) + EPS, 'no budget is passed', () => log);
-            check(
-              Object.values(state.holds).every((a) => a > 0),
-              'holds are positive',
-              () => log,
-            );
-            check(reserved >= 0, 'reserved is never negative', () => log);
-          };
-          let maxCap = cap0;
-          for (const cmd of commands) {
-            log.push(cmd);
-            switch (cmd.c) {
-              case 'reserve': {
-                const token = cmd.retry && held.length ? held[held.length - 1]!.token : `j${n++}`;
-                const before = Object.keys(state.holds).length;
-                const step = reserveSpend(state, {
-                  token,
-                  amount: cmd.amount,
-                  currency: 'CNY',
-                  budget: { cap, currency: 'CNY' },
-                });
-                // Admitted, the job holds it — a cancel that lands meanwhile settles it later (spend-hold.ts).
-                if (step.answer.decision === 'admit' && !held.some((h) => h.token === token))
-                  held.push({ token, amount: cmd.amount });
-                if (step.answer.decision === 'admit') {
-                  const s = step.state;
-                  const spent = s.spent.CNY ?? 0;
-                  const reserved = Object.values(s.holds).reduce((a, b) => a + b, 0);
-                  // A retried reserve of a held token adds nothing; a new one fits the cap in force.
-                  if (Object.keys(s.holds).length > before)
-                    check(spent + reserved <= cap + EPS, 'spent + reserved ≤ cap at every admit', () => log);
+  it(
+    'never passes its cap, counting every outcome not known as spent, and closes once the day is over',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 60 }),
+          fc.array(dayCommand, { maxLength: 60 }),
+          (cap0, commands) => {
+            let now = 0;
+            const endsAt = 6 * 3_600_000;
+            let state: SpendLedgerState = {
+              budget: { cap: cap0, currency: 'CNY' },
+              endsAt,
+              spent: {},
+              holds: {},
+            };
+            let cap = cap0;
+            const held: { token: string; amount: number }[] = [];
+            let truth = 0;
+            let n = 0;
+            const log: unknown[] = [];
+            const invariants = () => {
+              const spent = state.spent.CNY ?? 0;
+              const reserved = Object.values(state.holds).reduce((a, b) => a + b, 0);
+              check(spent >= truth - EPS, 'the books cover every true charge', () => log);
+              // Charges never pass the lowest cap they were admitted under: each admit checked spent + reserved.
+              check(truth <= Math.max(cap0, maxCap) + EPS, 'no budget is passed', () => log);
+              check(
+                Object.values(state.holds).every((a) => a > 0),
+                'holds are positive',
+                () => log,
+              );
+              check(reserved >= 0, 'reserved is never negative', () => log);
+            };
+            let maxCap = cap0;
+            for (const cmd of commands) {
+              log.push(cmd);
+              switch (cmd.c) {
+                case 'reserve': {
+                  const token = cmd.retry && held.length ? held[held.length - 1]!.token : `j${n++}`;
+                  const before = Object.keys(state.holds).length;
+                  const step = reserveSpend(state, {
+                    token,
+                    amount: cmd.amount,
+                    currency: 'CNY',
+                    budget: { cap, currency: 'CNY' },
+                  });
+                  // Admitted, the job holds it — a cancel that lands meanwhile settles it later (spend-hold.ts).
+                  if (step.answer.decision === 'admit' && !held.some((h) => h.token === token))
+                    held.push({ token, amount: cmd.amount });
+                  if (step.answer.decision === 'admit') {
+                    const s = step.state;
+                    const spent = s.spent.CNY ?? 0;
+                    const reserved = Object.values(s.holds).reduce((a, b) => a + b, 0);
+                    // A retried reserve of a held token adds nothing; a new one fits the cap in force.
+                    if (Object.keys(s.holds).length > before)
+                      check(
+                        spent + reserved <= cap + EPS,
+                        'spent + reserved ≤ cap at every admit',
+                        () => log,
+                      );
+                  }
+                  state = step.state;
+                  break;
                 }
-                state = step.state;
-                break;
+                case 'end': {
+                  if (!held.length) break;
+                  const [h] = held.splice(cmd.pick % held.length, 1);
+                  const { rec, truth: t } = jobEnd(endings[cmd.ending]!, h!.amount, cmd.share);
+                  truth += t;
+                  state = settleSpend(state, h!.token, spentOf(rec, h!.amount));
+                  // A settle told twice (a signal resent) changes nothing.
+                  state = settleSpend(state, h!.token, spentOf(rec, h!.amount));
+                  break;
+                }
+                case 'cap':
+                  // A lower cap binds new reservations; what was admitted under the old one may still be spent.
+                  cap = cmd.cap;
+                  maxCap = Math.max(maxCap, cap);
+                  break;
+                case 'advance':
+                  now += cmd.ms;
+                  break;
+                case 'continueAsNew':
+                  state = JSON.parse(JSON.stringify(state)) as SpendLedgerState;
+                  break;
               }
-              case 'end': {
-                if (!held.length) break;
-                const [h] = held.splice(cmd.pick % held.length, 1);
-                const { rec, truth: t } = jobEnd(endings[cmd.ending]!, h!.amount, cmd.share);
-                truth += t;
-                state = settleSpend(state, h!.token, spentOf(rec, h!.amount));
-                // A settle told twice (a signal resent) changes nothing.
-                state = settleSpend(state, h!.token, spentOf(rec, h!.amount));
-                break;
-              }
-              case 'cap':
-                // A lower cap binds new reservations; what was admitted under the old one may still be spent.
-                cap = cmd.cap;
-                maxCap = Math.max(maxCap, cap);
-                break;
-              case 'advance':
-                now += cmd.ms;
-                break;
-              case 'continueAsNew':
-                state = JSON.parse(JSON.stringify(state)) as SpendLedgerState;
-                break;
+              invariants();
+              if (ledgerClosed(state, now))
+                check(held.length === 0, 'the books close only with nothing held', () => log);
             }
-            invariants();
-            if (ledgerClosed(state, now))
-              check(held.length === 0, 'the books close only with nothing held', () => log);
-          }
-          // Every job ends; the day ends: the books close.
-          for (const h of held.splice(0))
-            state = settleSpend(state, h.token, spentOf(jobEnd('refused', h.amount, 1).rec, h.amount));
-          expect(ledgerClosed(state, endsAt + 1)).toBe(true);
-        },
-      ),
-      simulationParameters('daily budget'),
-    );
-  });
+            // Every job ends; the day ends: the books close.
+            for (const h of held.splice(0))
+              state = settleSpend(state, h.token, spentOf(jobEnd('refused', h.amount, 1).rec, h.amount));
+            expect(ledgerClosed(state, endsAt + 1)).toBe(true);
+          },
+        ),
+        simulationParameters('daily budget'),
+      );
+    },
+    simulationTimeout(),
+  );
 });
 
 describe("a campaign's budget under generated schedules", () => {
-  it('admits, waits and refuses rows so that the true charges never pass the cap; every row is run or refused', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 40 }),
-        fc.array(fc.record({ estimate: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 30 }),
-        fc.array(
-          fc.record({
-            ending: fc.nat(endings.length - 1),
-            share: fc.constantFrom(1, 1, 0.5, 0),
-            pipeline: fc.boolean(),
-          }),
-          { maxLength: 30 },
-        ),
-        fc.array(fc.nat(10), { maxLength: 80 }),
-        (cap, rows, outcomes, choices) => {
-          const ledger = new CampaignLedger({ cap, currency: 'CNY' }, {});
-          let next = 0;
-          let truth = 0;
-          const running: { i: number; estimate: number }[] = [];
-          const ran = new Set<number>();
-          const refused = new Set<number>();
-          let o = 0;
-          const log: unknown[] = [];
-          const endRow = (pick: number) => {
-            const [row] = running.splice(pick % running.length, 1);
-            const { ending, share, pipeline } = outcomes[o++ % Math.max(1, outcomes.length)] ?? {
-              ending: 0,
-              share: 1,
-              pipeline: false,
+  it(
+    'admits, waits and refuses rows so that the true charges never pass the cap; every row is run or refused',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 40 }),
+          fc.array(fc.record({ estimate: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 30 }),
+          fc.array(
+            fc.record({
+              ending: fc.nat(endings.length - 1),
+              share: fc.constantFrom(1, 1, 0.5, 0),
+              pipeline: fc.boolean(),
+            }),
+            { maxLength: 30 },
+          ),
+          fc.array(fc.nat(10), { maxLength: 80 }),
+          (cap, rows, outcomes, choices) => {
+            const ledger = new CampaignLedger({ cap, currency: 'CNY' }, {});
+            let next = 0;
+            let truth = 0;
+            const running: { i: number; estimate: number }[] = [];
+            const ran = new Set<number>();
+            const refused = new Set<number>();
+            let o = 0;
+            const log: unknown[] = [];
+            const endRow = (pick: number) => {
+              const [row] = running.splice(pick % running.length, 1);
+              const { ending, share, pipeline } = outcomes[o++ % Math.max(1, outcomes.length)] ?? {
+                ending: 0,
+                share: 1,
+                pipeline: false,
+              };
+              const { rec, truth: t } = jobEnd(endings[ending]!, row!.estimate, share);
+              truth += t;
+              log.push({ end: row!.i, ending: endings[ending], t });
+              const full = { jobId: 'j', status: 'failed', ...rec } as JobRecord;
+              const end =
+                endings[ending] === 'recordless'
+                  ? { recordless: true }
+                  : pipeline
+                    ? runEndOf({
+                        pipelineId: 'p',
+                        order: ['s'],
+                        stages: { s: { jobs: [full] } },
+                        cost: { billed: full.cost.billed ? { CNY: full.cost.billed.amount } : {} },
+                        status: 'failed',
+                      } as never)
+                    : runEndOf(full);
+              ledger.settle(row!.estimate, rowSpent({ estimate: row!.estimate, currency: 'CNY' }, end));
+              ran.add(row!.i);
             };
-            const { rec, truth: t } = jobEnd(endings[ending]!, row!.estimate, share);
-            truth += t;
-            log.push({ end: row!.i, ending: endings[ending], t });
-            const full = { jobId: 'j', status: 'failed', ...rec } as JobRecord;
-            const end =
-              endings[ending] === 'recordless'
-                ? { recordless: true }
-                : pipeline
-                  ? runEndOf({
-                      pipelineId: 'p',
-                      order: ['s'],
-                      stages: { s: { jobs: [full] } },
-                      cost: { billed: full.cost.billed ? { CNY: full.cost.billed.amount } : {} },
-                      status: 'failed',
-                    } as never)
-                  : runEndOf(full);
-            ledger.settle(row!.estimate, rowSpent({ estimate: row!.estimate, currency: 'CNY' }, end));
-            ran.add(row!.i);
-          };
-          const admit = () => {
-            while (next < rows.length) {
-              const estimate = rows[next]!.estimate;
-              const d = ledger.decide(estimate, 'CNY');
-              if (d === 'wait') return;
-              if (d === 'exhausted') refused.add(next);
-              else {
-                ledger.reserve(estimate);
-                running.push({ i: next, estimate });
-                check(
-                  (ledger.spent.CNY ?? 0) + ledger.reserved <= cap + EPS,
-                  'spent + reserved ≤ cap at every admit',
-                  () => log,
-                );
+            const admit = () => {
+              while (next < rows.length) {
+                const estimate = rows[next]!.estimate;
+                const d = ledger.decide(estimate, 'CNY');
+                if (d === 'wait') return;
+                if (d === 'exhausted') refused.add(next);
+                else {
+                  ledger.reserve(estimate);
+                  running.push({ i: next, estimate });
+                  check(
+                    (ledger.spent.CNY ?? 0) + ledger.reserved <= cap + EPS,
+                    'spent + reserved ≤ cap at every admit',
+                    () => log,
+                  );
+                }
+                next += 1;
               }
-              next += 1;
+            };
+            for (const choice of choices) {
+              admit();
+              if (running.length && choice < 7) endRow(choice);
+              check((ledger.spent.CNY ?? 0) >= truth - EPS, 'the books cover every true charge', () => log);
+              check(truth <= cap + EPS, 'no budget is passed', () => log);
             }
-          };
-          for (const choice of choices) {
-            admit();
-            if (running.length && choice < 7) endRow(choice);
-            check((ledger.spent.CNY ?? 0) >= truth - EPS, 'the books cover every true charge', () => log);
+            // A fair ending: rows end, the window admits what fits.
+            for (let guard = 0; guard < 100 && (running.length || next < rows.length); guard++) {
+              admit();
+              if (running.length) endRow(0);
+            }
             check(truth <= cap + EPS, 'no budget is passed', () => log);
-          }
-          // A fair ending: rows end, the window admits what fits.
-          for (let guard = 0; guard < 100 && (running.length || next < rows.length); guard++) {
-            admit();
-            if (running.length) endRow(0);
-          }
-          check(truth <= cap + EPS, 'no budget is passed', () => log);
-          check(ran.size + refused.size === rows.length, 'every row is run or refused', () => ({
-            ran: [...ran],
-            refused: [...refused],
-            rows: rows.length,
-          }));
-          expect(ledger.reserved).toBe(0);
-        },
-      ),
-      simulationParameters('campaign budget'),
-    );
-  });
+            check(ran.size + refused.size === rows.length, 'every row is run or refused', () => ({
+              ran: [...ran],
+              refused: [...refused],
+              rows: rows.length,
+            }));
+            expect(ledger.reserved).toBe(0);
+          },
+        ),
+        simulationParameters('campaign budget'),
+      );
+    },
+    simulationTimeout(),
+  );
 });

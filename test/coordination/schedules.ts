@@ -6,6 +6,10 @@ import fc from 'fast-check';
 
 const SIM_RUNS_DEFAULT = 10_000;
 
+// Schedules as long as their bounds allow: fast-check's default size keeps arrays to about ten entries,
+// too short for a waiter to leave inside a rate window after a throttle and a terminated holder.
+fc.configureGlobal({ baseSize: 'medium' });
+
 export function simulationParameters(machine: string): fc.Parameters<unknown> {
   const numRuns = Number(process.env.WANFLOW_SIM_RUNS ?? SIM_RUNS_DEFAULT);
   const seed = process.env.WANFLOW_SIM_SEED
@@ -18,4 +22,9 @@ export function simulationParameters(machine: string): fc.Parameters<unknown> {
 /** An invariant broken: the message names it and the step. */
 export function check(ok: boolean, invariant: string, at: () => unknown): void {
   if (!ok) throw new Error(`invariant broken: ${invariant}\n${JSON.stringify(at(), null, 1)}`);
+}
+
+/** A simulation's test timeout: two minutes, or more for a soak's count (about 10 s per 10,000 schedules). */
+export function simulationTimeout(): number {
+  return Math.max(120_000, Number(process.env.WANFLOW_SIM_RUNS ?? 0) * 2);
 }

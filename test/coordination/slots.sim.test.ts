@@ -19,7 +19,7 @@ import {
   type SlotEvent,
   type SlotState,
 } from '../../src/coordination/slots';
-import { check, simulationParameters } from './schedules';
+import { check, simulationParameters, simulationTimeout } from './schedules';
 
 type Command =
   | { c: 'acquire'; priority: number; group: number; lock: number; capacity: number; rate: number }
@@ -273,16 +273,20 @@ class World {
 }
 
 describe('account slots under generated schedules', () => {
-  it('keeps every invariant at every step, and every waiter is served', () => {
-    fc.assert(
-      fc.property(fc.array(command, { maxLength: 80 }), (commands) => {
-        const world = new World();
-        for (const cmd of commands) world.run(cmd);
-        world.drain();
-      }),
-      simulationParameters('slots'),
-    );
-  });
+  it(
+    'keeps every invariant at every step, and every waiter is served',
+    () => {
+      fc.assert(
+        fc.property(fc.array(command, { maxLength: 80 }), (commands) => {
+          const world = new World();
+          for (const cmd of commands) world.run(cmd);
+          world.drain();
+        }),
+        simulationParameters('slots'),
+      );
+    },
+    simulationTimeout(),
+  );
 });
 
 describe('account slots: regressions found by reading and by the simulator', () => {

@@ -35,6 +35,8 @@ export interface Script {
   cancelRefusal?: Error;
   /** What the polls see once a cancel was asked for (the task the refused cancel left running). */
   afterCancel?: ObservedStatus[];
+  /** What the pipeline's check of stored-input routes throws (absent: every route can take them). */
+  storedInputsRefusal?: Error;
   /** What validateJob says of stored inputs to publish (absent: as older workers, which do not say). */
   publishes?: boolean;
 }
@@ -67,6 +69,9 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       estimate: s.estimate,
       ...(s.publishes !== undefined ? { publishes: s.publishes } : {}),
     }),
+    checkStoredInputRoutes: async () => {
+      if (s.storedInputsRefusal) fail(s.storedInputsRefusal);
+    },
     publishInputs: async () => {
       calls.publishes += 1;
       return { request };

@@ -7,6 +7,7 @@ import { planPipeline } from '../../src/pipelines/validate';
 import type { PipelineInput } from '../../src/workflows/pipeline-stage';
 import type { ObservedStatus } from '../../src/wan/tasks';
 import { RequestRejectedError, ResultExpiredError } from '../../src/providers/errors';
+import { InvalidRequestError } from '../../src/wan/validation';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, stubs, type Script } from '../harness/job-stubs';
 
@@ -64,6 +65,32 @@ describe('pipeline cancel and failures', { retry: 1 }, () => {
     expect(record.stages.shot!.jobIds).toHaveLength(1);
     expect(record.stages.edit!.status).toBe('canceled');
     expect(calls.creates).toBe(1);
+  });
+
+  it('a task whose end was never seen (expired) is not paid for again by a retry (finding 4)', async () => {
+    const { record, calls } = await runPipeline({ creates: ['t1', 't2'], polls: ['UNKNOWN'] }, () =>
+      Promise.resolve(),
+    );
+    expect(record.stages.shot!.jobIds).toEqual([`p${n}/shot`]);
+    expect(record.stages.shot!.status).toBe('failed');
+    expect(calls.creates).toBe(1);
+  });
+
+  it('a later stage on a route that cannot take stored inputs is refused before the first is paid (finding 9)', async () => {
+    const refusal = new InvalidRequestError([
+      { field: 'stages.1.route', value: 'fal', message: 'fal.ai cannot take this stage’s stored inputs' },
+    ]);
+    const { record, calls } = await runPipeline(
+      { creates: ['t1', 't2'], polls: ['SUCCEEDED'], storedInputsRefusal: refusal },
+      () => Promise.resolve(),
+    );
+    expect(record.status).toBe('failed');
+    expect(record.stages.shot!.status).toBe('skipped');
+    expect(record.stages.edit).toMatchObject({
+      status: 'failed',
+      failure: { cause: 'invalid_input', message: expect.stringMatching(/^stages\.1\.route: fal\.ai cannot/) },
+    });
+    expect(calls.creates).toBe(0);
   });
 
   it('without a cancel, a stage refused by content inspection retries once with a new seed', async () => {

@@ -142,22 +142,26 @@ describe('wanAccountSlots under the live default rate', () => {
     const live = (name: string): SlotRequest => ({ ...request(name), capacity: 5, grantsPerSecond: 1 });
     const queue = 'slot-branches-rate';
     await ts.withWorker(queue, { closedWorkflows: async () => [] }, async () => {
-      const slots = await client.workflow.start('wanAccountSlots', {
-        workflowId: 'wanflow-slots/modelstudio/cn-beijing/acct-rate/wan2.7-t2v',
-        taskQueue: queue,
-        args: [
-          { capacity: 5, grantsPerSecond: 1, waiting: [], holders: [], reclaimed: 0, checkEveryMs: 60_000 },
-        ],
-      });
-      for (const name of ['rate-1', 'rate-2', 'rate-3', 'rate-4'])
-        await slots.signal('acquireSlot', { ...live(name), checkEveryMs: 60_000 });
+      // As requestSlot does: the first request starts the slot workflow.
+      const acquire = (name: string) =>
+        client.workflow.signalWithStart('wanAccountSlots', {
+          workflowId: 'wanflow-slots/modelstudio/cn-beijing/acct-rate/wan2.7-t2v',
+          taskQueue: queue,
+          args: [
+            { capacity: 5, grantsPerSecond: 1, waiting: [], holders: [], reclaimed: 0, checkEveryMs: 60_000 },
+          ],
+          signal: 'acquireSlot',
+          signalArgs: [{ ...live(name), checkEveryMs: 60_000 }],
+        });
+      const slots = await acquire('rate-1');
+      for (const name of ['rate-2', 'rate-3', 'rate-4']) await acquire(name);
       const state = () => slots.query<SlotState>('slots');
       await expect.poll(async () => (await state()).holders.length).toBeGreaterThanOrEqual(1);
       // The first task exists; the three still waiting are canceled inside the one-second window.
       const waiting = (await state()).waiting.map((w) => w.token);
       for (const token of waiting) await slots.signal('releaseSlot', { token });
       // A new request after them is still granted: the workflow did not crash-loop.
-      await slots.signal('acquireSlot', { ...live('rate-5'), checkEveryMs: 60_000 });
+      await acquire('rate-5');
       await expect
         .poll(async () => (await state()).holders.map((h) => h.token), { timeout: 20_000 })
         .toContain('token-rate-5');
