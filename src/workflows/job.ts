@@ -5,6 +5,7 @@ import { jobFolder } from '../shared/ids';
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   patched,
   setHandler,
@@ -105,6 +106,10 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
         input.slot?.group ?? input.jobId,
         syncImage ? undefined : job.createLock,
       );
+      // A cancel that came while the reservation was being made (that wait is not cancelable) stops here,
+      // before anything is paid: the create below is shielded and would otherwise be sent.
+      if (CancellationScope.current().consideredCancelled)
+        throw new CancelledFailure('canceled before the create');
       if (syncImage) {
         // One paid call with the images in its answer; nothing to poll, nothing to reconcile.
         const made = await CancellationScope.nonCancellable(() =>

@@ -2,6 +2,7 @@
 // poll answers; the stubs count their calls. Typed from the activity factory (ActivityStubs).
 import { toFailure } from '../../src/activities/failures';
 import type { ValidatedJob } from '../../src/activities/validate';
+import type { JobSpend } from '../../src/activities/spend';
 import type { FindSubmittedResult } from '../../src/activities/reconcile';
 import { lockGrantedSignal } from '../../src/workflows/claims';
 import { DEFAULT_JOB_OPTIONS } from '../../src/config/policy';
@@ -37,6 +38,9 @@ export interface Script {
   afterCancel?: ObservedStatus[];
   /** What the pipeline's check of stored-input routes throws (absent: every route can take them). */
   storedInputsRefusal?: Error;
+  /** The account's daily budget (validateJob says so); the ledger answers `admit` after `reserveDelayMs`. */
+  spend?: JobSpend;
+  reserveDelayMs?: number;
   /** What validateJob says of stored inputs to publish (absent: as older workers, which do not say). */
   publishes?: boolean;
 }
@@ -67,8 +71,20 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       policy: DEFAULT_JOB_OPTIONS,
       createLock: s.createLock,
       estimate: s.estimate,
+      ...(s.spend ? { spend: s.spend } : {}),
       ...(s.publishes !== undefined ? { publishes: s.publishes } : {}),
     }),
+    reserveSpend: async (input) => {
+      await new Promise((r) => setTimeout(r, s.reserveDelayMs ?? 0));
+      return {
+        decision: 'admit',
+        ledgerId: `${input.spend.ledger}/today`,
+        spent: 0,
+        reserved: input.amount,
+        cap: input.spend.cap,
+        currency: input.currency,
+      };
+    },
     checkStoredInputRoutes: async () => {
       if (s.storedInputsRefusal) fail(s.storedInputsRefusal);
     },

@@ -12,7 +12,7 @@ import type {
   CampaignState,
   RowOutcome,
 } from '../../src/shared/campaigns';
-import { addCampaignPagesUpdate } from '../../src/workflows/definitions';
+import { addCampaignPagesUpdate, CAMPAIGN_FINISHING } from '../../src/workflows/definitions';
 import { parseOutcomes } from '../../src/campaigns/report';
 import { useTimeSkipping } from '../harness/time-skipping';
 import { noCalls, request, stubs } from '../harness/job-stubs';
@@ -139,5 +139,71 @@ describe('campaign workflow', () => {
     expect(calls.creates).toBe(5);
     const ran = outcomes(files, state).filter((o) => o.status === 'already_ran');
     expect(ran.map((o) => o.key)).toEqual(['m0']);
+  });
+
+  it('a cancel during a report part’s write keeps every outcome: none dropped, none overwritten (finding 5)', async () => {
+    const files = new Map<string, unknown>();
+    const { activities } = campaignStubs(files);
+    // A budget of nothing: every row ends budget_exhausted at once and the part is written while the
+    // window is empty; the write takes 2 s and the cancel lands inside it.
+    const slowWrite: ActivityStubs = {
+      ...activities,
+      writeCampaignPart: async (input) => {
+        await new Promise((r) => setTimeout(r, 2000));
+        return activities.writeCampaignPart!(input);
+      },
+    };
+    const state = await run(
+      files,
+      { pages: pages(files, 'w', 3), window: 2, priority: 0, budget: { currency: 'CNY', cap: 0 } },
+      slowWrite,
+      async (id) => {
+        await new Promise((r) => setTimeout(r, 700));
+        await ts.env.client.workflow.getHandle(id).cancel();
+      },
+    );
+    expect(
+      outcomes(files, state)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(['w0', 'w1', 'w2']);
+    expect(new Set(state.parts).size).toBe(state.parts.length);
+  });
+
+  // ~65 s: the time-skipping server answers an update sent during the last activity only once its wait for
+  // the next workflow task has run out.
+  it('rows added while it finishes are refused, not dropped (finding 6)', async () => {
+    const files = new Map<string, unknown>();
+    const { activities } = campaignStubs(files);
+    let finishing: () => void = () => undefined;
+    const reached = new Promise<void>((r) => (finishing = r));
+    const slowFinish: ActivityStubs = {
+      ...activities,
+      finishCampaign: async (input) => {
+        finishing();
+        await new Promise((r) => setTimeout(r, 1500));
+        return activities.finishCampaign!(input);
+      },
+    };
+    const late = pages(files, 'late', 1);
+    let refusal: unknown;
+    const state = await run(
+      files,
+      { pages: pages(files, 'f', 1), window: 1, priority: 0 },
+      slowFinish,
+      async (id) => {
+        await reached;
+        refusal = await ts.env.client.workflow
+          .getHandle(id)
+          .executeUpdate(addCampaignPagesUpdate, { args: [late] })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+      },
+    );
+    expect(String((refusal as { cause?: Error } | undefined)?.cause?.message)).toMatch(CAMPAIGN_FINISHING);
+    // Not counted as the campaign's either: the client starts the campaign again with them.
+    expect(state.counters.total).toBe(1);
   });
 });

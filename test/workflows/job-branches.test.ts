@@ -208,6 +208,45 @@ describe('cancel', () => {
     expect(calls).toMatchObject({ cancels: 0, persists: 1 });
   });
 
+  it('a cancel while the daily budget reservation is made: nothing is created, and the reservation is settled at nothing (finding 8)', async () => {
+    const estimate = {
+      amount: 1,
+      currency: 'CNY',
+      unit: 'second' as const,
+      perUnit: 0.2,
+      quantity: 5,
+      source: 'test',
+    };
+    const spend = { ledger: 'wanflow-spend/test', cap: 10, currency: 'CNY', recheckMs: 60_000 };
+    let workflowId = '';
+    const { record, calls } = await runJob(
+      { creates: ['t'], polls: ['SUCCEEDED'], estimate, spend, reserveDelayMs: 1500 },
+      async (id) => {
+        workflowId = id;
+        // The reservation is in flight (its ledger admits it 1.5 s later) when the cancel comes.
+        await new Promise((r) => setTimeout(r, 400));
+        await ts.env.client.workflow.getHandle(id).cancel();
+      },
+    );
+    expect(record.status).toBe('canceled');
+    expect(calls.creates).toBe(0);
+    const events = (await ts.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const settles = events.flatMap((e) => {
+      const a = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+      if (a?.signalName !== 'settleSpend') return [];
+      const data = a.input?.payloads?.[0]?.data;
+      return [
+        {
+          to: a.workflowExecution?.workflowId,
+          body: JSON.parse(Buffer.from(data!).toString('utf8')) as unknown,
+        },
+      ];
+    });
+    expect(settles).toEqual([
+      { to: 'wanflow-spend/test/today', body: expect.objectContaining({ billed: 0 }) },
+    ]);
+  });
+
   it('a cancel during the backoff between refusals ends the job with nothing paid', async () => {
     const { record, calls } = await runJob({ creates: [throttled(), 'never'], polls: [] }, async (id) => {
       // The first create is refused at once; the backoff (≥ 90 s of workflow time) is where the cancel lands.
