@@ -47,6 +47,11 @@ export interface ActivityDeps {
   slots?(route: RouteId, region: RegionId, model: string): JobSlot | undefined;
   /** The daily budget of the account a route and region are called with (default: none). */
   spend?(route: RouteId, region: RegionId): JobSpend | undefined;
+  /**
+   * The day's books (ledger prefix) of the account, where no daily budget holds its jobs: each job books
+   * what it spent when it ends (default: none).
+   */
+  books?(route: RouteId, region: RegionId): string | undefined;
   /** The task queries a second the worker may spend on an account (pages of a sweep are paced by it). */
   queriesPerSecond?: number;
   /** The task watcher of the account a route and region are called with (default: none, jobs poll). */

@@ -24,7 +24,8 @@ import { TaskMemory, sweepEndedTasks, type SweepInput } from './watch';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { taskNoticeSignal } from '../shared/notices';
 import { RunTimeModel, secondsBetween } from './run-times';
-import { reserveSpend, type ReserveSpendInput } from './spend';
+import { bookSpend, reserveSpend, type ReserveSpendInput } from './spend';
+import { spentOf } from '../shared/money';
 import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
 import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
 import { endedRowRuns } from './row-runs';
@@ -204,9 +205,21 @@ export function createActivities(deps: ActivityDeps) {
       endedRowRuns(Context.current().client, input),
     ),
 
-    recordJob: typed(async (record: JobRecord): Promise<StoredAsset> =>
-      deps.store.putJson(`${jobFolder(record.jobId)}/manifest.json`, record),
-    ),
+    /** The job's manifest; where no daily budget held it, what it spent goes into the day's books. */
+    recordJob: typed(async (record: JobRecord): Promise<StoredAsset> => {
+      const stored = await deps.store.putJson(`${jobFolder(record.jobId)}/manifest.json`, record);
+      const ledger = deps.books?.(record.route, record.region);
+      const amount = spentOf(record, record.cost.estimated?.amount ?? 0);
+      const currency = record.cost.billed?.currency ?? record.cost.estimated?.currency;
+      if (ledger && amount > 0 && currency)
+        await bookSpend(
+          { ledger, jobId: record.jobId, amount, currency },
+          Context.current().client,
+          Context.current().info.taskQueue,
+          now,
+        );
+      return stored;
+    }),
   };
 }
 

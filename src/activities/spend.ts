@@ -9,6 +9,7 @@ import {
 } from '@temporalio/client';
 import {
   billingDay,
+  bookSpendSignal,
   reserveSpendUpdate,
   type SpendAnswer,
   type SpendLedgerState,
@@ -67,6 +68,36 @@ export async function reserveSpend(
       return { ...answer, ledgerId };
     } catch (err) {
       // The day closed between reading the clock and reaching its ledger: the next day's.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 2) throw err;
+    }
+  }
+}
+
+/**
+ * Books what a job spent in its account's books for the day, where no daily budget held it: one
+ * signal-with-start to the day's ledger (a closed day's goes to the next day's, as a reserve does). A
+ * retried booking after a lost answer may count twice: over, never under.
+ */
+export async function bookSpend(
+  input: { ledger: string; jobId: string; amount: number; currency: string },
+  client: Client,
+  taskQueue: string,
+  now: () => number,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const { day, endsAt } = billingDay(now() + attempt * 60_000);
+    const initial: SpendLedgerState = { endsAt, spent: {}, holds: {} };
+    try {
+      await client.workflow.signalWithStart('wanSpendLedger', {
+        workflowId: `${input.ledger}/${day}`,
+        taskQueue,
+        args: [initial],
+        signal: bookSpendSignal,
+        signalArgs: [{ amount: input.amount, currency: input.currency, jobId: input.jobId }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return;
+    } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 2) throw err;
     }
   }

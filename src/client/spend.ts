@@ -1,6 +1,6 @@
 // An account's spend in one billing day, as its ledger workflow (workflows/spend-ledger.ts) keeps it: what
-// `wanflow spend` shows. The ledger is the only book of a day; a day it does not exist for spent nothing
-// through this deployment.
+// `wanflow spend` shows. The ledger is the only book of a day, budget or not (without a budget, each job
+// books what it spent when it ends); a day it does not exist for spent nothing through this deployment.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WanflowError } from '../shared/errors';
 import { spendLedgerQuery } from '../shared/spend';
@@ -19,8 +19,15 @@ export interface DailySpend {
   /** Held by jobs whose tasks have not ended yet. */
   reserved: number;
   holding: number;
-  cap: number;
+  /** The daily budget, where one holds the jobs; absent: the day has books only. */
+  cap?: number;
   currency: string;
+  /**
+   * Where the figure comes from: `budget` — reserved before each create and settled when the job ended;
+   * `books` — booked by each job as it ended (no budget held them). Either way, an outcome not known
+   * counts as spent (shared/money.ts).
+   */
+  source: 'budget' | 'books';
 }
 
 export class SpendUnansweredError extends WanflowError {
@@ -53,7 +60,7 @@ export async function dailySpend(
         { cause: err },
       );
     });
-  const { cap, currency } = state.budget;
+  const currency = state.budget?.currency ?? Object.keys(state.spent)[0] ?? 'CNY';
   const held = Object.values(state.holds);
   return {
     day,
@@ -62,7 +69,8 @@ export async function dailySpend(
     spent: state.spent[currency] ?? 0,
     reserved: Math.round(held.reduce((a, b) => a + b, 0) * 1e6) / 1e6,
     holding: held.length,
-    cap,
+    ...(state.budget ? { cap: state.budget.cap } : {}),
     currency,
+    source: state.budget ? 'budget' : 'books',
   };
 }

@@ -5,7 +5,7 @@
 // already leaves no room (spending only grows). A settle books what the job spent by the money rules
 // (shared/money.ts: an outcome not known is spent). The books close once the day has ended and every
 // reservation is settled.
-import type { SpendAnswer, SpendLedgerState, SpendReservation } from '../shared/spend';
+import type { SpendAnswer, SpendBudget, SpendLedgerState, SpendReservation } from '../shared/spend';
 import { CampaignLedger } from './campaign-ledger';
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -18,7 +18,10 @@ function books(state: SpendLedgerState): CampaignLedger {
   );
 }
 
-function answer(state: SpendLedgerState, decision: SpendAnswer['decision']): SpendAnswer {
+function answer(
+  state: SpendLedgerState & { budget: SpendBudget },
+  decision: SpendAnswer['decision'],
+): SpendAnswer {
   return {
     decision,
     spent: state.spent[state.budget.currency] ?? 0,
@@ -42,10 +45,15 @@ export function reserveSpend(
 
 /** A job ended: its reservation goes, what it spent is booked. A token not held changes nothing. */
 export function settleSpend(state: SpendLedgerState, token: string, spent: number): SpendLedgerState {
-  if (!(token in state.holds)) return state;
+  if (!(token in state.holds) || !state.budget) return state;
   const { [token]: _settled, ...holds } = state.holds;
-  const c = state.budget.currency;
-  return { ...state, holds, spent: { ...state.spent, [c]: round((state.spent[c] ?? 0) + spent) } };
+  return { ...bookSpend(state, spent, state.budget.currency), holds };
+}
+
+/** What a job spent where no budget held it: booked, so the day's books miss nothing. */
+export function bookSpend(state: SpendLedgerState, amount: number, currency: string): SpendLedgerState {
+  if (!(amount > 0)) return state;
+  return { ...state, spent: { ...state.spent, [currency]: round((state.spent[currency] ?? 0) + amount) } };
 }
 
 /** The day is over and nobody holds a reservation: the books close and the ledger ends. */

@@ -29,7 +29,8 @@ export interface SpendAnswer {
 }
 
 export interface SpendLedgerState {
-  budget: SpendBudget;
+  /** Absent while the day has only books, no budget: jobs then book what they spent when they end. */
+  budget?: SpendBudget;
   /** The billing day's last instant (ms): the ledger keeps its books until then. */
   endsAt: number;
   spent: Record<string, number>;
@@ -40,6 +41,12 @@ export interface SpendLedgerState {
 export const reserveSpendUpdate = defineUpdate<SpendAnswer, [SpendReservation]>('reserveSpend');
 /** The task ended: what it was billed is spent (nothing for a failed task), the rest released. */
 export const settleSpendSignal = defineSignal<[{ token: string; billed: number }]>('settleSpend');
+/**
+ * What a job spent where no daily budget held it (shared/money.ts: billed, or its whole estimate when not
+ * known): every billed or possibly billed task belongs in the day's books, budget or not.
+ */
+export const bookSpendSignal =
+  defineSignal<[{ amount: number; currency: string; jobId: string }]>('bookSpend');
 export const spendLedgerQuery = defineQuery<SpendLedgerState>('spendLedger');
 
 /** The provider's billing day (UTC+8) of an instant, and when it ends. */

@@ -193,6 +193,10 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     sources: { allowHosts: config.preflightAllowHosts },
     slots: slotResolver(config, env),
     spend: spendResolver(config, env),
+    // Without a daily budget the day still has books: every job books what it spent as it ends.
+    ...(config.dailyBudget
+      ? {}
+      : { books: (route: RouteId, region: RegionId) => spendLedgerPrefix(config, env, route, region) }),
     watcher: watcherResolver(config, env),
     queriesPerSecond: config.queriesPerSecond,
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.

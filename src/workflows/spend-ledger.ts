@@ -9,12 +9,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  bookSpendSignal,
   reserveSpendUpdate,
   settleSpendSignal,
   spendLedgerQuery,
   type SpendLedgerState,
 } from '../shared/spend';
-import { ledgerClosed, reserveSpend, settleSpend } from '../coordination/spend-ledger';
+import { bookSpend, ledgerClosed, reserveSpend, settleSpend } from '../coordination/spend-ledger';
 
 export async function wanSpendLedger(start: SpendLedgerState): Promise<void> {
   let state: SpendLedgerState = { ...start, spent: { ...start.spent }, holds: { ...start.holds } };
@@ -26,6 +27,9 @@ export async function wanSpendLedger(start: SpendLedgerState): Promise<void> {
   });
   setHandler(settleSpendSignal, ({ token, billed }) => {
     state = settleSpend(state, token, billed);
+  });
+  setHandler(bookSpendSignal, ({ amount, currency }) => {
+    state = bookSpend(state, amount, currency);
   });
   // Until the day is over and nobody holds a reservation; continue as new well before history limits.
   const done = () => ledgerClosed(state, Date.now());

@@ -12,8 +12,9 @@ import { reserveSpend } from '../../src/activities/spend';
 import type { JobRecord } from '../../src/shared/records';
 import { wanflow } from '../harness/cli';
 
-// Each test an account of its own: a day's ledger remembers what the account spent.
-const KEYS = ['sk-daily-budget-account-01', 'sk-daily-budget-account-02'];
+// Each test an account of its own: a day's ledger remembers what the account spent. The third has no
+// daily budget: its day has books all the same.
+const KEYS = ['sk-daily-budget-account-01', 'sk-daily-budget-account-02', 'sk-daily-books-account-03'];
 // 2 s of 720P t2v: 1.2 CNY; the cap pays for two.
 const CAP = '2.4 CNY';
 let servers: TestServers;
@@ -24,7 +25,8 @@ const envs: NodeJS.ProcessEnv[] = [];
 beforeAll(async () => {
   servers = await startTestServers({ keys: Object.fromEntries(KEYS.map((k) => [k, 'cn-beijing'])) });
   for (const [i, key] of KEYS.entries()) {
-    const env = testEnv(servers, `daily-budget-${i}`, { DASHSCOPE_API_KEY: key, WANFLOW_DAILY_BUDGET: CAP });
+    const budget = i < 2 ? { WANFLOW_DAILY_BUDGET: CAP } : {};
+    const env = testEnv(servers, `daily-budget-${i}`, { DASHSCOPE_API_KEY: key, ...budget });
     envs.push(env);
     workers.push(await startInProcessWorker(env));
     harnesses.push(await jobHarness(env));
@@ -115,6 +117,27 @@ describe('a daily budget per account', () => {
     expect(records.filter((r) => r.failure?.cause === 'budget_exhausted')).toHaveLength(1);
     expect(tasksOf('daily after')).toHaveLength(2);
     expect((await ledger(1)).spent.CNY).toBe(2.4);
+  }, 180_000);
+
+  it('without a daily budget, the day still has books: what each job spent, and `wanflow spend` says so (finding 10)', async () => {
+    servers.simulator.setFaults({ dataInspectionTask: 1 });
+    const [failed] = await run(harnesses[2]!, ['daily books failing']);
+    expect(failed).toMatchObject({ providerStatus: 'FAILED' });
+    const [stored] = await run(harnesses[2]!, ['daily books stored']);
+    expect(stored).toMatchObject({ status: 'stored', cost: { billed: { amount: 1.2 } } });
+    const json = await wanflow(['spend', '--json'], envs[2]!);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      spent: 1.2,
+      reserved: 0,
+      currency: 'CNY',
+      source: 'books',
+    });
+    expect(JSON.parse(json.stdout).cap).toBeUndefined();
+    const text = await wanflow(['spend'], envs[2]!);
+    expect(text.stdout).toMatch(
+      /spent 1\.20 CNY, as the jobs that ended booked it \(no daily budget held them/,
+    );
   }, 180_000);
 
   it("a day's ledger, once closed, is never started again: a reserve that reaches it late goes to the next day", async () => {

@@ -61,6 +61,8 @@ function billingDate(value: string): string {
 
 function spendLine(s: DailySpend): string {
   const money = (n: number) => n.toFixed(2);
+  if (s.cap === undefined)
+    return `${s.day}: spent ${money(s.spent)} ${s.currency}, as the jobs that ended booked it (no daily budget held them; an outcome not known counts as spent); ledger ${s.ledger}`;
   const left = Math.max(0, s.cap - s.spent - s.reserved);
   return [
     `${s.day}: spent ${money(s.spent)} ${s.currency}, reserved ${money(s.reserved)} by ${s.holding} job(s) running,`,
