@@ -64,7 +64,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   // Shared with the stages: once set, no retry, fallback or late-started job escapes the cancel.
   const run = { canceled: false };
   let shown: string[] = [];
-  for (; !refused; ) {
+  for (; !refused;) {
     for (const id of plan.order) {
       const s = rec.stages[id]!;
       if (s.status !== 'waiting') continue;
@@ -112,10 +112,10 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   rec.status = refused
     ? 'failed'
     : run.canceled
-    ? 'canceled'
-    : Object.values(rec.stages).every((s) => s.status === 'stored')
-      ? 'stored'
-      : 'failed';
+      ? 'canceled'
+      : Object.values(rec.stages).every((s) => s.status === 'stored')
+        ? 'stored'
+        : 'failed';
   rec.timestamps.finished = new Date(Date.now()).toISOString();
   rec.manifestKey = `${pipelineFolder(pipelineId)}/manifest.json`;
   await CancellationScope.nonCancellable(() => recordPipeline(rec));

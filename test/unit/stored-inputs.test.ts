@@ -27,7 +27,11 @@ describe('stored inputs per route', () => {
     }
     expect(err).toBeInstanceOf(InvalidRequestError);
     expect((err as InvalidRequestError).problems).toEqual([
-      expect.objectContaining({ field: 'stages.2.route', value: 'fal', message: expect.stringMatching(/no temporary upload.*nothing was paid/) }),
+      expect.objectContaining({
+        field: 'stages.2.route',
+        value: 'fal',
+        message: expect.stringMatching(/no temporary upload.*nothing was paid/),
+      }),
     ]);
   });
 
@@ -38,6 +42,8 @@ describe('stored inputs per route', () => {
   it('a stage takes stored inputs when it names an earlier stage or a stored asset', () => {
     expect(takesStoredInputs({ input: { media: [{ url: 'stage:shot#2' }] } })).toBe(true);
     expect(takesStoredInputs({ input: { media: [{ url: 'asset://inputs/ab/x.png' }] } })).toBe(true);
-    expect(takesStoredInputs({ input: { prompt: 'stage: a fox', media: [{ url: 'https://x/y.png' }] } })).toBe(false);
+    expect(
+      takesStoredInputs({ input: { prompt: 'stage: a fox', media: [{ url: 'https://x/y.png' }] } }),
+    ).toBe(false);
   });
 });

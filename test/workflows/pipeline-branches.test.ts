@@ -88,7 +88,10 @@ describe('pipeline cancel and failures', { retry: 1 }, () => {
     expect(record.stages.shot!.status).toBe('skipped');
     expect(record.stages.edit).toMatchObject({
       status: 'failed',
-      failure: { cause: 'invalid_input', message: expect.stringMatching(/^stages\.1\.route: fal\.ai cannot/) },
+      failure: {
+        cause: 'invalid_input',
+        message: expect.stringMatching(/^stages\.1\.route: fal\.ai cannot/),
+      },
     });
     expect(calls.creates).toBe(0);
   });
