@@ -19,6 +19,7 @@ import type { PipelinePlan } from '../pipelines/plan';
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
 import type { JobInput, StarterBudget } from './job-input';
+import type { RowRef } from '../coordination/campaign';
 import type { PipelineInput } from './pipeline-stage';
 import { wanJob } from './job';
 import { wanPipeline } from './pipeline';
@@ -38,8 +39,7 @@ export interface RowContext {
   starterBudget?: StarterBudget;
 }
 
-/** What the campaign keeps of a row while it runs (its body stays in its page). */
-export type RowRef = Pick<CampaignRowEntry, 'key' | 'line' | 'estimate' | 'currency'>;
+export type { RowRef } from '../coordination/campaign';
 
 /**
  * Runs one row to its end and says how it ended; never throws for the row's own failure. `started` is

@@ -32,15 +32,26 @@ import { campaignRowId, campaignRowWorkflowId } from '../shared/ids';
 import type { JobOptions } from '../shared/job-options';
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
+import { addCampaignPagesUpdate, campaignStateQuery, changeCampaignUpdate } from './definitions';
 import {
-  addCampaignPagesUpdate,
-  campaignStateQuery,
-  changeCampaignUpdate,
+  addPages,
+  admitRow,
+  campaignDone,
+  cancelCampaign,
+  carryOver,
+  changeCampaign,
+  closeBooks,
+  countPages,
+  mayAdmit,
+  openBook,
+  partDue,
+  partWritten,
+  rowEnded,
   type CampaignChange,
-} from './definitions';
-import { CampaignLedger, rowSpent } from '../coordination/campaign-ledger';
+  type RowRef,
+} from '../coordination/campaign';
 import type { StarterBudget } from './job-input';
-import { rowOutcome, runRow, type RowRef } from './campaign-row';
+import { rowOutcome, runRow } from './campaign-row';
 import { rowEndedSignal, type RunEnd } from '../shared/row-ends';
 import { updateTags, WanflowState } from './search-attributes';
 
@@ -97,7 +108,226 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
   const now = () => new Date(Date.now()).toISOString();
   const startedMs = input.carry?.startedMs ?? Date.now();
   const pages = [...input.pages];
-  const state: CampaignState = input.carry?.state ?? {
+  const rules = { rowsPerGeneration: input.rowsPerGeneration ?? ROWS_PER_GENERATION, handOver };
+  const fresh = input.carry?.state ?? countPages(initialState(input, now()), input.pages);
+  // The books (coordination/campaign.ts) decide; this shell reads rows, starts runs and writes parts.
+  let book = openBook(
+    input.budget ? { ...fresh, budget: input.budget } : fresh,
+    input.carry?.next ?? 0,
+    input.carry?.inflight ?? [],
+  );
+  let page: { index: number; rows: CampaignRowEntry[] } | undefined;
+  // Every row in the window is in the book; `running` holds the child results of those this run started
+  // (rows handed over by a previous run end by their signals, or a check of their runs).
+  const running = new Map<string, Promise<void>>();
+  // Rows whose child is being started: a run may not continue as new before its children exist.
+  const starting = new Set<string>();
+  let handedCheck: Promise<void> | undefined;
+  // Bumped by everything that may let the loop go on: a row ending, a change, more rows.
+  let tick = 0;
+  const handed = () => book.inflight.filter((r) => r.handed);
+
+  setHandler(campaignStateQuery, () => book.state);
+  setHandler(
+    changeCampaignUpdate,
+    (change: CampaignChange) => {
+      book = changeCampaign(book, change);
+      tick += 1;
+      return book.state;
+    },
+    {
+      validator: (change: CampaignChange) => {
+        if (
+          change.window !== undefined &&
+          !(Number.isInteger(change.window) && change.window >= 1 && change.window <= 10_000)
+        )
+          throw new Error(`window ${change.window} must be a whole number from 1 to 10000`);
+        if (change.priority !== undefined && !Number.isInteger(change.priority))
+          throw new Error(`priority ${change.priority} must be a whole number`);
+        if (change.budgetCap !== undefined && !book.state.budget)
+          throw new Error(
+            'this campaign was started without a budget; start it again with --budget to set one',
+          );
+        if (change.budgetCap !== undefined && !(change.budgetCap >= 0))
+          throw new Error(`budget ${change.budgetCap} must be a number ≥ 0`);
+      },
+    },
+  );
+  // Rows added once the campaign is finishing or canceling would never run (the client's index would
+  // call them known): they are refused, and the client starts the campaign again with them.
+  setHandler(
+    addCampaignPagesUpdate,
+    (refs: CampaignPageRef[]) => {
+      const added = addPages(book, refs);
+      if ('book' in added) {
+        book = added.book;
+        pages.push(...refs);
+      }
+      tick += 1;
+      return book.state;
+    },
+    {
+      validator: (refs: CampaignPageRef[]) => {
+        const added = addPages(book, refs);
+        if ('refused' in added) throw new Error(added.refused);
+      },
+    },
+  );
+
+  const pageOf = (ordinal: number): { index: number; offset: number } => {
+    let first = 0;
+    for (const [index, p] of pages.entries()) {
+      if (ordinal < first + p.rows) return { index, offset: ordinal - first };
+      first += p.rows;
+    }
+    throw new Error(`row ${ordinal} is past the campaign's ${first} rows`);
+  };
+  const rowAt = async (ordinal: number): Promise<CampaignRowEntry> => {
+    const at = pageOf(ordinal);
+    if (page?.index !== at.index)
+      page = { index: at.index, rows: await readCampaignPage(pages[at.index]!.key) };
+    return page.rows[at.offset]!;
+  };
+  const ended = (row: RowRef, outcome: RowOutcome) => {
+    const before = book;
+    book = rowEnded(book, row.key, outcome);
+    if (book !== before) tick += 1;
+  };
+  setHandler(rowEndedSignal, ({ key, end }: { key: string; end: RunEnd }) => {
+    const row = book.inflight.find((r) => r.key === key);
+    if (row) ended(row, rowOutcome(row, campaignRowId(input.campaignId, key), end));
+  });
+  const checkHanded = async (): Promise<void> => {
+    const keys = handed().map((r) => r.key);
+    if (!keys.length) return;
+    const ends = await endedRowRuns({ campaignId: input.campaignId, keys });
+    for (const { key, end } of ends) {
+      const row = book.inflight.find((r) => r.key === key);
+      if (row) ended(row, rowOutcome(row, campaignRowId(input.campaignId, key), end));
+    }
+  };
+  const admit = async (): Promise<void> => {
+    while (mayAdmit(book)) {
+      const row = await rowAt(book.next);
+      const step = admitRow(book, row, rules, now(), workflowInfo().continueAsNewSuggested);
+      if (step.decision === 'wait') return;
+      book = step.book;
+      if (step.decision === 'exhausted') continue;
+      const ref = step.ref!;
+      const ctx = {
+        ...input,
+        priority: book.state.priority,
+        canceled: () => book.canceled,
+        ...(handOver ? { notifyWorkflowId: workflowInfo().workflowId } : {}),
+      };
+      starting.add(row.key);
+      running.set(
+        row.key,
+        runRow(ctx, row, () => {
+          // Its child exists: the run may continue as new now (histories before waited on rows' ends).
+          if (starting.delete(row.key) && handOver) tick += 1;
+        }).then((outcome) => {
+          running.delete(row.key);
+          ended(ref, outcome);
+        }),
+      );
+    }
+  };
+  // A part's outcomes leave the buffer only once written, and the write is not canceled halfway: a cancel
+  // during it once dropped the batch and wrote the next one at the same part index, over it (before
+  // `campaign-parts-kept-on-cancel`).
+  const partsKept = patched('campaign-parts-kept-on-cancel');
+  const flush = async (all: boolean): Promise<void> => {
+    for (let due = partDue(book, all, PART_ROWS); due; due = partDue(book, all, PART_ROWS)) {
+      const key = campaignKeys.part(input.campaignId, startedMs, due.index);
+      const { outcomes } = due;
+      if (partsKept) {
+        await CancellationScope.nonCancellable(() => writeCampaignPart({ key, outcomes }));
+        book = partWritten(book, key, outcomes.length);
+      } else {
+        book = { ...book, outcomes: book.outcomes.slice(outcomes.length) };
+        await writeCampaignPart({ key, outcomes });
+        book = { ...book, state: { ...book.state, parts: [...book.state.parts, key] } };
+      }
+    }
+  };
+
+  try {
+    for (;;) {
+      await admit();
+      await flush(book.inflight.length === 0 || (handOver && book.draining));
+      if (campaignDone(book)) break;
+      if (book.draining && (handOver ? starting.size === 0 : book.inflight.length === 0)) {
+        await condition(allHandlersFinished);
+        // A row that ended meanwhile is written first: outcomes do not travel.
+        if (book.outcomes.length) continue;
+        // Pages, settings and the rows still running travel; outcomes and history stay behind.
+        return await continueAsNew<typeof wanCampaign>({
+          ...input,
+          pages,
+          window: book.state.window,
+          priority: book.state.priority,
+          budget: book.state.budget,
+          carry: { ...carryOver(book), startedMs },
+        });
+      }
+      // Only rows handed over are in the window (nothing new could be admitted): now and then, look for
+      // one whose run closed without telling (one timer at a time).
+      if (handed().length && handed().length === book.inflight.length && !handedCheck)
+        // Not cancellable: a cancel of the campaign must not turn the check into an unhandled rejection.
+        handedCheck = CancellationScope.nonCancellable(async () => {
+          await sleep(input.handedCheck ?? HANDED_CHECK);
+          await checkHanded();
+        }).then(() => {
+          handedCheck = undefined;
+          tick += 1;
+        });
+      reportCampaign(book.state);
+      const seen = tick;
+      await Promise.race([condition(() => tick !== seen), CancellationScope.current().cancelRequested]);
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // Cancel the rows in the window (each cancels a PENDING task, or keeps collecting a RUNNING one) and
+    // wait for their records; rows not admitted are not started. Nothing below may be interrupted again.
+    book = cancelCampaign(book);
+    await CancellationScope.nonCancellable(async () => {
+      for (const row of book.inflight)
+        await getExternalWorkflowHandle(campaignRowWorkflowId(input.campaignId, row.key))
+          .cancel()
+          .catch(() => undefined);
+      await Promise.all(running.values());
+      // Rows handed over end by their signals; a run that closed without telling is found by a check.
+      while (handed().length) {
+        const seen = tick;
+        if (await condition(() => tick !== seen, input.handedCheck ?? '1m')) continue;
+        await checkHanded();
+      }
+      await flush(true);
+    });
+  }
+  book = closeBooks(book);
+  // The status says the campaign ended only once its report is written: a follower then finds it.
+  const status = book.canceled ? 'canceled' : 'completed';
+  const finished = now();
+  const reportKeys = await CancellationScope.nonCancellable(() =>
+    finishCampaign({
+      state: { ...book.state, status, timestamps: { ...book.state.timestamps, finished } },
+      pages,
+    }),
+  );
+  book = {
+    ...book,
+    state: { ...book.state, status, reportKeys, timestamps: { ...book.state.timestamps, finished } },
+  };
+  updateTags([{ key: WanflowState, value: status }]);
+  reportCampaign(book.state);
+  return book.state;
+}
+
+/** A new campaign's state, before its pages are counted. */
+function initialState(input: CampaignInput, now: string): CampaignState {
+  return {
     campaignId: input.campaignId,
     kind: input.kind,
     status: 'running',
@@ -118,265 +348,8 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
     estimate: { total: 0, admitted: 0 },
     parts: [],
     generation: 0,
-    timestamps: { started: now() },
+    timestamps: { started: now },
   };
-  if (!input.carry) addPages(input.pages, false);
-  if (input.budget) state.budget = input.budget;
-  const ledger = new CampaignLedger(state.budget, state.spent, input.carry?.state.reserved ?? 0);
-  let next = input.carry?.next ?? 0;
-  let canceled = false;
-  let draining = false;
-  let rowsThisGeneration = 0;
-  let page: { index: number; rows: CampaignRowEntry[] } | undefined;
-  // Every row in the window; `running` holds those this run started (their child results), `handed` those
-  // a previous run started, which only their signals (or a check of their runs) end.
-  const inflight = new Map<string, RowRef>((input.carry?.inflight ?? []).map((r) => [r.key, r]));
-  const handed = new Set(inflight.keys());
-  const running = new Map<string, Promise<void>>();
-  // Rows whose child is being started: a run may not continue as new before its children exist.
-  const starting = new Set<string>();
-  let handedCheck: Promise<void> | undefined;
-  const outcomes: RowOutcome[] = [];
-  // Bumped by everything that may let the loop go on: a row ending, a change, more rows.
-  let tick = 0;
-
-  function addPages(refs: CampaignPageRef[], append = true): void {
-    if (append) pages.push(...refs);
-    for (const p of refs) {
-      state.counters.total += p.rows;
-      state.estimate.total = Math.round((state.estimate.total + p.estimate) * 1e6) / 1e6;
-    }
-  }
-  const view = (): CampaignState => ({ ...state, reserved: ledger.reserved, budget: ledger.budget });
-  setHandler(campaignStateQuery, view);
-  setHandler(
-    changeCampaignUpdate,
-    (change: CampaignChange) => {
-      if (change.window !== undefined) state.window = change.window;
-      if (change.priority !== undefined) state.priority = change.priority;
-      if (change.paused !== undefined && state.status !== 'canceling')
-        state.status = change.paused ? 'paused' : draining ? 'draining' : 'running';
-      if (change.budgetCap !== undefined && ledger.budget)
-        ledger.budget = { ...ledger.budget, cap: change.budgetCap };
-      tick += 1;
-      return view();
-    },
-    {
-      validator: (change: CampaignChange) => {
-        if (
-          change.window !== undefined &&
-          !(Number.isInteger(change.window) && change.window >= 1 && change.window <= 10_000)
-        )
-          throw new Error(`window ${change.window} must be a whole number from 1 to 10000`);
-        if (change.priority !== undefined && !Number.isInteger(change.priority))
-          throw new Error(`priority ${change.priority} must be a whole number`);
-        if (change.budgetCap !== undefined && !ledger.budget)
-          throw new Error(
-            'this campaign was started without a budget; start it again with --budget to set one',
-          );
-        if (change.budgetCap !== undefined && !(change.budgetCap >= 0))
-          throw new Error(`budget ${change.budgetCap} must be a number ≥ 0`);
-      },
-    },
-  );
-  // Rows added once the campaign is finishing or canceling would never run (the client's index would
-  // call them known): they are refused, and the client starts the campaign again with them.
-  let finishing = false;
-  setHandler(
-    addCampaignPagesUpdate,
-    (refs: CampaignPageRef[]) => {
-      addPages(refs);
-      tick += 1;
-      return view();
-    },
-    {
-      validator: (_refs: CampaignPageRef[]) => {
-        if (canceled) throw new Error(`campaign is canceling: start it again once it has ended`);
-        if (finishing) throw new Error(`campaign is finishing: start it again once it has ended`);
-      },
-    },
-  );
-
-  const pageOf = (ordinal: number): { index: number; offset: number } => {
-    let first = 0;
-    for (const [index, p] of pages.entries()) {
-      if (ordinal < first + p.rows) return { index, offset: ordinal - first };
-      first += p.rows;
-    }
-    throw new Error(`row ${ordinal} is past the campaign's ${first} rows`);
-  };
-  const rowAt = async (ordinal: number): Promise<CampaignRowEntry> => {
-    const at = pageOf(ordinal);
-    if (page?.index !== at.index)
-      page = { index: at.index, rows: await readCampaignPage(pages[at.index]!.key) };
-    return page.rows[at.offset]!;
-  };
-  const ended = (row: RowRef, outcome: RowOutcome) => {
-    // Told twice (its signal and its child result): the first counts.
-    if (!inflight.delete(row.key)) return;
-    handed.delete(row.key);
-    ledger.settle(row.estimate, rowSpent(row, outcome));
-    const c = state.counters;
-    c.running -= 1;
-    if (outcome.status === 'stored') c.stored += 1;
-    else if (outcome.status === 'canceled') c.canceled += 1;
-    else if (outcome.status === 'already_ran') c.alreadyRan += 1;
-    else c.failed += 1;
-    outcomes.push(outcome);
-    tick += 1;
-  };
-  setHandler(rowEndedSignal, ({ key, end }: { key: string; end: RunEnd }) => {
-    const row = inflight.get(key);
-    if (row) ended(row, rowOutcome(row, campaignRowId(input.campaignId, key), end));
-  });
-  const checkHanded = async (): Promise<void> => {
-    if (!handed.size) return;
-    const ends = await endedRowRuns({ campaignId: input.campaignId, keys: [...handed] });
-    for (const { key, end } of ends) {
-      const row = inflight.get(key);
-      if (row) ended(row, rowOutcome(row, campaignRowId(input.campaignId, key), end));
-    }
-  };
-  const admit = async (): Promise<void> => {
-    while (
-      state.status === 'running' &&
-      !draining &&
-      inflight.size < state.window &&
-      next < state.counters.total
-    ) {
-      const row = await rowAt(next);
-      const decision = ledger.decide(row.estimate, row.currency);
-      if (decision === 'wait') return;
-      next += 1;
-      state.counters.admitted += 1;
-      state.estimate.admitted = Math.round((state.estimate.admitted + (row.estimate ?? 0)) * 1e6) / 1e6;
-      if (decision === 'exhausted') {
-        state.counters.budgetExhausted += 1;
-        outcomes.push(budgetExhausted(row, ledger));
-        continue;
-      }
-      ledger.reserve(row.estimate);
-      state.counters.running += 1;
-      const ref: RowRef = { key: row.key, line: row.line, estimate: row.estimate, currency: row.currency };
-      inflight.set(row.key, ref);
-      const ctx = {
-        ...input,
-        priority: state.priority,
-        canceled: () => canceled,
-        ...(handOver ? { notifyWorkflowId: workflowInfo().workflowId } : {}),
-      };
-      starting.add(row.key);
-      running.set(
-        row.key,
-        runRow(ctx, row, () => {
-          // Its child exists: the run may continue as new now (histories before waited on rows' ends).
-          if (starting.delete(row.key) && handOver) tick += 1;
-        }).then((outcome) => {
-          running.delete(row.key);
-          ended(ref, outcome);
-        }),
-      );
-      rowsThisGeneration += 1;
-      if (
-        rowsThisGeneration >= (input.rowsPerGeneration ?? ROWS_PER_GENERATION) ||
-        workflowInfo().continueAsNewSuggested
-      ) {
-        draining = true;
-        // Handed over, the window does not drain: the next run is only a moment away.
-        if (!handOver) state.status = 'draining';
-      }
-    }
-  };
-  // A part's outcomes leave the buffer only once written, and the write is not canceled halfway: a cancel
-  // during it once dropped the batch and wrote the next one at the same part index, over it (before
-  // `campaign-parts-kept-on-cancel`).
-  const partsKept = patched('campaign-parts-kept-on-cancel');
-  const flush = async (all: boolean): Promise<void> => {
-    while (outcomes.length >= (all ? 1 : PART_ROWS)) {
-      const key = campaignKeys.part(input.campaignId, startedMs, state.parts.length);
-      if (partsKept) {
-        const batch = outcomes.slice(0, PART_ROWS);
-        await CancellationScope.nonCancellable(() => writeCampaignPart({ key, outcomes: batch }));
-        outcomes.splice(0, batch.length);
-      } else await writeCampaignPart({ key, outcomes: outcomes.splice(0, PART_ROWS) });
-      state.parts.push(key);
-    }
-  };
-
-  try {
-    for (;;) {
-      await admit();
-      await flush(inflight.size === 0 || (handOver && draining));
-      if (inflight.size === 0 && next >= state.counters.total) break;
-      if (draining && (handOver ? starting.size === 0 : inflight.size === 0)) {
-        await condition(allHandlersFinished);
-        // A row that ended meanwhile is written first: outcomes do not travel.
-        if (outcomes.length) continue;
-        state.generation += 1;
-        // A pause asked for during the drain holds in the next generation.
-        if (state.status === 'draining') state.status = 'running';
-        // Pages, settings and the rows still running travel; outcomes and history stay behind.
-        return await continueAsNew<typeof wanCampaign>({
-          ...input,
-          pages,
-          window: state.window,
-          priority: state.priority,
-          budget: ledger.budget,
-          carry: {
-            state: { ...state, spent: ledger.spent, reserved: ledger.reserved },
-            next,
-            startedMs,
-            ...(inflight.size ? { inflight: [...inflight.values()] } : {}),
-          },
-        });
-      }
-      // Only rows handed over are in the window (nothing new could be admitted): now and then, look for
-      // one whose run closed without telling (one timer at a time).
-      if (handed.size && handed.size === inflight.size && !handedCheck)
-        // Not cancellable: a cancel of the campaign must not turn the check into an unhandled rejection.
-        handedCheck = CancellationScope.nonCancellable(async () => {
-          await sleep(input.handedCheck ?? HANDED_CHECK);
-          await checkHanded();
-        }).then(() => {
-          handedCheck = undefined;
-          tick += 1;
-        });
-      reportCampaign(view());
-      const seen = tick;
-      await Promise.race([condition(() => tick !== seen), CancellationScope.current().cancelRequested]);
-    }
-  } catch (err) {
-    if (!isCancellation(err)) throw err;
-    // Cancel the rows in the window (each cancels a PENDING task, or keeps collecting a RUNNING one) and
-    // wait for their records; rows not admitted are not started. Nothing below may be interrupted again.
-    canceled = true;
-    state.status = 'canceling';
-    await CancellationScope.nonCancellable(async () => {
-      for (const key of inflight.keys())
-        await getExternalWorkflowHandle(campaignRowWorkflowId(input.campaignId, key))
-          .cancel()
-          .catch(() => undefined);
-      await Promise.all(running.values());
-      // Rows handed over end by their signals; a run that closed without telling is found by a check.
-      while (handed.size) {
-        const seen = tick;
-        if (await condition(() => tick !== seen, input.handedCheck ?? '1m')) continue;
-        await checkHanded();
-      }
-      await flush(true);
-    });
-  }
-  finishing = true;
-  // The status says the campaign ended only once its report is written: a follower then finds it.
-  const status = canceled ? 'canceled' : 'completed';
-  const finished = now();
-  const reportKeys = await CancellationScope.nonCancellable(() =>
-    finishCampaign({ state: { ...view(), status, timestamps: { ...state.timestamps, finished } }, pages }),
-  );
-  Object.assign(state, { status, reportKeys, timestamps: { ...state.timestamps, finished } });
-  updateTags([{ key: WanflowState, value: status }]);
-  reportCampaign(view());
-  return view();
 }
 
 /** The campaign's rows by state and its spend, as gauges (workflow metrics are not emitted on replay). */
@@ -400,23 +373,4 @@ function reportCampaign(state: CampaignState): void {
   );
   for (const [currency, amount] of Object.entries(state.spent))
     spend.set(amount, { campaign: state.campaignId, currency });
-}
-
-function budgetExhausted(row: CampaignRowEntry, ledger: CampaignLedger): RowOutcome {
-  const spent = ledger.spent[ledger.budget!.currency] ?? 0;
-  return {
-    key: row.key,
-    line: row.line,
-    status: 'budget_exhausted',
-    runId: '',
-    taskIds: [],
-    outputs: [],
-    ...(row.estimate !== undefined ? { estimate: row.estimate, currency: row.currency } : {}),
-    failure: {
-      cause: 'budget_exhausted',
-      message: `not submitted: its estimate ${row.estimate ?? '(no price)'} ${row.currency ?? ''} with ${spent} spent would pass the budget of ${ledger.budget!.cap} ${ledger.budget!.currency}`,
-      remedy: 'Raise the budget (`wanflow campaign start … --budget N` again adds it) to run the rows left.',
-    },
-    finished: new Date(Date.now()).toISOString(),
-  };
 }

@@ -3,6 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CampaignPageRef, CampaignState } from '../shared/campaigns';
 import type { JobRecord } from '../shared/records';
 import type { PipelineRecord } from '../shared/records';
+import type { CampaignChange } from '../coordination/campaign';
 
 export const jobStateQuery = defineQuery<JobRecord>('jobState');
 export const pipelineStateQuery = defineQuery<PipelineRecord>('pipelineState');
@@ -12,18 +13,9 @@ export { taskNoticeSignal, type TaskNotice } from '../shared/notices';
 export const campaignStateQuery = defineQuery<CampaignState>('campaignState');
 
 /** Changes to a running campaign; each returns the campaign's state after it. */
-export interface CampaignChange {
-  /** Rows in the window at once (running or waiting for an account slot). */
-  window?: number;
-  /** The account slot queue's priority of rows admitted from now on: lower first. */
-  priority?: number;
-  /** `true` admits nothing new (running rows go on); `false` resumes. */
-  paused?: boolean;
-  /** A new hard cap, in the budget's currency. */
-  budgetCap?: number;
-}
+export type { CampaignChange };
 export const changeCampaignUpdate = defineUpdate<CampaignState, [CampaignChange]>('changeCampaign');
-/** More rows (a start of the same campaign with new rows): their pages, in order. */
 /** The refusal of rows added to a campaign that is finishing or canceling: its client starts it again. */
 export const CAMPAIGN_FINISHING = /campaign is (finishing|canceling)/;
+/** More rows (a start of the same campaign with new rows): their pages, in order. */
 export const addCampaignPagesUpdate = defineUpdate<CampaignState, [CampaignPageRef[]]>('addCampaignPages');
