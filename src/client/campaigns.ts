@@ -293,7 +293,10 @@ export async function startCampaign(
  * Adds pages to the running campaign: 'closed' when it refused them because it is finishing or canceling
  * (once it has closed), or had already closed.
  */
-async function addToRunning(handle: WorkflowHandle, pages: CampaignPageRef[]): Promise<'added' | 'closed'> {
+export async function addToRunning(
+  handle: WorkflowHandle,
+  pages: CampaignPageRef[],
+): Promise<'added' | 'closed'> {
   try {
     await handle.executeUpdate(addCampaignPagesUpdate, { args: [pages] });
     return 'added';
