@@ -24,7 +24,7 @@ import { TaskMemory, sweepEndedTasks, type SweepInput } from './watch';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { taskNoticeSignal } from '../shared/notices';
 import { RunTimeModel, secondsBetween } from './run-times';
-import { bookSpend, reserveSpend, type ReserveSpendInput } from './spend';
+import { bookSpend, reserveSpend, SpendBookkeeper, type ReserveSpendInput } from './spend';
 import { spentOf } from '../shared/money';
 import type { CampaignPageRef, CampaignState, RowOutcome } from '../shared/campaigns';
 import { finishCampaign, readCampaignPage, writeCampaignPart } from './campaigns';
@@ -37,6 +37,8 @@ export function createActivities(deps: ActivityDeps) {
   const finished = new FinishedTasks();
   const seen = new TaskMemory<true>();
   const owners = new TaskMemory<string>();
+  // Bookings of jobs that end close together go to their day's ledger as one signal.
+  const bookkeeper = new SpendBookkeeper();
   // Result downloads may be large and slow: generous idle timeouts, not a total one.
   const dispatcher =
     deps.downloadDispatcher ?? createAgent({ connectMs: 10_000, headersMs: 60_000, bodyMs: 120_000 });
@@ -211,13 +213,13 @@ export function createActivities(deps: ActivityDeps) {
       const ledger = deps.books?.(record.route, record.region);
       const amount = spentOf(record, record.cost.estimated?.amount ?? 0);
       const currency = record.cost.billed?.currency ?? record.cost.estimated?.currency;
-      if (ledger && amount > 0 && currency)
-        await bookSpend(
-          { ledger, jobId: record.jobId, amount, currency },
-          Context.current().client,
-          Context.current().info.taskQueue,
-          now,
+      if (ledger && amount > 0 && currency) {
+        const { client } = Context.current();
+        const { taskQueue } = Context.current().info;
+        await bookkeeper.book(ledger, amount, currency, (l, booking) =>
+          bookSpend({ ledger: l, booking }, client, taskQueue, now),
         );
+      }
       return stored;
     }),
   };

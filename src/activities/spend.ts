@@ -73,13 +73,19 @@ export async function reserveSpend(
   }
 }
 
+/** What jobs that ended spent, summed per currency, for one day's books. */
+export interface Booking {
+  amounts: Record<string, number>;
+  jobs: number;
+}
+
 /**
- * Books what a job spent in its account's books for the day, where no daily budget held it: one
+ * Books what jobs spent in their account's books for the day, where no daily budget held them: one
  * signal-with-start to the day's ledger (a closed day's goes to the next day's, as a reserve does). A
  * retried booking after a lost answer may count twice: over, never under.
  */
 export async function bookSpend(
-  input: { ledger: string; jobId: string; amount: number; currency: string },
+  input: { ledger: string; booking: Booking },
   client: Client,
   taskQueue: string,
   now: () => number,
@@ -93,12 +99,46 @@ export async function bookSpend(
         taskQueue,
         args: [initial],
         signal: bookSpendSignal,
-        signalArgs: [{ amount: input.amount, currency: input.currency, jobId: input.jobId }],
+        signalArgs: [input.booking],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       return;
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 2) throw err;
     }
+  }
+}
+
+/**
+ * Bookings of one worker gathered for a moment and sent as one signal per ledger: a signal (and a ledger
+ * workflow task) per job cost a campaign of thousands of rows as many workflow tasks again. A job's
+ * record is complete only once its booking is sent: `book` resolves when the batch holding it is.
+ */
+export class SpendBookkeeper {
+  private readonly batches = new Map<string, { booking: Booking; sent: Promise<void> }>();
+
+  constructor(private readonly gatherMs = 1000) {}
+
+  /** `send` is the first booker's way to the ledger (its worker's client and queue). */
+  book(
+    ledger: string,
+    amount: number,
+    currency: string,
+    send: (ledger: string, booking: Booking) => Promise<void>,
+  ): Promise<void> {
+    let batch = this.batches.get(ledger);
+    if (!batch) {
+      const booking: Booking = { amounts: {}, jobs: 0 };
+      const sent = new Promise<void>((resolve) => setTimeout(resolve, this.gatherMs)).then(() => {
+        this.batches.delete(ledger);
+        return send(ledger, booking);
+      });
+      batch = { booking, sent };
+      this.batches.set(ledger, batch);
+    }
+    const b = batch.booking;
+    b.amounts[currency] = Math.round(((b.amounts[currency] ?? 0) + amount) * 1e6) / 1e6;
+    b.jobs += 1;
+    return batch.sent;
   }
 }

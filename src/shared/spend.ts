@@ -42,11 +42,11 @@ export const reserveSpendUpdate = defineUpdate<SpendAnswer, [SpendReservation]>(
 /** The task ended: what it was billed is spent (nothing for a failed task), the rest released. */
 export const settleSpendSignal = defineSignal<[{ token: string; billed: number }]>('settleSpend');
 /**
- * What a job spent where no daily budget held it (shared/money.ts: billed, or its whole estimate when not
- * known): every billed or possibly billed task belongs in the day's books, budget or not.
+ * What jobs spent where no daily budget held them (shared/money.ts: billed, or the whole estimate when not
+ * known), summed per currency by the worker that recorded them: every billed or possibly billed task
+ * belongs in the day's books, budget or not.
  */
-export const bookSpendSignal =
-  defineSignal<[{ amount: number; currency: string; jobId: string }]>('bookSpend');
+export const bookSpendSignal = defineSignal<[{ amounts: Record<string, number>; jobs: number }]>('bookSpend');
 export const spendLedgerQuery = defineQuery<SpendLedgerState>('spendLedger');
 
 /** The provider's billing day (UTC+8) of an instant, and when it ends. */

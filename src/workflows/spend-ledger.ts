@@ -28,8 +28,8 @@ export async function wanSpendLedger(start: SpendLedgerState): Promise<void> {
   setHandler(settleSpendSignal, ({ token, billed }) => {
     state = settleSpend(state, token, billed);
   });
-  setHandler(bookSpendSignal, ({ amount, currency }) => {
-    state = bookSpend(state, amount, currency);
+  setHandler(bookSpendSignal, ({ amounts }) => {
+    for (const [currency, amount] of Object.entries(amounts)) state = bookSpend(state, amount, currency);
   });
   // Until the day is over and nobody holds a reservation; continue as new well before history limits.
   const done = () => ledgerClosed(state, Date.now());

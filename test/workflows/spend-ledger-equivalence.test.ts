@@ -80,7 +80,7 @@ describe('the spend ledger workflow equals its core', () => {
             await handle.signal(settleSpendSignal, { token, billed });
           } else {
             core = bookSpend(core, s.amount, 'CNY');
-            await handle.signal(bookSpendSignal, { amount: s.amount, currency: 'CNY', jobId: `j${n}` });
+            await handle.signal(bookSpendSignal, { amounts: { CNY: s.amount }, jobs: 1 });
           }
           const expected = { holds: core.holds, spent: core.spent };
           await expect
