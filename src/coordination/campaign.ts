@@ -61,7 +61,37 @@ function withLedger(book: CampaignBook, ledger: CampaignLedger): CampaignBook {
   };
 }
 
-/** A new campaign's books (or a carried one's, when `carry` is given). */
+/** A new campaign's state, before its pages are counted. */
+export function newCampaignState(
+  c: Pick<CampaignState, 'campaignId' | 'kind' | 'window' | 'priority'>,
+  now: string,
+): CampaignState {
+  return {
+    campaignId: c.campaignId,
+    kind: c.kind,
+    status: 'running',
+    window: c.window,
+    priority: c.priority,
+    counters: {
+      total: 0,
+      admitted: 0,
+      running: 0,
+      stored: 0,
+      failed: 0,
+      canceled: 0,
+      budgetExhausted: 0,
+      alreadyRan: 0,
+    },
+    spent: {},
+    reserved: 0,
+    estimate: { total: 0, admitted: 0 },
+    parts: [],
+    generation: 0,
+    timestamps: { started: now },
+  };
+}
+
+/** A campaign's books: a new one's, or a carried one's with the rows it hands over. */
 export function openBook(state: CampaignState, next = 0, inflight: RowRef[] = []): CampaignBook {
   return {
     state,

@@ -43,6 +43,7 @@ import {
   closeBooks,
   countPages,
   mayAdmit,
+  newCampaignState,
   openBook,
   partDue,
   partWritten,
@@ -109,7 +110,7 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
   const startedMs = input.carry?.startedMs ?? Date.now();
   const pages = [...input.pages];
   const rules = { rowsPerGeneration: input.rowsPerGeneration ?? ROWS_PER_GENERATION, handOver };
-  const fresh = input.carry?.state ?? countPages(initialState(input, now()), input.pages);
+  const fresh = input.carry?.state ?? countPages(newCampaignState(input, now()), input.pages);
   // The books (coordination/campaign.ts) decide; this shell reads rows, starts runs and writes parts.
   let book = openBook(
     input.budget ? { ...fresh, budget: input.budget } : fresh,
@@ -323,33 +324,6 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
   updateTags([{ key: WanflowState, value: status }]);
   reportCampaign(book.state);
   return book.state;
-}
-
-/** A new campaign's state, before its pages are counted. */
-function initialState(input: CampaignInput, now: string): CampaignState {
-  return {
-    campaignId: input.campaignId,
-    kind: input.kind,
-    status: 'running',
-    window: input.window,
-    priority: input.priority,
-    counters: {
-      total: 0,
-      admitted: 0,
-      running: 0,
-      stored: 0,
-      failed: 0,
-      canceled: 0,
-      budgetExhausted: 0,
-      alreadyRan: 0,
-    },
-    spent: {},
-    reserved: 0,
-    estimate: { total: 0, admitted: 0 },
-    parts: [],
-    generation: 0,
-    timestamps: { started: now },
-  };
 }
 
 /** The campaign's rows by state and its spend, as gauges (workflow metrics are not emitted on replay). */

@@ -17,6 +17,7 @@ import {
   closeBooks,
   countPages,
   mayAdmit,
+  newCampaignState,
   openBook,
   partDue,
   partWritten,
@@ -84,30 +85,8 @@ const RULES = { rowsPerGeneration: 3, handOver: true };
 const KINDS = ['stored', 'failed', 'canceled', 'expired', 'lost', 'recordless'] as const;
 
 function initial(cap: number): CampaignState {
-  return {
-    campaignId: 'sim',
-    kind: 'job',
-    status: 'running',
-    window: 2,
-    priority: 0,
-    counters: {
-      total: 0,
-      admitted: 0,
-      running: 0,
-      stored: 0,
-      failed: 0,
-      canceled: 0,
-      budgetExhausted: 0,
-      alreadyRan: 0,
-    },
-    spent: {},
-    reserved: 0,
-    estimate: { total: 0, admitted: 0 },
-    parts: [],
-    generation: 0,
-    budget: { currency: 'CNY', cap },
-    timestamps: { started: 't0' },
-  };
+  const state = newCampaignState({ campaignId: 'sim', kind: 'job', window: 2, priority: 0 }, 't0');
+  return { ...state, budget: { currency: 'CNY', cap } };
 }
 
 class World {

@@ -18,6 +18,16 @@ export const request = parseWanRequest({
   parameters: { resolution: '720P', duration: 5 },
 });
 
+/** A price of 1 CNY (5 s at 0.2): what budget tests reserve and bill. */
+export const oneYuan: CostFigure = {
+  amount: 1,
+  currency: 'CNY',
+  unit: 'second',
+  perUnit: 0.2,
+  quantity: 5,
+  source: 'test',
+};
+
 export interface Script {
   /** One entry per create: a task ID, or an error it throws. */
   creates: (string | Error)[];

@@ -15,7 +15,7 @@ import type {
 import { addCampaignPagesUpdate, CAMPAIGN_FINISHING } from '../../src/workflows/definitions';
 import { parseOutcomes } from '../../src/campaigns/report';
 import { useTimeSkipping } from '../harness/time-skipping';
-import { noCalls, request, stubs } from '../harness/job-stubs';
+import { noCalls, request, stubs, oneYuan } from '../harness/job-stubs';
 import type { ActivityStubs } from '../harness/time-skipping';
 
 const ts = useTimeSkipping();
@@ -24,14 +24,7 @@ const ts = useTimeSkipping();
 function campaignStubs(files: Map<string, unknown>, failing: Set<string> = new Set()) {
   const calls = noCalls();
   let created = 0;
-  const estimate = {
-    amount: 1,
-    currency: 'CNY',
-    unit: 'second' as const,
-    perUnit: 0.2,
-    quantity: 5,
-    source: 'test',
-  };
+  const estimate = oneYuan;
   const base = stubs(ts, { creates: [], polls: ['SUCCEEDED'], estimate }, calls);
   const activities: ActivityStubs = {
     ...base,

@@ -17,7 +17,7 @@ import { jobWorkflowId } from '../../src/shared/ids';
 import { jobStateQuery, taskNoticeSignal } from '../../src/workflows/definitions';
 import type { ObservedStatus } from '../../src/wan/tasks';
 import { useTimeSkipping } from '../harness/time-skipping';
-import { noCalls, request, stubs, type Script } from '../harness/job-stubs';
+import { noCalls, request, stubs, type Script, oneYuan } from '../harness/job-stubs';
 
 const ts = useTimeSkipping();
 
@@ -209,14 +209,7 @@ describe('cancel', () => {
   });
 
   it('a cancel while the daily budget reservation is made: nothing is created, and the reservation is settled at nothing (finding 8)', async () => {
-    const estimate = {
-      amount: 1,
-      currency: 'CNY',
-      unit: 'second' as const,
-      perUnit: 0.2,
-      quantity: 5,
-      source: 'test',
-    };
+    const estimate = oneYuan;
     const spend = { ledger: 'wanflow-spend/test', cap: 10, currency: 'CNY', recheckMs: 60_000 };
     let workflowId = '';
     const { record, calls } = await runJob(
