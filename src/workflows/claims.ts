@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  defineQuery,
   defineSignal,
   getExternalWorkflowHandle,
   patched,
@@ -34,6 +35,8 @@ export async function wanTaskClaim(): Promise<void> {}
 export const acquireLockSignal = defineSignal<[LockRequest]>('acquireCreateLock');
 export const releaseLockSignal = defineSignal<[{ token: string }]>('releaseCreateLock');
 export const lockGrantedSignal = defineSignal<[{ token: string }]>('createLockGranted');
+/** Who holds the lock and who waits (locks before `create-lock-pure-core` answer no query). */
+export const createLockQuery = defineQuery<LockState>('createLock');
 
 // History stays small: a lock that granted this many times starts afresh with its queue.
 const GRANTS_PER_RUN = 200;
@@ -52,6 +55,7 @@ export async function wanCreateLock(start: LockRequest[] | LockState = []): Prom
     state = applyLockEvent(state, event);
     changed = true;
   };
+  setHandler(createLockQuery, () => state);
   setHandler(acquireLockSignal, (request) => on({ kind: 'acquire', request }));
   setHandler(releaseLockSignal, ({ token }) => on({ kind: 'release', token }));
   const inFlight = new Set<Promise<void>>();
