@@ -10,8 +10,8 @@ const SIM_RUNS_DEFAULT = 10_000;
 // too short for a waiter to leave inside a rate window after a throttle and a terminated holder.
 fc.configureGlobal({ baseSize: 'medium' });
 
-export function simulationParameters(machine: string): fc.Parameters<unknown> {
-  const numRuns = Number(process.env.WANFLOW_SIM_RUNS ?? SIM_RUNS_DEFAULT);
+export function simulationParameters(machine: string, sample?: number): fc.Parameters<unknown> {
+  const numRuns = sample ?? Number(process.env.WANFLOW_SIM_RUNS ?? SIM_RUNS_DEFAULT);
   const seed = process.env.WANFLOW_SIM_SEED
     ? Number(process.env.WANFLOW_SIM_SEED)
     : Math.floor(Math.random() * 2 ** 31);

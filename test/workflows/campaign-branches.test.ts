@@ -4,7 +4,9 @@
 // exists is not run again. Continue-as-new is tested on the real server (e2e campaign, cluster, replay):
 // a campaign continues as new with its rows running, and once a parent has continued as new with children
 // running the test server stops skipping time (temporalio/sdk-java#1540), here for every later test too.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { simulationParameters } from '../coordination/schedules';
 import type { CampaignInput } from '../../src/workflows/campaign';
 import type {
   CampaignPageRef,
@@ -199,4 +201,63 @@ describe('campaign workflow', () => {
     // Not counted as the campaign's either: the client starts the campaign again with them.
     expect(state.counters.total).toBe(1);
   });
+});
+
+// A sample of generated campaigns on the real workflow (the books' own simulation is
+// test/coordination/campaign.sim.test.ts): rows, window, cap, failing tasks and rows added while it runs
+// vary; the same invariants must hold on what the workflow reports.
+describe('campaign workflow on generated schedules', () => {
+  const SAMPLE = Number(process.env.WANFLOW_SHELL_SAMPLE ?? 12) / 2;
+  it(`keeps the books' invariants on a sample of ${SAMPLE}`, async () => {
+    const { seed } = simulationParameters('campaign shell (time-skipping)', SAMPLE);
+    const schedules = fc.sample(
+      fc.record({
+        rows: fc.integer({ min: 1, max: 6 }),
+        window: fc.integer({ min: 1, max: 3 }),
+        cap: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+        failing: fc.uniqueArray(fc.integer({ min: 1, max: 10 }), { maxLength: 4 }),
+        added: fc.integer({ min: 0, max: 3 }),
+      }),
+      { numRuns: SAMPLE, seed },
+    );
+    for (const g of schedules) {
+      const files = new Map<string, unknown>();
+      const { activities } = campaignStubs(files, new Set(g.failing.map((t) => `t${t}`)));
+      const first = pages(files, 'g', g.rows);
+      const more = g.added ? pages(files, 'x', g.added) : [];
+      let addedRows = 0;
+      const state = await run(
+        files,
+        {
+          pages: first,
+          window: g.window,
+          priority: 0,
+          ...(g.cap !== undefined ? { budget: { currency: 'CNY', cap: g.cap } } : {}),
+        },
+        activities,
+        async (id) => {
+          if (!more.length) return;
+          // Taken while it runs; refused (or too late: it ended) otherwise — then not the campaign's.
+          await ts.env.client.workflow
+            .getHandle(id)
+            .executeUpdate(addCampaignPagesUpdate, { args: [more] })
+            .then(
+              () => (addedRows = g.added),
+              () => undefined,
+            );
+        },
+      );
+      const reported = outcomes(files, state).map((o) => o.key);
+      const c = state.counters;
+      const context = JSON.stringify({ g, c, reported });
+      expect(new Set(reported).size, context).toBe(reported.length);
+      expect(reported.length, context).toBe(c.admitted);
+      expect(c.admitted, context).toBe(c.stored + c.failed + c.canceled + c.alreadyRan + c.budgetExhausted);
+      expect(c.total, context).toBe(g.rows + addedRows);
+      expect(c.admitted, context).toBe(c.total);
+      expect(state.reserved, context).toBe(0);
+      if (g.cap !== undefined) expect(state.spent.CNY ?? 0, context).toBeLessThanOrEqual(g.cap);
+      expect(state.spent.CNY ?? 0, context).toBe(c.stored);
+    }
+  }, 300_000);
 });

@@ -34,7 +34,7 @@ const view = (s: LockState) => ({ holder: s.holder?.token, waiting: s.waiting.ma
 
 describe('the create lock workflow equals its core', () => {
   it(`on a sample of ${SAMPLE} generated schedules`, async () => {
-    const { seed } = simulationParameters('create lock shell = core (time-skipping)');
+    const { seed } = simulationParameters('create lock shell = core (time-skipping)', SAMPLE);
     const schedules = fc.sample(fc.array(step, { minLength: 3, maxLength: 12 }), { numRuns: SAMPLE, seed });
     await ts.withWorker('lock-equivalence', {}, async () => {
       for (const [i, schedule] of schedules.entries()) {

@@ -46,7 +46,7 @@ const schedulesOf = (seed: number, numRuns: number) =>
 
 describe('the slot workflow equals its core', () => {
   it(`on a sample of ${SAMPLE} generated schedules`, async () => {
-    const { seed } = simulationParameters('slots shell = core (time-skipping)');
+    const { seed } = simulationParameters('slots shell = core (time-skipping)', SAMPLE);
     await ts.withWorker('slot-equivalence', { closedWorkflows: async () => [] }, async () => {
       for (const [i, schedule] of schedulesOf(seed!, SAMPLE).entries())
         await runSchedule(`s${i}`, schedule, 'slot-equivalence');

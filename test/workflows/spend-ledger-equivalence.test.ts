@@ -50,7 +50,7 @@ const SAMPLE = Number(process.env.WANFLOW_SHELL_SAMPLE ?? 12);
 
 describe('the spend ledger workflow equals its core', () => {
   it(`on a sample of ${SAMPLE} generated schedules`, async () => {
-    const { seed } = simulationParameters('spend ledger shell = core (time-skipping)');
+    const { seed } = simulationParameters('spend ledger shell = core (time-skipping)', SAMPLE);
     const schedules = fc.sample(fc.array(step, { minLength: 3, maxLength: 12 }), { numRuns: SAMPLE, seed });
     await ts.withWorker('ledger-equivalence', {}, async () => {
       for (const [i, schedule] of schedules.entries()) {
