@@ -51,6 +51,8 @@ export interface Script {
   /** The account's daily budget (validateJob says so); the ledger answers `admit` after `reserveDelayMs`. */
   spend?: JobSpend;
   reserveDelayMs?: number;
+  /** Told when a reservation is asked for (the test can then act while it is in flight). */
+  reserving?: () => void;
   /** What validateJob says of stored inputs to publish (absent: as older workers, which do not say). */
   publishes?: boolean;
 }
@@ -85,6 +87,7 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       ...(s.publishes !== undefined ? { publishes: s.publishes } : {}),
     }),
     reserveSpend: async (input) => {
+      s.reserving?.();
       await new Promise((r) => setTimeout(r, s.reserveDelayMs ?? 0));
       return {
         decision: 'admit',

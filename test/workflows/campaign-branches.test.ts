@@ -141,9 +141,12 @@ describe('campaign workflow', () => {
     const { activities } = campaignStubs(files);
     // A budget of nothing: every row ends budget_exhausted at once and the part is written while the
     // window is empty; the write takes 2 s and the cancel lands inside it.
+    let writing: () => void = () => undefined;
+    const writeStarted = new Promise<void>((r) => (writing = r));
     const slowWrite: ActivityStubs = {
       ...activities,
       writeCampaignPart: async (input) => {
+        writing();
         await new Promise((r) => setTimeout(r, 2000));
         return activities.writeCampaignPart!(input);
       },
@@ -153,7 +156,7 @@ describe('campaign workflow', () => {
       { pages: pages(files, 'w', 3), window: 2, priority: 0, budget: { currency: 'CNY', cap: 0 } },
       slowWrite,
       async (id) => {
-        await new Promise((r) => setTimeout(r, 700));
+        await writeStarted;
         await ts.env.client.workflow.getHandle(id).cancel();
       },
     );

@@ -212,12 +212,14 @@ describe('cancel', () => {
     const estimate = oneYuan;
     const spend = { ledger: 'wanflow-spend/test', cap: 10, currency: 'CNY', recheckMs: 60_000 };
     let workflowId = '';
+    let reserving: () => void = () => undefined;
+    const reserveAsked = new Promise<void>((r) => (reserving = r));
     const { record, calls } = await runJob(
-      { creates: ['t'], polls: ['SUCCEEDED'], estimate, spend, reserveDelayMs: 1500 },
+      { creates: ['t'], polls: ['SUCCEEDED'], estimate, spend, reserveDelayMs: 1500, reserving },
       async (id) => {
         workflowId = id;
         // The reservation is in flight (its ledger admits it 1.5 s later) when the cancel comes.
-        await new Promise((r) => setTimeout(r, 400));
+        await reserveAsked;
         await ts.env.client.workflow.getHandle(id).cancel();
       },
     );
