@@ -1,9 +1,10 @@
-// Media preflight: every image, video and audio input is probed before any paid call, remote URLs by
-// ffprobe's HTTP reader (headers and byte ranges, not whole files) under a timeout, and checked against
-// the contract's rules. All problems come back at once, each naming the field, the value found and the limit.
+// Media preflight: every image, video and audio input is probed before any paid call — a remote URL as the
+// bytes the guarded fetcher downloaded (bounded by the input's limit; ffprobe never reads a network URL)
+// — and checked against the contract's rules. All problems come back at once, each naming the field, the value found and the limit.
 import pLimit from 'p-limit';
-import { probeMedia, MediaProbeError } from './probe';
-import { PUBLIC_ONLY, sourceProblem, type SourcePolicy } from './source-guard';
+import { probeMedia, MediaProbeError, type MediaProbe } from './probe';
+import { PUBLIC_ONLY, type SourcePolicy } from './source-guard';
+import { isRefused, withFetchedMedia, type RefusedSource } from './fetch';
 import { factsOf } from './facts';
 import { type MediaFacts } from '../shared/records';
 import type { MediaRule } from '../wan/media-limits';
@@ -44,33 +45,33 @@ export async function preflightMedia(
         return;
       }
       const remote = /^https?:/i.test(input.url);
-      const refused =
-        !input.trusted && !input.url.startsWith('data:')
-          ? remote
-            ? await sourceProblem(input.url, policy, timeoutMs)
-            : 'only http(s), oss:// and data: URLs, local files and asset:// references are read'
-          : undefined;
-      if (refused) {
-        result.problems.push({
-          field: input.field,
-          value: redact(input.url),
-          message: `is not fetched: ${refused}`,
-        });
-        return;
-      }
-      let facts: MediaFacts;
+      const refuse = (message: string, value?: unknown) => {
+        result.problems.push({ field: input.field, value: value ?? redact(input.url), message });
+      };
+      if (!remote && !input.trusted && !input.url.startsWith('data:'))
+        return refuse(
+          'is not fetched: only http(s), oss:// and data: URLs, local files and asset:// references are read',
+        );
+      let probed: MediaProbe | RefusedSource;
       try {
-        facts = factsOf(await probes(() => probeMedia(input.url, timeoutMs)));
+        probed = await probes(() =>
+          remote
+            ? withFetchedMedia(
+                input.url,
+                { policy, trusted: input.trusted ?? false, maxBytes: input.rule.maxBytes, timeoutMs },
+                (file) => probeMedia(file, timeoutMs),
+              )
+            : probeMedia(input.url, timeoutMs),
+        );
       } catch (err) {
         if (!(err instanceof MediaProbeError)) throw err;
         // The prober's own words stay in the worker's log: what a URL answered is not echoed back.
-        result.problems.push({
-          field: input.field,
-          value: redact(input.url),
-          message: `could not be read as ${input.rule.kind} (unreachable, or not a media file wanflow can read)`,
-        });
-        return;
+        return refuse(
+          `could not be read as ${input.rule.kind} (unreachable, or not a media file wanflow can read)`,
+        );
       }
+      if (isRefused(probed)) return refuse(`is not fetched: ${probed.refused}`, probed.value);
+      const facts = factsOf(probed);
       result.facts[input.field] = facts;
       result.problems.push(...check(input, facts));
     }),

@@ -33,6 +33,33 @@ export class MediaProbeError extends WanflowError {
   readonly remedy = 'Check that the file or URL is a readable image, video or audio file.';
 }
 
+/**
+ * The demuxers media is read with: self-contained files only. Playlists and manifests (hls, dash, concat …)
+ * name further resources that ffmpeg would fetch, so they are never opened, whatever a file claims to be.
+ * Formats no route accepts (GIF, WebM …) are still read, so a refusal can name the format found.
+ */
+export const MEDIA_DEMUXERS = [
+  'mov',
+  'matroska',
+  'avi',
+  'flv',
+  'mpegts',
+  'mpeg',
+  'gif',
+  'image2',
+  'png_pipe',
+  'jpeg_pipe',
+  'bmp_pipe',
+  'webp_pipe',
+  'gif_pipe',
+  'tiff_pipe',
+  'mp3',
+  'wav',
+  'aac',
+  'flac',
+  'ogg',
+].join(',');
+
 export async function probeMedia(source: string, timeoutMs = 30_000): Promise<MediaProbe> {
   const remote = /^https?:\/\//i.test(source);
   const inline = source.startsWith('data:');
@@ -48,6 +75,7 @@ export async function probeMedia(source: string, timeoutMs = 30_000): Promise<Me
         ...(remote ? ['-rw_timeout', String(timeoutMs * 1000)] : []),
         // Only the protocol the source names: no playlist or nested protocol may reach anything else.
         ...['-protocol_whitelist', remote ? 'http,https,tcp,tls' : inline ? 'data' : 'file'],
+        ...['-format_whitelist', MEDIA_DEMUXERS],
         ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', input],
       ],
       { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },

@@ -1,11 +1,11 @@
 // What preflight may fetch on the worker. A media URL comes from a user (or a spec written by someone
 // else); fetched blindly, it reaches the worker's own network: loopback services, the cloud's metadata
 // endpoint, private hosts. Only public http(s) hosts are read — unless a host is on the operator's
-// allow-list (on-premises media servers) — and a redirect is never followed to anywhere.
+// allow-list (on-premises media servers) — and a connection goes only to the addresses just checked.
 import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 
 export interface SourcePolicy {
   /** Hosts (names or addresses, optionally `:port`) read even though they resolve to private addresses. */
@@ -28,23 +28,29 @@ function allowed(url: URL, policy: SourcePolicy): boolean {
   return policy.allowHosts.some((h) => h === host || h === `${host}:${url.port}` || h === url.host);
 }
 
+/** A URL that may be fetched, and the one address its connections go to. */
+export interface CheckedSource {
+  url: URL;
+  address: string;
+}
+
 /**
- * Why a remote media URL may not be fetched, or undefined when it may: the scheme, the addresses its
- * host resolves to, and whether it redirects (checked with one ranged GET that follows nothing).
+ * The URL and the address to fetch it from, or why it may not be fetched: its scheme, credentials in it,
+ * and the addresses its host resolves to (all of them must be public, unless the host is allow-listed).
  */
-export async function sourceProblem(
+export async function checkSource(
   source: string,
   policy: SourcePolicy,
-  timeoutMs = 10_000,
-): Promise<string | undefined> {
+): Promise<CheckedSource | { problem: string }> {
   let url: URL;
   try {
     url = new URL(source);
   } catch {
-    return 'is not a URL';
+    return { problem: 'is not a URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'only http(s) URLs are fetched';
-  if (url.username || url.password) return 'URLs with credentials in them are not fetched';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { problem: 'only http(s) URLs are fetched' };
+  if (url.username || url.password) return { problem: 'URLs with credentials in them are not fetched' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = ipaddr.isValid(host)
     ? [host]
@@ -52,30 +58,22 @@ export async function sourceProblem(
         (all) => all.map((a) => a.address),
         () => [],
       );
-  if (!addresses.length) return 'its host does not resolve';
+  if (!addresses.length) return { problem: 'its host does not resolve' };
   if (!allowed(url, policy) && !addresses.every(isPublicAddress))
-    return 'its host is a private, loopback or link-local address; such sources are not fetched (allow-list: WANFLOW_PREFLIGHT_ALLOW_HOSTS)';
-  // The check connects only to the addresses just checked (a host that resolves differently now is refused).
-  const pinned = new Agent({
-    connect: {
-      timeout: timeoutMs,
-      lookup: pinnedLookup(addresses[0]!),
-    },
+    return {
+      problem:
+        'its host is a private, loopback or link-local address; such sources are not fetched (allow-list: WANFLOW_PREFLIGHT_ALLOW_HOSTS)',
+    };
+  return { url, address: addresses[0]! };
+}
+
+/** An HTTP agent whose every connection goes to `address` (a host that resolves differently now is not asked). */
+export function pinnedAgent(address: string | undefined, timeoutMs: number): Agent {
+  return new Agent({
+    connect: { timeout: timeoutMs, ...(address ? { lookup: pinnedLookup(address) } : {}) },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  try {
-    const res = await request(url, { method: 'GET', headers: { range: 'bytes=0-0' }, dispatcher: pinned });
-    await res.body.dump();
-    if (res.statusCode >= 300 && res.statusCode < 400)
-      return `redirects (HTTP ${res.statusCode}); redirects are not followed: pass the final URL`;
-    if (res.statusCode >= 400) return `answered HTTP ${res.statusCode}`;
-    return undefined;
-  } catch {
-    return 'could not be reached';
-  } finally {
-    await pinned.close();
-  }
 }
 
 /** A `lookup` for net.connect that answers one fixed address, in either of its calling conventions. */

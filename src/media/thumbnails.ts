@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ffmpegPath } from './binaries';
+import { MEDIA_DEMUXERS } from './probe';
 import { WanflowError } from '../shared/errors';
 
 export class ThumbnailError extends WanflowError {
@@ -50,6 +51,7 @@ function inputArgs(source: string): string[] {
   // Only the protocol the source names: a crafted file cannot make ffmpeg reach anything else.
   return [
     ...['-protocol_whitelist', remote ? 'http,https,tcp,tls' : 'file'],
+    ...['-format_whitelist', MEDIA_DEMUXERS],
     ...['-i', remote ? source : `file:${path}`],
   ];
 }

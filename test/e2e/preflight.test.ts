@@ -1,5 +1,6 @@
 // Media preflight over real HTTP with real files: every rule at its edge, before any paid call.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIMULATOR_JOB_OPTIONS } from '../../src/config/policy';
@@ -156,10 +157,81 @@ describe('media preflight', () => {
   });
 });
 
+describe('inputs that name further resources (server-side request forgery through media)', () => {
+  // A service on the worker's own network that no input may reach, directly or by redirect.
+  let canary: Server;
+  let canaryHits = 0;
+  let canaryUrl = '';
+  beforeAll(async () => {
+    canary = createServer((_req, res) => {
+      canaryHits += 1;
+      res.writeHead(200, { 'Content-Type': 'video/mp2t' }).end('x');
+    });
+    // Another loopback address, not on the test's allow-list (127.0.0.1 is): only a playlist's reader
+    // would go there. (By address: the static ffprobe build crashes resolving names.)
+    await new Promise<void>((r) => canary.listen(0, '127.0.0.2', r));
+    canaryUrl = `http://127.0.0.2:${(canary.address() as AddressInfo).port}`;
+  });
+  afterAll(() => canary?.close());
+
+  const hls = () =>
+    ['#EXTM3U', '#EXT-X-TARGETDURATION:2', '#EXT-X-VERSION:3', '#EXT-X-MEDIA-SEQUENCE:0']
+      .concat([`${canaryUrl}/a.ts`, `${redirectTo(canaryUrl)}/b.ts`].flatMap((u) => ['#EXTINF:2.0,', u]))
+      .concat('#EXT-X-ENDLIST')
+      .join('\n');
+  const dash = () =>
+    `<?xml version="1.0"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT4S" minBufferTime="PT2S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011"><Period><AdaptationSet mimeType="video/mp4"><Representation id="1" bandwidth="1000" width="640" height="360"><BaseURL>${canaryUrl}/v.mp4</BaseURL></Representation></AdaptationSet></Period></MPD>`;
+
+  it.each([
+    ['an HLS playlist as an i2v first frame', hls, 'frame.m3u8', 'first_frame'],
+    ['an HLS playlist as a first clip', hls, 'clip.m3u8', 'first_clip'],
+    ['an HLS playlist named like an MP4', hls, 'clip.mp4', 'first_clip'],
+    ['a DASH manifest as a first clip', dash, 'clip.mpd', 'first_clip'],
+  ])('%s: refused by field, the canary never contacted', async (_name, body, name, role) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wanflow-playlist-')), name);
+    writeFileSync(file, body());
+    const found = await problems(i2v([{ type: role, url: files.serve(file) }]));
+    expect(canaryHits).toBe(0);
+    expect(found).toMatchObject([{ field: 'input.media.0.url' }]);
+    expect(found[0]!.message).toMatch(/playlist or manifest/);
+  });
+
+  it('a stored asset that is a playlist is not followed either (the store is trusted, its bytes are not)', async () => {
+    const key = 'inputs/playlist/clip.mp4';
+    await store.put(key, Readable.from([Buffer.from(hls())]), 'video/mp4');
+    const found = await problems(i2v([{ type: 'first_clip', url: `asset://${key}` }]));
+    expect(found).toMatchObject([{ field: 'input.media.0.url', message: /could not be read as video/ }]);
+    expect(canaryHits).toBe(0);
+  });
+
+  it('a file past its limit is refused by field and limit, without reading past the limit', async () => {
+    const big = join(mkdtempSync(join(tmpdir(), 'wanflow-big-')), 'big.png');
+    writeFileSync(big, Buffer.alloc(21 * 2 ** 20, 1));
+    const found = await problems(i2v([{ type: 'first_frame', url: files.serve(big) }]));
+    expect(found).toEqual([
+      {
+        field: 'input.media.0.url',
+        value: `${21 * 2 ** 20} bytes`,
+        message: 'is not fetched: file is larger than 20 MB',
+      },
+    ]);
+  });
+});
+
+/** A URL on an allowed host that redirects every path to `target`. */
+function redirectTo(target: string): string {
+  return `${redirectUrl.replace('/frame.png', '')}/to/${encodeURIComponent(target)}`;
+}
+
 let redirectUrl = '';
 let redirector: Server | undefined;
 beforeAll(async () => {
-  redirector = createServer((_req, res) => res.writeHead(302, { Location: 'http://169.254.169.254/' }).end());
+  redirector = createServer((req, res) => {
+    const to = /^\/to\/([^/]+)(\/.*)$/.exec(req.url ?? '');
+    res
+      .writeHead(302, { Location: to ? decodeURIComponent(to[1]!) + to[2]! : 'http://169.254.169.254/' })
+      .end();
+  });
   await new Promise<void>((r) => redirector!.listen(0, '127.0.0.1', r));
   redirectUrl = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/frame.png`;
 });
