@@ -81,6 +81,25 @@ export function campaignRowWorkflowId(campaignId: string, rowKey: string): strin
   return `${campaignWorkflowId(campaignId)}/${rowKey}`;
 }
 
+const SEGMENT = '[^/]+';
+const JOB_WORKFLOW = new RegExp(
+  `^(?:${[
+    `wanflow-job-${SEGMENT}`, // jobWorkflowId
+    `wanflow-pipeline-${SEGMENT}/${SEGMENT}`, // childWorkflowId of a pipeline
+    `wanflow-campaign-${SEGMENT}/${SEGMENT}`, // campaignRowWorkflowId of a job row
+    `wanflow-campaign-${SEGMENT}/${SEGMENT}/${SEGMENT}`, // childWorkflowId of a pipeline row
+  ].join('|')})$`,
+);
+
+/**
+ * Whether `workflowId` can be one that runs a single job — standalone, a pipeline's stage, a campaign's
+ * row, a campaign pipeline row's stage — by the formulas above (held to them by test/unit/ids.test.ts).
+ * What a task's webhook may wake: never a pipeline, a campaign, a slot, a lock or a ledger.
+ */
+export function isJobWorkflowId(workflowId: string): boolean {
+  return JOB_WORKFLOW.test(workflowId);
+}
+
 /** The task queue of a job's polls, whose activity rate the server holds to the account's query budget. */
 export function queriesTaskQueue(taskQueue: string): string {
   return `${taskQueue}-queries`;

@@ -16,6 +16,7 @@ import { type WanflowConfig } from '../config/config';
 import { eachlabsEndpoint, falEndpoint } from '../config/endpoints';
 import { ConfigError } from '../config/errors';
 import { isCallbackToken } from './callback';
+import { isJobWorkflowId } from '../shared/ids';
 
 export interface ReceiverStats {
   accepted: number;
@@ -88,7 +89,7 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
     }
     // Only job workflows are woken, and only at a path a worker signed for that job: a delivery cannot
     // signal a pipeline, a lock, or a job it was not made for.
-    if (!JOB_WORKFLOW_ID.test(workflowId) || !isCallbackToken(o.secret, m[1]!, workflowId, m[3]!))
+    if (!isJobWorkflowId(workflowId) || !isCallbackToken(o.secret, m[1]!, workflowId, m[3]!))
       return [404, { error: 'no such webhook route' }];
     if ((wakeUps.get(workflowId) ?? 0) >= (o.wakeUpsPerJob ?? 20))
       return [429, { error: 'this job has been woken enough; it polls on its own schedule' }];
@@ -139,8 +140,6 @@ export async function startWebhookReceiver(o: ReceiverOptions): Promise<WebhookR
 
 // A completion notice is a few hundred bytes; fal's carries the result payload, still far below this.
 const MAX_BODY_BYTES = 1024 * 1024;
-/** A standalone job (`wanflow-job-<id>`) or a pipeline's job (`wanflow-pipeline-<key>/<stage>`). */
-const JOB_WORKFLOW_ID = /^(wanflow-job-[^/]+|wanflow-pipeline-[^/]+\/[^/]+)$/;
 
 /** A receiver configured from wanflow's configuration (the JWKS and secrets of each route). */
 export function receiverOptions(

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { inspectStored, jobHarness, untilSubmitted, type JobHarness } from '../harness/jobs';
+import { inspectStored, jobHarness, uniqueId, untilSubmitted, type JobHarness } from '../harness/jobs';
+import { campaignReport, startCampaign, waitForCampaign } from '../../src/client/campaigns';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/receiver';
 import { callbackUrl } from '../../src/webhooks/callback';
 import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
@@ -158,6 +159,29 @@ describe('fal.ai route', () => {
     const record = await done;
     expect(record).toMatchObject({ status: 'stored', notices: 1 });
     expect(record.outputs![0]!.location).not.toContain('attacker');
+  });
+
+  it("a campaign row's job is woken by its webhook too (not left to its ten-minute poll)", async () => {
+    const campaignId = uniqueId('fal-rows');
+    const config = { ...h.config, temporal: { ...h.config.temporal, taskQueue: 'fal-hook' } };
+    const before = receiver.stats().accepted;
+    await startCampaign(h.client, config, {
+      campaignId,
+      template: { kind: 'job', route: 'fal', body: { ...t2v, input: { prompt: '{{prompt}}' } } },
+      rows: {
+        format: 'csv',
+        columns: ['prompt'],
+        rows: [{ line: 2, values: { prompt: `${campaignId} kite` } }],
+      },
+      baseDir: tmpdir(),
+      options: WEBHOOK_ONLY,
+    });
+    const state = await waitForCampaign(h.client, campaignId);
+    expect(state).toMatchObject({ status: 'completed', counters: { stored: 1 } });
+    const [row] = await campaignReport(h.client, config, campaignId);
+    expect(row).toMatchObject({ status: 'stored' });
+    expect(receiver.stats().accepted - before).toBe(1);
+    expect(servers.simulator.stats()).toMatchObject({ falCreates: 1, webhooksSent: 1 });
   });
 
   it('a webhook that never comes: polling finishes the job', async () => {

@@ -1,6 +1,17 @@
 // Job IDs and pipeline keys are checked before anything is paid, and name separate storage folders.
 import { describe, expect, it } from 'vitest';
-import { campaignRowId, jobFolder, pipelineFolder, runIdProblem } from '../../src/shared/ids';
+import {
+  campaignRowId,
+  campaignRowWorkflowId,
+  campaignWorkflowId,
+  childWorkflowId,
+  isJobWorkflowId,
+  jobFolder,
+  jobWorkflowId,
+  pipelineFolder,
+  pipelineWorkflowId,
+  runIdProblem,
+} from '../../src/shared/ids';
 import { MAX_DATA_URL_CHARS, sizeProblems } from '../../src/shared/sizes';
 
 describe('run IDs', () => {
@@ -51,6 +62,49 @@ describe('sizes a start may carry', () => {
     const many = {
       input: { media: Array.from({ length: 60 }, () => ({ url: `https://x.example/${'a'.repeat(7000)}` })) },
     };
-    expect(sizeProblems(many)).toMatchObject([{ field: '(request)' }]);
+    expect(sizeProblems(many)).toMatchObject([
+      {
+        field: 'input.media',
+        message: 'makes the request larger than 393216 bytes as JSON; pass media as files or URLs',
+      },
+    ]);
+  });
+
+  it('refuses a 3-million-character prompt by its field and limit, not as the whole request', () => {
+    const request = { model: 'wan2.7-t2v', input: { prompt: 'a'.repeat(3_000_000) } };
+    expect(sizeProblems(request)).toEqual([
+      {
+        field: 'input.prompt',
+        value: `${'a'.repeat(40)}… (3000000 characters)`,
+        message: 'is longer than 20000 characters; no model takes text this long',
+      },
+    ]);
+    expect(sizeProblems(request, 'request.')).toMatchObject([{ field: 'request.input.prompt' }]);
+  });
+});
+
+describe('job workflow IDs (what a task webhook may wake)', () => {
+  it('recognises every workflow that runs one job, by the same formulas that name them', () => {
+    const pipeline = pipelineWorkflowId('p');
+    const row = campaignRowWorkflowId('spring', 'sku-001');
+    for (const id of [
+      jobWorkflowId('launch-042'),
+      childWorkflowId(pipeline, 'p/explore'),
+      row,
+      childWorkflowId(row, `${campaignRowId('spring', 'sku-001')}/explore`),
+    ])
+      expect(isJobWorkflowId(id), id).toBe(true);
+  });
+
+  it('refuses pipelines, campaigns and the coordination workflows', () => {
+    for (const id of [
+      pipelineWorkflowId('p'),
+      campaignWorkflowId('spring'),
+      'wanflow-slots/acct/wan2.7-t2v',
+      'wanflow-create-lock/x',
+      'wanflow-job-a/../b',
+      'wanflow-pipeline-p/s/x',
+    ])
+      expect(isJobWorkflowId(id), id).toBe(false);
   });
 });
