@@ -124,7 +124,7 @@ export class AgentOperations {
   }
 
   async quote(body: RunBody): Promise<Quote> {
-    const { hash, estimate } = await priceRun(body, this.s.config, this.s.store, this.s.root);
+    const { hash, estimate } = await priceRun(body, this.s.config, this.s.store, this.s.root, this.s.agent);
     const expiresAt = Date.now() + this.s.quoteTtlMs;
     const budget = await this.budgetFigures();
     const quoteId = signQuote(
@@ -178,7 +178,7 @@ export class AgentOperations {
       await this.launch(body, id, requestHash(body));
       return { id, kind: body.kind, created: false };
     }
-    const priced = await priceRun(body, this.s.config, this.s.store, this.s.root);
+    const priced = await priceRun(body, this.s.config, this.s.store, this.s.root, this.s.agent);
     const { estimate } = priced;
     if (limit.quoteId) {
       const quoted = checkQuote(limit.quoteId, this.s.secret, priced.hash);
@@ -410,7 +410,7 @@ export class AgentOperations {
         );
       if (existing === undefined)
         await startCampaign(client, config, {
-          ...campaignRequest(body.campaign, id, root),
+          ...campaignRequest(body.campaign, id, root, this.s.agent),
           memo: { specHash: hash },
           ...(budget ? { starterBudget: budget } : {}),
         });
@@ -423,6 +423,7 @@ export class AgentOperations {
         route: body.route,
         region: body.region,
         baseDir: root,
+        agent: this.s.agent,
         ...(budget ? { budget } : {}),
       });
     else
@@ -430,6 +431,7 @@ export class AgentOperations {
         spec: body.spec,
         key: id,
         baseDir: root,
+        agent: this.s.agent,
         ...(budget ? { budget } : {}),
       });
   }

@@ -61,15 +61,16 @@ export async function priceRun(
   config: WanflowConfig,
   store: AssetStore,
   root: string,
+  agent?: string,
 ): Promise<Priced> {
   const hash = requestHash(body);
-  if (body.kind === 'campaign') return priceCampaign(body, hash, config, root);
+  if (body.kind === 'campaign') return priceCampaign(body, hash, config, root, agent);
   const o = planOptions(config, body);
   const sources = { allowHosts: config.preflightAllowHosts };
   if (body.kind === 'job') {
     refuse(sizeProblems(body.request), 'request');
     const request = await within('request', () =>
-      stageLocalInputs(body.request, store, root, { root: resolve(root) }),
+      stageLocalInputs(body.request, store, root, { root: resolve(root), agent }),
     );
     const parsed = await within('request', async () => parseWanRequest(request));
     const { problems, inputVideoSeconds } = await preflightRequest(parsed, store, sources);
@@ -80,7 +81,7 @@ export async function priceRun(
     return { staged: { ...body, request }, hash, estimate: total([task], task.expectedSeconds) };
   }
   refuse(sizeProblems(body.spec), 'spec');
-  const spec = await within('spec', () => stageSpecFiles(body.spec, store, root, false));
+  const spec = await within('spec', () => stageSpecFiles(body.spec, store, root, false, agent));
   const plan = await within('spec', async () => planPipeline(spec, o.timing));
   await within('spec', () => preflightPipeline(plan, store, sources));
   // Along the longest chain: each stage starts when the stages it uses are stored.
@@ -106,11 +107,12 @@ function priceCampaign(
   hash: string,
   config: WanflowConfig,
   root: string,
+  agent?: string,
 ): Priced {
   const c = body.campaign;
   let planned: ReturnType<typeof planCampaignRequest>;
   try {
-    planned = planCampaignRequest(config, campaignRequest(c, 'quote', root));
+    planned = planCampaignRequest(config, campaignRequest(c, 'quote', root, agent));
   } catch (err) {
     if (!(err instanceof InvalidRequestError)) throw err;
     // `rows[line 3]` in a file is the third object of the array here: `campaign.rows.2`.
@@ -137,13 +139,19 @@ function priceCampaign(
 }
 
 /** The client's campaign request for an agent's campaign: rows inline, files only inside its folder. */
-export function campaignRequest(c: AgentCampaign, campaignId: string, root: string): CampaignRequest {
+export function campaignRequest(
+  c: AgentCampaign,
+  campaignId: string,
+  root: string,
+  agent?: string,
+): CampaignRequest {
   const columns = [...new Set(c.rows.flatMap((r) => Object.keys(r)))];
   return {
     campaignId,
     template: c.template,
     rows: { format: 'jsonl', columns, rows: c.rows.map((values, i) => ({ line: i + 1, values })) },
     baseDir: root,
+    ...(agent !== undefined ? { agent } : {}),
     ...(c.keyColumn !== undefined ? { keyColumn: c.keyColumn } : {}),
     ...(c.window !== undefined ? { window: c.window } : {}),
     ...(c.budget !== undefined ? { budget: c.budget } : {}),

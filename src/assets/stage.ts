@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AssetStore } from '../storage/store';
 import { InvalidRequestError, type FieldProblem } from '../wan/validation';
 import { assetRef, localPath } from './refs';
+import { agentInputsFolder, assetRefProblem } from './owners';
 
 const CONTENT_TYPES: Record<string, string> = {
   png: 'image/png',
@@ -51,6 +52,19 @@ function slotsOf(request: unknown): Slot[] {
     });
   }
   return slots;
+}
+
+/**
+ * The asset references in a request (or a spec's stage requests) that are unsafe keys, or not the agent's;
+ * each problem names its field.
+ */
+export function assetProblems(body: unknown, agent?: string): FieldProblem[] {
+  const stages = (body as { stages?: unknown } | null)?.stages;
+  if (Array.isArray(stages))
+    return stages.flatMap((s: { request?: unknown } | null, i) =>
+      assetProblems(s?.request, agent).map((p) => ({ ...p, field: `stages.${i}.request.${p.field}` })),
+    );
+  return slotsOf(body).flatMap((s) => assetRefProblem(s.field, s.get(), agent) ?? []);
 }
 
 async function sha256Of(file: string): Promise<string> {
@@ -97,13 +111,16 @@ async function storeOnce(store: AssetStore, key: string, put: () => Promise<unkn
 export interface StagingRules {
   /** Files must lie inside this folder (a spec's own folder); absent: the caller named them itself. */
   root?: string;
+  /** The agent starting the run: its files are stored in its own folder, and it names only its own assets. */
+  agent?: string;
 }
 
 // The largest input the contract allows (videos, 100 MB): nothing bigger is read.
 const MAX_INPUT_BYTES = 100 * 1024 * 1024;
 
 /**
- * Returns a copy of `request` whose local files are stored and referenced as `asset://` URLs. Only
+ * Returns a copy of `request` whose local files are stored and referenced as `asset://` URLs, and whose
+ * asset references are safe keys its starter owns (assets/owners.ts). Only
  * regular, non-empty media files (by extension, within the contract's size) are read — never a device,
  * a `/proc` file or a secret that happens to be readable — and, for specs, only inside their folder.
  */
@@ -117,6 +134,8 @@ export async function stageLocalInputs(
   const problems: FieldProblem[] = [];
   await Promise.all(
     slotsOf(copy).map(async (s) => {
+      const foreign = assetRefProblem(s.field, s.get(), rules.agent);
+      if (foreign) return problems.push(foreign);
       const path = localPath(s.get());
       if (path === undefined) return;
       const file = resolve(cwd, path);
@@ -133,7 +152,8 @@ export async function stageLocalInputs(
       if (info.size > MAX_INPUT_BYTES)
         return refuse(`is ${info.size} bytes; inputs are at most ${MAX_INPUT_BYTES} bytes`);
       const name = basename(file).replace(/[^\w.-]/g, '_');
-      const key = `inputs/${(await sha256Of(file)).slice(0, 32)}/${name}`;
+      const folder = rules.agent === undefined ? 'inputs' : agentInputsFolder(rules.agent);
+      const key = `${folder}/${(await sha256Of(file)).slice(0, 32)}/${name}`;
       await storeOnce(store, key, () => store.put(key, createReadStream(file), CONTENT_TYPES[ext]!));
       s.set(assetRef(key));
     }),

@@ -24,7 +24,7 @@ import {
 import type { CampaignRows } from '../campaigns/rows';
 import { buildReport } from '../activities/campaigns';
 import type { ReportRow } from '../campaigns/report';
-import { stageLocalInputs } from '../assets/stage';
+import { assetProblems, stageLocalInputs, type StagingRules } from '../assets/stage';
 import { planPipeline } from '../pipelines/validate';
 import { preflightRequest } from '../pipelines/preflight';
 import { createStore, type AssetStore } from '../storage';
@@ -74,6 +74,8 @@ export interface CampaignRequest {
   tuning?: Pick<CampaignInput, 'rowsPerGeneration' | 'handedCheck'>;
   /** A daily budget whoever starts the campaign is held to (an agent's): every row's job reserves in it. */
   starterBudget?: StarterBudget;
+  /** The agent starting it: rows store their files in its folder and name only its assets. */
+  agent?: string;
   /** Kept on the campaign's workflow (an agent's request hash: a key names one request). */
   memo?: Record<string, unknown>;
 }
@@ -139,6 +141,10 @@ export function planCampaignRequest(
     problems.push({ field: 'budget', value: req.budget, message: 'must be a number above 0' });
   if (problems.length) throw new InvalidRequestError(problems);
   const plan = planCampaign(req.template, req.rows, planOptions(config, req));
+  const foreign = plan.rows.flatMap((row) =>
+    assetProblems(row.body, req.agent).map((p) => ({ ...p, field: `rows[line ${row.line}].${p.field}` })),
+  );
+  if (foreign.length) throw new InvalidRequestError(foreign.slice(0, 50));
   const currencies = Object.keys(plan.estimate);
   if (req.budget !== undefined && (plan.unpriced || currencies.length > 1))
     throw new InvalidRequestError([
@@ -350,7 +356,7 @@ async function prepareRows(
           let body: unknown;
           let tasks = row.tasks;
           if (req.template.kind === 'job') {
-            body = await stageLocalInputs(row.body, store, req.baseDir, { root });
+            body = await stageLocalInputs(row.body, store, req.baseDir, { root, agent: req.agent });
             const request = parseWanRequest(body);
             const found = await preflightRequest(request, store, sources);
             problems.push(...found.problems.map((p) => ({ ...p, field: at(p.field) })));
@@ -358,7 +364,7 @@ async function prepareRows(
             if (found.inputVideoSeconds > 0)
               tasks = [jobTask(req.template, request, options, found.inputVideoSeconds)];
           } else {
-            body = planPipeline(await stageSpec(row.body, store, req.baseDir, root));
+            body = planPipeline(await stageSpec(row.body, store, req.baseDir, { root, agent: req.agent }));
           }
           const priced = tasks.every((t) => t.estimate);
           return {
@@ -385,11 +391,16 @@ async function prepareRows(
   return entries.filter((e): e is CampaignRowEntry => e !== undefined);
 }
 
-async function stageSpec(spec: unknown, store: AssetStore, baseDir: string, root: string): Promise<unknown> {
+async function stageSpec(
+  spec: unknown,
+  store: AssetStore,
+  baseDir: string,
+  rules: StagingRules,
+): Promise<unknown> {
   const copy = structuredClone(spec) as { stages?: { request?: unknown }[] };
   for (const [i, s] of (copy.stages ?? []).entries()) {
     try {
-      if (s?.request) s.request = await stageLocalInputs(s.request, store, baseDir, { root });
+      if (s?.request) s.request = await stageLocalInputs(s.request, store, baseDir, rules);
     } catch (err) {
       if (!(err instanceof InvalidRequestError)) throw err;
       throw new InvalidRequestError(

@@ -57,6 +57,8 @@ export interface StartJobRequest {
   baseDir?: string;
   /** A daily budget the starter (an agent) is held to besides the account's. */
   budget?: StarterBudget;
+  /** The agent starting it: its files are stored in its folder, and it names only its own assets. */
+  agent?: string;
 }
 
 export async function startJob(
@@ -72,12 +74,10 @@ export async function startJob(
   if (idProblem || tooLarge.length)
     throw new InvalidRequestError([...(idProblem ? [idProblem] : []), ...tooLarge]);
   // Local files are stored here, where they are, and travel as asset:// references.
-  const request = await stageLocalInputs(
-    req.request,
-    createStore(config.storage),
-    req.baseDir,
-    req.baseDir ? { root: resolve(req.baseDir) } : {},
-  );
+  const request = await stageLocalInputs(req.request, createStore(config.storage), req.baseDir, {
+    ...(req.baseDir ? { root: resolve(req.baseDir) } : {}),
+    agent: req.agent,
+  });
   const parsed = parseWanRequest(request);
   assertRouteServes(req.route ?? 'modelstudio', parsed, region);
   const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;

@@ -32,6 +32,8 @@ export interface StartPipelineRequest {
   allowFilesOutside?: boolean;
   /** A daily budget the starter (an agent) is held to besides the account's. */
   budget?: StarterBudget;
+  /** The agent starting it: its files are stored in its folder, and it names only its own assets. */
+  agent?: string;
 }
 
 export async function startPipeline(
@@ -44,7 +46,7 @@ export async function startPipeline(
   if (keyProblem || tooLarge.length)
     throw new InvalidRequestError([...(keyProblem ? [keyProblem] : []), ...tooLarge]);
   const store = createStore(config.storage);
-  const spec = await stageSpecFiles(req.spec, store, req.baseDir, req.allowFilesOutside);
+  const spec = await stageSpecFiles(req.spec, store, req.baseDir, req.allowFilesOutside, req.agent);
   // Stage times for the ETA only; the jobs themselves are timed by the worker.
   const etaTiming = (config.live ? DEFAULT_JOB_OPTIONS : SIMULATOR_JOB_OPTIONS).timing;
   const plan = planPipeline(spec, req.options?.timing ?? etaTiming);
@@ -85,6 +87,7 @@ export async function stageSpecFiles(
   store: AssetStore,
   baseDir = process.cwd(),
   allowFilesOutside = false,
+  agent?: string,
 ): Promise<unknown> {
   const spec = structuredClone(raw) as { stages?: { request?: unknown }[] };
   const problems: FieldProblem[] = [];
@@ -94,6 +97,7 @@ export async function stageSpecFiles(
     try {
       s.request = await stageLocalInputs(s.request, store, baseDir, {
         root: allowFilesOutside ? undefined : resolve(baseDir),
+        agent,
       });
     } catch (err) {
       if (!(err instanceof InvalidRequestError)) throw err;

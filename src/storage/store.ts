@@ -30,9 +30,22 @@ export class StorageError extends WanflowError {
   }
 }
 
-/** Keys are relative, '/'-separated, without '..' segments, so no store can be walked out of. */
+/** Why `key` may not name a stored file, or undefined: keys are relative, '/'-separated, without '.' or
+ * '..' segments, backslashes or control characters, so no store can be walked out of. */
+export function unsafeKeyReason(key: string): string | undefined {
+  if (!key) return 'is empty';
+  if (key.length > 1024) return 'is longer than 1024 characters';
+  if (key.startsWith('/')) return 'is absolute (starts with "/")';
+  // eslint-disable-next-line no-control-regex
+  if (/[\\\u0000-\u001f\u007f]/.test(key)) return 'holds a backslash or a control character';
+  if (key.split('/').some((seg) => seg === '..' || seg === '.' || seg === ''))
+    return 'has an empty, "." or ".." segment';
+  return undefined;
+}
+
+/** Refuses a key `unsafeKeyReason` finds fault with. */
 export function assertSafeKey(key: string): void {
-  if (!key || key.startsWith('/') || key.split('/').some((seg) => seg === '..' || seg === '')) {
+  if (unsafeKeyReason(key) !== undefined) {
     throw new StorageError(
       `unsafe storage key ${JSON.stringify(key)}`,
       'Use relative keys like "jobs/<id>/output.mp4".',

@@ -47,6 +47,12 @@ const t2v = (prompt: string, duration = 2) => ({
   parameters: { resolution: '720P', duration },
 });
 
+const i2vOf = (url: string, prompt: string) => ({
+  model: 'wan2.7-i2v',
+  input: { prompt, media: [{ type: 'first_frame', url }] },
+  parameters: { resolution: '720P', duration: 2 },
+});
+
 /** A campaign of three 2 s text-to-video rows (1.2 CNY each), its prompts `<tag> 0…2`. */
 const promptCampaign = (tag: string) => ({
   template: { kind: 'job', body: t2v('{{prompt}}') },
@@ -175,6 +181,23 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     ]);
     const foreign = await refused('status', { id: 'someone-else.k1' });
     expect(foreign.message).toMatch(/id: is not a run of agent tester/);
+    // A stored key that walks out of the store is refused at the client, by field, before any start.
+    const traversal = await refused('start', {
+      request: i2vOf('asset://../../etc/passwd', prompt),
+      idempotencyKey: uniqueId('t'),
+      maxCost: 5,
+    });
+    expect(traversal.details!.problems).toEqual([
+      expect.objectContaining({ field: 'request.input.media.0.url', value: 'asset://../../etc/passwd' }),
+    ]);
+    // A prompt of three million characters: its field and its limit, not "the request is too large".
+    const long = await refused('quote', { request: t2v('a'.repeat(3_000_000)) });
+    expect(long.details!.problems).toEqual([
+      expect.objectContaining({
+        field: 'request.input.prompt',
+        message: expect.stringMatching(/longer than 20000 characters/),
+      }),
+    ]);
     expect(tasksFor(prompt)).toEqual([]);
   });
 
@@ -330,6 +353,7 @@ describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => 
     alpha: 'alpha-token-0123456789abcdef',
     beta: 'beta-token-0123456789abcdef0',
     gamma: 'gamma-token-0123456789abcdef',
+    delta: 'delta-token-0123456789abcdef',
   };
   let server: ChildProcess;
   let url: string;
@@ -343,6 +367,7 @@ describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => 
         alpha: { token: TOKENS.alpha, startsPerMinute: 2 },
         beta: { token: TOKENS.beta, dailyBudget: '2.4 CNY' },
         gamma: { token: TOKENS.gamma, dailyBudget: '2.4 CNY' },
+        delta: { token: TOKENS.delta },
       }),
     );
     server = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], {
@@ -432,6 +457,45 @@ describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => 
     expect(tasksFor(`${prompt} ${keys[2]}`)).toEqual([]);
     await alpha.callTool({ name: 'wait', arguments: { id: `alpha.${keys[0]}`, seconds: 50 } });
     expect(tasksFor(`${prompt} ${keys[0]}`)).toHaveLength(1);
+  }, 120_000);
+
+  it("one agent's stored output is never another's input: refused by field before any task; its owner may use it", async () => {
+    const delta = await connect(TOKENS.delta);
+    const beta = await connect(TOKENS.beta);
+    const prompt = uniqueId('mcp owner');
+    const started = await delta.callTool({
+      name: 'start',
+      arguments: { request: t2v(prompt), idempotencyKey: uniqueId('own'), maxCost: 2 },
+    });
+    const id = (started.structuredContent as { id: string }).id;
+    await delta.callTool({ name: 'wait', arguments: { id, seconds: 50 } });
+    const result = await delta.callTool({ name: 'result', arguments: { id } });
+    const key = (result.structuredContent as { outputs: { key: string }[] }).outputs[0]!.key;
+    expect(key).toMatch(new RegExp(`^jobs/${id}/`));
+    const edit = (p: string) => ({
+      model: 'wan2.7-videoedit',
+      input: { prompt: p, media: [{ type: 'video', url: `asset://${key}` }] },
+      parameters: { resolution: '720P' },
+    });
+    for (const [tool, args] of [
+      ['quote', { request: edit(`${prompt} beta`) }],
+      ['start', { request: edit(`${prompt} beta`), idempotencyKey: uniqueId('steal'), maxCost: 5 }],
+    ] as const) {
+      const answer = await beta.callTool({ name: tool, arguments: args });
+      expect(answer.isError).toBe(true);
+      const error = JSON.parse((answer.content as { text: string }[])[0]!.text).error;
+      expect(error.details.problems).toEqual([
+        expect.objectContaining({
+          field: 'request.input.media.0.url',
+          message: expect.stringMatching(/is not agent beta's/),
+        }),
+      ]);
+      // Nothing of the video leaks: not its length, not whether it exists.
+      expect(JSON.stringify(error)).not.toMatch(/seconds|duration/i);
+    }
+    expect(tasksFor(`${prompt} beta`)).toEqual([]);
+    const own = await delta.callTool({ name: 'quote', arguments: { request: edit(`${prompt} delta`) } });
+    expect(own.isError, JSON.stringify(own.content)).toBeFalsy();
   }, 120_000);
 
   it('holds an agent to its daily budget: four starts at once under a cap for two pay for two; then refused with the figures', async () => {
