@@ -78,12 +78,14 @@ const CANCEL_WAIT_MS = 25_000;
 
 export class RunStillRunningError extends WanflowError {
   override readonly name = 'RunStillRunningError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.wrongState;
   readonly remedy = 'Call `wait` (it returns when the run ends, or says how long is left), then `result`.';
 }
 
 export class AgentRateError extends WanflowError {
   override readonly name = 'AgentRateError';
+  override readonly forCaller = true;
   override readonly retryable = true;
   readonly remedy: string;
   constructor(
@@ -100,6 +102,7 @@ export class AgentRateError extends WanflowError {
 
 export class AgentBudgetError extends WanflowError {
   override readonly name = 'AgentBudgetError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.usage;
   readonly remedy =
     'Wait for the next billing day (UTC+8), make the request cheaper, or raise the dailyBudget in WANFLOW_MCP_AGENTS.';

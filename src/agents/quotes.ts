@@ -17,6 +17,7 @@ export interface QuoteFacts {
 
 export class QuoteRefusedError extends WanflowError {
   override readonly name = 'QuoteRefusedError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.usage;
   readonly remedy: string;
   constructor(message: string, remedy: string) {

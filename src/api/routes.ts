@@ -21,7 +21,8 @@ import {
   startedOut,
   waitSeconds,
 } from '../agents/schemas';
-import { EXIT, errorView } from '../shared/errors';
+import { EXIT } from '../shared/errors';
+import { agentErrorView } from '../agents/errors';
 
 export type AgentVariables = { Variables: { agent: string } };
 
@@ -32,6 +33,10 @@ const errorOut = z.object({
     remedy: z.string().optional(),
     retryable: z.boolean(),
     details: z.record(z.string(), z.unknown()).optional(),
+    correlationId: z
+      .string()
+      .optional()
+      .describe("the server's log holds this error's details under this ID: give it to the operator"),
   }),
 });
 
@@ -131,7 +136,7 @@ export function agentApi(agents: AgentDirectory): OpenAPIHono<AgentVariables> {
     try {
       return c.json(await work(), 200);
     } catch (err) {
-      const view = errorView(err);
+      const view = agentErrorView(err);
       const status = statusOf(view.type, view.exitCode);
       const retryAfter = (view.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));

@@ -141,7 +141,12 @@ export async function stageLocalInputs(
       const file = resolve(cwd, path);
       const refuse = (message: string) => problems.push({ field: s.field, value: s.get(), message });
       if (rules.root && relative(rules.root, file).split(sep)[0] === '..') {
-        return refuse(`is outside the spec's folder ${rules.root}; move the file there or pass its URL`);
+        // An agent is not told where the server keeps its files.
+        return refuse(
+          rules.agent === undefined
+            ? `is outside the spec's folder ${rules.root}; move the file there or pass its URL`
+            : 'is outside the folder local files are read from; pass a path inside it, or a URL',
+        );
       }
       const ext = extname(file).slice(1).toLowerCase();
       if (!(ext in CONTENT_TYPES)) {

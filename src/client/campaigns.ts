@@ -93,6 +93,7 @@ export interface CampaignPreview {
 
 export class CampaignNotFoundError extends WanflowError {
   override readonly name = 'CampaignNotFoundError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.notFound;
   readonly remedy =
     'Check the ID (`wanflow list` shows runs); a campaign exists once `wanflow campaign start` ran.';
@@ -100,6 +101,7 @@ export class CampaignNotFoundError extends WanflowError {
 
 export class CampaignNotRunningError extends WanflowError {
   override readonly name = 'CampaignNotRunningError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.wrongState;
   readonly remedy =
     '`wanflow campaign status <id>` shows how it ended; `wanflow campaign start` with new rows runs it again.';

@@ -19,6 +19,7 @@ import { EXIT, WanflowError } from '../shared/errors';
 
 export class RunNotFoundError extends WanflowError {
   override readonly name = 'RunNotFoundError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.notFound;
   readonly remedy =
     'Check the ID (`wanflow list` shows pipelines) and TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE.';
@@ -26,6 +27,7 @@ export class RunNotFoundError extends WanflowError {
 
 export class ListFilterError extends WanflowError {
   override readonly name = 'ListFilterError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.usage;
   readonly remedy =
     'Register the attributes (`wanflow setup`) and leave WANFLOW_SEARCH_ATTRIBUTES on, or list without filters.';

@@ -12,6 +12,7 @@ import { explainMissingAttributes } from './setup';
 
 export class IdempotencyConflictError extends WanflowError {
   override readonly name = 'IdempotencyConflictError';
+  override readonly forCaller = true;
   override readonly exitCode = EXIT.conflict;
   readonly remedy =
     'Use a new key for a different request, or the same request to get the existing run back.';

@@ -5,7 +5,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { AgentOperations } from '../agents/operations';
 import { bodyOf } from '../agents/body';
-import { errorView } from '../shared/errors';
+import { agentErrorView } from '../agents/errors';
 import {
   expiresInSeconds,
   listLimit,
@@ -150,7 +150,7 @@ async function guarded<T extends object>(work: () => Promise<T>) {
     const value = await work();
     return { content: [{ type: 'text' as const, text: JSON.stringify(value) }], structuredContent: value };
   } catch (err) {
-    const view = errorView(err);
+    const view = agentErrorView(err);
     return {
       isError: true as const,
       content: [{ type: 'text' as const, text: JSON.stringify({ error: view }) }],

@@ -31,6 +31,12 @@ export abstract class WanflowError extends Error {
   readonly retryable: boolean = false;
   /** What a command that ends on this error exits with. */
   readonly exitCode: ExitCode = EXIT.failed;
+  /**
+   * Whether the message is about the caller's own request or runs, and so may be shown to an agent in full.
+   * Otherwise it may name the operator's paths, buckets or addresses: agents get its type and a
+   * correlation ID, the server's log the rest (src/agents/errors.ts).
+   */
+  readonly forCaller: boolean = false;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -42,15 +48,18 @@ export abstract class WanflowError extends Error {
   }
 }
 
-/** An error as plain data (the CLI's `--json` errors, tool errors): never a stack. */
-export function errorView(err: unknown): {
+/** An error as plain data: never a stack. */
+export interface ErrorView {
   type: string;
   message: string;
   remedy?: string;
   retryable: boolean;
   exitCode: ExitCode;
   details?: Record<string, unknown>;
-} {
+}
+
+/** An error as plain data (the CLI's `--json` errors, which its own user reads): never a stack. */
+export function errorView(err: unknown): ErrorView {
   if (err instanceof WanflowError) {
     const { remedy: _remedy, ...details } = err.details();
     return {

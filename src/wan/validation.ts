@@ -18,6 +18,7 @@ export interface FieldProblem {
 /** A request, spec or flag that cannot be sent: every problem names its field. Nothing was paid. */
 export class InvalidRequestError extends WanflowError {
   override readonly name = FAILURE_TYPE.invalidRequest;
+  override readonly forCaller = true;
   readonly remedy = 'Fix the named fields; nothing was sent to the provider.';
   override readonly exitCode = EXIT.usage;
   constructor(readonly problems: FieldProblem[]) {

@@ -3,7 +3,7 @@
 // sends bad input, a changed request under an old quote, another request under a used key. Whatever it
 // does, each key pays for one task, and every refusal names the field, the value, the limit and a remedy.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
 import { uniqueId } from '../harness/jobs';
+import { makeImage } from '../harness/media';
 
 const CLI = resolve(__dirname, '../../dist/cli/main.js');
 let servers: TestServers;
@@ -346,6 +347,45 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     const result = await ok('result', { id: started.id });
     expect(result.outputs).toHaveLength(1);
   }, 120_000);
+});
+
+describe('wanflow mcp when something behind it fails', () => {
+  it("answers the agent with the error's type and a correlation ID, never the bucket, path or address; the log has them", async () => {
+    // A store whose bucket cannot exist (an invalid name): staging the agent's file fails inside wanflow, not in its request.
+    const root = join(servers.dir, 'broken-store-agent');
+    mkdirSync(root, { recursive: true });
+    copyFileSync(await makeImage(640, 480), join(root, 'frame.png'));
+    const broken = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'mcp', '--root', root],
+      env: Object.fromEntries(
+        Object.entries({ ...env, WANFLOW_S3_BUCKET: 'wanflow_private_7f3a' }).filter(
+          (e): e is [string, string] => e[1] !== undefined,
+        ),
+      ),
+      stderr: 'pipe',
+    });
+    let log = '';
+    broken.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const client = new Client({ name: 'wanflow-test-agent', version: '1.0.0' });
+    await client.connect(broken);
+    try {
+      const answer = await client.callTool({
+        name: 'quote',
+        arguments: { request: i2vOf('frame.png', uniqueId('mcp broken')) },
+      });
+      expect(answer.isError).toBe(true);
+      const text = (answer.content as { text: string }[])[0]!.text;
+      const { error } = JSON.parse(text) as { error: { correlationId: string; message: string } };
+      expect(error.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(text).not.toMatch(/wanflow_private|127\.0\.0\.1|:\d{4,5}\b|\/tmp\/|broken-store-agent/);
+      await expect.poll(() => log).toContain(error.correlationId);
+      const line = log.split('\n').find((l) => l.includes(error.correlationId))!;
+      expect(line).toMatch(/wanflow_private_7f3a/);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 });
 
 describe('wanflow mcp --http (Streamable HTTP, the official MCP client)', () => {

@@ -2,12 +2,15 @@
 // of each refusal — on hono's in-memory requests. The operations behind it are exercised for real, through
 // MCP and HTTP, in test/e2e/mcp.test.ts; here they answer from a table so each status has its case.
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AgentDirectory } from '../../src/agents/directory';
 import { AgentBudgetError, AgentRateError } from '../../src/agents/operations';
 import { agentApi, openApiDocument, type AgentVariables } from '../../src/api/routes';
 import { RunNotFoundError } from '../../src/client/runs';
 import { IdempotencyConflictError } from '../../src/client/start-once';
+import { TemporalUnreachableError } from '../../src/client/jobs';
+import { StorageError } from '../../src/storage/store';
+import { InvalidRequestError } from '../../src/wan/validation';
 
 const calls: unknown[][] = [];
 let next: () => unknown = () => ({});
@@ -95,5 +98,67 @@ describe('the agents HTTP API', () => {
       expect(body.error.remedy).toBeTruthy();
       if (status === 429) expect(r.headers.get('retry-after')).toBe('7');
     }
+  });
+
+  it('an unexpected error reaches the agent as its type and a correlation ID; its paths and addresses stay in the log', async () => {
+    const cases: [Error, number, string, boolean][] = [
+      [
+        new Error("ENOENT: no such file or directory, open '/srv/wanflow/data/secret.json'"),
+        500,
+        'InternalError',
+        false,
+      ],
+      [
+        new StorageError('NoSuchBucket: wanflow-private-7f3a does not exist', 'Create the bucket.'),
+        500,
+        'StorageError',
+        false,
+      ],
+      [
+        new TemporalUnreachableError('cannot reach Temporal at 10.0.4.17:7233: connection refused'),
+        503,
+        'TemporalUnreachableError',
+        true,
+      ],
+    ];
+    const logged: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    try {
+      for (const [err, status, type, retryable] of cases) {
+        next = () => {
+          throw err;
+        };
+        const r = await post('/v1/quote', { request });
+        expect(r.status, err.name).toBe(status);
+        const { error } = (await r.json()) as { error: Record<string, unknown> };
+        const text = JSON.stringify(error);
+        expect(text).not.toMatch(/\/srv|wanflow-private|10\.0\.4\.17|7233|ENOENT/);
+        expect(error).toMatchObject({
+          type,
+          retryable,
+          correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        });
+        expect(error.message).toContain(error.correlationId);
+        const line = logged.find((l) => l.includes(String(error.correlationId)));
+        expect(line, 'the log line under the correlation ID').toBeDefined();
+        expect(line).toContain(err.message.slice(0, 20));
+      }
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it("a refusal of the agent's own request is shown in full", async () => {
+    next = () => {
+      throw new InvalidRequestError([{ field: 'input.prompt', value: 'x', message: 'is empty' }]);
+    };
+    const r = await post('/v1/quote', { request });
+    expect(r.status).toBe(400);
+    const { error } = (await r.json()) as { error: { message: string; details: unknown } };
+    expect(error.message).toMatch(/input\.prompt: is empty/);
+    expect(error.details).toMatchObject({ problems: [{ field: 'input.prompt' }] });
   });
 });
