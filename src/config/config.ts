@@ -92,6 +92,8 @@ const configSchema = z.object({
   taskSweepMs: z.number().int().min(0),
   /** Workflows a worker keeps cached (sticky); the rest replay from history when they wake. */
   workflowCache: z.number().int().min(0),
+  /** Seconds a starting worker waits for its Temporal server. */
+  connectGiveUpSeconds: z.number().int().min(0),
   /** Where a worker serves Prometheus metrics; absent: none. */
   metricsAddress: z.string().optional(),
   /** The most one account may spend in a provider's billing day; none: no daily cap. */
@@ -166,6 +168,7 @@ export function loadConfig(
     queriesPerSecond: envVar(env, 'WANFLOW_QUERIES_PER_SECOND') ?? 10,
     taskSweepMs: envVar(env, 'WANFLOW_TASK_SWEEP_MS') ?? (live ? 3_000 : 500),
     workflowCache: envVar(env, 'WANFLOW_WORKFLOW_CACHE') ?? 500,
+    connectGiveUpSeconds: envVar(env, 'WANFLOW_CONNECT_GIVE_UP') ?? 3600,
     dailyBudget: envVar(env, 'WANFLOW_DAILY_BUDGET'),
     accountLimits: accountLimitsFrom(envVar(env, 'WANFLOW_ACCOUNT_LIMITS'), live),
     ...overrides,

@@ -187,6 +187,15 @@ export const VARIABLES = {
     '`500`',
     'workflows a worker keeps in memory; others (asleep on a timer) are replayed from history when they wake',
   ),
+  WANFLOW_CONNECT_GIVE_UP: v(
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400),
+    '`3600`',
+    'seconds a starting worker (and `wanflow up` on a cluster) waits for an unreachable Temporal server, retrying with backoff, before it exits 7',
+  ),
   WANFLOW_METRICS: v(
     z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port'),
     'off',

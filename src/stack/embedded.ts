@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { WanflowConfig } from '../config/config';
 import { startSimulator, type RunningSimulator } from '../simulator/server';
 import { createWanflowWorker, type WanflowWorker } from '../worker/worker';
+import { patiently } from '../worker/patience';
 import { connectClient } from '../client/jobs';
 import { receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
 import { startAssetServer, type AssetServer } from '../assets/server';
@@ -56,7 +57,12 @@ export async function startEmbeddedStack(
     log(`Model Studio simulator on ${simulator.baseUrl} (the paid API is reached only with WANFLOW_LIVE=1)`);
   }
   // Wrapper routes push completion here; a public deployment sets WANFLOW_WEBHOOK_URL to its own address.
-  const client = await connectClient(config);
+  // A cluster may still be starting (machines boot in any order): wait for it as the worker does.
+  const client = await patiently(() => connectClient(config), {
+    what: `Temporal at ${config.temporal.address}`,
+    giveUpMs: temporal ? 0 : config.connectGiveUpSeconds * 1000,
+    log,
+  });
   // The receiver and the worker here share a secret for callback paths, made afresh unless configured.
   config = { ...config, webhookSecret: config.webhookSecret ?? randomBytes(32).toString('hex') };
   const receiver = await startWebhookReceiver({
@@ -80,6 +86,7 @@ export async function startEmbeddedStack(
   const worker = await createWanflowWorker({
     config: { ...config, ...served, webhookUrl: config.webhookUrl ?? receiver.url },
     env,
+    log,
   });
   const running = worker.run();
   log(

@@ -26,6 +26,7 @@ import { limitsOf, LIVE_SLOT_CHECK_MS, SIMULATOR_SLOT_CHECK_MS } from '../config
 import type { JobSlot } from '../activities/validate';
 import type { TaskWatcherRef } from '../activities/watch';
 import { queriesTaskQueue } from '../shared/ids';
+import { patiently } from './patience';
 
 export interface WorkerSetup {
   config: WanflowConfig;
@@ -34,17 +35,27 @@ export interface WorkerSetup {
   store?: AssetStore;
   /** Passed through to Worker.create (e.g. a prebuilt workflowBundle in tests). */
   options?: Partial<WorkerOptions>;
+  /** Where the worker says it is waiting for its server. */
+  log?: (line: string) => void;
 }
 
-export async function connectWorker(config: WanflowConfig): Promise<NativeConnection> {
-  return NativeConnection.connect({
-    address: config.temporal.address,
-    tls: config.temporal.tls,
-    apiKey: config.temporal.apiKey,
-    metadata: config.temporal.metadata,
-  }).catch((err: unknown) => {
+/** The worker's connection, once its server answers (worker/patience.ts: it waits, up to the give-up). */
+export async function connectWorker(
+  config: WanflowConfig,
+  log: (line: string) => void = (line) => process.stderr.write(`wanflow worker: ${line}\n`),
+): Promise<NativeConnection> {
+  return patiently(
+    () =>
+      NativeConnection.connect({
+        address: config.temporal.address,
+        tls: config.temporal.tls,
+        apiKey: config.temporal.apiKey,
+        metadata: config.temporal.metadata,
+      }),
+    { what: `Temporal at ${config.temporal.address}`, giveUpMs: config.connectGiveUpSeconds * 1000, log },
+  ).catch((err: unknown) => {
     throw new TemporalUnreachableError(
-      `cannot reach Temporal at ${config.temporal.address}: ${(err as Error).message}`,
+      `cannot reach Temporal at ${config.temporal.address} (waited ${config.connectGiveUpSeconds} s): ${(err as Error).message}`,
       { cause: err },
     );
   });
@@ -168,7 +179,7 @@ export function slotResolver(
 export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWorker> {
   const { config } = setup;
   const env = setup.env ?? process.env;
-  const connection = setup.connection ?? (await connectWorker(config));
+  const connection = setup.connection ?? (await connectWorker(config, setup.log));
   const store = setup.store ?? createStore(config.storage);
   if (config.webhookUrl && !config.webhookSecret)
     throw new ConfigError(

@@ -1,13 +1,16 @@
 // Crashes in the middle of a job: the worker SIGKILLed while polling, the Temporal server stopped and
 // restarted on the same SQLite file. The job must finish, stored, with exactly one task created.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { startTemporalDevServer } from '../../src/stack/temporal';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { spawnWorkerProcess } from '../harness/workers';
 import { jobHarness, inspectStored, type JobHarness } from '../harness/jobs';
 import { startJob, getJobState, waitForJob } from '../../src/client/jobs';
 import type { JobRecord } from '../../src/shared/records';
 
+const CLI = resolve(__dirname, '../../dist/cli/main.js');
 let servers: TestServers;
 let h: JobHarness;
 let env: NodeJS.ProcessEnv;
@@ -90,4 +93,29 @@ describe('durability', () => {
     expect(record).toMatchObject({ status: 'stored', taskId: polling.taskId });
     expect(servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1 });
   });
+
+  it('a worker started 15 s before its server waits for it, runs a job, and rides out a restart of it', async () => {
+    // The only worker is this one: the earlier tests' are gone.
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) await killHard(c);
+    await servers.temporal.stop();
+    const child = spawn(process.execPath, [CLI, 'worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    await new Promise((r) => setTimeout(r, 15_000));
+    expect(child.exitCode, log).toBeNull();
+    expect(log).toMatch(/waiting for Temporal at 127\.0\.0\.1:\d+ \(0 s so far, gives up after 3600 s\)/);
+    servers.temporal = await startTemporalDevServer({
+      dbFile: servers.dbFile,
+      port: servers.temporalPort,
+      logDir: join(servers.dir, 'logs'),
+    });
+    const first = await startJob(h.client, h.config, { request: slowT2v });
+    expect(await waitForJob(h.client, first.jobId)).toMatchObject({ status: 'stored' });
+    expect(log).toMatch(/connected to Temporal at .* after \d+ s/);
+    await servers.restartTemporal();
+    const second = await startJob(h.client, h.config, { request: slowT2v });
+    expect(await waitForJob(h.client, second.jobId)).toMatchObject({ status: 'stored' });
+    expect(child.exitCode, log).toBeNull();
+  }, 120_000);
 });

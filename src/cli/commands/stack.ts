@@ -81,7 +81,11 @@ export function workerCommand(ctx: CommandContext): Command {
         const config = ctx.config();
         installCompactLogging(config.logLevel, ctx.io.err, config.metricsAddress);
         const { createWanflowWorker } = await import('../../worker/worker');
-        const w = await createWanflowWorker({ config, env: ctx.env });
+        const w = await createWanflowWorker({
+          config,
+          env: ctx.env,
+          log: (line) => ctx.io.err(`worker: ${line}`),
+        });
         ctx.io.err(
           `worker on ${config.temporal.address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         );
