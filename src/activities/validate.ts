@@ -9,6 +9,7 @@ import {
 } from '../wan/validation';
 import type { JobSpend } from './spend';
 import type { TaskTimingModel } from '../wan/timing';
+import { assetProblems } from '../assets/stage';
 import { costOf, findPrice, type CostFigure, type PriceEntry } from '../wan/pricing';
 import type { RegionId } from '../wan/regions';
 import type { WanLimits } from '../wan/limits';
@@ -104,6 +105,10 @@ export interface ValidationRules {
 
 export async function validateJob(input: ValidateJobInput, rules: ValidationRules): Promise<ValidatedJob> {
   const request = parseWanRequest(input.request, { limits: rules.limits });
+  // The client refuses these already; a start from elsewhere (an older client, a hand-made workflow start)
+  // is refused here by field too, not failed later as a storage error.
+  const unsafeKeys = assetProblems(input.request);
+  if (unsafeKeys.length) throw new InvalidRequestError(unsafeKeys);
   assertRouteServes(input.route, request, input.region);
   const fields = mediaFieldsOf(request, rules.mediaLimits);
   // Asset references are probed through URLs of the store's own; the record keeps the references.

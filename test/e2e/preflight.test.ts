@@ -140,6 +140,13 @@ describe('media preflight', () => {
     expect(found[0]!.message).toMatch(message);
   });
 
+  it('an asset key that walks out of the store is refused by field, also when a start skipped the client', async () => {
+    const found = await problems(i2v([{ type: 'first_frame', url: 'asset://../../etc/passwd' }]));
+    expect(found).toEqual([
+      expect.objectContaining({ field: 'input.media.0.url', message: expect.stringMatching(/segment/) }),
+    ]);
+  });
+
   it('reads an image given inline as a data: URI (the image models accept them)', async () => {
     const png = readFileSync(await makeImage(320, 240));
     const job = await validate({
