@@ -1,7 +1,6 @@
-// How pipelines read on a terminal: the per-stage table (status, watch), the closing summary and the list.
+// How pipelines read on a terminal: the per-stage table (status, watch) and the closing summary.
 import type { JobRecord } from '../shared/records';
 import type { PipelineRecord, StageState } from '../shared/records';
-import type { PipelineSummary } from '../client/runs';
 import { pipelineEta } from '../pipelines/eta';
 
 /** Live details of a running stage's current job, when the watcher could read them. */
@@ -63,26 +62,4 @@ export function pipelineTable(r: PipelineRecord, nowMs: number, live: LiveJobs =
   lines.push(`  ${'cost'.padEnd(12)} estimated ${money(r.cost.estimated)}, billed ${money(r.cost.billed)}`);
   if (r.manifestKey) lines.push(`  ${'manifest'.padEnd(12)} ${r.manifestKey}`);
   return lines.join('\n');
-}
-
-export function listTable(rows: PipelineSummary[]): string {
-  if (!rows.length) return 'no pipelines';
-  const header = ['ID', 'STATE', 'STARTED', 'RUNNING STAGES', 'LABELS', 'NAME'];
-  const cells = rows.map((p) => [
-    p.pipelineId,
-    p.state,
-    p.started.replace(/\.\d+Z$/, 'Z'),
-    p.runningStages.join(',') || '-',
-    p.labels.join(',') || '-',
-    p.name ?? '-',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [header, ...cells]
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }

@@ -8,16 +8,8 @@ export {
   cancelPipeline,
   type StartPipelineRequest,
 } from './pipelines';
-export {
-  findRun,
-  cancelRun,
-  listPipelines,
-  RunNotFoundError,
-  ListFilterError,
-  type Run,
-  type PipelineListFilter,
-  type PipelineSummary,
-} from './runs';
+export { findRun, cancelRun, RunNotFoundError, ListFilterError, type Run } from './runs';
+export { listRuns, type RunFilter, type RunKind, type RunRow } from './run-list';
 export { registerSearchAttributes } from './setup';
 export { IdempotencyConflictError } from './start-once';
 export { pipelineEta } from '../pipelines/eta';

@@ -5,7 +5,6 @@ import {
   WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
-  type WorkflowExecutionInfo,
 } from '@temporalio/client';
 import { finalRecord } from './records';
 import { followJob } from './jobs';
@@ -13,7 +12,6 @@ import type { JobRecord } from '../shared/records';
 import type { PipelineRecord } from '../shared/records';
 import { jobWorkflowId } from '../shared/ids';
 import { jobStateQuery, pipelineStateQuery } from '../workflows/definitions';
-import { WanflowLabels, WanflowModel, WanflowStage, WanflowState } from '../workflows/search-attributes';
 import { pipelineWorkflowId } from '../shared/ids';
 import { EXIT, WanflowError } from '../shared/errors';
 
@@ -22,7 +20,7 @@ export class RunNotFoundError extends WanflowError {
   override readonly forCaller = true;
   override readonly exitCode = EXIT.notFound;
   readonly remedy =
-    'Check the ID (`wanflow list` shows pipelines) and TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE.';
+    'Check the ID (`wanflow list` shows your runs) and TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE.';
 }
 
 export class ListFilterError extends WanflowError {
@@ -105,60 +103,6 @@ export async function cancelRun(client: Client, id: string): Promise<Run> {
   const run = await findRun(client, id);
   if (run.running) await client.workflow.getHandle(run.workflowId).cancel();
   return run;
-}
-
-export interface PipelineListFilter {
-  /** running, stored, failed or canceled. */
-  state?: string;
-  /** `key=value` labels; a pipeline must carry every one. */
-  labels?: string[];
-  limit?: number;
-}
-
-export interface PipelineSummary {
-  pipelineId: string;
-  name?: string;
-  state: string;
-  started: string;
-  closed?: string;
-  runningStages: string[];
-  models: string[];
-  labels: string[];
-}
-
-/** Pipelines newest first, through the namespace's visibility store (filters need the search attributes). */
-export async function listPipelines(
-  client: Client,
-  filter: PipelineListFilter = {},
-  searchAttributes = true,
-): Promise<PipelineSummary[]> {
-  const clauses = [`WorkflowType = 'wanPipeline'`];
-  if ((filter.state || filter.labels?.length) && !searchAttributes)
-    throw new ListFilterError('filtering by state or label needs the wanflow search attributes');
-  if (filter.state) clauses.push(`${WanflowState.name} = ${quote(filter.state)}`);
-  for (const label of filter.labels ?? []) clauses.push(`${WanflowLabels.name} = ${quote(label)}`);
-  const found: PipelineSummary[] = [];
-  for await (const info of client.workflow.list({ query: clauses.join(' AND ') })) {
-    found.push(summaryOf(info));
-    if (found.length >= (filter.limit ?? 100)) break;
-  }
-  return found;
-}
-
-function summaryOf(info: WorkflowExecutionInfo): PipelineSummary {
-  const attrs = info.typedSearchAttributes;
-  const memo = (info.memo ?? {}) as { name?: string };
-  return {
-    pipelineId: info.workflowId.replace(/^wanflow-pipeline-/, ''),
-    name: memo.name,
-    // Without the attributes, the execution status is the best there is.
-    state: attrs.get(WanflowState) ?? info.status.name.toLowerCase(),
-    started: info.startTime.toISOString(),
-    closed: info.closeTime?.toISOString(),
-    runningStages: attrs.get(WanflowStage) ?? [],
-    models: attrs.get(WanflowModel) ?? [],
-    labels: attrs.get(WanflowLabels) ?? [],
-  };
 }
 
 /** A value as a visibility query's string literal. */

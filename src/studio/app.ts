@@ -240,7 +240,7 @@ function filterOf(c: Context): RunFilter {
   return {
     kind: kind === 'pipeline' || kind === 'job' || kind === 'campaign' ? kind : undefined,
     state: q('state'),
-    label: q('label'),
+    labels: q('label') ? [q('label')!] : undefined,
     model: q('model'),
   };
 }

@@ -106,7 +106,7 @@ export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): H
         <select name="state">
           ${['', 'running', 'stored', 'completed', 'failed', 'canceled'].map((s) => option(s, filter.state))}
         </select>
-        <input name="label" placeholder="label key=value" value="${filter.label ?? ''}" />
+        <input name="label" placeholder="label key=value" value="${filter.labels?.[0] ?? ''}" />
         <input name="model" placeholder="model" value="${filter.model ?? ''}" />
         <button>filter</button>
       </form>
@@ -138,7 +138,7 @@ export function runsPage(rows: RunRow[], filter: RunFilter, startKey: string): H
                 <td colspan="7">
                   no
                   runs${
-                    filter.kind || filter.state || filter.label || filter.model
+                    filter.kind || filter.state || filter.labels?.length || filter.model
                       ? ' match these filters'
                       : ' yet: start one with wanflow run'
                   }

@@ -27,7 +27,43 @@ function example(name: string, csv?: string): { rows: string; template: string }
   return { rows, template };
 }
 
+/** The README's `wanflow campaign start …` command that runs the example (not its dry run), as arguments. */
+function readmeExampleArgs(): string[] {
+  const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+  const commands = readme
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter(
+      (line) => line.startsWith('wanflow campaign start examples/campaign/') && !line.includes('--dry-run'),
+    );
+  expect(commands).toHaveLength(1);
+  return commands[0]!.split(/\s+/).slice(1);
+}
+
 describe('wanflow campaign', () => {
+  it("the README's example, as written, stores every row and exits 0", async () => {
+    const args = readmeExampleArgs();
+    const { rows, template } = example('product-shots');
+    const local = args.map((a) =>
+      a === 'examples/campaign/product-shots.csv'
+        ? rows
+        : a === 'examples/campaign/product-shots.yaml'
+          ? template
+          : a,
+    );
+    const r = await wanflow([...local, '--json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const finished = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { state: CampaignState };
+    expect(finished.state.counters).toMatchObject({ total: 6, stored: 6 });
+    expect(stack.servers.simulator.stats().tasksCreated).toBe(6);
+    // `wanflow list` shows the campaign (not its rows) beside pipelines and jobs.
+    const listed = await wanflow(['list', '--kind', 'campaign', '--json'], env());
+    const runs = JSON.parse(listed.stdout) as { id: string; kind: string }[];
+    expect(runs.map((r) => r.id)).toContain('product-shots');
+    expect(runs.every((r) => r.kind === 'campaign' && !r.id.includes('~'))).toBe(true);
+  });
+
   it('--dry-run prints every row, the exact estimate and the makespan, and starts nothing', async () => {
     const { rows, template } = example('dry');
     const r = await wanflow(

@@ -11,7 +11,7 @@ import { testEnv } from '../harness/servers';
 import { eventually, registerNamespace, wanflow } from '../harness/cli';
 import { spawnWorkerProcess } from '../harness/workers';
 import { makeImage } from '../harness/media';
-import type { PipelineSummary } from '../../src/client/runs';
+import type { RunRow } from '../../src/client/run-list';
 import type { PipelineRecord } from '../../src/shared/records';
 import type { JobRecord } from '../../src/shared/records';
 import { readJson } from '../harness/jobs';
@@ -31,7 +31,7 @@ beforeEach(() => stack.servers.simulator.reset());
 const listed = async (...args: string[]) => {
   const r = await wanflow(['list', '--json', ...args], env());
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as PipelineSummary[];
+  return JSON.parse(r.stdout) as RunRow[];
 };
 
 describe('wanflow operator commands', () => {
@@ -86,18 +86,18 @@ describe('wanflow operator commands', () => {
 
     const byLabel = await eventually(
       () => listed('--label', 'team=promo', '--state', 'stored'),
-      (rows) => rows.some((r) => r.pipelineId === 'cli-teaser'),
+      (rows) => rows.some((r) => r.id === 'cli-teaser'),
     );
-    expect(byLabel.find((r) => r.pipelineId === 'cli-teaser')).toMatchObject({
+    expect(byLabel.find((r) => r.id === 'cli-teaser')).toMatchObject({
       state: 'stored',
       name: 'teaser',
       labels: expect.arrayContaining(['team=promo', 'wave=1']),
       models: expect.arrayContaining(['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit']),
     });
     expect(await listed('--label', 'team=nobody')).toEqual([]);
-    expect(
-      (await listed('--state', 'running', '--label', 'team=promo')).map((r) => r.pipelineId),
-    ).not.toContain('cli-teaser');
+    expect((await listed('--state', 'running', '--label', 'team=promo')).map((r) => r.id)).not.toContain(
+      'cli-teaser',
+    );
 
     // Every child job carries its pipeline, stage and model: what the Web UI's search box finds.
     const jobs: string[] = [];
@@ -126,9 +126,9 @@ describe('wanflow operator commands', () => {
 
     const running = await eventually(
       () => listed('--state', 'running', '--label', 'team=promo'),
-      (rows) => rows.some((r) => r.pipelineId === 'cli-cancel' && r.runningStages.length > 0),
+      (rows) => rows.some((r) => r.id === 'cli-cancel' && (r.runningStages?.length ?? 0) > 0),
     );
-    expect(running.find((r) => r.pipelineId === 'cli-cancel')!.runningStages).toEqual(['explore']);
+    expect(running.find((r) => r.id === 'cli-cancel')!.runningStages).toEqual(['explore']);
 
     const early = await wanflow(['result', 'cli-cancel'], env());
     expect(early.code).toBe(5);
@@ -148,9 +148,9 @@ describe('wanflow operator commands', () => {
     expect(again).toMatchObject({ code: 5, stdout: expect.stringMatching(/already ended: canceled/) });
     const rows = await eventually(
       () => listed('--state', 'canceled'),
-      (rs) => rs.some((r) => r.pipelineId === 'cli-cancel'),
+      (rs) => rs.some((r) => r.id === 'cli-cancel'),
     );
-    expect(rows.map((r) => r.pipelineId)).toContain('cli-cancel');
+    expect(rows.map((r) => r.id)).toContain('cli-cancel');
     // Canceling paid for at most the first stage's task.
     expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
   }, 120_000);
@@ -198,10 +198,10 @@ describe('wanflow operator commands', () => {
       const run = await wanflow(['run', teaser, '--key', 'plain-2', '--json'], off);
       expect(run.code, run.stderr).toBe(0);
       const rows = await eventually(
-        () => wanflow(['list', '--json'], off).then((r) => JSON.parse(r.stdout) as PipelineSummary[]),
-        (rs) => rs.some((r) => r.pipelineId === 'plain-2' && r.state === 'completed'),
+        () => wanflow(['list', '--json'], off).then((r) => JSON.parse(r.stdout) as RunRow[]),
+        (rs) => rs.some((r) => r.id === 'plain-2' && r.state === 'completed'),
       );
-      expect(rows.find((r) => r.pipelineId === 'plain-2')).toMatchObject({ state: 'completed', labels: [] });
+      expect(rows.find((r) => r.id === 'plain-2')).toMatchObject({ state: 'completed', labels: [] });
       const filtered = await wanflow(['list', '--state', 'stored'], off);
       expect(filtered).toMatchObject({
         code: 2,
@@ -241,6 +241,17 @@ describe('wanflow operator commands', () => {
       stderr: expect.stringMatching(/"cli-job" was already used for a different job request/),
     });
     expect(stack.servers.simulator.stats().tasksCreated).toBe(created);
+    // `list` shows jobs as the studio does, and filters by kind and model.
+    const jobs = await eventually(
+      () => listed('--kind', 'job', '--model', 'wan2.7-t2v'),
+      (rows) => rows.some((r) => r.id === 'cli-job'),
+    );
+    expect(jobs.find((r) => r.id === 'cli-job')).toMatchObject({ kind: 'job', state: 'stored' });
+    expect(jobs.every((r) => r.kind === 'job')).toBe(true);
+    expect((await listed('--kind', 'pipeline')).map((r) => r.id)).not.toContain('cli-job');
+    const table = await wanflow(['list', '--kind', 'job'], env());
+    expect(table.stdout).toMatch(/^ID\s+KIND\s+STATE/);
+    expect(table.stdout).toMatch(/^cli-job\s+job\s+stored/m);
 
     const body = JSON.stringify({
       model: 'wan2.7-t2v',
