@@ -271,15 +271,21 @@ const temporal = ensure('temporal', {
     ['go install temporal', () => fromGo(TEMPORAL_GO, 'temporal')],
   ],
 });
-const minio = ensure('minio', {
-  envVar: 'WANFLOW_MINIO_BIN',
-  versionArgs: ['--version'],
-  routes: [['go install minio', () => fromGo(MINIO_GO, 'minio')]],
-});
-// The cluster's servers are built only when asked (`npm test` and `npm run cluster` ask): a cold build of
-// the Temporal server takes minutes, and the demo does not need it.
+// Each command installs what it runs (`npm run demo`: Node 24 and the Temporal CLI; ffmpeg comes with npm):
+// `--test` adds MinIO, the DashScope SDK and the time-skipping test server; `--cluster` MinIO and the
+// Temporal server on PostgreSQL; `--browser` Chromium.
+const wants = (flag) => process.argv.includes(flag);
+const minio =
+  wants('--test') || wants('--cluster')
+    ? ensure('minio', {
+        envVar: 'WANFLOW_MINIO_BIN',
+        versionArgs: ['--version'],
+        routes: [['go install minio', () => fromGo(MINIO_GO, 'minio')]],
+      })
+    : undefined;
+// A cold build of the Temporal server takes minutes: only `npm test` and `npm run cluster` ask for it.
 let cluster = '';
-if (process.argv.includes('--cluster')) {
+if (wants('--cluster')) {
   const server = ensure('temporal-server', {
     envVar: 'WANFLOW_TEMPORAL_SERVER_BIN',
     versionArgs: ['--version'],
@@ -314,10 +320,11 @@ if (process.argv.includes('--cluster')) {
   const postgres = ensurePostgres();
   cluster = ` temporal-server=${server} sql-tool=${sqlTool} schema=${schema} postgres=${postgres ?? 'missing'}`;
 }
-// The browser is installed only when asked (`npm test` asks): the studio itself needs none.
-const browser = process.argv.includes('--browser') ? ` chromium=${ensureChromium() ?? 'missing'}` : '';
-const sdkPython = ensureDashscopeSdk();
-const testServer = ensureTestServer();
+// The studio itself needs no browser: its tests do.
+const browser = wants('--browser') ? ` chromium=${ensureChromium() ?? 'missing'}` : '';
+const tests = wants('--test')
+  ? ` dashscope-sdk=${ensureDashscopeSdk() ?? 'missing'} test-server=${ensureTestServer() ?? 'missing'}`
+  : '';
 log(
-  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal} minio=${minio} dashscope-sdk=${sdkPython ?? 'missing'} test-server=${testServer ?? 'missing'}${cluster}${browser}`,
+  `ready in ${((Date.now() - started) / 1000).toFixed(1)} s: node=${node} temporal=${temporal}${minio ? ` minio=${minio}` : ''}${tests}${cluster}${browser}`,
 );

@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 it('the official Python SDK creates, waits, cancels, fetches and lists tasks, and reads error answers', async () => {
-  expect(existsSync(python), `no DashScope SDK at ${python}: run npm run bootstrap`).toBe(true);
+  expect(existsSync(python), `no DashScope SDK at ${python}: run npm run bootstrap -- --test`).toBe(true);
   const imageUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}/frame.jpg`;
   const { stdout } = await run(
     python,
