@@ -20,7 +20,7 @@ export interface FetchOptions {
   timeoutMs: number;
 }
 
-/** Why a source was not read: a message for its field, and the value to show (a size, a status). */
+/** Why a source was not read: what is wrong with its field (`is …`), and the value to show (a size). */
 export interface RefusedSource {
   refused: string;
   value?: unknown;
@@ -63,9 +63,9 @@ export async function withFetchedMedia<T>(
   const checked = o.trusted
     ? { url: new URL(source), address: undefined }
     : await checkSource(source, o.policy);
-  if ('problem' in checked) return { refused: checked.problem };
+  if ('problem' in checked) return { refused: `is not fetched: ${checked.problem}` };
   const tooLarge = (bytes: number): RefusedSource => ({
-    refused: `file is larger than ${o.maxBytes / MB} MB`,
+    refused: `is not fetched: file is larger than ${o.maxBytes / MB} MB`,
     value: `${bytes} bytes`,
   });
   const agent = pinnedAgent(checked.address, o.timeoutMs);
@@ -77,9 +77,13 @@ export async function withFetchedMedia<T>(
     });
     if (res.statusCode >= 300) {
       await res.body.dump();
-      return res.statusCode < 400
-        ? { refused: `redirects (HTTP ${res.statusCode}); redirects are not followed: pass the final URL` }
-        : { refused: `answered HTTP ${res.statusCode}` };
+      if (res.statusCode < 400)
+        return {
+          refused: `is not fetched: it redirects (HTTP ${res.statusCode}); redirects are not followed: pass the final URL`,
+        };
+      // The store's own URL: the asset is not there (or the store cannot be read).
+      if (o.trusted) return { refused: `is not in the store (it answered HTTP ${res.statusCode})` };
+      return { refused: `is not fetched: it answered HTTP ${res.statusCode}` };
     }
     const declared = Number(res.headers['content-length']);
     const type = String(res.headers['content-type'] ?? '');
@@ -111,8 +115,8 @@ export async function withFetchedMedia<T>(
     return await use(file, bytes);
   } catch (err) {
     if (err instanceof Error && err.name === 'TimeoutError')
-      return { refused: `was not read within ${(o.timeoutMs * TOTAL_TIMEOUTS) / 1000} s` };
-    if (isNetworkError(err)) return { refused: 'could not be reached' };
+      return { refused: `is not fetched: it was not read within ${(o.timeoutMs * TOTAL_TIMEOUTS) / 1000} s` };
+    if (isNetworkError(err)) return { refused: 'is not fetched: it could not be reached' };
     throw err;
   } finally {
     await agent.close();

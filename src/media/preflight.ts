@@ -70,7 +70,7 @@ export async function preflightMedia(
           `could not be read as ${input.rule.kind} (unreachable, or not a media file wanflow can read)`,
         );
       }
-      if (isRefused(probed)) return refuse(`is not fetched: ${probed.refused}`, probed.value);
+      if (isRefused(probed)) return refuse(probed.refused, probed.value);
       const facts = factsOf(probed);
       result.facts[input.field] = facts;
       result.problems.push(...check(input, facts));

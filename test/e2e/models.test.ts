@@ -168,7 +168,9 @@ describe('inputs from anywhere', () => {
       input: { media: [{ type: 'first_frame', url: 'asset://inputs/missing.png' }] },
     });
     expect(record).toMatchObject({ status: 'failed', failure: { cause: 'invalid_input' } });
-    expect(record.failure!.message).toMatch(/input\.media\.0\.url: could not be read as image/);
+    expect(record.failure!.message).toMatch(
+      /input\.media\.0\.url: is not in the store \(it answered HTTP 404\)/,
+    );
   });
 
   it('a caller-signed URL about to expire is refused before submit, not sent', async () => {

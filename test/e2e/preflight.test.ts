@@ -106,7 +106,7 @@ describe('media preflight', () => {
       files.serve('/nonexistent/file.png').replace('file.png', 'missing.png') + '?X-Amz-Signature=secret';
     const found = await problems(i2v([{ type: 'first_frame', url }]));
     expect(found).toHaveLength(1);
-    expect(found[0]!.message).toMatch(/is not fetched: answered HTTP 404/);
+    expect(found[0]!.message).toMatch(/is not fetched: it answered HTTP 404/);
     expect(JSON.stringify(found)).not.toContain('secret');
   });
 
