@@ -1,5 +1,5 @@
 // Every environment variable wanflow reads, in one place: its name, its schema (zod), its default and what
-// it is for. The README's configuration table lists exactly these (a test keeps the two equal), and
+// it is for. docs/configuration.md lists exactly these (a test keeps the two equal), and
 // nothing outside this file indexes the environment (a test fails when code reads a name not here).
 // The DashScope, Temporal and AWS names are those ecosystems' own, so one environment serves the official
 // SDKs and wanflow alike. TEMPORAL_* are read through @temporalio/envconfig, as the Temporal CLI reads them.
@@ -29,7 +29,7 @@ export const budgetText = z
 
 interface Variable<S extends z.ZodType = z.ZodType> {
   schema: S;
-  /** As the README shows it. */
+  /** As docs/configuration.md shows it. */
   default: string;
   about: string;
   /** Never echoed in an error. */
@@ -93,7 +93,7 @@ export const VARIABLES = {
   WANFLOW_TASK_QUEUE: v(text, '`wanflow`', 'task queue of workers and jobs'),
   WANFLOW_LIVE: v(onOff, 'off', '`1` reaches the paid APIs; otherwise every call goes to the simulator'),
   DASHSCOPE_API_KEY: v(text, '—', 'Model Studio key (required with `WANFLOW_LIVE=1`)', { secret: true }),
-  /** One variable per region; the README shows the pattern. */
+  /** One variable per region; docs/configuration.md shows the pattern. */
   'DASHSCOPE_API_KEY_<REGION>': v(
     text,
     '—',

@@ -5,6 +5,6 @@ import { FAILURE_TYPE } from '../shared/failure-types';
 /** The environment (or the worker's options) cannot make a working configuration. */
 export class ConfigError extends WanflowError {
   override readonly name = FAILURE_TYPE.config;
-  readonly remedy = "Fix the named variable; the README's configuration table lists every one.";
+  readonly remedy = 'Fix the named variable; docs/configuration.md lists every one.';
   override readonly exitCode = EXIT.usage;
 }

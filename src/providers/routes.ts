@@ -1,6 +1,6 @@
 // Which route serves which model and mode: Model Studio by region (keys and hosts are regional), the
 // wrappers and apps by what their endpoints document (each adapter's fields.ts). One table, read by the
-// check before anything is sent and by `wanflow routes` (and the README's copy of it, kept by a test).
+// check before anything is sent and by `wanflow routes` (and docs/routes.md's copy of it, kept by a test).
 import {
   assertModelInRegion,
   InvalidRequestError,

@@ -27,9 +27,9 @@ function example(name: string, csv?: string): { rows: string; template: string }
   return { rows, template };
 }
 
-/** The README's `wanflow campaign start …` command that runs the example (not its dry run), as arguments. */
+/** The campaigns guide's `wanflow campaign start …` command that runs the example (not its dry run), as arguments. */
 function readmeExampleArgs(): string[] {
-  const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+  const readme = readFileSync(resolve(__dirname, '../../docs/campaigns.md'), 'utf8');
   const commands = readme
     .replace(/\\\n\s*/g, ' ')
     .split('\n')
@@ -42,7 +42,7 @@ function readmeExampleArgs(): string[] {
 }
 
 describe('wanflow campaign', () => {
-  it("the README's example, as written, stores every row and exits 0", async () => {
+  it("the campaigns guide's example, as written, stores every row and exits 0", async () => {
     const args = readmeExampleArgs();
     const { rows, template } = example('product-shots');
     const local = args.map((a) =>

@@ -3,7 +3,7 @@
 // ambiguous create reconciled, a PENDING cancel, a refusal, a sync image), and every closed workflow's
 // history — pipelines and their child jobs — is written to test/replay/histories/ as binary protobuf
 // (the SDK's JSON helpers trip over two copies of protobufjs in this tree).
-// Re-record only when no run of the old code can still be in flight: see README, "Changing workflows".
+// Re-record only when no run of the old code can still be in flight: see docs/contributing.md, "Changing workflow code".
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // The house rules a newcomer relies on, checked on the source itself: dependencies flow one way with no
 // circles and no simulator in production (dependency-cruiser, .dependency-cruiser.cjs); the environment
-// is read only through config/env.ts, whose variables are exactly the README's configuration table; and
+// is read only through config/env.ts, whose variables are exactly docs/configuration.md's table; and
 // every error class stands on WanflowError. Each check has a positive control: it would fail if broken.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -92,12 +92,8 @@ describe('the environment', () => {
       expect(pass).not.toMatch(READ);
   });
 
-  it("has exactly the README configuration table's variables", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(
-      readme.indexOf('## Configuration'),
-      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
-    );
+  it("has exactly the configuration guide's variables", () => {
+    const section = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');
     const documented = new Set(
       section
         .split('\n')

@@ -1,5 +1,5 @@
 // No Docker engine runs here, so the compose file is checked for what can be checked: it parses, has the
-// services the README promises, and configures wanflow only with variables wanflow reads.
+// services the deploying guide promises, and configures wanflow only with variables wanflow reads.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';

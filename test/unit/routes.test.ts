@@ -1,4 +1,4 @@
-// The route table as data: every mode has a name its requests map to, the README's capability table is the
+// The route table as data: every mode has a name its requests map to, docs/routes.md's capability table is the
 // one `wanflow routes` prints, inference.sh's status mapping is configuration that never ends a task on a
 // word it does not know, and its apps count against the Model Studio account they run on.
 import { readFileSync } from 'node:fs';
@@ -44,14 +44,14 @@ describe('the capability table', () => {
       .filter((l) => !/^\|[\s|:-]+\|$/.test(l))
       .map((l) => l.split('|').map((c) => c.trim()));
 
-  it("is the README's, as `wanflow routes` prints it", async () => {
-    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  it("is the routes guide's, as `wanflow routes` prints it", async () => {
+    const readme = readFileSync(join(__dirname, '../../docs/routes.md'), 'utf8');
     const begin = readme.indexOf('<!-- routes:begin -->');
     const end = readme.indexOf('<!-- routes:end -->');
-    expect(begin, 'README marks its routes table').toBeGreaterThan(0);
+    expect(begin, 'docs/routes.md marks its routes table').toBeGreaterThan(0);
     const inReadme = readme.slice(begin + '<!-- routes:begin -->'.length, end);
     const generated = routesMarkdown(routeRows(DEFAULT_PRICES, 'cn-beijing'), 'cn-beijing');
-    expect(cells(inReadme), 'the README is behind: npm run readme:routes').toEqual(cells(generated));
+    expect(cells(inReadme), 'docs/routes.md is behind: npm run readme:routes').toEqual(cells(generated));
     const printed = await wanflow(['routes', '--region', 'cn-beijing'], { PATH: process.env.PATH });
     expect(printed).toMatchObject({ code: 0, stderr: '' });
     expect(cells(printed.stdout)).toEqual(cells(generated));
