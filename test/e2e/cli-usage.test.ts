@@ -125,10 +125,13 @@ describe('--json errors are JSON on stdout', () => {
 });
 
 describe('a worker that cannot reach Temporal', () => {
-  it('exits 7 with the address and the remedy, not a transport dump alone', async () => {
-    const r = await wanflow(['worker'], env);
+  it('waits for it, then after its give-up exits 7 with the address and the remedy, not a transport dump alone', async () => {
+    const started = Date.now();
+    const r = await wanflow(['worker'], { ...env, WANFLOW_CONNECT_GIVE_UP: '3' });
     expect(r.code).toBe(EXIT.unreachable);
-    expect(r.stderr).toMatch(/cannot reach Temporal at 127\.0\.0\.1:9/);
+    expect(r.stderr).toMatch(/waiting for Temporal at 127\.0\.0\.1:9 \(0 s so far, gives up after 3 s\)/);
+    expect(r.stderr).toMatch(/cannot reach Temporal at 127\.0\.0\.1:9 \(waited 3 s\)/);
     expect(r.stderr).toMatch(/remedy: Start one/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   });
 });
