@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // free ports under its own folder, so files share nothing and run side by side: most of an end-to-end
 // test's time is waiting (on simulated tasks, timers, servers starting), which another file can use.
 // WANFLOW_TEST_WORKERS sets how many at once (1: one file at a time).
-const workers = Number(process.env.WANFLOW_TEST_WORKERS ?? 1);
+const workers = Number(process.env.WANFLOW_TEST_WORKERS ?? 3);
 
 export default defineConfig({
   test: {
