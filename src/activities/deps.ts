@@ -52,7 +52,7 @@ export interface ActivityDeps {
    * what it spent when it ends (default: none).
    */
   books?(route: RouteId, region: RegionId): string | undefined;
-  /** The task queries a second the worker may spend on an account (pages of a sweep are paced by it). */
+  /** The task queries a second this worker may send: its polls and the pages of its sweeps share them. */
   queriesPerSecond?: number;
   /** The task watcher of the account a route and region are called with (default: none, jobs poll). */
   watcher?(route: RouteId, region: RegionId): TaskWatcherRef | undefined;

@@ -21,6 +21,7 @@ import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
 import { FinishedTasks } from './finished-tasks';
 import { TaskMemory, sweepEndedTasks, type SweepInput } from './watch';
+import { queryPacer } from './query-pacer';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { taskNoticeSignal } from '../shared/notices';
 import { RunTimeModel, secondsBetween } from './run-times';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
   const claims = deps.claims ?? temporalClaims();
   const runTimes = deps.runTimes ?? new RunTimeModel();
   const finished = new FinishedTasks();
+  const pace = queryPacer(deps.queriesPerSecond ?? 10);
   const seen = new TaskMemory<true>();
   const owners = new TaskMemory<string>();
   // Bookings of jobs that end close together go to their day's ledger as one signal.
@@ -129,6 +131,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** One query. Signed result URLs are left out: persistOutput fetches them again. */
     pollTask: typed(async (ref: TaskRef & { runTimeKey?: string }): Promise<TaskSnapshot> => {
+      await pace();
       const task = await deps.provider(ref.route, ref.region).getTask(ref.taskId);
       if (task.status === 'SUCCEEDED') {
         finished.set(ref.taskId, { task, at: now() });
@@ -154,7 +157,7 @@ export function createActivities(deps: ActivityDeps) {
             owners,
             now,
             listLagMs: deps.policy(input.route).submit.listLagMs ?? 15_000,
-            pageGapMs: Math.ceil(1000 / (deps.queriesPerSecond ?? 10)),
+            pace,
             wake: (owner, taskId) =>
               client.workflow
                 .getHandle(owner)

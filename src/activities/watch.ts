@@ -58,8 +58,8 @@ export interface SweepDeps {
   now(): number;
   /** How late a new task may show in the list: the window never starts later than this before now. */
   listLagMs: number;
-  /** Between two pages of one sweep: the account's query budget holds however long the list is. */
-  pageGapMs: number;
+  /** Before each page: the account's query budget holds however long the list is. */
+  pace(): Promise<void>;
 }
 
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED']);
@@ -75,15 +75,18 @@ const MAX_PERIOD_MS = 30_000;
 const LEARN_RATE = 0.3;
 
 export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promise<SweepResult> {
-  const list = deps.provider.listTasks?.bind(deps.provider);
-  if (!list)
+  const listTasks = deps.provider.listTasks?.bind(deps.provider);
+  if (!listTasks)
     return { fromMs: input.fromMs, inProgress: 0, woken: 0, problem: 'the route keeps no task list' };
   const now = deps.now();
   const everyMs = input.everyMs ?? 0;
   const listed = new Map<string, TaskListItem>();
+  const list: typeof listTasks = async (filter) => {
+    await deps.pace();
+    return listTasks(filter);
+  };
   const problem = await readWholeList(list, { startMs: input.fromMs, endMs: now + SKEW_MS }, listed, {
     maxPages: SWEEP_PAGES,
-    pause: () => new Promise((r) => setTimeout(r, deps.pageGapMs)),
   });
   let oldest = now - deps.listLagMs - SKEW_MS;
   let inProgress = 0;

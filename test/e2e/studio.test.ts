@@ -243,7 +243,9 @@ describe('the studio in a browser', () => {
       .poll(() => grid.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)))
       .toEqual([true, true, true, true]);
     await page.screenshot({ path: screenshotPath(shots, 'campaign'), fullPage: true });
-  }, 120_000);
+    // Four rows one after another, each a slowed task: ~40 s alone, and past 120 s once in CI with the
+    // files beside it busy.
+  }, 300_000);
 });
 
 describe('the studio refuses', () => {

@@ -49,7 +49,7 @@ function deps(p: VideoProvider, owners: Record<string, string>, seen = new TaskM
     owners: new TaskMemory<string>(),
     now: () => NOW,
     listLagMs: LAG,
-    pageGapMs: 1,
+    pace: () => Promise.resolve(),
   };
   return { d, woken };
 }
