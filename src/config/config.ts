@@ -94,6 +94,8 @@ const configSchema = z.object({
   workflowCache: z.number().int().min(0),
   /** Seconds a starting worker waits for its Temporal server. */
   connectGiveUpSeconds: z.number().int().min(0),
+  /** Worker Versioning: the deployment and this worker's build in it; absent: unversioned workers. */
+  deployment: z.strictObject({ name: z.string(), buildId: z.string() }).optional(),
   /** Where a worker serves Prometheus metrics; absent: none. */
   metricsAddress: z.string().optional(),
   /** The most one account may spend in a provider's billing day; none: no daily cap. */
@@ -165,6 +167,7 @@ export function loadConfig(
       .filter(Boolean),
     logLevel: envVar(env, 'WANFLOW_LOG_LEVEL') ?? 'WARN',
     metricsAddress: envVar(env, 'WANFLOW_METRICS'),
+    deployment: deploymentFrom(envVar(env, 'WANFLOW_DEPLOYMENT'), envVar(env, 'WANFLOW_BUILD_ID')),
     queriesPerSecond: envVar(env, 'WANFLOW_QUERIES_PER_SECOND') ?? 10,
     taskSweepMs: envVar(env, 'WANFLOW_TASK_SWEEP_MS') ?? (live ? 3_000 : 500),
     workflowCache: envVar(env, 'WANFLOW_WORKFLOW_CACHE') ?? 500,
@@ -179,6 +182,16 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** A worker deployment needs to know which build this is; a build ID alone means nothing. */
+function deploymentFrom(name: string | undefined, buildId: string | undefined) {
+  if (!name && !buildId) return undefined;
+  if (!name || !buildId)
+    throw new ConfigError(
+      `${name ? 'WANFLOW_BUILD_ID' : 'WANFLOW_DEPLOYMENT'} is missing: Worker Versioning takes both WANFLOW_DEPLOYMENT (the deployment's name) and WANFLOW_BUILD_ID (this build of the worker code, e.g. a git commit)`,
+    );
+  return { name, buildId };
 }
 
 /** The account limits: a file's, else the contract's figures for the paid API and none for the simulator. */

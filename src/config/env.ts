@@ -196,6 +196,18 @@ export const VARIABLES = {
     '`3600`',
     'seconds a starting worker (and `wanflow up` on a cluster) waits for an unreachable Temporal server, retrying with backoff, before it exits 7',
   ),
+  WANFLOW_DEPLOYMENT: v(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a deployment name: letters, digits, ".", "_", "-"'),
+    'none',
+    'Temporal Worker Versioning: the worker deployment this worker belongs to; jobs and pipelines then stay on the build that started them (docs/contributing.md); needs `WANFLOW_BUILD_ID`',
+  ),
+  WANFLOW_BUILD_ID: v(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/, 'a build ID: letters, digits, ".", "_", "+", "-"'),
+    'none',
+    'the build of the worker code within `WANFLOW_DEPLOYMENT`, different for every change of workflow code (a git commit)',
+  ),
   WANFLOW_METRICS: v(
     z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port'),
     'off',

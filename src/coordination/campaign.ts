@@ -43,9 +43,8 @@ export interface CampaignBook {
 
 /** The campaign's settings for a generation, from its input. */
 export interface CampaignRules {
+  /** Rows admitted before the campaign continues as new; those still running are handed over. */
   rowsPerGeneration: number;
-  /** Rows running at continue-as-new are handed over (else the window drains first: older runs). */
-  handOver: boolean;
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -185,11 +184,9 @@ export function admitRow(
     inflight: [...b.inflight, ref],
     rowsThisGeneration: b.rowsThisGeneration + 1,
   };
-  if (admitted.rowsThisGeneration >= rules.rowsPerGeneration || continueAsNewSuggested) {
+  // Handed over, the window does not drain: the next run is only a moment away.
+  if (admitted.rowsThisGeneration >= rules.rowsPerGeneration || continueAsNewSuggested)
     admitted = { ...admitted, draining: true };
-    // Handed over, the window does not drain: the next run is only a moment away.
-    if (!rules.handOver) admitted.state = { ...admitted.state, status: 'draining' };
-  }
   return { book: admitted, decision, ref };
 }
 

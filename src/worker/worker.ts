@@ -229,6 +229,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     // with thousands in flight within its memory; an evicted job replays its short history when it wakes.
     maxCachedWorkflows: config.workflowCache,
     shutdownGraceTime: '10s',
+    ...versioning(config),
     ...setup.options,
   });
   // Jobs' polls on a queue of their own, whose dispatch rate the server holds across every worker: the
@@ -241,8 +242,25 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
     maxTaskQueueActivitiesPerSecond: config.queriesPerSecond,
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10s',
+    ...versioning(config),
   });
   return workerPair(main, queries);
+}
+
+/**
+ * Worker Versioning, when a deployment is configured: both task queues belong to this build, jobs and
+ * pipelines stay on the build that started them (their own PINNED option), every other workflow moves to
+ * the deployment's current build at its next workflow task.
+ */
+function versioning(config: WanflowConfig): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  if (!config.deployment) return {};
+  return {
+    workerDeploymentOptions: {
+      version: { deploymentName: config.deployment.name, buildId: config.deployment.buildId },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
 }
 
 /** What callers run and stop: the worker of workflows and activities, and the one of polls. */

@@ -13,7 +13,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   metricMeter,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -103,13 +102,10 @@ const { readCampaignPage, writeCampaignPart, finishCampaign, endedRowRuns } =
   });
 
 export async function wanCampaign(input: CampaignInput): Promise<CampaignState> {
-  // Campaigns before it drained their window at every continue-as-new (50 slots idle over one task's
-  // time, 3 % of a 1,000-row campaign's makespan); their histories replay that way.
-  const handOver = patched('campaign-rows-handed-over');
   const now = () => new Date(Date.now()).toISOString();
   const startedMs = input.carry?.startedMs ?? Date.now();
   const pages = [...input.pages];
-  const rules = { rowsPerGeneration: input.rowsPerGeneration ?? ROWS_PER_GENERATION, handOver };
+  const rules = { rowsPerGeneration: input.rowsPerGeneration ?? ROWS_PER_GENERATION };
   const fresh = input.carry?.state ?? countPages(newCampaignState(input, now()), input.pages);
   // The books (coordination/campaign.ts) decide; this shell reads rows, starts runs and writes parts.
   let book = openBook(
@@ -219,14 +215,14 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
         ...input,
         priority: book.state.priority,
         canceled: () => book.canceled,
-        ...(handOver ? { notifyWorkflowId: workflowInfo().workflowId } : {}),
+        notifyWorkflowId: workflowInfo().workflowId,
       };
       starting.add(row.key);
       running.set(
         row.key,
         runRow(ctx, row, () => {
-          // Its child exists: the run may continue as new now (histories before waited on rows' ends).
-          if (starting.delete(row.key) && handOver) tick += 1;
+          // Its child exists: the run may continue as new now.
+          if (starting.delete(row.key)) tick += 1;
         }).then((outcome) => {
           running.delete(row.key);
           ended(ref, outcome);
@@ -235,30 +231,22 @@ export async function wanCampaign(input: CampaignInput): Promise<CampaignState> 
     }
   };
   // A part's outcomes leave the buffer only once written, and the write is not canceled halfway: a cancel
-  // during it once dropped the batch and wrote the next one at the same part index, over it (before
-  // `campaign-parts-kept-on-cancel`).
-  const partsKept = patched('campaign-parts-kept-on-cancel');
+  // during it once dropped the batch and wrote the next one at the same part index, over it.
   const flush = async (all: boolean): Promise<void> => {
     for (let due = partDue(book, all, PART_ROWS); due; due = partDue(book, all, PART_ROWS)) {
       const key = campaignKeys.part(input.campaignId, startedMs, due.index);
       const { outcomes } = due;
-      if (partsKept) {
-        await CancellationScope.nonCancellable(() => writeCampaignPart({ key, outcomes }));
-        book = partWritten(book, key, outcomes.length);
-      } else {
-        book = { ...book, outcomes: book.outcomes.slice(outcomes.length) };
-        await writeCampaignPart({ key, outcomes });
-        book = { ...book, state: { ...book.state, parts: [...book.state.parts, key] } };
-      }
+      await CancellationScope.nonCancellable(() => writeCampaignPart({ key, outcomes }));
+      book = partWritten(book, key, outcomes.length);
     }
   };
 
   try {
     for (;;) {
       await admit();
-      await flush(book.inflight.length === 0 || (handOver && book.draining));
+      await flush(book.inflight.length === 0 || book.draining);
       if (campaignDone(book)) break;
-      if (book.draining && (handOver ? starting.size === 0 : book.inflight.length === 0)) {
+      if (book.draining && starting.size === 0) {
         await condition(allHandlersFinished);
         // A row that ended meanwhile is written first: outcomes do not travel.
         if (book.outcomes.length) continue;

@@ -14,7 +14,6 @@ import {
   defineQuery,
   defineSignal,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -35,7 +34,7 @@ export async function wanTaskClaim(): Promise<void> {}
 export const acquireLockSignal = defineSignal<[LockRequest]>('acquireCreateLock');
 export const releaseLockSignal = defineSignal<[{ token: string }]>('releaseCreateLock');
 export const lockGrantedSignal = defineSignal<[{ token: string }]>('createLockGranted');
-/** Who holds the lock and who waits (locks before `create-lock-pure-core` answer no query). */
+/** Who holds the lock and who waits. */
 export const createLockQuery = defineQuery<LockState>('createLock');
 
 // History stays small: a lock that granted this many times starts afresh with its queue.
@@ -46,9 +45,6 @@ const GRANTS_PER_RUN = 200;
  * coordination/create-lock.ts: signals become events, a grant a signal to the requester, the lease a timer.
  */
 export async function wanCreateLock(start: LockRequest[] | LockState = []): Promise<void> {
-  // Locks that started before the pure core run the old loop until their next continue-as-new.
-  if (!patched('create-lock-pure-core'))
-    return legacyCreateLock(Array.isArray(start) ? start : start.waiting);
   let state: LockState = Array.isArray(start) ? { waiting: [...start] } : start;
   let changed = false;
   const on = (event: LockEvent): void => {
@@ -86,37 +82,5 @@ export async function wanCreateLock(start: LockRequest[] | LockState = []): Prom
     changed = false;
     const wait = decision.wakeAt === undefined ? undefined : Math.max(1, decision.wakeAt - Date.now());
     await (wait === undefined ? condition(() => changed) : condition(() => changed, wait));
-  }
-}
-
-/** The lock loop before `create-lock-pure-core`, unchanged, so locks that started under it replay. */
-async function legacyCreateLock(waiting: LockRequest[]): Promise<void> {
-  const queue = [...waiting];
-  const released = new Set<string>();
-  setHandler(acquireLockSignal, (r) => {
-    if (!released.has(r.token) && !queue.some((q) => q.token === r.token)) queue.push(r);
-  });
-  setHandler(releaseLockSignal, ({ token }) => {
-    released.add(token);
-    const i = queue.findIndex((q) => q.token === token);
-    // The holder (index 0) leaves the queue when its turn ends below; a waiter leaves at once.
-    if (i > 0) queue.splice(i, 1);
-  });
-  for (let grants = 0; queue.length; grants++) {
-    const holder = queue[0]!;
-    if (!released.has(holder.token)) {
-      const granted = await getExternalWorkflowHandle(holder.requester)
-        .signal(lockGrantedSignal, { token: holder.token })
-        .then(
-          () => true,
-          () => false, // the requester is gone: nothing to wait for
-        );
-      if (granted) await condition(() => released.has(holder.token), holder.leaseMs);
-    }
-    queue.shift();
-    if (grants + 1 >= GRANTS_PER_RUN || (queue.length && workflowInfo().continueAsNewSuggested)) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof wanCreateLock>(queue.filter((q) => !released.has(q.token)));
-    }
   }
 }

@@ -1,6 +1,6 @@
 // From a submitted task to its outputs in the user's store: polling on durable timers (woken early by a
 // verified webhook or the account's task watcher), persisting, and what a cancel does to a task that already exists.
-import { condition, log, patched } from '@temporalio/workflow';
+import { condition, log } from '@temporalio/workflow';
 import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
 import type { TaskSnapshot } from '../wan/tasks';
@@ -44,7 +44,7 @@ async function pollUntilTerminal(
     await condition(() => wake.pending, delay);
     wake.pending = false;
     // Told the task has ended, the job frees its slot in the same workflow task that starts the poll.
-    const early = wake.ended && patched('slot-released-on-ended-notice') ? onTaskEnded() : undefined;
+    const early = wake.ended ? onTaskEnded() : undefined;
     const snap = await callActivity(() => poll({ ...ref, ...learn }));
     await early;
     rec.polls += 1;
@@ -98,7 +98,7 @@ async function pollUntilTerminal(
           () => false,
         );
         if (canceled) rec.providerStatus = 'CANCELED';
-        if (canceled || !patched('give-up-cancel-refused-collects'))
+        if (canceled)
           throw new JobStop({
             cause: 'timeout',
             message: `task ${ref.taskId} was still PENDING after ${minutes} min and was canceled (not billed)`,

@@ -1,6 +1,6 @@
 // The job workflow's activities, each with its timeouts and retry policy explained, and callActivity,
 // which turns a failure of a known kind into a JobStop naming its cause.
-import { isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import { queriesTaskQueue } from '../shared/ids';
@@ -75,10 +75,9 @@ export const { pollTask, cancelTask } = proxyActivities<WanflowActivities>(READS
 /**
  * A job's polls, on the queries task queue: the Temporal server dispatches at most the worker's
  * WANFLOW_QUERIES_PER_SECOND of them a second across every worker, so however many jobs poll, the
- * account's 20 task queries a second are never passed (histories before: polls on the job's own queue).
+ * account's 20 task queries a second are never passed.
  */
 export function budgetedPollTask(): typeof pollTask {
-  if (!patched('polls-on-queries-queue')) return pollTask;
   return proxyActivities<WanflowActivities>({
     ...READS,
     taskQueue: queriesTaskQueue(workflowInfo().taskQueue),

@@ -7,8 +7,8 @@ import {
   CancellationScope,
   CancelledFailure,
   isCancellation,
-  patched,
   setHandler,
+  setWorkflowOptions,
 } from '@temporalio/workflow';
 import type { JobRecord } from '../shared/records';
 import type { ValidatedJob } from '../activities/validate';
@@ -23,8 +23,13 @@ import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob 
 import { submitExactlyOnce } from './submit';
 import { tellCampaign } from './row-notice';
 import { collect, settleAfterCancel, type Wake } from './collect';
+import { pinnedWhenVersioned } from './versioning';
 import { acquireSlot, releaseSlot, reportThrottled, settleCreateLock, type HeldSlot } from './slot-hold';
 import { reserveInBudget, settleSpend, type HeldSpend } from './spend-hold';
+
+// Under Worker Versioning a job finishes on the build that started it (versioning.ts); the long-lived
+// workflows it talks to follow the worker's default, AUTO_UPGRADE: docs/contributing.md.
+setWorkflowOptions(pinnedWhenVersioned, wanJob);
 
 export async function wanJob(input: JobInput): Promise<JobRecord> {
   const now = () => new Date(Date.now()).toISOString();
@@ -88,7 +93,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       rec.status = 'submitting';
       // Nothing stored to hand over (a prompt, public URLs): no activity, one workflow task less per row.
       const published =
-        job.publishes === false && patched('publish-only-stored-inputs')
+        job.publishes === false
           ? { request: job.request }
           : await callActivity(() =>
               publishInputs({ route: input.route, region: input.region, request: job!.request }),
@@ -154,7 +159,7 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
       // The provider counts a task against the account's limit until it has ended, not until its outputs
       // are stored: the slot goes back then, so the next row's create overlaps this download.
       await collect(input, job, policy, rec, wake, async () => {
-        if (!held || !patched('slot-released-at-task-end')) return;
+        if (!held) return;
         await releaseSlot(held);
         held = undefined;
       });

@@ -6,7 +6,6 @@ import {
   ChildWorkflowFailure,
   CancellationScope,
   getExternalWorkflowHandle,
-  patched,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -59,15 +58,10 @@ export async function runStage(
         return first;
       // A second task is paid only when the first is proven free (shared/money.ts): not after its
       // task succeeded (the output is paid; storing it failed), nor after any outcome not known (a lost
-      // create or sync answer, a give-up whose cancel was refused, a job without a record). Pipelines
-      // before `retry-only-after-proven-free` also retried after a lost sync answer or a give-up.
-      const before =
-        first.providerStatus === 'SUCCEEDED' ||
-        first.failure?.cause === 'ambiguous_submit' ||
-        first.recordless;
-      if (before || (!mayPayAgain(first) && patched('retry-only-after-proven-free'))) return first;
+      // create or sync answer, a give-up whose cancel was refused, a job without a record).
+      if (!mayPayAgain(first)) return first;
       // A cancel is final: no retry or fallback job starts after it.
-      if (run.canceled && patched('pipeline-cancel-final')) return first;
+      if (run.canceled) return first;
       const route: RouteId =
         planned.spec.onFailure === 'fallback-route'
           ? (planned.spec.fallbackRoute ?? planned.route)
@@ -111,7 +105,7 @@ async function runJob(
     request,
     ...(input.options ? { options: input.options } : {}),
     // A pipeline's jobs share account slots fairly with other pipelines and campaigns.
-    ...(patched('account-slots-group') ? { slot: { group: input.pipelineId, ...input.slot } } : {}),
+    slot: { group: input.pipelineId, ...input.slot },
     ...(input.budget ? { budget: input.budget } : {}),
   };
   const state = rec.stages[stageId]!;
@@ -137,7 +131,7 @@ async function runJob(
       }),
     );
     // A cancel that came while this job was being started found nothing to cancel: cancel it now.
-    if (run.canceled && patched('pipeline-cancel-final'))
+    if (run.canceled)
       await CancellationScope.nonCancellable(() =>
         getExternalWorkflowHandle(child.workflowId)
           .cancel()

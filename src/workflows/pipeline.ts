@@ -9,9 +9,9 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
@@ -19,6 +19,7 @@ import type { PipelineRecord, StageState } from '../shared/records';
 import { pipelineStateQuery } from './definitions';
 import { updateTags, WanflowStage, WanflowState } from './search-attributes';
 import { runStage, type PipelineInput } from './pipeline-stage';
+import { pinnedWhenVersioned } from './versioning';
 import { tellCampaign } from './row-notice';
 import { takesStoredInputs } from '../pipelines/refs';
 import { activityFailure } from './failures';
@@ -35,6 +36,9 @@ const { checkStoredInputRoutes } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FAILURE_TYPE.invalidRequest] },
 });
+
+// A pipeline, like its jobs, stays on the build that started it (see job.ts).
+setWorkflowOptions(pinnedWhenVersioned, wanPipeline);
 
 export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord> {
   const { plan, pipelineId } = input;
@@ -148,7 +152,7 @@ async function routesRefuseStoredInputs(input: PipelineInput, rec: PipelineRecor
       ...(fallback ? [{ field: `stages.${s.index}.fallbackRoute`, route: fallback, region: s.region }] : []),
     ];
   });
-  if (!stages.length || !patched('pipeline-routes-checked-first')) return false;
+  if (!stages.length) return false;
   try {
     await checkStoredInputRoutes(stages);
     return false;

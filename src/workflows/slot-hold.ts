@@ -6,20 +6,13 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JobSlot } from '../activities/validate';
 import { callActivity, requestSlot } from './job-activities';
-import {
-  createSettledSignal,
-  releaseSlotSignal,
-  slotGrantedSignal,
-  slotPingSignal,
-  slotThrottledSignal,
-} from './slots';
+import { createSettledSignal, releaseSlotSignal, slotGrantedSignal, slotThrottledSignal } from './slots';
 
 export interface HeldSlot {
   id: string;
@@ -38,7 +31,7 @@ export async function acquireSlot(
   group: string,
   lock?: string,
 ): Promise<HeldSlot | undefined> {
-  if (!slot || !patched('account-slots')) return undefined;
+  if (!slot) return undefined;
   const token = uuid4();
   const held: HeldSlot = { id: slot.id, token };
   let granted = false;
@@ -47,10 +40,7 @@ export async function acquireSlot(
     granted = true;
     if (grant.lock) held.lock = true;
   });
-  // Slot workflows before `slots-pure-core` ping holders to find the closed ones; nothing to answer.
-  setHandler(slotPingSignal, () => undefined);
-  // Jobs before it took the create lock from its own workflow after the slot.
-  const withLock = lock && patched('create-lock-with-slot') ? { lock } : {};
+  const withLock = lock ? { lock } : {};
   try {
     // A cancel that comes while the request is on its way may leave it queued: it is withdrawn below.
     await callActivity(() =>
@@ -99,7 +89,7 @@ export async function settleCreateLock(held: HeldSlot | undefined): Promise<void
 
 /** Tells the slot workflow the provider throttled this holder's create, so it grants fewer for a while. */
 export async function reportThrottled(held: HeldSlot | undefined): Promise<void> {
-  if (!held || !patched('slot-throttle-aimd')) return;
+  if (!held) return;
   await CancellationScope.nonCancellable(() =>
     getExternalWorkflowHandle(held.id)
       .signal(slotThrottledSignal, { token: held.token })

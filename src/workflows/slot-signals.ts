@@ -1,11 +1,11 @@
-// The account slot workflow's messages (slots.ts), apart so its shell and the loop before the pure core
-// (slots-legacy.ts) share them without importing each other.
+// The account slot workflow's messages (slots.ts), apart so the jobs that hold slots (slot-hold.ts) import
+// them without the slot workflow itself.
 import { defineQuery, defineSignal, metricMeter, workflowInfo } from '@temporalio/workflow';
 import type { SlotRequest, SlotState } from '../coordination/slots';
 
 export const acquireSlotSignal = defineSignal<[SlotRequest & { checkEveryMs: number }]>('acquireSlot');
 export const releaseSlotSignal = defineSignal<[{ token: string }]>('releaseSlot');
-/** `lock`: the request's create lock is held too (slot workflows before `slots-grant-at-once` never say so). */
+/** `lock`: the request's create lock is held too. */
 export const slotGrantedSignal = defineSignal<[{ token: string; lock?: boolean }]>('slotGranted');
 /** The holder's create has settled (made, adopted, or given up): its create lock goes to the next. */
 export const createSettledSignal = defineSignal<[{ token: string }]>('createSettled');
@@ -13,8 +13,6 @@ export const createSettledSignal = defineSignal<[{ token: string }]>('createSett
 export const slotThrottledSignal = defineSignal<[{ token: string }]>('slotThrottled');
 /** This model's tasks in progress that nobody here claimed, from the account's task watcher. */
 export const foreignTasksSignal = defineSignal<[{ foreign: number }]>('foreignTasks');
-/** Sent to holders by slot workflows before `slots-pure-core` to see that they still run. */
-export const slotPingSignal = defineSignal<[]>('slotPing');
 export const slotsQuery = defineQuery<SlotState>('slots');
 
 /** Slots held and waited for, as gauges of this key's model (workflow metrics are not emitted on replay). */

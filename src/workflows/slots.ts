@@ -10,7 +10,6 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -24,7 +23,6 @@ import {
   type SlotEvent,
   type SlotState,
 } from '../coordination/slots';
-import { legacyAccountSlots } from './slots-legacy';
 import {
   createSettledSignal,
   acquireSlotSignal,
@@ -50,8 +48,6 @@ const { closedWorkflows } = proxyActivities<WanflowActivities>({
 });
 
 export async function wanAccountSlots(start: SlotState): Promise<void> {
-  // Slot workflows that started before the pure core run the old loop until their next continue-as-new.
-  if (!patched('slots-pure-core')) return legacyAccountSlots(start);
   let state: SlotState = { ...start, checking: false };
   let changed = false;
   const on = (event: SlotEvent): void => {

@@ -6,7 +6,6 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   sleep,
   uuid4,
@@ -34,7 +33,6 @@ import {
   type Submitted,
 } from './job-activities';
 import { lockGrantedSignal, releaseLockSignal } from './claims';
-import { legacySubmit } from './submit-legacy';
 import { backoffMs } from './backoff';
 import { FAILURE_TYPE } from '../shared/failure-types';
 
@@ -52,8 +50,6 @@ export async function submitExactlyOnce(
   /** The create lock came with the account slot (slot-hold.ts), held until the job settles it. */
   lockWithSlot = false,
 ): Promise<Submitted> {
-  if (!patched('exactly-once-submit'))
-    return CancellationScope.nonCancellable(() => legacySubmit(input, policy, request));
   const s = policy.submit;
   for (let attempt = 1; ; attempt++) {
     const lockId = lockWithSlot ? undefined : job.createLock;

@@ -81,7 +81,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 const PART_ROWS = 3;
-const RULES = { rowsPerGeneration: 3, handOver: true };
+const RULES = { rowsPerGeneration: 3 };
 const KINDS = ['stored', 'failed', 'canceled', 'expired', 'lost', 'recordless'] as const;
 
 function initial(cap: number): CampaignState {

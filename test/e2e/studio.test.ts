@@ -225,7 +225,9 @@ describe('the studio in a browser', () => {
     const { campaignId } = await startPromptCampaign(stack.h, dir, { prefix: 'studio', rows: 4, window: 1 });
     await page.goto(`${studio.url}runs/${campaignId}`);
     await page.locator('button.pause').click();
-    await expect.poll(() => page.locator('#action-result').textContent()).toContain('paused');
+    await expect
+      .poll(() => page.locator('#action-result').textContent(), { timeout: 30_000 })
+      .toContain('paused');
     await expect.poll(() => page.locator('#run-state').textContent(), { timeout: 10_000 }).toBe('paused');
     // Paused: the row running goes on, nothing new is admitted.
     const admitted = await getCampaignState(stack.h.client, stack.h.config, campaignId);
@@ -235,6 +237,17 @@ describe('the studio in a browser', () => {
     expect(later.counters.admitted).toBeLessThan(4);
     await page.screenshot({ path: screenshotPath(shots, 'campaign-paused'), fullPage: true });
     await page.locator('button.resume').click();
+    await expect
+      .poll(() => page.locator('#action-result').textContent(), { timeout: 30_000 })
+      .toContain('admitted again');
+    // Twice in CI (files beside it busy) the campaign was not done in 120 s, then 300 s; alone it takes
+    // ~20 s. Bounded, so that a run that stalls says where.
+    await expect
+      .poll(() => getCampaignState(stack.h.client, stack.h.config, campaignId), {
+        timeout: 180_000,
+        interval: 1000,
+      })
+      .toMatchObject({ status: 'completed' });
     expect((await waitForCampaign(stack.h.client, campaignId)).status).toBe('completed');
     await page.goto(`${studio.url}runs/${campaignId}`);
     expect(await page.locator('#counters').textContent()).toMatch(/4 of 4 done · stored 4/);

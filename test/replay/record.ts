@@ -4,7 +4,7 @@
 // history — pipelines and their child jobs — is written to test/replay/histories/ as binary protobuf
 // (the SDK's JSON helpers trip over two copies of protobufjs in this tree).
 // Re-record only when no run of the old code can still be in flight: see docs/contributing.md, "Changing workflow code".
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -17,20 +17,20 @@ import { getJobState, startJob, waitForJob } from '../../src/client/jobs';
 import { campaignRowWorkflowId, campaignWorkflowId, jobWorkflowId } from '../../src/shared/ids';
 import { campaignReport, changeCampaign, startCampaign, waitForCampaign } from '../../src/client/campaigns';
 import { readRowsFile } from '../../src/campaigns/rows';
-import { historyFileName } from './histories';
+import { historyFileName, RECORDING_DIR } from './histories';
 import { testEnv } from '../harness/servers';
 import { startInProcessWorker } from '../harness/workers';
 import { jobHarness } from '../harness/jobs';
 
-const OUT = join(__dirname, 'histories');
-// Two accounts for the slot scenario: one per recording of it (see below).
-const SLOT_KEYS = ['sk-replay-slots', 'sk-replay-slots-one-by-one'];
-const stack = useJobStack('record-histories', {
-  keys: Object.fromEntries(SLOT_KEYS.map((k) => [k, 'cn-beijing'])),
-});
+const OUT = RECORDING_DIR;
+const SLOTS_KEY = 'sk-replay-slots';
+const stack = useJobStack('record-histories', { keys: { [SLOTS_KEY]: 'cn-beijing' } });
 const written: string[] = [];
 let client: Client;
-beforeAll(() => (client = stack.h.client));
+beforeAll(() => {
+  client = stack.h.client;
+  mkdirSync(OUT, { recursive: true });
+});
 afterAll(() => console.log(`recorded ${written.length} histories:\n  ${written.join('\n  ')}`));
 
 async function save(workflowId: string): Promise<void> {
@@ -83,15 +83,16 @@ it('the four-stage chain', async () => {
 
 it('a pipeline canceled while its first task runs', async () => {
   stack.servers.simulator.reset();
-  stack.servers.simulator.setFaults({ slowTaskExtraMs: 3000 });
+  stack.servers.simulator.setFaults({ slowTaskExtraMs: 8000 });
   await startPipeline(client, stack.h.config, { spec: fourStageSpec('replay cancel'), key: 'replay-cancel' });
+  // Canceled once the first stage's task exists (a watched job learns RUNNING only when its task ends).
   for (;;) {
     const state = await getPipelineState(client, 'replay-cancel').catch(() => undefined);
     const live = await client.workflow
       .getHandle('wanflow-pipeline-replay-cancel/explore')
-      .query<{ providerStatus?: string }>('jobState')
+      .query<{ taskId?: string }>('jobState')
       .catch(() => undefined);
-    if (state && live?.providerStatus === 'RUNNING') break;
+    if (state && live?.taskId) break;
     await sleep(100);
   }
   await cancelPipeline(client, 'replay-cancel');
@@ -259,13 +260,11 @@ it("jobs held to an agent's daily budget besides the account's: one stored, the 
   }
 });
 
-// REPLAY_SLOTS_KEY names the account, so a recording made under older slot code (one grant at a time, before
-// `slots-grant-at-once`: REPLAY_SLOTS_KEY=sk-replay-slots-one-by-one) keeps a file of its own.
 it('account slots: six jobs queue for two slots', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wanflow-record-slots-'));
   const limits = join(dir, 'limits.json');
   writeFileSync(limits, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: 2 } }));
-  const key = process.env.REPLAY_SLOTS_KEY ?? SLOT_KEYS[0]!;
+  const key = SLOTS_KEY;
   const env = testEnv(stack.servers, `record-${key}`, {
     WANFLOW_ACCOUNT_LIMITS: limits,
     DASHSCOPE_API_KEY: key,

@@ -17,7 +17,7 @@ describe('replay of recorded histories', () => {
     expect(ids.filter((id) => id.startsWith('wanflow-job-')).length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(histories.map((h) => [h.workflowId, h] as const))(
+  it.each(histories.map((h) => [`${h.recordedBy}: ${h.workflowId}`, h] as const))(
     '%s replays on the current code',
     async (_id, h) => {
       await Worker.runReplayHistory(
