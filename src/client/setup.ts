@@ -38,6 +38,19 @@ const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/**
+ * Whether the namespace's frontend knows every one of wanflow's attributes yet: an attribute just added
+ * is listed at once, but a start naming it is refused until the frontend's namespace cache refreshes (up
+ * to ~10 s on the Temporal server on PostgreSQL). A visibility query naming them is checked the same way.
+ */
+export async function searchAttributesUsable(client: Client, namespace: string): Promise<boolean> {
+  const query = SEARCH_ATTRIBUTES.map((key) => `${key.name} IS NULL`).join(' OR ');
+  return client.workflowService.countWorkflowExecutions({ namespace, query }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Registers whichever of wanflow's attributes the namespace lacks; returns the names it added. */
 export async function registerSearchAttributes(client: Client, namespace: string): Promise<string[]> {
   const operator = client.connection.operatorService;

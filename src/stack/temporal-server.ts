@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { registerSearchAttributes } from '../client/setup';
+import { registerSearchAttributes, searchAttributesUsable } from '../client/setup';
 import { findTool, temporalSchemaDir } from './tools';
 import { spawnService, waitFor, type Service } from './service';
 import { waitForFrontend } from './temporal';
@@ -147,12 +147,14 @@ async function prepareNamespace(address: string, namespace: string): Promise<voi
         workflowExecutionRetentionPeriod: msToTs('3 days'),
       }),
     );
-    // A namespace just registered takes a moment to reach every service (its cache refreshes every 10 s).
+    // A namespace just registered takes a moment to reach every service (its cache refreshes every 10 s),
+    // and so do attributes just added: ready once a query naming them is accepted, as a start will be.
+    const client = new Client({ connection, namespace });
     await waitFor(
       `search attributes of namespace ${namespace}`,
       async () => {
-        await registerSearchAttributes(new Client({ connection, namespace }), namespace);
-        return true;
+        await registerSearchAttributes(client, namespace);
+        return searchAttributesUsable(client, namespace);
       },
       60_000,
     );

@@ -15,6 +15,7 @@ import type { RunRow } from '../../src/client/run-list';
 import type { PipelineRecord } from '../../src/shared/records';
 import type { JobRecord } from '../../src/shared/records';
 import { readJson } from '../harness/jobs';
+import { searchAttributesUsable } from '../../src/client/setup';
 
 interface WatchEvent {
   event: 'progress' | 'finished';
@@ -157,6 +158,8 @@ describe('wanflow operator commands', () => {
 
   it('setup registers the search attributes on a namespace that lacks them, once', async () => {
     await registerNamespace(stack.h.client, 'cli-setup');
+    // Until they are registered, a query naming them is refused: the check `wanflow setup` waits on.
+    expect(await searchAttributesUsable(stack.h.client, 'cli-setup')).toBe(false);
     const inSetup = { ...env(), TEMPORAL_NAMESPACE: 'cli-setup' };
     const first = await eventually(
       () => wanflow(['setup'], inSetup),
@@ -165,6 +168,7 @@ describe('wanflow operator commands', () => {
     expect(first.stdout).toMatch(
       /registered search attributes in namespace cli-setup: WanflowPipeline, WanflowStage, WanflowModel, WanflowState, WanflowLabels/,
     );
+    expect(await searchAttributesUsable(stack.h.client, 'cli-setup')).toBe(true);
     const again = await wanflow(['setup'], inSetup);
     expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/already has/) });
     const { customAttributes } = await stack.h.client.connection.operatorService.listSearchAttributes({
