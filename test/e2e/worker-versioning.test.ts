@@ -15,6 +15,8 @@ import { loadConfig } from '../../src/config/config';
 import { ConfigError } from '../../src/config/errors';
 
 const DEPLOYMENT = 'wanflow-versioning-test';
+// gRPC's status code for a request refused in the server's current state.
+const FAILED_PRECONDITION = 9;
 const QUEUE = 'versioned';
 let servers: TestServers;
 let h: JobHarness;
@@ -47,11 +49,19 @@ async function deploy(buildId: string): Promise<void> {
     if (i > 300) throw new Error(`build ${buildId} never showed in deployment ${DEPLOYMENT}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  await service.setWorkerDeploymentCurrentVersion({
-    namespace: 'default',
-    deploymentName: DEPLOYMENT,
-    version,
-  });
+  // The server refuses (FAILED_PRECONDITION) while the build has not polled every task queue the current
+  // one has (a worker's second queue, the queries', registers a moment after the first): ask again.
+  for (let i = 0; ; i++) {
+    const refused = await service
+      .setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName: DEPLOYMENT, version })
+      .then(
+        () => undefined,
+        (err: { code?: number }) => err,
+      );
+    if (!refused) return;
+    if (refused.code !== FAILED_PRECONDITION || i > 300) throw refused;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function versioningOf(client: Client, workflowId: string) {
