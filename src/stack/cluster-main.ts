@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { startCluster } from './cluster';
 import { startSimulator } from '../simulator/server';
 import { envVar } from '../config/env';
+import { WanflowError } from '../shared/errors';
 
 async function main(): Promise<void> {
   const dir = resolve(envVar(process.env, 'WANFLOW_DATA_DIR') ?? '.wanflow', 'cluster');
@@ -32,17 +33,29 @@ async function main(): Promise<void> {
         '\n',
       )}\nwanflow campaign start examples/campaign/product-shots.csv --template examples/campaign/product-shots.yaml\n`,
   );
-  const stop = async () => {
-    for (const w of workers) w.kill('SIGTERM');
-    await simulator?.close();
-    await cluster.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // Ctrl-C reaches every process of the terminal's group, and the node24 wrapper passes it on again:
+  // the second signal must not cut the first one's stop short (services left running).
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.all(workers.map(stopWorker));
+      await simulator?.close();
+      await cluster.stop();
+      process.exit(0);
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
+}
+
+/** Asks a worker to shut down (it finishes its grace time) and waits until it has exited. */
+function stopWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+  worker.kill('SIGTERM');
+  return exited;
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`cluster: ${(err as Error).message}\n`);
+  const remedy = err instanceof WanflowError ? `\n${err.remedy}` : '';
+  process.stderr.write(`cluster: ${(err as Error).message}${remedy}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { WanflowError } from '../shared/errors';
 import { findPostgresTool } from './tools';
 import { spawnService, waitFor, type Service } from './service';
 
@@ -25,7 +26,10 @@ export async function startPostgres(o: PostgresOptions): Promise<PostgresServer>
   const user = o.user ?? 'temporal';
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
   mkdirSync(o.dataDir, { recursive: true });
-  if (owner) chownSync(o.dataDir, owner.uid, owner.gid);
+  if (owner) {
+    chownSync(o.dataDir, owner.uid, owner.gid);
+    assertReachable(o.dataDir, owner);
+  }
   const data = join(o.dataDir, 'data');
   if (!existsSync(join(data, 'PG_VERSION')))
     execFileSync(findPostgresTool('initdb'), ['-D', data, '-U', user, '--auth=trust', '-E', 'UTF8'], {
@@ -57,6 +61,24 @@ export async function startPostgres(o: PostgresOptions): Promise<PostgresServer>
     throw err;
   });
   return Object.assign(service, { port: o.port, user });
+}
+
+/** Under root, PostgreSQL runs as `postgres`, which must pass through every folder above its data. */
+export class DataFolderClosedError extends WanflowError {
+  override readonly name = 'DataFolderClosedError';
+  readonly remedy =
+    'Set WANFLOW_DATA_DIR to a folder whose parents every user may pass through (e.g. /var/lib/wanflow), or run as a user other than root.';
+}
+
+function assertReachable(dir: string, owner: { uid: number; gid: number }): void {
+  try {
+    execFileSync('test', ['-x', dir], { stdio: 'ignore', ...owner });
+  } catch (e) {
+    throw new DataFolderClosedError(
+      `PostgreSQL runs as the postgres user under root, and it cannot reach ${dir}: a folder above it is closed to other users (as /root is)`,
+      { cause: e },
+    );
+  }
 }
 
 function postgresUser(): { uid: number; gid: number } {

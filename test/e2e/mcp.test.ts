@@ -14,6 +14,7 @@ import { startTestServers, testEnv, type TestServers } from '../harness/servers'
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
 import { uniqueId } from '../harness/jobs';
 import { makeImage } from '../harness/media';
+import { withWanflowOnPath } from '../harness/cli';
 
 const CLI = resolve(__dirname, '../../dist/cli/main.js');
 let servers: TestServers;
@@ -25,12 +26,20 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   // Tasks run ~6 s: long enough to wait on, cancel while RUNNING and time a call out against.
   servers = await startTestServers({ queueMs: 300, runMs: 6000, runPerOutputSecondMs: 0 });
-  env = testEnv(servers, 'mcp', { WANFLOW_MCP_AGENT: 'tester' });
+  env = testEnv(servers, 'mcp');
   worker = await startInProcessWorker(env);
+  // The client is configured as the agents guide shows, `wanflow` on the PATH.
+  const guide = readFileSync(resolve(__dirname, '../../docs/agents.md'), 'utf8');
+  const server = (JSON.parse(/```json\n([\s\S]*?)```/.exec(guide)![1]!) as ClientConfig).mcpServers.wanflow!;
+  expect(server).toMatchObject({ command: 'wanflow', args: ['mcp'] });
   transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'mcp'],
-    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+    command: server.command,
+    args: server.args,
+    env: Object.fromEntries(
+      Object.entries(withWanflowOnPath({ ...env, ...server.env })).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    ),
     stderr: 'pipe',
   });
   agent = new Client({ name: 'wanflow-test-agent', version: '1.0.0' });
@@ -81,6 +90,10 @@ async function refused(name: string, args: Record<string, unknown>) {
     }
   ).error;
 }
+interface ClientConfig {
+  mcpServers: Record<string, { command: string; args: string[]; env?: Record<string, string> }>;
+}
+
 const tasksFor = (prompt: string) => servers.simulator.tasks().filter((t) => t.prompt === prompt);
 
 describe('wanflow mcp (stdio, the official MCP client)', () => {
@@ -117,7 +130,7 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     // The client gives up after 5 ms; the server goes on and starts the run.
     await expect(call('start', args, { timeout: 5 })).rejects.toThrow(/timed out|timeout/i);
     const again = await ok('start', args);
-    expect(again.id).toBe(`tester.${key}`);
+    expect(again.id).toBe(`writer.${key}`);
     const replays = await Promise.all([ok('start', args), ok('start', args), ok('start', args)]);
     expect(new Set(replays.map((r) => r.id))).toEqual(new Set([again.id]));
     const done = await ok('wait', { id: again.id, seconds: 50 });
@@ -181,7 +194,7 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
       expect.objectContaining({ field: 'idempotencyKey', value: '../etc' }),
     ]);
     const foreign = await refused('status', { id: 'someone-else.k1' });
-    expect(foreign.message).toMatch(/id: is not a run of agent tester/);
+    expect(foreign.message).toMatch(/id: is not a run of agent writer/);
     // A stored key that walks out of the store is refused at the client, by field, before any start.
     const traversal = await refused('start', {
       request: i2vOf('asset://../../etc/passwd', prompt),
@@ -236,7 +249,7 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     const key = uniqueId('teaser');
     const args = { spec, idempotencyKey: key, quoteId: quote.quoteId };
     const [first, again] = await Promise.all([ok('start', args), ok('start', args)]);
-    expect(first).toMatchObject({ id: `tester.${key}`, kind: 'pipeline' });
+    expect(first).toMatchObject({ id: `writer.${key}`, kind: 'pipeline' });
     expect(again.id).toBe(first.id);
     let view: Structured = {};
     do view = await ok('wait', { id: first.id, seconds: 50 });
@@ -272,7 +285,7 @@ describe('wanflow mcp (stdio, the official MCP client)', () => {
     // The first call times out while its rows are written; the retry waits for it and gets the same run.
     await expect(call('start', args, { timeout: 5 })).rejects.toThrow(/timed out|timeout/i);
     const again = await ok('start', args);
-    expect(again).toMatchObject({ id: `tester.${key}`, kind: 'campaign' });
+    expect(again).toMatchObject({ id: `writer.${key}`, kind: 'campaign' });
     expect((await ok('start', args)).created).toBe(false);
     let view: Structured = {};
     do view = await ok('wait', { id: again.id, seconds: 50 });

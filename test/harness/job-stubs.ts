@@ -35,6 +35,13 @@ export interface Script {
   finds?: FindSubmittedResult[];
   /** Statuses the polls see, in order; the last repeats. */
   polls: ObservedStatus[];
+  /**
+   * Real milliseconds each poll takes. A test that cancels a polling job needs it: the time-skipping server
+   * loses the workflow task that cancels an activity completing at that moment ("ACTIVITY_UNKNOWN",
+   * temporalio/sdk-typescript#1058), and time stops skipping for every later test of the file. A poll still
+   * in flight when the cancel lands is cancelled cleanly.
+   */
+  pollMs?: number;
   createLock?: string;
   /** Errors the first downloads throw, in order; then the download succeeds. */
   persistFailures?: Error[];
@@ -125,6 +132,7 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       return found;
     },
     pollTask: async (ref) => {
+      if (s.pollMs) await new Promise((r) => setTimeout(r, s.pollMs));
       const n = calls.polls++;
       const after = calls.cancels && s.afterCancel ? s.afterCancel : undefined;
       const polls = after ?? s.polls;
