@@ -1,6 +1,6 @@
 // What the service accepts as input media (contract §4). Where sources disagree (§9: 2 vs 3 s audio) the
 // default is the stricter value; all of it is configuration.
-export type MediaKind = 'image' | 'video' | 'audio';
+export type MediaKind = 'image' | 'video' | 'audio' | 'document';
 
 export interface MediaRule {
   kind: MediaKind;
@@ -13,6 +13,10 @@ export interface MediaRule {
   maxAspect?: number;
   minSeconds?: number;
   maxSeconds?: number;
+  /** Video frames per second, at least. */
+  minFps?: number;
+  /** Documents: pages, at most. */
+  maxPages?: number;
   alphaAllowed?: boolean;
 }
 

@@ -1,0 +1,107 @@
+// What a model family's contract is, as data: its models and tiers, the modes a request selects by its
+// media, each media type's counts and rules, what cannot be mixed, the parameters with their ranges and
+// defaults, the output, how it is billed, where it is sent. Validation, preflight, estimates and every
+// surface that names a model read a family through this shape; adding a family is data plus its tests.
+import type { MediaRule } from '../media-limits';
+
+export type FamilyId = 'wan2.7' | 'wan3.0';
+
+/** Where a family's fact comes from: official pages and SDKs, or secondary sources quoting them. */
+export type Provenance = 'official' | 'secondary';
+
+export interface ModelFacts {
+  id: string;
+  /** 'prime': the same capabilities, faster, at a higher price. */
+  tier: 'standard' | 'prime';
+}
+
+export interface MediaTypeFacts {
+  /** The rule preflight holds each item to (format, bytes, sides, seconds). */
+  rule: MediaRule;
+  /** Items of this type in one request, at most. */
+  maxCount: number;
+  /** Seconds of all items of this type together, at most (probed before anything is paid). */
+  maxTotalSeconds?: number;
+  /** Its seconds are billed as output seconds are. */
+  billedSeconds?: boolean;
+  /** `data:` URIs are accepted for it (images only). */
+  dataUri?: boolean;
+  /** What the prompt calls the n-th item of this type ("Image 1", "Video 1"). */
+  promptName?: string;
+  source: Provenance;
+}
+
+export interface ModeFacts {
+  id: string;
+  /** What the mode is for, as a user would say it. */
+  title: string;
+  /** Media types it needs, each present; no type outside `with`, `anyOf` and `allows` may be. */
+  with: readonly string[];
+  /** At least one of these is present. */
+  anyOf?: readonly string[];
+  /** Types it may carry besides. */
+  allows?: readonly string[];
+  prompt: 'required' | 'optional';
+}
+
+export interface MediaExclusion {
+  these: readonly string[];
+  those: readonly string[];
+  /** How the service answers the mix: a FAILED task is free but wastes the run; a 400 costs nothing. */
+  answered: 'failed task' | 'refused at create' | 'undocumented';
+  source: Provenance;
+}
+
+export interface DurationRange {
+  min: number;
+  max: number;
+  default: number;
+  /** The value that lets the model choose the length (estimated at the most it can be, billed as reported). */
+  auto?: number;
+}
+
+export interface ParameterFacts {
+  resolutions: readonly string[];
+  /** The resolution an unset one means, and how many times its price the cheapest is. */
+  defaultResolution: string;
+  ratios: readonly string[];
+  defaultRatio: string;
+  duration: DurationRange;
+  /** Input video seconds plus output seconds, at most (extension and edit). */
+  maxInputPlusOutputSeconds?: number;
+  promptMaxChars: number;
+  seedMax: number;
+  /** Booleans the family takes, with their defaults. */
+  switches: Readonly<Record<string, boolean>>;
+}
+
+export interface OutputFacts {
+  fps: number;
+  maxSeconds: number;
+  /** Native audio (dialogue, music, effects) in the clip. */
+  audio: boolean;
+}
+
+export interface EndpointFacts {
+  /** Under `{host}/api/v1`. */
+  createPath: string;
+  /** The workspace host form; `{WorkspaceId}` and `{region}` are replaced. */
+  workspaceHost: string;
+  /** The older form: the region's public host with this header naming the workspace. */
+  workspaceHeader: string;
+}
+
+export interface ModelFamily {
+  id: FamilyId;
+  title: string;
+  models: readonly ModelFacts[];
+  modes: readonly ModeFacts[];
+  media: Readonly<Record<string, MediaTypeFacts>>;
+  /** Media types of `these` cannot be in one request with any of `those`. */
+  exclusive: readonly MediaExclusion[];
+  parameters: ParameterFacts;
+  output: OutputFacts;
+  endpoint: EndpointFacts;
+  /** Where the facts were read, and when. */
+  sources: readonly string[];
+}

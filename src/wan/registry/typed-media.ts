@@ -1,0 +1,124 @@
+// Requests of a family whose one model takes typed media (`input.media[]` of `{type, url}`; Wan 3.0): the
+// zod schema made from the family's data — counts, exclusions, the mode the media select, parameter
+// ranges and defaults — so the parsed value is the exact body to send, every default explicit.
+import { z } from 'zod';
+import type { Strictness } from '../requests';
+import type { ModeFacts, ModelFamily } from './family';
+
+const SCHEMES: Record<Strictness, string> = { strict: 'https?|oss|asset', lenient: 'https?|oss' };
+const DATA_IMAGE = 'data:image\\/[a-z]+;base64,[A-Za-z0-9+/=]+';
+
+export interface TypedMediaItem {
+  type: string;
+  url: string;
+}
+
+export interface TypedMediaRequest {
+  model: string;
+  input: { prompt?: string; media?: TypedMediaItem[] };
+  parameters: {
+    resolution: string;
+    ratio: string;
+    duration: number;
+    seed?: number;
+  } & Record<string, boolean | number | string | undefined>;
+}
+
+export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictness = 'strict') {
+  const obj = strictness === 'strict' ? z.strictObject : z.object;
+  const p = family.parameters;
+  const types = Object.keys(family.media) as [string, ...string[]];
+  const item = obj({ type: z.enum(types), url: z.string() }).superRefine((m, ctx) => {
+    const facts = family.media[m.type]!;
+    // A web page is read by the service itself: only a public http(s) address.
+    const schemes =
+      facts.rule.kind === 'document' && facts.rule.maxBytes === 0 ? 'https?' : SCHEMES[strictness];
+    const form = new RegExp(`^((${schemes}):\\/\\/\\S+${facts.dataUri ? `|${DATA_IMAGE}` : ''})$`);
+    if (!form.test(m.url))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        input: m.url.slice(0, 80),
+        message: `must be ${schemes === 'https?' ? 'a public http(s)://' : `a ${schemes.replace(/\|/g, ', ').replace('https?', 'http(s)')}`} URL${facts.dataUri ? ' or a data:image/…;base64 URI' : ''}`,
+      });
+  });
+  const switches = Object.fromEntries(
+    Object.entries(p.switches).map(([name, value]) => [name, z.boolean().default(value)]),
+  );
+  const { min, max, auto } = p.duration;
+  const duration = z.number().refine((d) => d === auto || (Number.isInteger(d) && d >= min && d <= max), {
+    message: `must be an integer from ${min} to ${max}${auto === undefined ? '' : `, or ${auto} to let the model choose`}`,
+  });
+  return obj({
+    model: z.enum(family.models.map((m) => m.id) as [string, ...string[]]),
+    input: obj({
+      prompt: z.string().min(1, { message: 'must not be empty' }).max(p.promptMaxChars).optional(),
+      media: z.array(item).min(1).optional(),
+    }),
+    parameters: obj({
+      resolution: z.enum(p.resolutions as [string, ...string[]]).default(p.defaultResolution),
+      ratio: z.enum(p.ratios as [string, ...string[]]).default(p.defaultRatio),
+      duration: duration.default(p.duration.default),
+      ...switches,
+      seed: z.number().int().min(0).max(p.seedMax).optional(),
+    }).prefault({}),
+  }).superRefine((req, ctx) => {
+    const issue = (path: (string | number)[], input: unknown, message: string) =>
+      ctx.addIssue({ code: 'custom', path, input, message });
+    const media = req.input.media ?? [];
+    if (req.input.prompt === undefined && media.length === 0)
+      issue(['input'], req.input, 'needs a prompt, media, or both');
+    const present = [...new Set(media.map((m) => m.type))];
+    for (const type of present) {
+      const count = media.filter((m) => m.type === type).length;
+      const max = family.media[type]!.maxCount;
+      if (count > max) issue(['input', 'media'], count, `takes at most ${max} ${type}`);
+    }
+    for (const rule of family.exclusive) {
+      const these = present.filter((t) => rule.these.includes(t));
+      const those = present.filter((t) => rule.those.includes(t));
+      if (these.length && those.length)
+        issue(
+          ['input', 'media'],
+          [...these, ...those],
+          `${these.join(', ')} cannot be mixed with ${those.join(', ')}${rule.answered === 'failed task' ? ' (the service would fail the task)' : ''}`,
+        );
+    }
+    const mode = modeFor(family, present);
+    if (!mode) {
+      issue(
+        ['input', 'media'],
+        present,
+        `[${present.join(', ')}] selects no mode of ${family.title}: ${family.modes.map(describeMode).join('; ')}`,
+      );
+    } else if (mode.prompt === 'required' && req.input.prompt === undefined) {
+      issue(['input', 'prompt'], undefined, `is required for ${mode.title}`);
+    }
+  });
+}
+
+/** The mode a set of media types selects, or undefined when none takes that set. */
+export function modeFor(family: ModelFamily, types: readonly string[]): ModeFacts | undefined {
+  return family.modes.find((mode) => {
+    const allowed = [...mode.with, ...(mode.anyOf ?? []), ...(mode.allows ?? [])];
+    return (
+      mode.with.every((t) => types.includes(t)) &&
+      (!mode.anyOf || mode.anyOf.some((t) => types.includes(t))) &&
+      types.every((t) => allowed.includes(t))
+    );
+  });
+}
+
+/** The mode of a valid request. */
+export function typedMediaModeOf(family: ModelFamily, request: TypedMediaRequest): string {
+  return modeFor(family, [...new Set((request.input.media ?? []).map((m) => m.type))])!.id;
+}
+
+function describeMode(mode: ModeFacts): string {
+  const needs = [
+    ...mode.with,
+    ...(mode.anyOf ? [`one or more of ${mode.anyOf.join('/')}`] : []),
+    ...(mode.allows ? [`optionally ${mode.allows.join('/')}`] : []),
+  ];
+  return `${mode.id} (${needs.length ? needs.join(' + ') : 'no media'})`;
+}
