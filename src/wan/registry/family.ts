@@ -82,6 +82,22 @@ export interface OutputFacts {
   audio: boolean;
 }
 
+/** Per-second prices of one region, by tier and resolution. */
+export interface RegionPrices {
+  region: string;
+  currency: string;
+  perSecond: Readonly<Record<ModelFacts['tier'], Readonly<Record<string, number>>>>;
+  /** Where the figures come from and when they were read. */
+  source: string;
+}
+
+export interface BillingFacts {
+  /** Failed tasks are free; input seconds of types marked `billedSeconds` are billed as output seconds. */
+  unit: 'second';
+  /** Regions whose prices are published; elsewhere no estimate until one is configured. */
+  prices: readonly RegionPrices[];
+}
+
 export interface EndpointFacts {
   /** Under `{host}/api/v1`. */
   createPath: string;
@@ -101,6 +117,7 @@ export interface ModelFamily {
   exclusive: readonly MediaExclusion[];
   parameters: ParameterFacts;
   output: OutputFacts;
+  billing: BillingFacts;
   endpoint: EndpointFacts;
   /** Where the facts were read, and when. */
   sources: readonly string[];

@@ -120,6 +120,22 @@ export const WAN30: ModelFamily = {
     switches: { audio: true, prompt_extend: true, watermark: false },
   },
   output: { fps: 30, maxSeconds: 30, audio: true },
+  billing: {
+    unit: 'second',
+    // International prices are unconfirmed (one source: $0.05 / 0.10 / 0.20): configure them (WANFLOW_PRICES).
+    prices: [
+      {
+        region: 'cn-beijing',
+        currency: 'CNY',
+        perSecond: {
+          standard: { '480P': 0.3, '720P': 0.6, '1080P': 1.2 },
+          prime: { '480P': 0.45, '720P': 0.9, '1080P': 1.8 },
+        },
+        source:
+          'Model Studio price list, Beijing, as quoted by secondary sources in wan30-contract.md (read 2026-12-07)',
+      },
+    ],
+  },
   endpoint: {
     createPath: '/services/aigc/video-generation/video-synthesis',
     workspaceHost: 'https://{WorkspaceId}.{region}.maas.aliyuncs.com',
