@@ -1,8 +1,9 @@
 // The production topology: the Temporal server itself on PostgreSQL (not the dev server), MinIO, two
 // worker processes. A campaign under an account limit of K runs on it while one worker is SIGKILLed and
 // replaced: every row stored once, never more than K tasks in progress by the simulator's books, the
-// report complete. `npm test` runs 100 rows (the topology and the kill); `npm run test:scale` runs 1,000
-// (WANFLOW_CLUSTER_ROWS), alone, after the suite: a 2-core machine busy with it starves the files beside it.
+// report complete. `npm test` runs 100 rows (the topology and the kill); `npm run test:scale` runs 600
+// (WANFLOW_CLUSTER_ROWS): past a continue-as-new (every 500 rows), alone, after the suite — a 2-core machine
+// busy with it starves the files beside it.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
