@@ -13,6 +13,10 @@ export interface ModelFacts {
   id: string;
   /** 'prime': the same capabilities, faster, at a higher price. */
   tier: 'standard' | 'prime';
+  /** The modes it serves (absent: every mode of the family; Wan 2.7 has a model per kind of work). */
+  modes?: readonly string[];
+  /** Where its parameters differ from the family's. */
+  parameters?: Partial<ParameterFacts>;
 }
 
 export interface MediaTypeFacts {
@@ -28,6 +32,9 @@ export interface MediaTypeFacts {
   dataUri?: boolean;
   /** What the prompt calls the n-th item of this type ("Image 1", "Video 1"). */
   promptName?: string;
+  /** Where the request carries it: an entry of `input.media` (the default), a field of its own, or a
+   * property of another media item (Wan 2.7's `audio_url`, `reference_voice`). */
+  at?: 'media' | 'input.audio_url' | 'media.reference_voice';
   source: Provenance;
 }
 
@@ -41,6 +48,8 @@ export interface ModeFacts {
   anyOf?: readonly string[];
   /** Types it may carry besides. */
   allows?: readonly string[];
+  /** Items of these types together, at most (Wan 2.7's reference images and videos: 5). */
+  together?: { types: readonly string[]; max: number };
   prompt: 'required' | 'optional';
 }
 
@@ -58,6 +67,10 @@ export interface DurationRange {
   default: number;
   /** The value that lets the model choose the length (estimated at the most it can be, billed as reported). */
   auto?: number;
+  /** The value that keeps an input video's length (Wan 2.7's edit: 0). */
+  keepInput?: number;
+  /** A lower cap once a media type is present (Wan 2.7's references: 10 s with a reference video). */
+  maxWith?: { type: string; max: number };
 }
 
 export interface ParameterFacts {
@@ -65,11 +78,14 @@ export interface ParameterFacts {
   /** The resolution an unset one means, and how many times its price the cheapest is. */
   defaultResolution: string;
   ratios: readonly string[];
-  defaultRatio: string;
+  /** Absent: the output follows the input's aspect unless a ratio is asked for. */
+  defaultRatio?: string;
   duration: DurationRange;
   /** Input video seconds plus output seconds, at most (extension and edit). */
   maxInputPlusOutputSeconds?: number;
   promptMaxChars: number;
+  /** Absent: the family takes no negative prompt. */
+  negativePromptMaxChars?: number;
   seedMax: number;
   /** Booleans the family takes, with their defaults. */
   switches: Readonly<Record<string, boolean>>;

@@ -18,7 +18,7 @@ export interface TypedMediaRequest {
   input: { prompt?: string; media?: TypedMediaItem[] };
   parameters: {
     resolution: string;
-    ratio: string;
+    ratio?: string;
     duration: number;
     seed?: number;
   } & Record<string, boolean | number | string | undefined>;
@@ -57,7 +57,10 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
     }),
     parameters: obj({
       resolution: z.enum(p.resolutions as [string, ...string[]]).default(p.defaultResolution),
-      ratio: z.enum(p.ratios as [string, ...string[]]).default(p.defaultRatio),
+      ratio:
+        p.defaultRatio === undefined
+          ? z.enum(p.ratios as [string, ...string[]]).optional()
+          : z.enum(p.ratios as [string, ...string[]]).default(p.defaultRatio),
       duration: duration.default(p.duration.default),
       ...switches,
       seed: z.number().int().min(0).max(p.seedMax).optional(),
@@ -84,7 +87,7 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
           `${these.join(', ')} cannot be mixed with ${those.join(', ')}${rule.answered === 'failed task' ? ' (the service would fail the task)' : ''}`,
         );
     }
-    const mode = modeFor(family, present);
+    const mode = modeFor(family, req.model, present);
     if (!mode) {
       issue(
         ['input', 'media'],
@@ -97,9 +100,11 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
   });
 }
 
-/** The mode a set of media types selects, or undefined when none takes that set. */
-export function modeFor(family: ModelFamily, types: readonly string[]): ModeFacts | undefined {
+/** The mode of `model` a set of media types selects, or undefined when none of its modes takes that set. */
+export function modeFor(family: ModelFamily, model: string, types: readonly string[]): ModeFacts | undefined {
+  const served = family.models.find((m) => m.id === model)?.modes;
   return family.modes.find((mode) => {
+    if (served && !served.includes(mode.id)) return false;
     const allowed = [...mode.with, ...(mode.anyOf ?? []), ...(mode.allows ?? [])];
     return (
       mode.with.every((t) => types.includes(t)) &&
@@ -111,7 +116,7 @@ export function modeFor(family: ModelFamily, types: readonly string[]): ModeFact
 
 /** The mode of a valid request. */
 export function typedMediaModeOf(family: ModelFamily, request: TypedMediaRequest): string {
-  return modeFor(family, [...new Set((request.input.media ?? []).map((m) => m.type))])!.id;
+  return modeFor(family, request.model, [...new Set((request.input.media ?? []).map((m) => m.type))])!.id;
 }
 
 function describeMode(mode: ModeFacts): string {

@@ -1,0 +1,130 @@
+// The Wan 2.7 registry entry says what the code in src/wan says today: the same models and modes, the
+// same mode chosen for every role set, the same limits, media rules and Model Studio prices. While the
+// code moves onto the registry this pins the behaviour; once it reads the registry, the old tables go.
+import { describe, expect, it } from 'vitest';
+import { WAN27 } from '../../src/wan/registry/wan27';
+import { modeFor } from '../../src/wan/registry/typed-media';
+import { MODES, modeOf } from '../../src/wan/modes';
+import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
+import { DEFAULT_LIMITS } from '../../src/wan/limits';
+import { parseWanRequest } from '../../src/wan/validation';
+import { DEFAULT_PRICES } from '../../src/config/prices';
+
+const u = (n: string) => `https://m.example.com/${n}`;
+
+/** Every role set each model accepts, as requests. */
+const REQUESTS: unknown[] = [
+  { model: 'wan2.7-t2v', input: { prompt: 'p' } },
+  { model: 'wan2.7-t2v', input: { prompt: 'p', audio_url: u('a.mp3') } },
+  ...[
+    ['first_frame'],
+    ['first_frame', 'driving_audio'],
+    ['first_frame', 'last_frame'],
+    ['first_frame', 'last_frame', 'driving_audio'],
+    ['first_clip'],
+    ['first_clip', 'last_frame'],
+  ].map((roles) => ({
+    model: 'wan2.7-i2v',
+    input: { media: roles.map((type) => ({ type, url: u(type) })) },
+  })),
+  ...[
+    [{ type: 'reference_image' }],
+    [{ type: 'reference_video' }, { type: 'reference_image', reference_voice: u('v.mp3') }],
+    [{ type: 'reference_image' }, { type: 'first_frame' }],
+    [{ type: 'reference_video', reference_voice: u('v.mp3') }, { type: 'first_frame' }],
+  ].map((media) => ({
+    model: 'wan2.7-r2v',
+    input: { prompt: 'p', media: media.map((m) => ({ ...m, url: u(m.type) })) },
+  })),
+  { model: 'wan2.7-videoedit', input: { media: [{ type: 'video', url: u('v.mp4') }] } },
+  {
+    model: 'wan2.7-videoedit',
+    input: {
+      media: [
+        { type: 'video', url: u('v.mp4') },
+        { type: 'reference_image', url: u('r.png') },
+      ],
+    },
+  },
+];
+
+/** The media types a 2.7 request carries, wherever its shape puts them. */
+function typesOf(body: {
+  input: { audio_url?: string; media?: { type: string; reference_voice?: string }[] };
+}) {
+  const media = body.input.media ?? [];
+  return [
+    ...new Set([
+      ...media.map((m) => m.type),
+      ...(media.some((m) => m.reference_voice) ? ['reference_voice'] : []),
+      ...(body.input.audio_url ? ['audio_url'] : []),
+    ]),
+  ];
+}
+
+describe('the Wan 2.7 registry entry', () => {
+  it('has the video models and, for each, the modes src/wan/modes.ts gives it', () => {
+    expect(WAN27.models.map((m) => m.id)).toEqual([...VIDEO_MODELS]);
+    for (const model of WAN27.models) expect(model.modes).toEqual(MODES[model.id as keyof typeof MODES]);
+    expect(WAN27.modes.map((m) => m.id).sort()).toEqual(VIDEO_MODELS.flatMap((m) => MODES[m]).sort());
+  });
+
+  it.each(REQUESTS.map((r) => [JSON.stringify(r).slice(0, 90), r]))(
+    'selects the mode modeOf selects: %s',
+    (_, body) => {
+      const request = parseWanRequest(body);
+      const model = (body as { model: string }).model;
+      expect(modeFor(WAN27, model, typesOf(body as never))?.id).toBe(modeOf(request));
+    },
+  );
+
+  it('a role set no model of the family takes selects no mode', () => {
+    expect(modeFor(WAN27, 'wan2.7-i2v', [])).toBeUndefined();
+    expect(modeFor(WAN27, 'wan2.7-i2v', ['last_frame'])).toBeUndefined();
+    expect(modeFor(WAN27, 'wan2.7-t2v', ['first_frame'])).toBeUndefined();
+    expect(modeFor(WAN27, 'wan2.7-videoedit', ['reference_image'])).toBeUndefined();
+  });
+
+  it('has the limits of src/wan/limits.ts', () => {
+    const p = WAN27.parameters;
+    expect([...p.resolutions]).toEqual([...RESOLUTIONS]);
+    expect([...p.ratios]).toEqual([...RATIOS]);
+    expect([p.duration.min, p.duration.max]).toEqual([
+      DEFAULT_LIMITS.durationMin,
+      DEFAULT_LIMITS.durationMax,
+    ]);
+    expect([p.promptMaxChars, p.negativePromptMaxChars, p.seedMax]).toEqual([
+      DEFAULT_LIMITS.promptMaxChars,
+      DEFAULT_LIMITS.negativePromptMaxChars,
+      DEFAULT_LIMITS.seedMax,
+    ]);
+    const model = (id: string) => WAN27.models.find((m) => m.id === id)!.parameters!;
+    expect(model('wan2.7-r2v').duration!.maxWith!.max).toBe(DEFAULT_LIMITS.r2vDurationMaxWithVideo);
+    expect(model('wan2.7-videoedit').duration!.max).toBe(DEFAULT_LIMITS.videoeditDurationMax);
+    const together = (id: string) => WAN27.modes.find((m) => m.id === id)!.together!.max;
+    expect(together('references')).toBe(DEFAULT_LIMITS.r2vMaxReferences);
+    expect(together('edit+reference-images')).toBe(DEFAULT_LIMITS.videoeditMaxReferenceImages);
+  });
+
+  it("has Model Studio's prices of src/config/prices.ts", () => {
+    const fromTable = DEFAULT_PRICES.filter((p) => p.route === 'modelstudio').map((p) => [
+      p.region,
+      p.model,
+      p.resolution,
+      p.perUnit,
+      p.currency,
+    ]);
+    const fromRegistry = WAN27.billing.prices.flatMap((r) =>
+      WAN27.models.flatMap((m) =>
+        Object.entries(r.perSecond[m.tier]).map(([resolution, price]) => [
+          r.region,
+          m.id,
+          resolution,
+          price,
+          r.currency,
+        ]),
+      ),
+    );
+    expect(fromRegistry.sort()).toEqual(fromTable.sort());
+  });
+});
