@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { WAN27 } from '../../src/wan/registry/wan27';
 import { modeFor } from '../../src/wan/registry/typed-media';
+import { capabilitiesOf, FAMILIES } from '../../src/wan/registry';
 import { MODES, modeOf } from '../../src/wan/modes';
 import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
 import { DEFAULT_LIMITS } from '../../src/wan/limits';
@@ -126,5 +127,31 @@ describe('the Wan 2.7 registry entry', () => {
       ),
     );
     expect(fromRegistry.sort()).toEqual(fromTable.sort());
+  });
+});
+
+describe('the registry', () => {
+  it("finds a model's family and its parameters with the model's differences applied", () => {
+    expect(capabilitiesOf('wan3.0-video-prime')).toMatchObject({
+      family: { id: 'wan3.0' },
+      model: { tier: 'prime' },
+      parameters: { defaultResolution: '1080P', duration: { min: 2, max: 30, auto: -1 } },
+    });
+    const i2v = capabilitiesOf('wan2.7-i2v')!;
+    expect(i2v.parameters.ratios).toEqual([]);
+    expect(i2v.parameters.defaultRatio).toBeUndefined();
+    expect(capabilitiesOf('wan2.7-t2v')!.parameters.defaultRatio).toBe('16:9');
+    expect(capabilitiesOf('wan2.7-videoedit')!.parameters.duration).toEqual({
+      min: 2,
+      max: 10,
+      default: 0,
+      keepInput: 0,
+    });
+    expect(capabilitiesOf('wan9-video')).toBeUndefined();
+  });
+
+  it('gives every model ID to one family only', () => {
+    const ids = FAMILIES.flatMap((f) => f.models.map((m) => m.id));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

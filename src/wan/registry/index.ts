@@ -1,0 +1,26 @@
+// The capability registry: every model family wanflow knows, and the facts of one model found by its ID.
+// The only place a model's facts live; what names a model reads them here.
+import type { ModelFacts, ModelFamily, ParameterFacts } from './family';
+import { WAN27 } from './wan27';
+import { WAN30 } from './wan30';
+
+export const FAMILIES: readonly ModelFamily[] = [WAN27, WAN30];
+
+/** The family a model ID belongs to, or undefined for a model no family has. */
+export function familyOf(model: string): ModelFamily | undefined {
+  return FAMILIES.find((f) => f.models.some((m) => m.id === model));
+}
+
+export interface ModelCapabilities {
+  family: ModelFamily;
+  model: ModelFacts;
+  /** The family's parameters with the model's own differences applied. */
+  parameters: ParameterFacts;
+}
+
+export function capabilitiesOf(model: string): ModelCapabilities | undefined {
+  const family = familyOf(model);
+  const facts = family?.models.find((m) => m.id === model);
+  if (!family || !facts) return undefined;
+  return { family, model: facts, parameters: { ...family.parameters, ...facts.parameters } };
+}
