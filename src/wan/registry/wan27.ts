@@ -2,9 +2,21 @@
 // references, edit — each with the modes its media roles select; 720P or 1080P, 2–15 s. Where sources
 // disagree (§9) the stricter value is the default and the value is configuration.
 import { DEFAULT_MEDIA_LIMITS } from '../media-limits';
-import type { ModelFamily } from './family';
+import type { ModeFacts, ModelFamily } from './family';
 
 const REFERENCES = ['reference_image', 'reference_video'] as const;
+
+/** A mode of wan2.7-r2v: 1–5 reference images and videos together, with what else it needs. */
+function references(id: string, title: string, needs: readonly string[]): ModeFacts {
+  return {
+    id,
+    title,
+    with: needs,
+    anyOf: REFERENCES,
+    together: { types: REFERENCES, max: 5 },
+    prompt: 'required',
+  };
+}
 
 export const WAN27: ModelFamily = {
   id: 'wan2.7',
@@ -70,38 +82,13 @@ export const WAN27: ModelFamily = {
       with: ['first_clip', 'last_frame'],
       prompt: 'optional',
     },
-    {
-      id: 'references',
-      title: 'references to video',
-      with: [],
-      anyOf: REFERENCES,
-      together: { types: REFERENCES, max: 5 },
-      prompt: 'required',
-    },
-    {
-      id: 'references+voice',
-      title: 'references with voices to video',
-      with: ['reference_voice'],
-      anyOf: REFERENCES,
-      together: { types: REFERENCES, max: 5 },
-      prompt: 'required',
-    },
-    {
-      id: 'references+first-frame',
-      title: 'references and a first frame to video',
-      with: ['first_frame'],
-      anyOf: REFERENCES,
-      together: { types: REFERENCES, max: 5 },
-      prompt: 'required',
-    },
-    {
-      id: 'references+first-frame+voice',
-      title: 'references with voices and a first frame to video',
-      with: ['first_frame', 'reference_voice'],
-      anyOf: REFERENCES,
-      together: { types: REFERENCES, max: 5 },
-      prompt: 'required',
-    },
+    references('references', 'references to video', []),
+    references('references+voice', 'references with voices to video', ['reference_voice']),
+    references('references+first-frame', 'references and a first frame to video', ['first_frame']),
+    references('references+first-frame+voice', 'references with voices and a first frame to video', [
+      'first_frame',
+      'reference_voice',
+    ]),
     { id: 'edit', title: 'a video edited', with: ['video'], prompt: 'optional' },
     {
       id: 'edit+reference-images',

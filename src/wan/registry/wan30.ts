@@ -3,20 +3,13 @@
 // 30 fps with native audio; reference audio, documents and web pages as inputs; a "prime" tier, faster at
 // 1.5× the price. Marked in `source` where only secondary sources give a figure: those are the defaults of
 // configuration, not facts.
-import type { MediaRule } from '../media-limits';
+import { DEFAULT_MEDIA_LIMITS } from '../media-limits';
 import type { ModelFamily } from './family';
 
 const MB = 1024 * 1024;
 
-const image: MediaRule = {
-  kind: 'image',
-  formats: ['jpeg', 'png', 'bmp', 'webp'],
-  maxBytes: 20 * MB,
-  minSide: 240,
-  maxSide: 8000,
-  maxAspect: 8,
-  alphaAllowed: false,
-};
+// Images as for Wan 2.7: JPEG, PNG without alpha, BMP, WEBP; 240–8000 px a side, aspect ≤ 8:1, ≤ 20 MB.
+const image = DEFAULT_MEDIA_LIMITS.image;
 
 export const WAN30: ModelFamily = {
   id: 'wan3.0',
