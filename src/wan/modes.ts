@@ -1,23 +1,21 @@
 // The modes of each Wan 2.7 model (contract §1, §4): what a request asks for, named by its media roles
 // and options. Routes serve modes, not just models (a wrapper may map an i2v endpoint without its
 // continuation), so the capability table and the route check are both written in these names. Pure.
-import type { WanModel } from './models';
+import type { VideoModel, WanModel } from './models';
 import { isImageRequest, type WanRequest } from './validation';
+import { mediaFieldsOf } from './media-roles';
+import { WAN27 } from './registry/wan27';
+import { modeFor } from './registry/typed-media';
+
+const IMAGE_MODES = ['text-to-image', 'image-edit', 'image-set'] as const;
 
 export const MODES: Record<WanModel, readonly string[]> = {
-  'wan2.7-t2v': ['text', 'text+audio'],
-  'wan2.7-i2v': [
-    'first-frame',
-    'first-frame+audio',
-    'first-last-frame',
-    'first-last-frame+audio',
-    'continuation',
-    'continuation+last-frame',
-  ],
-  'wan2.7-r2v': ['references', 'references+voice', 'references+first-frame', 'references+first-frame+voice'],
-  'wan2.7-videoedit': ['edit', 'edit+reference-images'],
-  'wan2.7-image': ['text-to-image', 'image-edit', 'image-set'],
-  'wan2.7-image-pro': ['text-to-image', 'image-edit', 'image-set'],
+  ...(Object.fromEntries(WAN27.models.map((m) => [m.id, m.modes ?? WAN27.modes.map((x) => x.id)])) as Record<
+    VideoModel,
+    readonly string[]
+  >),
+  'wan2.7-image': IMAGE_MODES,
+  'wan2.7-image-pro': IMAGE_MODES,
 };
 
 /** The mode a valid request asks for: one of MODES[request.model]. */
@@ -26,26 +24,9 @@ export function modeOf(request: WanRequest): string {
     if (request.parameters.enable_sequential) return 'image-set';
     return request.input.messages[0].content.some((p) => 'image' in p) ? 'image-edit' : 'text-to-image';
   }
-  if (request.model === 'wan2.7-t2v') return request.input.audio_url ? 'text+audio' : 'text';
-  const media = request.input.media as readonly { type: string; reference_voice?: string }[];
-  const has = (role: string) => media.some((m) => m.type === role);
-  switch (request.model) {
-    case 'wan2.7-i2v': {
-      const start = has('first_clip')
-        ? 'continuation'
-        : has('last_frame')
-          ? 'first-last-frame'
-          : 'first-frame';
-      if (start === 'continuation') return has('last_frame') ? 'continuation+last-frame' : start;
-      return has('driving_audio') ? `${start}+audio` : start;
-    }
-    case 'wan2.7-r2v':
-      return [
-        'references',
-        ...(has('first_frame') ? ['first-frame'] : []),
-        ...(media.some((m) => m.reference_voice) ? ['voice'] : []),
-      ].join('+');
-    case 'wan2.7-videoedit':
-      return has('reference_image') ? 'edit+reference-images' : 'edit';
-  }
+  // The media types the request carries select the mode, as the registry describes them.
+  const roles = [...new Set(mediaFieldsOf(request).map((f) => f.role))];
+  const mode = modeFor(WAN27, request.model, roles);
+  if (!mode) throw new Error(`a valid ${request.model} request selects no mode: [${roles.join(', ')}]`);
+  return mode.id;
 }

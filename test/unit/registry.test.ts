@@ -1,11 +1,11 @@
-// The Wan 2.7 registry entry says what the code in src/wan says today: the same models and modes, the
-// same mode chosen for every role set, the same limits, media rules and Model Studio prices. While the
-// code moves onto the registry this pins the behaviour; once it reads the registry, the old tables go.
+// The Wan 2.7 registry entry says what wanflow did before it had one: the same models and modes, the mode
+// chosen for every role set each model accepts (modes are now read from the entry), the same limits and
+// Model Studio prices as the tables the code still reads. Once the code reads the registry, those go.
 import { describe, expect, it } from 'vitest';
 import { WAN27 } from '../../src/wan/registry/wan27';
 import { modeFor } from '../../src/wan/registry/typed-media';
 import { capabilitiesOf, FAMILIES } from '../../src/wan/registry';
-import { MODES, modeOf } from '../../src/wan/modes';
+import { modeOf } from '../../src/wan/modes';
 import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
 import { DEFAULT_LIMITS } from '../../src/wan/limits';
 import { parseWanRequest } from '../../src/wan/validation';
@@ -13,71 +13,76 @@ import { DEFAULT_PRICES } from '../../src/config/prices';
 
 const u = (n: string) => `https://m.example.com/${n}`;
 
-/** Every role set each model accepts, as requests. */
-const REQUESTS: unknown[] = [
-  { model: 'wan2.7-t2v', input: { prompt: 'p' } },
-  { model: 'wan2.7-t2v', input: { prompt: 'p', audio_url: u('a.mp3') } },
-  ...[
-    ['first_frame'],
-    ['first_frame', 'driving_audio'],
-    ['first_frame', 'last_frame'],
-    ['first_frame', 'last_frame', 'driving_audio'],
-    ['first_clip'],
-    ['first_clip', 'last_frame'],
-  ].map((roles) => ({
-    model: 'wan2.7-i2v',
-    input: { media: roles.map((type) => ({ type, url: u(type) })) },
-  })),
-  ...[
-    [{ type: 'reference_image' }],
-    [{ type: 'reference_video' }, { type: 'reference_image', reference_voice: u('v.mp3') }],
-    [{ type: 'reference_image' }, { type: 'first_frame' }],
-    [{ type: 'reference_video', reference_voice: u('v.mp3') }, { type: 'first_frame' }],
-  ].map((media) => ({
-    model: 'wan2.7-r2v',
-    input: { prompt: 'p', media: media.map((m) => ({ ...m, url: u(m.type) })) },
-  })),
-  { model: 'wan2.7-videoedit', input: { media: [{ type: 'video', url: u('v.mp4') }] } },
-  {
-    model: 'wan2.7-videoedit',
-    input: {
-      media: [
-        { type: 'video', url: u('v.mp4') },
-        { type: 'reference_image', url: u('r.png') },
+/** Every role set each model accepts, as requests, with the mode each selected before the registry. */
+const REQUESTS: [string, unknown][] = [
+  ['text', { model: 'wan2.7-t2v', input: { prompt: 'p' } }],
+  ['text+audio', { model: 'wan2.7-t2v', input: { prompt: 'p', audio_url: u('a.mp3') } }],
+  ...(
+    [
+      ['first-frame', ['first_frame']],
+      ['first-frame+audio', ['first_frame', 'driving_audio']],
+      ['first-last-frame', ['first_frame', 'last_frame']],
+      ['first-last-frame+audio', ['first_frame', 'last_frame', 'driving_audio']],
+      ['continuation', ['first_clip']],
+      ['continuation+last-frame', ['first_clip', 'last_frame']],
+    ] as const
+  ).map(([mode, roles]): [string, unknown] => [
+    mode,
+    { model: 'wan2.7-i2v', input: { media: roles.map((type) => ({ type, url: u(type) })) } },
+  ]),
+  ...(
+    [
+      ['references', [{ type: 'reference_image' }]],
+      [
+        'references+voice',
+        [{ type: 'reference_video' }, { type: 'reference_image', reference_voice: u('v.mp3') }],
       ],
+      ['references+first-frame', [{ type: 'reference_image' }, { type: 'first_frame' }]],
+      [
+        'references+first-frame+voice',
+        [{ type: 'reference_video', reference_voice: u('v.mp3') }, { type: 'first_frame' }],
+      ],
+    ] as const
+  ).map(([mode, media]): [string, unknown] => [
+    mode,
+    { model: 'wan2.7-r2v', input: { prompt: 'p', media: media.map((m) => ({ ...m, url: u(m.type) })) } },
+  ]),
+  ['edit', { model: 'wan2.7-videoedit', input: { media: [{ type: 'video', url: u('v.mp4') }] } }],
+  [
+    'edit+reference-images',
+    {
+      model: 'wan2.7-videoedit',
+      input: {
+        media: [
+          { type: 'video', url: u('v.mp4') },
+          { type: 'reference_image', url: u('r.png') },
+        ],
+      },
     },
-  },
+  ],
 ];
 
-/** The media types a 2.7 request carries, wherever its shape puts them. */
-function typesOf(body: {
-  input: { audio_url?: string; media?: { type: string; reference_voice?: string }[] };
-}) {
-  const media = body.input.media ?? [];
-  return [
-    ...new Set([
-      ...media.map((m) => m.type),
-      ...(media.some((m) => m.reference_voice) ? ['reference_voice'] : []),
-      ...(body.input.audio_url ? ['audio_url'] : []),
-    ]),
-  ];
-}
-
 describe('the Wan 2.7 registry entry', () => {
-  it('has the video models and, for each, the modes src/wan/modes.ts gives it', () => {
+  it('has the video models, each with its modes', () => {
     expect(WAN27.models.map((m) => m.id)).toEqual([...VIDEO_MODELS]);
-    for (const model of WAN27.models) expect(model.modes).toEqual(MODES[model.id as keyof typeof MODES]);
-    expect(WAN27.modes.map((m) => m.id).sort()).toEqual(VIDEO_MODELS.flatMap((m) => MODES[m]).sort());
+    expect(Object.fromEntries(WAN27.models.map((m) => [m.id, m.modes]))).toEqual({
+      'wan2.7-t2v': ['text', 'text+audio'],
+      'wan2.7-i2v': REQUESTS.filter(([, r]) => (r as { model: string }).model === 'wan2.7-i2v').map(
+        ([m]) => m,
+      ),
+      'wan2.7-r2v': [
+        'references',
+        'references+voice',
+        'references+first-frame',
+        'references+first-frame+voice',
+      ],
+      'wan2.7-videoedit': ['edit', 'edit+reference-images'],
+    });
   });
 
-  it.each(REQUESTS.map((r) => [JSON.stringify(r).slice(0, 90), r]))(
-    'selects the mode modeOf selects: %s',
-    (_, body) => {
-      const request = parseWanRequest(body);
-      const model = (body as { model: string }).model;
-      expect(modeFor(WAN27, model, typesOf(body as never))?.id).toBe(modeOf(request));
-    },
-  );
+  it.each(REQUESTS)('selects %s for the role set that selected it before', (mode, body) => {
+    expect(modeOf(parseWanRequest(body))).toBe(mode);
+  });
 
   it('a role set no model of the family takes selects no mode', () => {
     expect(modeFor(WAN27, 'wan2.7-i2v', [])).toBeUndefined();
