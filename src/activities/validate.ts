@@ -16,6 +16,7 @@ import type { WanLimits } from '../wan/limits';
 import { mapMediaUrls, mediaFieldsOf, type MediaField } from '../wan/media-roles';
 import type { MediaLimits } from '../wan/media-limits';
 import { planWork, type WorkPlan } from '../wan/billing';
+import { billedInputSeconds, mediaTotalsProblems } from '../wan/media-totals';
 import type { RouteId } from '../wan/routes';
 import { assertRouteServes } from '../providers/routes';
 import { preflightMedia } from '../media/preflight';
@@ -123,6 +124,8 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
     ...preflight.problems,
     ...expiringUrls(fields, rules.now(), rules.minInputUrlLifetimeMs),
   ];
+  const seconds = (f: MediaField) => facts(f)?.durationSeconds;
+  problems.push(...mediaTotalsProblems(request, fields, seconds));
   const clip = fields.find((f) => f.role === 'first_clip');
   const clipSeconds = clip && facts(clip)?.durationSeconds;
   if (clipSeconds !== undefined && !isImageRequest(request) && request.parameters.duration <= clipSeconds) {
@@ -134,9 +137,7 @@ export async function validateJob(input: ValidateJobInput, rules: ValidationRule
   }
   if (problems.length) throw new InvalidRequestError(problems);
 
-  const billedInputVideo = fields
-    .filter((f) => f.role === 'reference_video' || f.role === 'video')
-    .reduce((sum, f) => sum + (facts(f)?.durationSeconds ?? 0), 0);
+  const billedInputVideo = billedInputSeconds(request, fields, seconds);
   const policy = withOverrides(rules.policy, input.options);
   const planned = planWork(request, billedInputVideo, policy.timing);
   const runTimeKey = RunTimeModel.key(input.route, request.model, planned.resolution, planned.outputSeconds);

@@ -3,7 +3,8 @@
 // README, where a test holds it equal to this output so the docs cannot drift from what is served.
 import { capabilityRows, ROUTE_CAPABILITIES } from '../providers/routes';
 import { findPrice, type PriceEntry } from '../wan/pricing';
-import { isImageModel, RESOLUTIONS, type WanModel } from '../wan/models';
+import { isImageModel, type Resolution, type WanModel } from '../wan/models';
+import { capabilitiesOf, familyOf } from '../wan/registry';
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
 
@@ -15,6 +16,8 @@ export interface RouteRow {
   /** The price in force (per second by resolution, or per image), or undefined where none is known. */
   price?: string;
   completion: string;
+  /** ' (preview)' where the model's API is not yet generally available. */
+  preview: string;
 }
 
 /** Model Studio's prices differ by region: the table shows the region the route is billed in, or `region`. */
@@ -22,13 +25,16 @@ export function routeRows(prices: readonly PriceEntry[], region: RegionId): Rout
   return capabilityRows().map(({ route, model, modes }) => {
     const cap = ROUTE_CAPABILITIES[route];
     const at = cap.region ?? region;
-    const keys = isImageModel(model) ? [undefined] : RESOLUTIONS;
+    const keys = isImageModel(model)
+      ? [undefined]
+      : (capabilitiesOf(model)!.parameters.resolutions as Resolution[]);
     const found = keys.map((resolution) => findPrice(prices, { route, region: at, model, resolution }));
     const price = found.every((p) => p)
-      ? `${found.map((p) => p!.perUnit).join(' / ')} ${found[0]!.currency} per ${found[0]!.unit}${keys[0] ? ' (720P / 1080P)' : ''}`
+      ? `${found.map((p) => p!.perUnit).join(' / ')} ${found[0]!.currency} per ${found[0]!.unit}${keys[0] ? ` (${keys.join(' / ')})` : ''}`
       : undefined;
     const completion = `${cap.push === 'webhook' ? 'webhook + polling' : 'polling + task list'}${cap.taskList ? '' : ', no task list'}`;
-    return { route, name: cap.name, model, modes, price, completion };
+    const preview = familyOf(model)?.preview ? ' (preview)' : '';
+    return { route, name: cap.name, model, modes, price, completion, preview };
   });
 }
 
@@ -38,7 +44,7 @@ export function routesMarkdown(rows: readonly RouteRow[], region: RegionId): str
     '|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.route} (${r.name}) | ${r.model} | ${r.modes.join(', ')} | ${r.price ?? 'no known price: no estimate'} | ${r.completion} |`,
+        `| ${r.route} (${r.name}) | ${r.model}${r.preview} | ${r.modes.join(', ')} | ${r.price ?? 'no known price: no estimate'} | ${r.completion} |`,
     ),
   ].join('\n');
 }

@@ -56,6 +56,7 @@ export const SIMULATOR_JOB_OPTIONS: JobOptions = {
     baseSeconds: 3,
     perOutputSecond720: 0.2,
     factor1080: 1,
+    factor480: 1,
     imageBaseSeconds: 1,
     perImageSeconds: 0.2,
   },

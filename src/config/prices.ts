@@ -1,15 +1,16 @@
-// The default price table: figures seen in public sources (contract §7), each with its source and date.
+// The default price table: figures seen in public sources, each with its source and date — Model Studio's
+// from each family's registry entry, the wrappers' from their pages.
 // No image prices were published in the sources: image jobs get no estimate until one is configured.
 // Replace or extend the table with WANFLOW_PRICES=path/to/prices.json (an array of PriceEntry).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
-import { RESOLUTIONS } from '../wan/models';
+import { ALL_RESOLUTIONS, type Resolution } from '../wan/models';
+import { FAMILIES } from '../wan/registry';
+import type { ModelFamily } from '../wan/registry/family';
+import { WAN27 } from '../wan/registry/wan27';
+import type { RegionId } from '../wan/regions';
 import type { PriceEntry } from '../wan/pricing';
-
-const BEIJING = 'Model Studio price list, Beijing, as compiled in wan27-contract.md (late 2026)';
-const SINGAPORE =
-  'Model Studio price list, Singapore, as compiled in wan27-contract.md (late 2026); currency not stated';
 
 const INFERENCE =
   "Model Studio's Singapore price, billed to the user's own Model Studio account (contract §8: the apps run on it; same quota and bill as direct); inference.sh's own fee, if any, is not included";
@@ -24,7 +25,7 @@ const FAL_VIDEO: Record<string, string> = {
 
 function perSecond(route: string, sources: Record<string, string>): PriceEntry[] {
   return Object.entries(sources).flatMap(([model, source]) =>
-    RESOLUTIONS.map((resolution) => ({
+    (['720P', '1080P'] as const).map((resolution) => ({
       route,
       region: '*' as const,
       model,
@@ -37,40 +38,35 @@ function perSecond(route: string, sources: Record<string, string>): PriceEntry[]
   );
 }
 
-function perModel(
-  region: PriceEntry['region'],
-  p720: number,
-  p1080: number,
-  currency: string,
-  source: string,
+/** Model Studio's per-second prices of every family, as its registry entry publishes them. */
+function modelStudio(
+  route: string,
+  region?: RegionId,
+  source?: string,
+  families: readonly ModelFamily[] = FAMILIES,
 ): PriceEntry[] {
-  return ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'].flatMap((model) => [
-    {
-      route: 'modelstudio',
-      region,
-      model,
-      resolution: '720P' as const,
-      unit: 'second' as const,
-      perUnit: p720,
-      currency,
-      source,
-    },
-    {
-      route: 'modelstudio',
-      region,
-      model,
-      resolution: '1080P' as const,
-      unit: 'second' as const,
-      perUnit: p1080,
-      currency,
-      source,
-    },
-  ]);
+  return families.flatMap((family) =>
+    family.billing.prices
+      .filter((r) => region === undefined || r.region === region)
+      .flatMap((r) =>
+        family.models.flatMap((m) =>
+          Object.entries(r.perSecond[m.tier]).map(([resolution, perUnit]) => ({
+            route,
+            region: r.region as RegionId,
+            model: m.id,
+            resolution: resolution as Resolution,
+            unit: 'second' as const,
+            perUnit,
+            currency: r.currency,
+            source: source ?? r.source,
+          })),
+        ),
+      ),
+  );
 }
 
 export const DEFAULT_PRICES: readonly PriceEntry[] = [
-  ...perModel('cn-beijing', 0.6, 1.0, 'CNY', BEIJING),
-  ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', SINGAPORE),
+  ...modelStudio('modelstudio'),
   // Wrappers bill in their own currency, whatever the region.
   ...perSecond('fal', FAL_VIDEO),
   {
@@ -84,10 +80,7 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
       'fal.ai/models/fal-ai/wan/v2.7/pro/text-to-image/llms.txt; pro/edit the same, per docs.runflow.io/models/alibaba/wan/v2.7/pro/edit (both read 2026-12-05)',
   },
   // inference.sh's apps run on the user's Model Studio key in Singapore: the same bill as direct.
-  ...perModel('ap-southeast-1', 0.733924, 1.100886, 'unstated', INFERENCE).map((p) => ({
-    ...p,
-    route: 'inference',
-  })),
+  ...modelStudio('inference', 'ap-southeast-1', INFERENCE, [WAN27]),
   {
     route: 'eachlabs',
     region: '*',
@@ -114,7 +107,7 @@ const priceEntry = z.strictObject({
   route: z.string(),
   region: z.union([z.enum(REGION_IDS), z.literal('*')]),
   model: z.string(),
-  resolution: z.enum(RESOLUTIONS).optional(),
+  resolution: z.enum(ALL_RESOLUTIONS).optional(),
   unit: z.enum(['second', 'image']),
   perUnit: z.number().nonnegative(),
   currency: z.string(),

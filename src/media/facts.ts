@@ -21,6 +21,9 @@ export function factsOf(probe: MediaProbe): MediaFacts {
     width: v?.width,
     height: v?.height,
     durationSeconds: format in { jpeg: 1, png: 1, bmp: 1, webp: 1 } ? undefined : probe.durationSeconds,
+    ...(v?.fps && !(format in { jpeg: 1, png: 1, bmp: 1, webp: 1 })
+      ? { fps: Math.round(v.fps * 100) / 100 }
+      : {}),
     hasAlpha: v?.pixFmt ? ALPHA_PIXEL_FORMATS.test(v.pixFmt) : undefined,
   };
 }

@@ -2,11 +2,12 @@
 // bytes the guarded fetcher downloaded (bounded by the input's limit; ffprobe never reads a network URL)
 // — and checked against the contract's rules. All problems come back at once, each naming the field, the value found and the limit.
 import pLimit from 'p-limit';
-import { probeMedia, MediaProbeError, type MediaProbe } from './probe';
+import { probeMedia, MediaProbeError } from './probe';
+import { readDocument } from './documents';
 import { PUBLIC_ONLY, type SourcePolicy } from './source-guard';
 import { isRefused, withFetchedMedia, type RefusedSource } from './fetch';
 import { factsOf } from './facts';
-import { type MediaFacts } from '../shared/records';
+import type { MediaFacts } from '../shared/records';
 import type { MediaRule } from '../wan/media-limits';
 import type { FieldProblem } from '../wan/validation';
 
@@ -52,16 +53,19 @@ export async function preflightMedia(
         return refuse(
           'is not fetched: only http(s), oss:// and data: URLs, local files and asset:// references are read',
         );
-      let probed: MediaProbe | RefusedSource;
+      // Documents are read, not probed: ffprobe knows no PDF.
+      const read = (file: string): Promise<MediaFacts> =>
+        input.rule.kind === 'document' ? readDocument(file) : probeMedia(file, timeoutMs).then(factsOf);
+      let probed: MediaFacts | RefusedSource;
       try {
         probed = await probes(() =>
           remote
             ? withFetchedMedia(
                 input.url,
                 { policy, trusted: input.trusted ?? false, maxBytes: input.rule.maxBytes, timeoutMs },
-                (file) => probeMedia(file, timeoutMs),
+                read,
               )
-            : probeMedia(input.url, timeoutMs),
+            : read(input.url),
         );
       } catch (err) {
         if (!(err instanceof MediaProbeError)) throw err;
@@ -71,7 +75,7 @@ export async function preflightMedia(
         );
       }
       if (isRefused(probed)) return refuse(probed.refused, probed.value);
-      const facts = factsOf(probed);
+      const facts = probed;
       result.facts[input.field] = facts;
       result.problems.push(...check(input, facts));
     }),
@@ -82,10 +86,17 @@ export async function preflightMedia(
 function check({ field, rule }: MediaInput, f: MediaFacts): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const add = (value: unknown, message: string) => problems.push({ field, value, message });
-  if (!rule.formats.includes(f.format))
+  // The older Office formats share one container: accepted where any of them is.
+  const formats = f.format === 'doc/ppt/xls' ? ['doc', 'ppt', 'xls'] : [f.format];
+  if (!formats.some((format) => rule.formats.includes(format)))
     add(f.format, `${rule.kind} format must be one of ${rule.formats.join(', ')}`);
   if (f.sizeBytes !== undefined && f.sizeBytes > rule.maxBytes)
     add(f.sizeBytes, `file is larger than ${rule.maxBytes / 2 ** 20} MB`);
+  if (rule.kind === 'document') {
+    if (rule.maxPages !== undefined && f.pages !== undefined && f.pages > rule.maxPages)
+      add(f.pages, `document has more than ${rule.maxPages} pages`);
+    return problems;
+  }
   // A fact that could not be read fails the check: preflight never passes what it did not see.
   if (rule.kind !== 'audio' && !(f.width && f.height))
     add(f.format, `the ${rule.kind}'s pixel size could not be read`);
@@ -98,6 +109,10 @@ function check({ field, rule }: MediaInput, f: MediaFacts): FieldProblem[] {
     if (rule.maxSide && long > rule.maxSide) add(size, `each side must be at most ${rule.maxSide} px`);
     if (rule.maxAspect && long / short > rule.maxAspect)
       add(size, `aspect ratio must be within 1:${rule.maxAspect} to ${rule.maxAspect}:1`);
+  }
+  if (rule.minFps !== undefined && rule.kind === 'video') {
+    if (f.fps === undefined) add(f.format, `the video's frame rate could not be read`);
+    else if (f.fps < rule.minFps) add(f.fps, `video must have at least ${rule.minFps} frames per second`);
   }
   if (rule.alphaAllowed === false && f.hasAlpha)
     add('alpha channel', 'images must not have an alpha channel (transparency)');

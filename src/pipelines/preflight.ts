@@ -2,7 +2,8 @@
 // stored local files; outputs of earlier stages are checked when they exist). A spec whose third stage
 // names an unreadable or disallowed input is refused at start, not after two stages were paid for.
 import { InvalidRequestError, parseWanRequest, type FieldProblem, type WanRequest } from '../wan/validation';
-import { mediaFieldsOf } from '../wan/media-roles';
+import { mediaFieldsOf, type MediaField } from '../wan/media-roles';
+import { billedInputSeconds, mediaTotalsProblems } from '../wan/media-totals';
 import { preflightMedia } from '../media/preflight';
 import type { SourcePolicy } from '../media/source-guard';
 import { readableRefs } from '../assets/publish';
@@ -36,7 +37,7 @@ export async function preflightPipeline(
 
 /**
  * The problems of one request's media (URLs and stored local files), fields named within the request, and
- * the seconds of input video it bills (r2v references, videoedit's video); `later` marks inputs that do
+ * the seconds of input video it bills (the family's billed types); `later` marks inputs that do
  * not exist yet (a pipeline's stage outputs).
  */
 export async function preflightRequest(
@@ -50,8 +51,9 @@ export async function preflightRequest(
     .map((f, i) => ({ ...f, trusted: own[i]!.url.startsWith('asset://') }))
     .filter((f) => !later(f.url));
   const found = await preflightMedia(readable, undefined, sources);
-  const inputVideoSeconds = readable
-    .filter((f) => f.role === 'reference_video' || f.role === 'video')
-    .reduce((sum, f) => sum + (found.facts[f.field]?.durationSeconds ?? 0), 0);
-  return { problems: found.problems, inputVideoSeconds };
+  const seconds = (f: MediaField) => found.facts[f.field]?.durationSeconds;
+  return {
+    problems: [...found.problems, ...mediaTotalsProblems(request, readable, seconds)],
+    inputVideoSeconds: billedInputSeconds(request, readable, seconds),
+  };
 }

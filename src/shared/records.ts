@@ -27,7 +27,11 @@ export interface MediaFacts {
   width?: number;
   height?: number;
   durationSeconds?: number;
+  /** Video frames per second. */
+  fps?: number;
   hasAlpha?: boolean;
+  /** Documents (PDF): pages, where the page tree states them. */
+  pages?: number;
 }
 
 /** An input as the record shows it. */

@@ -16,10 +16,16 @@ export class InputFetchError extends WanflowError {
 }
 
 const MAX_BYTES = 100 * 1024 * 1024;
+const NOT_PROBED: MediaProbe = { formatName: 'document' };
 
-/** Probes an http(s) URL after downloading it, or a local file (an `oss://` upload already resolved). */
-export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<MediaProbe> {
-  if (url.startsWith('/')) return probeMedia(url);
+/** Probes an http(s) URL after downloading it, or a local file (an `oss://` upload already resolved).
+ * Documents are downloaded only (`probe: false`): the service reads them, ffprobe cannot. */
+export async function fetchAndProbe(
+  url: string,
+  { timeoutMs = 15_000, probe = true }: { timeoutMs?: number; probe?: boolean } = {},
+): Promise<MediaProbe> {
+  const probeOrNot = (file: string) => (probe ? probeMedia(file) : Promise.resolve(NOT_PROBED));
+  if (url.startsWith('/')) return probeOrNot(url);
   if (!/^https?:\/\//.test(url)) throw new InputFetchError(`cannot download ${url}: not an http(s) URL`);
   const dir = await mkdtemp(join(tmpdir(), 'wanflow-sim-input-'));
   const file = join(dir, 'input');
@@ -34,7 +40,7 @@ export async function fetchAndProbe(url: string, timeoutMs = 15_000): Promise<Me
       byteCounter(() => undefined, MAX_BYTES),
       createWriteStream(file),
     );
-    return await probeMedia(file);
+    return await probeOrNot(file);
   } catch (err) {
     if (err instanceof InputFetchError) throw err;
     throw new InputFetchError(`download of the media resource failed: ${(err as Error).message}`);

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, randomUUID } from 'node:crypto';
 import { InvalidRequestError, isImageRequest, parseWanRequest, type WanRequest } from '../wan/validation';
 import { REGIONS } from '../wan/regions';
+import { familyOf } from '../wan/registry';
 import { mediaFieldsOf } from '../wan/media-roles';
 import { InputFetchError } from './media-inputs';
 import { outputShape, type OutputShape } from './output-shape';
@@ -89,7 +90,7 @@ export class ModelStudioApi {
     const model = (body as { model?: unknown }).model;
     if (
       typeof model === 'string' &&
-      model.startsWith('wan2.7-') &&
+      familyOf(model) !== undefined &&
       !(REGIONS[this.host.region].models as readonly string[]).includes(model)
     ) {
       return this.refuse(

@@ -3,7 +3,9 @@
 // and probed for real, so an unreachable URL fails here as it would at the service.
 import { OUTPUT_SIZES, nearestRatio, type Ratio } from '../wan/models';
 import { mediaFieldsOf } from '../wan/media-roles';
-import { isImageRequest, type WanRequest } from '../wan/validation';
+import { isImageRequest, isTypedMediaRequest, type WanRequest } from '../wan/validation';
+import { familyOf } from '../wan/registry';
+import type { ModelFamily } from '../wan/registry/family';
 import { imagePixels } from '../wan/image-requests';
 import type { MediaProbe } from '../media/probe';
 import { fetchAndProbe, InputFetchError } from './media-inputs';
@@ -24,7 +26,10 @@ export async function outputShape(
   locate: (url: string) => string,
 ): Promise<OutputShape> {
   const probed = await Promise.all(
-    mediaFieldsOf(request).map(async (f) => ({ role: f.role, probe: await fetchAndProbe(locate(f.url)) })),
+    mediaFieldsOf(request).map(async (f) => ({
+      role: f.role,
+      probe: await fetchAndProbe(locate(f.url), { probe: f.rule.kind !== 'document' }),
+    })),
   );
   const first = (...roles: string[]): MediaProbe | undefined =>
     probed.find((p) => roles.includes(p.role))?.probe;
@@ -49,6 +54,19 @@ export async function outputShape(
     outputSeconds,
     inputVideoSeconds: Math.round(inputVideoSeconds * 100) / 100,
   });
+  if (isTypedMediaRequest(request)) {
+    const family = familyOf(request.model)!;
+    const visual = first('first_frame', 'reference_image', 'reference_video');
+    const ratio = request.parameters.ratio;
+    const inputSeconds = seconds('reference_video');
+    return shape(
+      ratio === undefined || ratio === 'adaptive' ? (visual ? aspectOf(visual) : '16:9') : (ratio as Ratio),
+      duration === family.parameters.duration.auto
+        ? modelChosenSeconds(request.input.prompt, family, inputSeconds)
+        : duration,
+      inputSeconds,
+    );
+  }
   switch (request.model) {
     case 'wan2.7-t2v':
       return shape(request.parameters.ratio, duration, 0);
@@ -68,4 +86,13 @@ export async function outputShape(
       );
     }
   }
+}
+
+/** What the model picks for `duration: -1`: a length from the prompt, within what the input leaves. It
+ * is rarely the most it may be, so a quote at the maximum and a bill as reported differ, as they will. */
+function modelChosenSeconds(prompt: string | undefined, family: ModelFamily, inputSeconds: number): number {
+  const { min } = family.parameters.duration;
+  const cap = family.parameters.maxInputPlusOutputSeconds ?? family.output.maxSeconds;
+  const most = Math.max(min, Math.min(family.output.maxSeconds, Math.floor(cap - inputSeconds)));
+  return Math.min(most, min + ((prompt ?? '').length % 9) + 3);
 }

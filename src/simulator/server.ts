@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { isImageRequest, promptOf, type WanRequest } from '../wan/validation';
+import { isImageRequest, isTypedMediaRequest, promptOf, type WanRequest } from '../wan/validation';
+import { familyOf } from '../wan/registry';
+import { exclusionsOf } from '../wan/registry/typed-media';
 import type { TaskStatus } from '../wan/tasks';
 import type { OutputShape } from './output-shape';
 import { UploadStore } from './uploads';
@@ -256,7 +258,7 @@ class Simulator {
       ...shape,
       failWith: this.takeFault('dataInspectionTask')
         ? { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' }
-        : undefined,
+        : answeredAsFailedTask(request),
     };
     this.tasks.add(task);
     this.stats.tasksCreated += 1;
@@ -274,6 +276,19 @@ class Simulator {
     }
     return task;
   }
+}
+
+/** A mix of media the service takes at create and fails as a task (Wan 3.0: frames with references). */
+function answeredAsFailedTask(request: WanRequest): SimTask['failWith'] {
+  if (!isTypedMediaRequest(request)) return undefined;
+  const types = [...new Set((request.input.media ?? []).map((m) => m.type))];
+  const clash = exclusionsOf(familyOf(request.model)!, types).find((c) => c.rule.answered === 'failed task');
+  return clash
+    ? {
+        code: 'InvalidParameter',
+        message: `The media types ${clash.these.join(', ')} and ${clash.those.join(', ')} are mutually exclusive.`,
+      }
+    : undefined;
 }
 
 /** The label a legible result carries: its model, seed and prompt. */

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { formatUtc8 } from '../wan/time';
 import type { TaskStatus } from '../wan/tasks';
 import type { SimTask } from './task-table';
-import { isImageRequest, promptOf } from '../wan/validation';
+import { isImageRequest, isTypedMediaRequest, promptOf } from '../wan/validation';
+import { OUTPUT_FPS } from '../wan/models';
 import { WanflowError } from '../shared/errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -57,8 +58,9 @@ export function taskBody(
       input_video_duration: task.inputVideoSeconds,
       output_video_duration: task.outputSeconds,
       video_count: 1,
-      SR: task.request.parameters.resolution === '1080P' ? 1080 : 720,
+      SR: Number.parseInt(task.request.parameters.resolution, 10),
       ratio: task.ratio,
+      ...(isTypedMediaRequest(task.request) ? { fps: OUTPUT_FPS } : {}),
     };
   } else if (status === 'FAILED') {
     output.end_time = formatUtc8(task.endsAt);

@@ -1,9 +1,12 @@
 // What a request will be billed for and how long it should take (contract §7): video per second of
-// output plus input video seconds for r2v and videoedit; images per image. Pure.
+// output plus billed input video seconds (Wan 2.7's r2v and videoedit, Wan 3.0's reference videos);
+// images per image. Pure.
 import { DEFAULT_TIMING, expectedTaskSeconds, type TaskTimingModel } from './timing';
 import type { PriceUnit } from './pricing';
 import type { Resolution } from './models';
-import { isImageRequest, type WanRequest } from './validation';
+import { isImageRequest, isTypedMediaRequest, type WanRequest } from './validation';
+import { familyOf } from './registry';
+import { planTypedMedia } from './registry/typed-media-plan';
 
 export interface WorkPlan {
   unit: PriceUnit;
@@ -13,9 +16,12 @@ export interface WorkPlan {
   resolution?: Resolution;
   outputSeconds?: number;
   expectedTaskSeconds: number;
+  /** The model chooses the length (Wan 3.0's `duration: -1`): estimated at the most it may be, billed as
+   * the task reports. */
+  lengthChosenByModel?: true;
 }
 
-/** `inputVideoSeconds`: the probed length of billed input video (r2v references, videoedit's video). */
+/** `inputVideoSeconds`: the probed length of billed input video (media-totals' billedInputSeconds). */
 export function planWork(request: WanRequest, inputVideoSeconds: number, timing?: TaskTimingModel): WorkPlan {
   if (isImageRequest(request)) {
     const n = request.parameters.n;
@@ -23,6 +29,17 @@ export function planWork(request: WanRequest, inputVideoSeconds: number, timing?
     return { unit: 'image', quantity: n, expectedTaskSeconds: t.imageBaseSeconds + t.perImageSeconds * n };
   }
   const { resolution, duration } = request.parameters;
+  if (isTypedMediaRequest(request)) {
+    const plan = planTypedMedia(familyOf(request.model)!, request, inputVideoSeconds);
+    return {
+      unit: 'second',
+      quantity: plan.quantity,
+      resolution,
+      outputSeconds: plan.outputSeconds,
+      expectedTaskSeconds: expectedTaskSeconds(resolution, plan.outputSeconds, timing),
+      ...(plan.lengthChosenByModel ? { lengthChosenByModel: true as const } : {}),
+    };
+  }
   // videoedit's duration 0 keeps the input's length.
   const outputSeconds = duration === 0 ? inputVideoSeconds : duration;
   return {

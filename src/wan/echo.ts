@@ -30,7 +30,7 @@ export function compareEcho(request: WanRequest, task: TaskSnapshot): EchoVerdic
   // A finished video task also echoes its size and length through its usage.
   const p = request.parameters;
   const sr = task.usage.sr;
-  if (sr !== undefined && sr !== (p.resolution === '1080P' ? 1080 : 720))
+  if (sr !== undefined && sr !== Number.parseInt(p.resolution, 10))
     return { verdict: 'mismatch', field: 'parameters.resolution' };
   const ratio = 'ratio' in p ? p.ratio : undefined;
   if (ratio && task.usage.ratio && task.usage.ratio !== ratio && !hasMedia(request))

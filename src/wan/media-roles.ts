@@ -1,7 +1,8 @@
 // Where a request's media URLs are and which rule each is held to: the map from request shape to
 // preflight inputs, and a way to rewrite every URL (redaction in records, fresh URLs at submit).
-import { isImageRequest, type WanRequest } from './validation';
+import { isImageRequest, isTypedMediaRequest, type WanRequest } from './validation';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits, type MediaRule } from './media-limits';
+import { familyOf } from './registry';
 
 export interface MediaField {
   /** Request path of the URL, e.g. `input.media.0.url`. */
@@ -36,6 +37,15 @@ export function mediaFieldsOf(request: WanRequest, limits: MediaLimits = DEFAULT
   if (isImageRequest(request)) {
     return request.input.messages[0].content.flatMap((part, i) =>
       'image' in part ? [field(`input.messages.0.content.${i}.image`, 'input_image', part.image)] : [],
+    );
+  }
+  if (isTypedMediaRequest(request)) {
+    // Each type's rule is the family's; a web page is read by the service, not fetched here.
+    const media = familyOf(request.model)!.media;
+    return (request.input.media ?? []).flatMap((m, i) =>
+      media[m.type]!.readByService
+        ? []
+        : [{ field: `input.media.${i}.url`, role: m.type, url: m.url, rule: media[m.type]!.rule }],
     );
   }
   if (request.model === 'wan2.7-t2v') {

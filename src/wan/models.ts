@@ -1,11 +1,14 @@
-// Wan 2.7 model IDs and what each one is for (contract §1). Pure data.
+// Wan 2.7 model IDs and what each one is for (contract §1), and every model wanflow knows. Pure data.
+import { WAN30_MODELS } from './registry/wan30';
+
 export const VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
 export type VideoModel = (typeof VIDEO_MODELS)[number];
 
 export const IMAGE_MODELS = ['wan2.7-image', 'wan2.7-image-pro'] as const;
 export type ImageModel = (typeof IMAGE_MODELS)[number];
 
-export const WAN_MODELS = [...VIDEO_MODELS, ...IMAGE_MODELS] as const;
+/** Every model of every family, in the order `wanflow routes` lists them. */
+export const WAN_MODELS = [...VIDEO_MODELS, ...IMAGE_MODELS, ...WAN30_MODELS] as const;
 export type WanModel = (typeof WAN_MODELS)[number];
 
 export function isImageModel(model: string): model is ImageModel {
@@ -15,14 +18,25 @@ export function isImageModel(model: string): model is ImageModel {
 /** Named image sizes (contract §4); `W*H` is accepted too. 4K is for the pro model, text-to-image only. */
 export const IMAGE_SIZES = { '1K': 1024, '2K': 2048, '4K': 4096 } as const;
 
+/** Wan 2.7's resolutions. */
 export const RESOLUTIONS = ['720P', '1080P'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
+/** Every video resolution of any family (Wan 3.0 adds 480P): price keys, timing, output sizes. */
+export const ALL_RESOLUTIONS = ['480P', '720P', '1080P'] as const;
+export type Resolution = (typeof ALL_RESOLUTIONS)[number];
 
 export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
 export type Ratio = (typeof RATIOS)[number];
 
 /** Output pixel sizes by resolution and ratio (contract §4). Output is H.264 MP4 at 30 fps. */
 export const OUTPUT_SIZES: Record<Resolution, Record<Ratio, { width: number; height: number }>> = {
+  // Wan 3.0's 480P: the sizes earlier Wan families publish for it (3.0's own table is not published).
+  '480P': {
+    '16:9': { width: 832, height: 480 },
+    '9:16': { width: 480, height: 832 },
+    '1:1': { width: 624, height: 624 },
+    '4:3': { width: 720, height: 544 },
+    '3:4': { width: 544, height: 720 },
+  },
   '720P': {
     '16:9': { width: 1280, height: 720 },
     '9:16': { width: 720, height: 1280 },

@@ -1,5 +1,6 @@
 // Regions bind host, API key and model availability together (contract §2).
 import type { WanModel } from './models';
+import { WAN30_MODELS } from './registry/wan30';
 
 export const REGION_IDS = ['cn-beijing', 'ap-southeast-1', 'us-east-1', 'eu-central-1'] as const;
 export type RegionId = (typeof REGION_IDS)[number];
@@ -10,9 +11,12 @@ export interface Region {
   host?: string;
   /** Workspace host template; `{WorkspaceId}` is replaced. */
   workspaceHost?: string;
-  /** Wan 2.7 models offered there (images: Beijing and Singapore, where the image docs place them). */
+  /** Models offered there (Wan 2.7 images: Beijing and Singapore, where the image docs place them). */
   models: readonly WanModel[];
 }
+
+// Wan 3.0: the API reference names Beijing, Singapore, Virginia (and Hong Kong); its zh pages Frankfurt too.
+const WAN30 = WAN30_MODELS;
 
 const ALL: readonly WanModel[] = [
   'wan2.7-t2v',
@@ -28,21 +32,25 @@ export const REGIONS: Record<RegionId, Region> = {
     id: 'cn-beijing',
     host: 'https://dashscope.aliyuncs.com',
     workspaceHost: 'https://{WorkspaceId}.cn-beijing.maas.aliyuncs.com',
-    models: ALL,
+    models: [...ALL, ...WAN30],
   },
   'ap-southeast-1': {
     id: 'ap-southeast-1',
     host: 'https://dashscope-intl.aliyuncs.com',
     workspaceHost: 'https://{WorkspaceId}.ap-southeast-1.maas.aliyuncs.com',
-    models: ALL,
+    models: [...ALL, ...WAN30],
   },
-  // Only i2v is confirmed in Virginia.
-  'us-east-1': { id: 'us-east-1', host: 'https://dashscope-us.aliyuncs.com', models: ['wan2.7-i2v'] },
-  // Wan 2.7 availability in Frankfurt is unconfirmed: nothing is offered until it is.
+  // Of Wan 2.7, only i2v is confirmed in Virginia.
+  'us-east-1': {
+    id: 'us-east-1',
+    host: 'https://dashscope-us.aliyuncs.com',
+    models: ['wan2.7-i2v', ...WAN30],
+  },
+  // Wan 2.7 availability in Frankfurt is unconfirmed: only Wan 3.0 (workspace hosts) is offered.
   'eu-central-1': {
     id: 'eu-central-1',
     workspaceHost: 'https://{WorkspaceId}.eu-central-1.maas.aliyuncs.com',
-    models: [],
+    models: WAN30,
   },
 };
 

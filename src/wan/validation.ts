@@ -6,6 +6,9 @@ import { VIDEO_MODELS, WAN_MODELS, isImageModel } from './models';
 import { imageRequestSchema, type ImageRequest } from './image-requests';
 import { videoRequestSchemas, type Strictness, type VideoRequest } from './requests';
 import { DEFAULT_LIMITS, type WanLimits } from './limits';
+import { familyOf } from './registry';
+import { typedMediaRequestSchema, type TypedMediaRequest } from './registry/typed-media';
+import { WAN30_MODELS, type Wan30Model } from './registry/wan30';
 import { EXIT, WanflowError } from '../shared/errors';
 import { FAILURE_TYPE } from '../shared/failure-types';
 
@@ -50,10 +53,18 @@ function valueAt(body: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-export type WanRequest = VideoRequest | ImageRequest;
+/** A Wan 3.0 request: one body for every mode, selected by its typed media. */
+export type Wan30Request = TypedMediaRequest<Wan30Model>;
+
+export type WanRequest = VideoRequest | ImageRequest | Wan30Request;
 
 export function isImageRequest(r: WanRequest): r is ImageRequest {
   return isImageModel(r.model);
+}
+
+/** A request whose typed `input.media[]` selects its mode (Wan 3.0). */
+export function isTypedMediaRequest(r: WanRequest): r is Wan30Request {
+  return familyOf(r.model)?.request === 'typed media';
 }
 
 /** The prompt as the service echoes it in `orig_prompt`: the text part for image models. */
@@ -63,12 +74,21 @@ export function promptOf(r: WanRequest): string | undefined {
   return part && 'text' in part ? part.text : undefined;
 }
 
-/** Any Wan 2.7 request: video models by their schemas, image models by theirs. */
+/** Any request: Wan 2.7 video models by their schemas, image models by theirs, typed-media families (Wan
+ * 3.0) by the schema their registry entry makes. */
 export function parseWanRequest(
   body: unknown,
   opts: { limits?: WanLimits; strictness?: Strictness } = {},
 ): WanRequest {
   const model = (body as { model?: unknown } | null)?.model;
+  const family = typeof model === 'string' ? familyOf(model) : undefined;
+  if (family?.request === 'typed media') {
+    const parsed = typedMediaRequestSchema(family, opts.strictness ?? 'strict').safeParse(body, {
+      reportInput: true,
+    });
+    if (!parsed.success) throw new InvalidRequestError(toProblems(parsed.error.issues, body));
+    return parsed.data as Wan30Request;
+  }
   if (typeof model === 'string' && isImageModel(model)) {
     const parsed = imageRequestSchema(opts.limits ?? DEFAULT_LIMITS, opts.strictness ?? 'strict').safeParse(
       body,
@@ -87,7 +107,11 @@ export function parseVideoRequest(
   const model = (body as { model?: unknown } | null)?.model;
   if (typeof model !== 'string' || !(VIDEO_MODELS as readonly string[]).includes(model)) {
     throw new InvalidRequestError([
-      { field: 'model', value: model, message: `must be one of ${WAN_MODELS.join(', ')}` },
+      {
+        field: 'model',
+        value: model,
+        message: `must be one of ${[...WAN_MODELS, ...WAN30_MODELS].join(', ')}`,
+      },
     ]);
   }
   const schemas = videoRequestSchemas(opts.limits ?? DEFAULT_LIMITS, opts.strictness ?? 'strict');

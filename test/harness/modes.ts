@@ -7,6 +7,8 @@ export interface TestMedia {
   image2: string;
   clip: string;
   audio: string;
+  /** A PDF, for Wan 3.0's document mode. */
+  document?: string;
 }
 
 export async function testMedia(): Promise<TestMedia> {
@@ -99,6 +101,7 @@ export function requestFor(model: string, mode: string, m: TestMedia): Record<st
         parameters: { resolution: '720P' },
       };
   }
+  if (model.startsWith('wan3.0-')) return wan30Request(model, mode, m, prompt);
   if (mode === 'text-to-image') return image(prompt, []);
   if (mode === 'image-edit') return image(prompt, [m.image]);
   if (mode === 'image-set') return image(prompt, [], { enable_sequential: true, n: 2 });
@@ -115,4 +118,31 @@ function i2v(model: string, prompt: string, media: [string, string][], duration 
 
 function r2v(model: string, media: Record<string, string>[]) {
   return { model, input: { prompt: 'Image 1 waves', media }, parameters: video };
+}
+
+/** Wan 3.0: one body, the mode chosen by the types of `input.media` (a document and a web page are the
+ * test media's own: a PDF beside them, a page the service would read). */
+function wan30Request(model: string, mode: string, m: TestMedia, prompt: string): Record<string, unknown> {
+  const media: Record<string, { type: string; url: string }[]> = {
+    text: [],
+    'first-frame': [{ type: 'first_frame', url: m.image }],
+    'first-last-frame': [
+      { type: 'first_frame', url: m.image },
+      { type: 'last_frame', url: m.image2 },
+    ],
+    references: [
+      { type: 'reference_image', url: m.image },
+      { type: 'reference_video', url: m.clip },
+      { type: 'reference_audio', url: m.audio },
+    ],
+    document: [{ type: 'file', url: m.document ?? 'https://example.com/brief.pdf' }],
+    'web-page': [{ type: 'link', url: 'https://example.com/launch' }],
+  };
+  const items = media[mode];
+  if (!items) throw new Error(`no test request for ${model} in mode ${mode}`);
+  return {
+    model,
+    input: { prompt, ...(items.length ? { media: items } : {}) },
+    parameters: { resolution: '480P', duration: 2 },
+  };
 }

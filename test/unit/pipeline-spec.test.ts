@@ -170,6 +170,7 @@ describe('planPipeline', () => {
       baseSeconds: 3,
       perOutputSecond720: 0.2,
       factor1080: 1,
+      factor480: 1,
       imageBaseSeconds: 1,
       perImageSeconds: 0.2,
     };

@@ -112,26 +112,30 @@ describe('the Wan 2.7 registry entry', () => {
     expect(together('edit+reference-images')).toBe(DEFAULT_LIMITS.videoeditMaxReferenceImages);
   });
 
-  it("has Model Studio's prices of src/config/prices.ts", () => {
-    const fromTable = DEFAULT_PRICES.filter((p) => p.route === 'modelstudio').map((p) => [
-      p.region,
-      p.model,
-      p.resolution,
-      p.perUnit,
-      p.currency,
+  it("gives Model Studio's price table the figures it had (Wan 2.7) and Wan 3.0's published ones", () => {
+    const rows = (model: string) =>
+      DEFAULT_PRICES.filter((p) => p.route === 'modelstudio' && p.model === model).map(
+        (p) => `${p.region} ${p.resolution} ${p.perUnit} ${p.currency}`,
+      );
+    for (const model of VIDEO_MODELS)
+      expect(rows(model).sort()).toEqual([
+        'ap-southeast-1 1080P 1.100886 unstated',
+        'ap-southeast-1 720P 0.733924 unstated',
+        'cn-beijing 1080P 1 CNY',
+        'cn-beijing 720P 0.6 CNY',
+      ]);
+    expect(rows('wan3.0-video')).toEqual([
+      'cn-beijing 480P 0.3 CNY',
+      'cn-beijing 720P 0.6 CNY',
+      'cn-beijing 1080P 1.2 CNY',
     ]);
-    const fromRegistry = WAN27.billing.prices.flatMap((r) =>
-      WAN27.models.flatMap((m) =>
-        Object.entries(r.perSecond[m.tier]).map(([resolution, price]) => [
-          r.region,
-          m.id,
-          resolution,
-          price,
-          r.currency,
-        ]),
-      ),
-    );
-    expect(fromRegistry.sort()).toEqual(fromTable.sort());
+    expect(rows('wan3.0-video-prime')).toEqual([
+      'cn-beijing 480P 0.45 CNY',
+      'cn-beijing 720P 0.9 CNY',
+      'cn-beijing 1080P 1.8 CNY',
+    ]);
+    // inference.sh runs Wan 2.7 apps on a Singapore key; it has no Wan 3.0 app.
+    expect(DEFAULT_PRICES.some((p) => p.route === 'inference' && p.model.startsWith('wan3.0'))).toBe(false);
   });
 });
 

@@ -22,11 +22,7 @@ const request = (types: string[], duration?: number): TypedMediaRequest =>
 describe('Wan 3.0 plans', () => {
   it('bills reference video seconds with the output; audio and images are not billed', () => {
     const r = request(['reference_video', 'reference_audio', 'reference_image'], 10);
-    const plan = planTypedMedia(WAN30, r, [
-      { index: 0, seconds: 6.5 },
-      { index: 1, seconds: 8 },
-      { index: 2 },
-    ]);
+    const plan = planTypedMedia(WAN30, r, 6.5);
     expect(plan).toEqual({
       outputSeconds: 10,
       billedInputSeconds: 6.5,
@@ -36,8 +32,8 @@ describe('Wan 3.0 plans', () => {
   });
 
   it('estimates -1 at the most the model may choose: 30 s, or what input video leaves of 30 s', () => {
-    expect(planTypedMedia(WAN30, request([], -1), [])).toMatchObject({ outputSeconds: 30, quantity: 30 });
-    expect(planTypedMedia(WAN30, request(['reference_video'], -1), [{ index: 0, seconds: 12 }])).toEqual({
+    expect(planTypedMedia(WAN30, request([], -1), 0)).toMatchObject({ outputSeconds: 30, quantity: 30 });
+    expect(planTypedMedia(WAN30, request(['reference_video'], -1), 12)).toEqual({
       outputSeconds: 18,
       billedInputSeconds: 12,
       quantity: 30,

@@ -126,10 +126,16 @@ describe('Wan 3.0 requests', () => {
         input: { media: [{ type: 'link', url: 'asset://inputs/page.html' }] },
       })[0],
     ).toEqual({ field: 'input.media.0.url', message: 'must be a public http(s):// URL' });
-    const frame = parse({
+    // Data URIs: the service takes them for images; from a user they would sit in the run's history.
+    const dataFrame = {
       model: 'wan3.0-video',
       input: { media: [{ type: 'first_frame', url: 'data:image/png;base64,iVBORw0KGgo=' }] },
+    };
+    expect(problems(dataFrame)[0]).toEqual({
+      field: 'input.media.0.url',
+      message: 'must be a http(s), oss, asset URL (give the image as a file: wanflow uploads it)',
     });
-    expect(frame.input.media![0]!.url).toMatch(/^data:image\/png/);
+    const wire = typedMediaRequestSchema(WAN30, 'lenient').parse(dataFrame);
+    expect(wire.input.media![0]!.url).toMatch(/^data:image\/png/);
   });
 });

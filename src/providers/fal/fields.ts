@@ -2,7 +2,7 @@
 // fal.ai/models/fal-ai/wan/v2.7/…): one queue endpoint per job kind and its own field names. wanflow keeps
 // Wan's request shape and maps it here, so moving between routes is configuration. Only what fal documents
 // is mapped; every other model and mode is refused at validation (providers/routes.ts).
-import { isImageRequest, type WanRequest } from '../../wan/validation';
+import { isImageRequest, isTypedMediaRequest, type WanRequest } from '../../wan/validation';
 import type { FieldProblem } from '../../wan/validation';
 import type { ImageRequest } from '../../wan/image-requests';
 import { MODES, modeOf } from '../../wan/modes';
@@ -74,6 +74,8 @@ const defined = (o: Record<string, unknown>) =>
 /** The fal input body for a Wan request (only models and modes fal serves reach here). */
 export function toFalInput(request: WanRequest): Record<string, unknown> {
   if (isImageRequest(request)) return toFalImageInput(request);
+  // fal publishes no Wan 3.0 endpoint: FAL_SERVES leaves it out, and the route check refuses it first.
+  if (isTypedMediaRequest(request)) throw new Error(`fal.ai does not serve ${request.model}`);
   const p = request.parameters;
   const common = {
     prompt: request.input.prompt,

@@ -1,13 +1,13 @@
 // inference.sh's Wan 2.7 apps (contract §8): `alibaba/wan-2-7-<kind>`, each a thin app over Model Studio
 // run on the user's own Model Studio key (Singapore). The apps' input schemas are not published; they wrap
 // the same model, so wanflow sends Wan's own field names, `input` and `parameters` side by side in one
-// object (images: the prompt and the input images by name). Every Wan 2.7 model and mode is served.
+// object (images: the prompt and the input images by name). Every Wan 2.7 model and mode is served; no
+// Wan 3.0 app is published, so Wan 3.0 is not.
 import { MODES } from '../../wan/modes';
 import { isImageRequest, type WanRequest } from '../../wan/validation';
+import type { WanModel } from '../../wan/models';
 
-export const INFERENCE_SERVES = MODES;
-
-const APPS: Record<string, string> = {
+const APPS: Partial<Record<WanModel, string>> = {
   'wan2.7-t2v': 'alibaba/wan-2-7-t2v',
   'wan2.7-i2v': 'alibaba/wan-2-7-i2v',
   'wan2.7-r2v': 'alibaba/wan-2-7-r2v',
@@ -16,8 +16,13 @@ const APPS: Record<string, string> = {
   'wan2.7-image-pro': 'alibaba/wan-2-7-image-pro',
 };
 
+/** Every mode of each model it has an app for. */
+export const INFERENCE_SERVES = Object.fromEntries(
+  (Object.keys(APPS) as WanModel[]).map((model) => [model, MODES[model]]),
+) as Partial<Record<WanModel, readonly string[]>>;
+
 export function inferenceApp(model: string): string | undefined {
-  return APPS[model];
+  return APPS[model as WanModel];
 }
 
 /** The app's input for a Wan request: its input and parameters in one object. */

@@ -28,8 +28,12 @@ export interface MediaTypeFacts {
   maxTotalSeconds?: number;
   /** Its seconds are billed as output seconds are. */
   billedSeconds?: boolean;
-  /** `data:` URIs are accepted for it (images only). */
+  /** `data:` URIs are accepted for it on the wire (images only). wanflow itself takes files instead: a
+   * data URI would be kept in the run's history. */
   dataUri?: boolean;
+  /** The service reads it itself (a web page): a public http(s) address, never fetched, probed or
+   * published here. */
+  readByService?: boolean;
   /** What the prompt calls the n-th item of this type ("Image 1", "Video 1"). */
   promptName?: string;
   /** Where the request carries it: an entry of `input.media` (the default), a field of its own, or a
@@ -126,6 +130,11 @@ export interface EndpointFacts {
 export interface ModelFamily {
   id: FamilyId;
   title: string;
+  /** How a request names its work: a model per kind of work with its own body (Wan 2.7), or one body
+   * whose typed `input.media[]` selects the mode (Wan 3.0). */
+  request: 'model per mode' | 'typed media';
+  /** Not yet generally available: say so wherever the family is offered. */
+  preview?: string;
   models: readonly ModelFacts[];
   modes: readonly ModeFacts[];
   media: Readonly<Record<string, MediaTypeFacts>>;

@@ -22,14 +22,14 @@ export interface TypedMediaPlan {
   lengthChosenByModel: boolean;
 }
 
+/** `inputVideoSeconds`: the probed seconds of the request's video inputs (Wan 3.0's reference videos, which
+ * are its only video inputs and are billed). */
 export function planTypedMedia(
   family: ModelFamily,
   request: TypedMediaRequest,
-  probed: readonly ProbedItem[],
+  inputVideoSeconds: number,
 ): TypedMediaPlan {
-  const billedInputSeconds = round(
-    secondsOf(request, probed, (type) => family.media[type]?.billedSeconds === true),
-  );
+  const billedInputSeconds = round(inputVideoSeconds);
   const { auto } = family.parameters.duration;
   const lengthChosenByModel = auto !== undefined && request.parameters.duration === auto;
   const cap = family.parameters.maxInputPlusOutputSeconds;
@@ -38,7 +38,7 @@ export function planTypedMedia(
         0,
         Math.min(
           family.output.maxSeconds,
-          cap === undefined ? Infinity : cap - videoSeconds(family, request, probed),
+          cap === undefined ? Infinity : Math.floor(cap - inputVideoSeconds),
         ),
       )
     : request.parameters.duration;

@@ -3,7 +3,8 @@
 // ranges and defaults — so the parsed value is the exact body to send, every default explicit.
 import { z } from 'zod';
 import type { Strictness } from '../requests';
-import type { ModeFacts, ModelFamily } from './family';
+import type { Resolution } from '../models';
+import type { MediaExclusion, ModeFacts, ModelFamily } from './family';
 
 const SCHEMES: Record<Strictness, string> = { strict: 'https?|oss|asset', lenient: 'https?|oss' };
 const DATA_IMAGE = 'data:image\\/[a-z]+;base64,[A-Za-z0-9+/=]+';
@@ -13,11 +14,11 @@ export interface TypedMediaItem {
   url: string;
 }
 
-export interface TypedMediaRequest {
-  model: string;
+export interface TypedMediaRequest<M extends string = string> {
+  model: M;
   input: { prompt?: string; media?: TypedMediaItem[] };
   parameters: {
-    resolution: string;
+    resolution: Resolution;
     ratio?: string;
     duration: number;
     seed?: number;
@@ -30,16 +31,17 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
   const types = Object.keys(family.media) as [string, ...string[]];
   const item = obj({ type: z.enum(types), url: z.string() }).superRefine((m, ctx) => {
     const facts = family.media[m.type]!;
-    // A web page is read by the service itself: only a public http(s) address.
-    const schemes =
-      facts.rule.kind === 'document' && facts.rule.maxBytes === 0 ? 'https?' : SCHEMES[strictness];
-    const form = new RegExp(`^((${schemes}):\\/\\/\\S+${facts.dataUri ? `|${DATA_IMAGE}` : ''})$`);
+    // A web page is read by the service itself: only a public http(s) address. Data URIs only on the
+    // wire: from a user, a file path or URL keeps megabytes of base64 out of the run's history.
+    const schemes = facts.readByService ? 'https?' : SCHEMES[strictness];
+    const dataUri = facts.dataUri === true && strictness === 'lenient';
+    const form = new RegExp(`^((${schemes}):\\/\\/\\S+${dataUri ? `|${DATA_IMAGE}` : ''})$`);
     if (!form.test(m.url))
       ctx.addIssue({
         code: 'custom',
         path: ['url'],
         input: m.url.slice(0, 80),
-        message: `must be ${schemes === 'https?' ? 'a public http(s)://' : `a ${schemes.replace(/\|/g, ', ').replace('https?', 'http(s)')}`} URL${facts.dataUri ? ' or a data:image/…;base64 URI' : ''}`,
+        message: `must be ${schemes === 'https?' ? 'a public http(s)://' : `a ${schemes.replace(/\|/g, ', ').replace('https?', 'http(s)')}`} URL${dataUri ? ' or a data:image/…;base64 URI' : m.url.startsWith('data:') ? ' (give the image as a file: wanflow uploads it)' : ''}`,
       });
   });
   const switches = Object.fromEntries(
@@ -77,16 +79,18 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
       const max = family.media[type]!.maxCount;
       if (count > max) issue(['input', 'media'], count, `takes at most ${max} ${type}`);
     }
-    for (const rule of family.exclusive) {
-      const these = present.filter((t) => rule.these.includes(t));
-      const those = present.filter((t) => rule.those.includes(t));
-      if (these.length && those.length)
-        issue(
-          ['input', 'media'],
-          [...these, ...those],
-          `${these.join(', ')} cannot be mixed with ${those.join(', ')}${rule.answered === 'failed task' ? ' (the service would fail the task)' : ''}`,
-        );
-    }
+    // On the wire the service takes a mix it answers as a FAILED task (the simulator fails it so);
+    // wanflow refuses it before anything is paid.
+    const clashes = exclusionsOf(family, present).filter(
+      (c) => strictness === 'strict' || c.rule.answered !== 'failed task',
+    );
+    for (const { these, those, rule } of clashes)
+      issue(
+        ['input', 'media'],
+        [...these, ...those],
+        `${these.join(', ')} cannot be mixed with ${those.join(', ')}${rule.answered === 'failed task' ? ' (the service would fail the task)' : ''}`,
+      );
+    if (clashes.length < exclusionsOf(family, present).length) return;
     const mode = modeFor(family, req.model, present);
     if (!mode) {
       issue(
@@ -97,6 +101,21 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
     } else if (mode.prompt === 'required' && req.input.prompt === undefined) {
       issue(['input', 'prompt'], undefined, `is required for ${mode.title}`);
     }
+  });
+}
+
+export interface MediaClash {
+  these: string[];
+  those: string[];
+  rule: MediaExclusion;
+}
+
+/** The exclusions a set of media types breaks. */
+export function exclusionsOf(family: ModelFamily, types: readonly string[]): MediaClash[] {
+  return family.exclusive.flatMap((rule) => {
+    const these = types.filter((t) => rule.these.includes(t));
+    const those = types.filter((t) => rule.those.includes(t));
+    return these.length && those.length ? [{ these, those, rule }] : [];
   });
 }
 

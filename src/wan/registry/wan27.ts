@@ -21,6 +21,7 @@ function references(id: string, title: string, needs: readonly string[]): ModeFa
 export const WAN27: ModelFamily = {
   id: 'wan2.7',
   title: 'Wan 2.7',
+  request: 'model per mode',
   models: [
     { id: 'wan2.7-t2v', tier: 'standard', modes: ['text', 'text+audio'] },
     {

@@ -11,12 +11,17 @@ const MB = 1024 * 1024;
 // Images as for Wan 2.7: JPEG, PNG without alpha, BMP, WEBP; 240–8000 px a side, aspect ≤ 8:1, ≤ 20 MB.
 const image = DEFAULT_MEDIA_LIMITS.image;
 
+export const WAN30_MODELS = ['wan3.0-video', 'wan3.0-video-prime'] as const;
+export type Wan30Model = (typeof WAN30_MODELS)[number];
+
 export const WAN30: ModelFamily = {
   id: 'wan3.0',
   title: 'Wan 3.0',
+  request: 'typed media',
+  preview: 'the API reference is marked preview (read 2026-12-07)',
   models: [
-    { id: 'wan3.0-video', tier: 'standard' },
-    { id: 'wan3.0-video-prime', tier: 'prime' },
+    { id: WAN30_MODELS[0], tier: 'standard' },
+    { id: WAN30_MODELS[1], tier: 'prime' },
   ],
   modes: [
     { id: 'text', title: 'text to video', with: [], prompt: 'required' },
@@ -89,7 +94,12 @@ export const WAN30: ModelFamily = {
       source: 'secondary',
     },
     // A web page the service reads itself: a public http(s) URL, nothing to fetch or probe here.
-    link: { rule: { kind: 'document', formats: [], maxBytes: 0 }, maxCount: 1, source: 'secondary' },
+    link: {
+      rule: { kind: 'document', formats: [], maxBytes: 0 },
+      maxCount: 1,
+      readByService: true,
+      source: 'secondary',
+    },
   },
   exclusive: [
     {
