@@ -63,7 +63,18 @@ it('the official Python SDK creates, waits, cancels, fetches and lists tasks, an
   expect(out.fetch).toEqual({ task_status: 'CANCELED' });
   // Filtered by model: the two t2v tasks, not the i2v one.
   expect(out.list).toEqual({ status_code: 200, total: 2 });
+  // Wan 3.0 through the same SDK: typed media passed through, the length chosen by the model (-1).
+  expect(out.wan3).toMatchObject({
+    status_code: 200,
+    task_status: 'SUCCEEDED',
+    usage: { SR: 480, fps: 30, ratio: '16:9', input_video_duration: 0 },
+  });
+  expect(out.wan3.usage.output_video_duration).toBeGreaterThanOrEqual(2);
+  expect(out.wan3.usage.output_video_duration).toBeLessThanOrEqual(30);
+  // The frame/reference mix: taken at create, answered as a FAILED task (the contract's official example).
+  expect(out.wan3_mixed).toMatchObject({ status_code: 200, task_status: 'FAILED', code: 'InvalidParameter' });
+  expect(out.wan3_mixed.message).toMatch(/mutually exclusive/);
   expect(out.invalid).toMatchObject({ status_code: 400, code: 'InvalidParameter' });
   expect(out.invalid.message).toMatch(/parameters\.duration/);
-  expect(sim.stats()).toMatchObject({ tasksCreated: 4, cancels: 1, lists: 1, uploadPolicies: 1, uploads: 1 });
+  expect(sim.stats()).toMatchObject({ tasksCreated: 6, cancels: 1, lists: 1, uploadPolicies: 1, uploads: 1 });
 });

@@ -31,6 +31,12 @@ out["fetch"] = {"task_status": VideoSynthesis.fetch(pending, api_key=KEY).output
 listed = VideoSynthesis.list(api_key=KEY, model_name="wan2.7-t2v")
 out["list"] = {"status_code": listed.status_code, "total": listed.output["total"]}
 
+# Wan 3.0: the SDK has no wan3 constants; it passes the typed media through (and a workspace as its header).
+wan3 = VideoSynthesis.call(api_key=KEY, model="wan3.0-video", prompt="Image 1 waves", media=[{"type": "reference_image", "url": sys.argv[1]}], resolution="480P", duration=-1, workspace="ws-check")
+out["wan3"] = {"status_code": wan3.status_code, "task_status": wan3.output.task_status, "usage": dict(wan3.usage or {})}
+mixed = VideoSynthesis.call(api_key=KEY, model="wan3.0-video-prime", prompt="p", media=[{"type": "first_frame", "url": sys.argv[1]}, {"type": "reference_image", "url": sys.argv[1]}], resolution="480P", duration=2)
+out["wan3_mixed"] = {"status_code": mixed.status_code, "task_status": mixed.output.task_status, "code": mixed.output.code, "message": mixed.output.message}
+
 bad = VideoSynthesis.async_call(api_key=KEY, model="wan2.7-t2v", prompt="too long", duration=16)
 out["invalid"] = {"status_code": bad.status_code, "code": bad.code, "message": bad.message}
 print(json.dumps(out))
