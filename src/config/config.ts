@@ -43,7 +43,6 @@ const configSchema = z.object({
   region: z.enum(REGION_IDS),
   simulatorUrl: z.string().url(),
   baseUrlOverride: z.string().url().optional(),
-  workspaceId: z.string().optional(),
   dataDir: z.string(),
   storage: storageSchema,
   ambiguousSubmit: z.enum(['reconcile', 'fail']),
@@ -129,7 +128,6 @@ export function loadConfig(
     region: envVar(env, 'DASHSCOPE_API_REGION') ?? 'cn-beijing',
     simulatorUrl: envVar(env, 'WANFLOW_SIMULATOR_URL') ?? 'http://127.0.0.1:8090',
     baseUrlOverride: envVar(env, 'DASHSCOPE_HTTP_BASE_URL'),
-    workspaceId: envVar(env, 'DASHSCOPE_WORKSPACE_ID'),
     dataDir,
     storage:
       envVar(env, 'WANFLOW_STORAGE') === 's3'

@@ -4,7 +4,7 @@
 import { regionBaseUrl, type RegionId } from '../wan/regions';
 import type { WanflowConfig } from './config';
 import type { TaskStatus } from '../wan/tasks';
-import { envVar, modelStudioKey, regionKeyVar } from './env';
+import { envVar, modelStudioKey, modelStudioWorkspace, regionKeyVar } from './env';
 import { ConfigError } from './errors';
 import {
   SIM_DEFAULT_KEY,
@@ -30,21 +30,26 @@ export function modelStudioEndpoint(
   env: NodeJS.ProcessEnv = process.env,
 ): Endpoint {
   const key = modelStudioKey(env, region);
+  const workspaceId = modelStudioWorkspace(env, region);
   if (!config.live) {
     return {
       baseUrl: config.baseUrlOverride ?? `${config.simulatorUrl}/api/v1`,
       apiKey: key ?? SIM_DEFAULT_KEY,
-      workspaceId: config.workspaceId,
+      workspaceId,
     };
   }
   if (!key)
     throw new ConfigError(`no API key for ${region}: set ${regionKeyVar(region)} or DASHSCOPE_API_KEY`);
-  const baseUrl = config.baseUrlOverride ?? regionBaseUrl(region, config.workspaceId);
+  const form = envVar(env, 'DASHSCOPE_WORKSPACE_FORM') ?? 'host';
+  const baseUrl =
+    config.baseUrlOverride ?? regionBaseUrl(region, form === 'host' ? workspaceId : undefined);
   if (!baseUrl)
     throw new ConfigError(
-      `${region} has only workspace hosts: set DASHSCOPE_WORKSPACE_ID or DASHSCOPE_HTTP_BASE_URL`,
+      form === 'header' && workspaceId
+        ? `${region} has no public host for the header form: set DASHSCOPE_WORKSPACE_FORM=host`
+        : `${region} has only workspace hosts: set DASHSCOPE_WORKSPACE_ID_${region.toUpperCase().replace(/-/g, '_')} (or DASHSCOPE_WORKSPACE_ID) or DASHSCOPE_HTTP_BASE_URL`,
     );
-  return { baseUrl, apiKey: key, workspaceId: config.workspaceId };
+  return { baseUrl, apiKey: key, workspaceId };
 }
 
 /** fal.ai's queue and key; without WANFLOW_LIVE, the simulator's fal routes. */

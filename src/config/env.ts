@@ -63,6 +63,16 @@ export function modelStudioKey(
   return own ?? envVar(env, 'DASHSCOPE_API_KEY');
 }
 
+/** A region's workspace: DASHSCOPE_WORKSPACE_ID_CN_BEIJING and so on, else DASHSCOPE_WORKSPACE_ID. */
+export function modelStudioWorkspace(
+  env: NodeJS.ProcessEnv,
+  region: (typeof REGION_IDS)[number],
+): string | undefined {
+  const name = `DASHSCOPE_WORKSPACE_ID_${region.toUpperCase().replace(/-/g, '_')}`;
+  const own = read(env, name, VARIABLES['DASHSCOPE_WORKSPACE_ID_<REGION>']) as string | undefined;
+  return own ?? envVar(env, 'DASHSCOPE_WORKSPACE_ID');
+}
+
 export const VARIABLES = {
   TEMPORAL_ADDRESS: v(
     text,
@@ -114,6 +124,16 @@ export const VARIABLES = {
     text,
     '—',
     "workspace: uses the region's workspace host and sends `X-DashScope-WorkSpace`",
+  ),
+  'DASHSCOPE_WORKSPACE_ID_<REGION>': v(
+    text,
+    '`DASHSCOPE_WORKSPACE_ID`',
+    'the workspace of one region, e.g. `DASHSCOPE_WORKSPACE_ID_CN_BEIJING` (workspaces are regional)',
+  ),
+  DASHSCOPE_WORKSPACE_FORM: v(
+    z.enum(['host', 'header']),
+    '`host`',
+    "`host`: the workspace's own host (`{WorkspaceId}.{region}.maas.aliyuncs.com`); `header`: the region's public host with only `X-DashScope-WorkSpace`, as the SDKs send it (one user was refused `403 Endpoint.AccessDenied` on the workspace host)",
   ),
   WANFLOW_SIMULATOR_URL: v(url, '`http://127.0.0.1:8090`', 'the simulator, when not live'),
   WANFLOW_DATA_DIR: v(
