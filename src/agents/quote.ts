@@ -23,6 +23,12 @@ import type { AssetStore } from '../storage/store';
 import type { RegionId } from '../wan/regions';
 import type { RouteId } from '../wan/routes';
 import { InvalidRequestError, parseWanRequest, type FieldProblem } from '../wan/validation';
+import { planWork } from '../wan/billing';
+import { estimateNotes } from '../wan/estimate-notes';
+import { substituteRefs } from '../pipelines/spec';
+
+/** An earlier stage's output, where a quote only needs the request's shape. */
+const STAND_IN = 'https://stage.invalid/output';
 
 /** A job's request (with its route and region), a pipeline's spec, or a campaign, as an agent sends it. */
 export type RunBody =
@@ -46,6 +52,8 @@ export interface Estimate {
   /** Seconds from start to the last output stored, along the longest chain of tasks. */
   expectedSeconds: number;
   tasks: number;
+  /** What the figure rests on, where a user would want to know (estimate-notes.ts). */
+  notes?: string[];
 }
 
 export interface Priced {
@@ -78,7 +86,14 @@ export async function priceRun(
     const task = await within('', async () =>
       jobTask({ kind: 'job', route: o.route, region: o.region }, parsed, o, inputVideoSeconds),
     );
-    return { staged: { ...body, request }, hash, estimate: total([task], task.expectedSeconds) };
+    const notes = estimateNotes(body.request, parsed, planWork(parsed, inputVideoSeconds), o.region).map(
+      (n) => `request.${n}`,
+    );
+    return {
+      staged: { ...body, request },
+      hash,
+      estimate: { ...total([task], task.expectedSeconds), ...(notes.length ? { notes } : {}) },
+    };
   }
   refuse(sizeProblems(body.spec), 'spec');
   const spec = await within('spec', () => stageSpecFiles(body.spec, store, root, false, agent));
@@ -91,10 +106,17 @@ export async function priceRun(
     doneAt.set(id, Math.max(0, ...s.deps.map((d) => doneAt.get(d) ?? 0)) + s.expectedSeconds);
   }
   const tasks = tasksOf({ kind: 'pipeline' }, spec, o);
+  const notes = plan.order.flatMap((id) => {
+    const s = plan.stages[id]!;
+    const request = parseWanRequest(substituteRefs(s.spec.request, () => STAND_IN));
+    return estimateNotes(s.spec.request, request, s.billing ?? {}, s.region).map(
+      (n) => `spec.stages.${s.index}.request.${n}`,
+    );
+  });
   return {
     staged: { kind: 'pipeline', spec },
     hash,
-    estimate: total(tasks, Math.max(0, ...doneAt.values())),
+    estimate: { ...total(tasks, Math.max(0, ...doneAt.values())), ...(notes.length ? { notes } : {}) },
   };
 }
 

@@ -51,6 +51,12 @@ export const estimate = {
   currency: z.string().optional(),
   expectedSeconds: z.number().describe('from start to the last output stored'),
   tasks: z.number().int(),
+  notes: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'what the figure rests on: an unset resolution at its (dearer) default, a length the model chooses',
+    ),
 };
 
 export const runView = z.object({

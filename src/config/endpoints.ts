@@ -41,8 +41,7 @@ export function modelStudioEndpoint(
   if (!key)
     throw new ConfigError(`no API key for ${region}: set ${regionKeyVar(region)} or DASHSCOPE_API_KEY`);
   const form = envVar(env, 'DASHSCOPE_WORKSPACE_FORM') ?? 'host';
-  const baseUrl =
-    config.baseUrlOverride ?? regionBaseUrl(region, form === 'host' ? workspaceId : undefined);
+  const baseUrl = config.baseUrlOverride ?? regionBaseUrl(region, form === 'host' ? workspaceId : undefined);
   if (!baseUrl)
     throw new ConfigError(
       form === 'header' && workspaceId

@@ -20,7 +20,7 @@ export interface PlannedStage {
   /** How long one task of this stage is expected to take, for ETAs. */
   expectedSeconds: number;
   /** What one task of it bills on success, for estimates (absent in plans made before campaigns). */
-  billing?: Pick<WorkPlan, 'unit' | 'quantity' | 'resolution'>;
+  billing?: Pick<WorkPlan, 'unit' | 'quantity' | 'resolution' | 'outputSeconds' | 'lengthChosenByModel'>;
 }
 
 export interface PipelinePlan {

@@ -115,7 +115,13 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
       outputSeconds: plan.outputSeconds,
       model: request.model,
       expectedSeconds: plan.expectedTaskSeconds,
-      billing: { unit: plan.unit, quantity: plan.quantity, resolution: plan.resolution },
+      billing: {
+        unit: plan.unit,
+        quantity: plan.quantity,
+        resolution: plan.resolution,
+        outputSeconds: plan.outputSeconds,
+        ...(plan.lengthChosenByModel ? { lengthChosenByModel: true as const } : {}),
+      },
     };
   }
   if (problems.length) throw new InvalidRequestError(problems.map((p) => fromDefaults(p, defaulted)));
