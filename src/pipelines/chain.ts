@@ -3,6 +3,7 @@
 // role's limits (a continuation clip shorter than the total, a reference video within its limit).
 import { isImageRequest, type FieldProblem, type WanRequest } from '../wan/validation';
 import { mediaFieldsOf } from '../wan/media-roles';
+import { mediaTotalsProblems } from '../wan/media-totals';
 import type { PipelineSpec, stageRefsOf } from './spec';
 import type { PlannedStage } from './plan';
 
@@ -56,6 +57,15 @@ export function chainProblems(
       });
     }
   }
+  // What earlier stages' outputs add up to (Wan 3.0: reference video seconds together, input + output).
+  const made = new Map(refs.map((r) => [r.field, stages[r.stage]!.outputSeconds]));
+  const fed = fields.filter((f) => made.get(f.field) !== undefined);
+  problems.push(
+    ...mediaTotalsProblems(request, fed, (f) => made.get(f.field)).map((p) => ({
+      ...p,
+      field: `stages.${i}.request.${p.field}`,
+    })),
+  );
   return problems;
 }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ROUTES } from '../wan/routes';
 import { REGION_IDS } from '../wan/regions';
-import { RESOLUTIONS } from '../wan/models';
+import { ALL_RESOLUTIONS } from '../wan/models';
 
 export { STAGE_REF, stageRefsOf, substituteRefs, type StageRefUse } from './refs';
 
@@ -40,7 +40,7 @@ export const pipelineSpecSchema = z.strictObject({
     .strictObject({
       route: z.enum(ROUTES).optional(),
       region: z.enum(REGION_IDS).optional(),
-      resolution: z.enum(RESOLUTIONS).optional(),
+      resolution: z.enum(ALL_RESOLUTIONS).optional(),
       duration: z.number().int().positive().optional(),
       seed: z.number().int().min(0).optional(),
     })

@@ -84,6 +84,16 @@ describe('flags are typed and checked as they are read: the error names the flag
     });
   });
 
+  it('demo runs a shipped example by name, and refuses another naming the ones there are', async () => {
+    const r = await wanflow(['demo', '--example', 'nope'], env);
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /--example: is not a shipped example: teaser, wan30-story \(got "nope"\)/,
+      ),
+    });
+  });
+
   it('a bad variable is refused naming it (a secret never shown)', async () => {
     const live = await wanflow(['list'], { ...env, WANFLOW_LIVE: 'maybe' });
     expect(live).toMatchObject({

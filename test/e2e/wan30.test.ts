@@ -1,14 +1,18 @@
 // Wan 3.0 end to end on the simulator: every mode of the contract's table runs to a stored clip (30 fps, with
 // audio, sized by resolution and ratio), with the record's usage and bill checked; every documented
 // refusal is refused before any create; the mix the service answers only as a FAILED task is refused here,
-// and the simulator answers it as the service does.
+// and the simulator answers it as the service does; Wan 2.7 and Wan 3.0 stages chain in one pipeline.
 import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
-import { inspectStored, uniqueId } from '../harness/jobs';
+import { inspectStored, readJson, uniqueId } from '../harness/jobs';
+import type { JobRecord } from '../../src/shared/records';
 import { makeAudio, makeImage, makePdf, makeVideo } from '../harness/media';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { SIM_DEFAULT_KEY } from '../../src/config/simulator';
+import { startPipeline, waitForPipeline } from '../../src/client/pipelines';
+import { readSpecFile } from '../../src/pipelines/read';
 
 const stack = useJobStack('wan30-e2e');
 
@@ -136,6 +140,37 @@ describe('Wan 3.0, every mode end to end', () => {
     expect(record.status).toBe('stored');
     expect(record.sourceAssets).toEqual([]);
     expect(record.cost.billed).toMatchObject({ quantity: 2, amount: 0.6 });
+  });
+});
+
+describe('Wan 2.7 and Wan 3.0 in one pipeline', () => {
+  it('examples/wan30-story.yaml: Wan 2.7 frames → a Wan 3.0 shot between them → extended → edited', async () => {
+    const spec = readSpecFile(resolve(__dirname, '../../examples/wan30-story.yaml'));
+    const { pipelineId } = await startPipeline(stack.h.client, stack.h.config, {
+      spec,
+      key: uniqueId('story'),
+    });
+    const record = await waitForPipeline(stack.h.client, pipelineId);
+    expect(record.status).toBe('stored');
+    expect(record.stages.frames!.outputs).toHaveLength(2);
+    for (const id of ['shot', 'extend', 'finish']) {
+      const job = record.stages[id]!.jobs[0]!;
+      const clip = await clipOf(job);
+      expect(clip.video, id).toMatchObject({ width: 832, height: 480, fps: 30 });
+      expect(clip.audio, id).toBeDefined();
+    }
+    // The shot's 4 s are billed again as the extension's reference video, and so on: 4 + 8 + 8 s at ¥0.3.
+    const shot = await readJson<JobRecord>(stack.h.store, record.stages.shot!.jobs[0]!.manifestKey!);
+    expect(shot.request).toMatchObject({
+      input: {
+        media: [
+          { type: 'first_frame', url: `asset://${record.stages.frames!.outputs[0]}` },
+          { type: 'last_frame', url: `asset://${record.stages.frames!.outputs[1]}` },
+        ],
+      },
+    });
+    expect(record.stages.extend!.jobs[0]!.usage).toMatchObject({ inputVideoDuration: 4, duration: 8 });
+    expect(record.stages.finish!.jobs[0]!.cost.billed).toMatchObject({ quantity: 8, amount: 2.4 });
   });
 });
 

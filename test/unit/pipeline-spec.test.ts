@@ -186,4 +186,25 @@ describe('the shipped example spec', () => {
     expect(plan.order).toEqual(['explore', 'extend', 'cast', 'finish']);
     expect(plan.stages.cast!.spec.onFailure).toBe('retry-new-seed');
   });
+
+  it('examples/wan30-story.yaml chains Wan 2.7 frames into Wan 3.0 shots, billing each reference video', () => {
+    const plan = planPipeline(readSpecFile(resolve(__dirname, '../../examples/wan30-story.yaml')));
+    expect(plan.order).toEqual(['frames', 'shot', 'extend', 'finish']);
+    expect(plan.stages.frames).toMatchObject({ model: 'wan2.7-image', kind: 'image', outputs: 2 });
+    // The shot's 4 s, and the extension's 4 s, are billed again as the next stage's reference video.
+    expect(plan.stages.extend!.billing).toMatchObject({ resolution: '480P', quantity: 8, outputSeconds: 4 });
+  });
+
+  it("holds a Wan 3.0 stage's input + output to 30 s, its input being an earlier stage's output", () => {
+    const spec = readSpecFile(resolve(__dirname, '../../examples/wan30-story.yaml')) as {
+      stages: { request: { parameters: { duration: number } } }[];
+    };
+    spec.stages[1]!.request.parameters.duration = 14;
+    spec.stages[2]!.request.parameters.duration = 17;
+    expect(problems(spec)).toContainEqual({
+      field: 'stages.2.request.parameters.duration',
+      value: 17,
+      message: 'with 14 s of input video, at most 16 (input + output ≤ 30 s)',
+    });
+  });
 });

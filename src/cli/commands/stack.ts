@@ -1,7 +1,9 @@
 // Running wanflow's services: `demo` (the embedded stack and the four-stage teaser, start to stored
 // videos), `up` (the embedded stack until Ctrl-C) and `worker` (a worker against TEMPORAL_ADDRESS).
 import { Command } from 'commander';
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InvalidRequestError } from '../../wan/validation';
 import { connectClient } from '../../client/jobs';
 import { startPipeline } from '../../client/pipelines';
 import { runOutputs } from '../../client/runs';
@@ -13,23 +15,44 @@ import { action, type CommandContext } from '../context';
 import { followRun } from '../follow';
 import { untilSignal } from '../signals';
 
-const DEMO_SPEC = resolve(__dirname, '../../../examples/teaser.yaml');
+const EXAMPLES = resolve(__dirname, '../../../examples');
+
+/** The shipped pipeline examples, by name: `examples/<name>.yaml`. */
+export function exampleSpecs(): string[] {
+  return readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+function exampleSpec(name: string): string {
+  if (!exampleSpecs().includes(name))
+    throw new InvalidRequestError([
+      { field: '--example', value: name, message: `is not a shipped example: ${exampleSpecs().join(', ')}` },
+    ]);
+  return join(EXAMPLES, `${name}.yaml`);
+}
 
 export function demoCommand(ctx: CommandContext): Command {
   return new Command('demo')
-    .description('start the embedded stack and run the four-stage example pipeline to stored videos')
+    .description(
+      'start the embedded stack and run an example pipeline (the four-stage teaser) to stored videos',
+    )
+    .option('--example <name>', `the example to run: ${exampleSpecs().join(', ')}`, 'teaser')
     .action(
-      action(ctx, async () => {
+      action(ctx, async (opts: { example: string }) => {
         const { io } = ctx;
+        const file = exampleSpec(opts.example);
         const config = ctx.config();
         installCompactLogging(config.logLevel, ctx.io.err, config.metricsAddress);
         const { startEmbeddedStack } = await import('../../stack/embedded');
         const stack = await startEmbeddedStack(config, ctx.env, io.err);
         try {
           const client = await connectClient(config);
-          const { pipelineId } = await startPipeline(client, config, { spec: readSpecFile(DEMO_SPEC) });
+          const spec = readSpecFile(file);
+          const { pipelineId } = await startPipeline(client, config, { spec });
           io.err(
-            `started pipeline ${pipelineId} from examples/teaser.yaml: text-to-video → continuation → reference-to-video → edit`,
+            `started pipeline ${pipelineId} from examples/${opts.example}.yaml: ${stagesOf(spec).join(' → ')}`,
           );
           const run = {
             kind: 'pipeline' as const,
@@ -54,6 +77,13 @@ export function demoCommand(ctx: CommandContext): Command {
         }
       }),
     );
+}
+
+/** Each stage as `id (model)`. */
+function stagesOf(spec: unknown): string[] {
+  return ((spec as { stages?: { id?: string; request?: { model?: string } }[] }).stages ?? []).map(
+    (s) => `${s.id} (${s.request?.model})`,
+  );
 }
 
 export function upCommand(ctx: CommandContext): Command {
