@@ -59,7 +59,11 @@ export function pipelineTable(r: PipelineRecord, nowMs: number, live: LiveJobs =
     Object.entries(t)
       .map(([c, a]) => `${a} ${c}`)
       .join(' + ') || '—';
-  lines.push(`  ${'cost'.padEnd(12)} estimated ${money(r.cost.estimated)}, billed ${money(r.cost.billed)}`);
+  // A stage with no known price is not in the figures: say which, never guess.
+  const unpriced = r.order.filter((id) => r.stages[id]!.jobs.some((j) => !j.cost.estimated));
+  lines.push(
+    `  ${'cost'.padEnd(12)} estimated ${money(r.cost.estimated)}, billed ${money(r.cost.billed)}${unpriced.length ? ` (no known price: ${unpriced.join(', ')})` : ''}`,
+  );
   if (r.manifestKey) lines.push(`  ${'manifest'.padEnd(12)} ${r.manifestKey}`);
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import { InvalidRequestError } from '../../src/wan/validation';
 import { SIM_DEFAULT_KEY } from '../../src/config/simulator';
 import { startPipeline, waitForPipeline } from '../../src/client/pipelines';
 import { readSpecFile } from '../../src/pipelines/read';
+import { pipelineTable } from '../../src/cli/pipeline-view';
 
 const stack = useJobStack('wan30-e2e');
 
@@ -171,6 +172,11 @@ describe('Wan 2.7 and Wan 3.0 in one pipeline', () => {
     });
     expect(record.stages.extend!.jobs[0]!.usage).toMatchObject({ inputVideoDuration: 4, duration: 8 });
     expect(record.stages.finish!.jobs[0]!.cost.billed).toMatchObject({ quantity: 8, amount: 2.4 });
+    // The image stage has no published price: the total says so instead of passing it over.
+    expect(record.cost).toMatchObject({ estimated: { CNY: 6 }, billed: { CNY: 6 } });
+    expect(pipelineTable(record, Date.now())).toMatch(
+      /cost {9}estimated 6 CNY, billed 6 CNY \(no known price: frames\)/,
+    );
   });
 });
 

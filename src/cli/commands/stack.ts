@@ -63,7 +63,7 @@ export function demoCommand(ctx: CommandContext): Command {
           io.out('  outputs');
           for (const o of runOutputs('pipeline', record))
             io.out(
-              `  ${(o.stage ?? '').padEnd(12)} ${o.location}  (${o.width}x${o.height}, ${o.durationSeconds?.toFixed(2)} s)`,
+              `  ${(o.stage ?? '').padEnd(12)} ${o.location}  (${o.width}x${o.height}${o.durationSeconds === undefined ? '' : `, ${o.durationSeconds.toFixed(2)} s`})`,
             );
           // At a terminal the stack stays up for the studio; a script gets its exit code at once.
           const studio = `${stack.studioUrl}runs/${encodeURIComponent(pipelineId)}`;
