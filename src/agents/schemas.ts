@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
 import { ROUTES } from '../wan/routes';
+import { IMAGE_MODELS } from '../wan/models';
+import { FAMILIES } from '../wan/registry';
+import { describeFamily } from '../wan/registry/describe';
 
 /** Rows a campaign sent inline may have (a larger one is a file for `wanflow campaign start`). */
 export const MAX_AGENT_ROWS = 10_000;
@@ -15,7 +18,11 @@ export const runArgs = {
     .record(z.string(), z.unknown())
     .optional()
     .describe(
-      "one job's request body, as Model Studio takes it: {model, input: {prompt, media…}, parameters: {resolution, duration, seed…}}; local files by path, inside the server's folder",
+      [
+        "one job's request body, as Model Studio takes it: {model, input: {prompt, media…}, parameters: {resolution, duration, seed…}}; local files by path, inside the server's folder",
+        ...FAMILIES.map(describeFamily),
+        `images: ${IMAGE_MODELS.join(', ')}`,
+      ].join('. '),
     ),
   route: z.enum(ROUTES).optional().describe("a job's route (default modelstudio)"),
   region: z.enum(REGION_IDS).optional().describe("a job's region (default the server's)"),

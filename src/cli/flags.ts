@@ -9,6 +9,11 @@ export function wholeNumber(value: string): number {
   return Number(value);
 }
 
+/** A whole number, or -1 (Wan 3.0's duration: the model chooses). */
+export function wholeNumberOrAuto(value: string): number {
+  return value.trim() === '-1' ? -1 : wholeNumber(value);
+}
+
 /** A whole number in [min, max]. */
 export function wholeNumberIn(min: number, max: number, unit = ''): (value: string) => number {
   return (value) => {

@@ -3,7 +3,9 @@
 // are judged by validation in the client, each problem naming its field.
 import type { Command } from 'commander';
 import { InvalidRequestError } from '../wan/validation';
-import { repeated, wholeNumber } from './flags';
+import { repeated, wholeNumber, wholeNumberOrAuto } from './flags';
+import { isImageModel, WAN_MODELS } from '../wan/models';
+import { WAN30_MODELS } from '../wan/registry/wan30';
 
 export interface RequestFlags {
   model?: string;
@@ -15,6 +17,9 @@ export interface RequestFlags {
   drivingAudio?: string;
   referenceImage?: string[];
   referenceVideo?: string[];
+  referenceAudio?: string[];
+  file?: string;
+  link?: string;
   video?: string;
   audio?: string;
   resolution?: string;
@@ -27,6 +32,8 @@ export interface RequestFlags {
   n?: number;
   /** False with --no-prompt-extend. */
   promptExtend?: boolean;
+  /** Wan 3.0: no native audio. */
+  silent?: boolean;
 }
 
 interface FlagSpec {
@@ -40,18 +47,23 @@ export const REQUEST_FLAGS: FlagSpec[] = [
   {
     key: 'model',
     flag: '--model <model>',
-    description: 't2v, i2v, r2v, videoedit, image, image-pro (default: implied by the media flags)',
+    description:
+      't2v, i2v, r2v, videoedit, image, image-pro (Wan 2.7), 3.0, 3.0-prime (Wan 3.0, preview), or a model ID (default: implied by the media flags)',
   },
   { key: 'prompt', flag: '--prompt <text>', description: 'what to make' },
   { key: 'negativePrompt', flag: '--negative-prompt <text>', description: 'what to avoid' },
-  { key: 'resolution', flag: '--resolution <res>', description: '720P or 1080P' },
+  { key: 'resolution', flag: '--resolution <res>', description: '720P or 1080P (Wan 3.0: 480P too)' },
   {
     key: 'duration',
     flag: '--duration <seconds>',
-    description: 'output seconds (videoedit: 0 keeps the length)',
-    parse: wholeNumber,
+    description: 'output seconds (videoedit: 0 keeps the length; Wan 3.0: -1 lets the model choose)',
+    parse: wholeNumberOrAuto,
   },
-  { key: 'ratio', flag: '--ratio <ratio>', description: '16:9, 9:16, 1:1, 4:3 or 3:4' },
+  {
+    key: 'ratio',
+    flag: '--ratio <ratio>',
+    description: '16:9, 9:16, 1:1, 4:3 or 3:4 (Wan 3.0: adaptive too)',
+  },
   { key: 'seed', flag: '--seed <n>', description: 'the seed', parse: wholeNumber },
   {
     key: 'promptExtend',
@@ -79,6 +91,15 @@ export const REQUEST_FLAGS: FlagSpec[] = [
     description: 'r2v: a reference video (repeatable)',
     parse: repeated,
   },
+  {
+    key: 'referenceAudio',
+    flag: '--reference-audio <url>',
+    description: 'Wan 3.0: a reference voice or sound (repeatable)',
+    parse: repeated,
+  },
+  { key: 'file', flag: '--file <url>', description: 'Wan 3.0: a document to make a video of (PDF, PPT…)' },
+  { key: 'link', flag: '--link <url>', description: 'Wan 3.0: a public web page to make a video of' },
+  { key: 'silent', flag: '--silent', description: 'Wan 3.0: no native audio' },
   { key: 'video', flag: '--video <url>', description: 'videoedit: the video to edit' },
   { key: 'audioSetting', flag: '--audio-setting <setting>', description: 'videoedit: auto or origin' },
   {
@@ -115,10 +136,23 @@ const SINGLE_ROLES = [
 const MULTI_ROLES = [
   ['referenceImage', 'reference_image'],
   ['referenceVideo', 'reference_video'],
+  ['referenceAudio', 'reference_audio'],
 ] as const;
+const WAN30_ROLES = [
+  ['file', 'file'],
+  ['link', 'link'],
+] as const;
+
+/** --model's short names: Wan 2.7's by kind of work, Wan 3.0's by family and tier. */
+function modelNamed(name: string): string {
+  if ((WAN_MODELS as readonly string[]).includes(name)) return name;
+  const wan30 = WAN30_MODELS.find((m) => m.replace(/^wan3\.0-video/, '3.0') === name);
+  return wan30 ?? `wan2.7-${name}`;
+}
 
 /** The model the media flags imply, when --model is not given. */
 function impliedModel(f: RequestFlags): string {
+  if (f.referenceAudio?.length || f.file || f.link || f.silent) return WAN30_MODELS[0];
   if (f.video) return 'wan2.7-videoedit';
   if (f.referenceImage?.length || f.referenceVideo?.length) return 'wan2.7-r2v';
   if (SINGLE_ROLES.some(([k]) => f[k])) return 'wan2.7-i2v';
@@ -144,11 +178,12 @@ export function requestFromFlags(f: RequestFlags): unknown {
       })),
     );
   }
-  const model = f.model ? (f.model.startsWith('wan2.7-') ? f.model : `wan2.7-${f.model}`) : impliedModel(f);
-  if (model.startsWith('wan2.7-image')) return imageRequestFromFlags(f, model);
+  const model = f.model ? modelNamed(f.model) : impliedModel(f);
+  if (isImageModel(model)) return imageRequestFromFlags(f, model);
   const media = [
     ...SINGLE_ROLES.filter(([k]) => f[k]).map(([k, type]) => ({ type, url: f[k]! })),
     ...MULTI_ROLES.flatMap(([k, type]) => (f[k] ?? []).map((url) => ({ type, url }))),
+    ...WAN30_ROLES.filter(([k]) => f[k]).map(([k, type]) => ({ type, url: f[k]! })),
   ];
   const input: Record<string, unknown> = {};
   if (f.prompt !== undefined) input.prompt = f.prompt;
@@ -162,6 +197,7 @@ export function requestFromFlags(f: RequestFlags): unknown {
   if (f.seed !== undefined) parameters.seed = f.seed;
   if (f.audioSetting) parameters.audio_setting = f.audioSetting;
   if (f.promptExtend === false) parameters.prompt_extend = false;
+  if (f.silent) parameters.audio = false;
   return { model, input, parameters };
 }
 

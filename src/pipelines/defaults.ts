@@ -1,6 +1,7 @@
 // Pipeline-wide parameter defaults (resolution, duration, seed) that each stage may override: filled into
 // a stage's request where its model takes the parameter and the stage left it out. videoedit keeps its
 // input's length unless it names a duration itself, so the duration default passes it by.
+import { capabilitiesOf } from '../wan/registry';
 import { isImageModel } from '../wan/models';
 import type { PipelineSpec } from './spec';
 
@@ -32,7 +33,8 @@ export function applyStageDefaults(spec: PipelineSpec): DefaultedSpec {
     };
     const video = !isImageModel(model);
     fill('resolution', video);
-    fill('duration', video && model !== 'wan2.7-videoedit');
+    // A model whose unset duration keeps its input's length (Wan 2.7's edit) is not given one.
+    fill('duration', video && capabilitiesOf(model)?.parameters.duration.keepInput === undefined);
     fill('seed', true);
     if (!defaulted.has(i)) return stage;
     return { ...stage, request: { ...stage.request, parameters } };

@@ -6,6 +6,7 @@
 // rebinding); actions need htmx's header, which no cross-site form can send; media is served only under
 // keys a page of this process signed, so no URL can read anything else from the store; pages forbid
 // scripts other than the studio's own (CSP).
+import { modelsServing } from '../wan/registry';
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -109,7 +110,8 @@ export function studioApp(o: StudioOptions): Hono {
     const { jobId } = await startJob(o.client, o.config, {
       jobId: `studio-${key}`,
       request: {
-        model: 'wan2.7-t2v',
+        // A model the form did not offer is refused by validation, naming the field.
+        model: String(form.model ?? modelsServing('text')[0]!.model.id),
         input: { prompt: String(form.prompt ?? '') },
         parameters: { resolution: String(form.resolution ?? ''), duration: Number(form.duration) },
       },

@@ -9,6 +9,8 @@ import type { CostFigure } from '../wan/pricing';
 import type { JobRecord, JobSummary, PersistedOutput, PipelineRecord, StageState } from '../shared/records';
 import { failureGroups, type ReportRow } from '../campaigns/report';
 import { parseUtc8 } from '../wan/time';
+import { ALL_RESOLUTIONS } from '../wan/models';
+import { modelsServing } from '../wan/registry';
 import type { RunDetail, RunFilter, RunRow } from './runs';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -82,9 +84,14 @@ function startForm(key: string): Html {
     <form hx-post="/runs" hx-target="#start-result" class="start">
       <input type="hidden" name="key" value="${key}" />
       <textarea name="prompt" rows="3" cols="80" placeholder="prompt"></textarea>
+      <select name="model">
+        ${modelsServing('text').map(
+          ({ model, family }) =>
+            html`<option value="${model.id}">${model.id}${family.preview ? ' (preview)' : ''}</option>`,
+        )}
+      </select>
       <select name="resolution">
-        <option>720P</option>
-        <option>1080P</option>
+        ${ALL_RESOLUTIONS.map((r) => html`<option ${r === '720P' ? 'selected' : ''}>${r}</option>`)}
       </select>
       <input name="duration" type="number" value="5" /> s
       <button class="start">start</button>

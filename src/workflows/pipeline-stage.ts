@@ -18,6 +18,7 @@ import { substituteRefs } from '../pipelines/refs';
 import type { RouteId } from '../wan/routes';
 import type { RegionId } from '../wan/regions';
 import type { JobInput, StarterBudget } from './job-input';
+import { isImageModel } from '../wan/models';
 import type { RowNotify } from '../shared/row-ends';
 import { wanJob } from './job';
 import { summarizeJob } from './job-summary';
@@ -162,7 +163,7 @@ function recordlessJob(
     jobId,
     ...at,
     model: String(request.model),
-    endpointFamily: String(request.model).startsWith('wan2.7-image') ? 'image-generation' : 'video-synthesis',
+    endpointFamily: isImageModel(String(request.model)) ? 'image-generation' : 'video-synthesis',
     mediaRoles: [],
     sourceAssets: [],
     polls: 0,

@@ -170,7 +170,7 @@ describe('the studio in a browser', () => {
     await page.screenshot({ path: screenshotPath(shots, 'pipeline-canceled'), fullPage: true });
   }, 120_000);
 
-  it('start from the page: bad input refused naming the field before anything is paid; the form sent twice is one job', async () => {
+  it('start from the page: bad input refused naming the field before anything is paid; the form sent twice is one job; any text-to-video model', async () => {
     await page.goto(studio.url);
     await page.locator('#new-run summary').click();
     await page.locator('textarea[name="prompt"]').fill('a red kite over the dunes');
@@ -178,12 +178,16 @@ describe('the studio in a browser', () => {
     await page.locator('button.start').click();
     await expect.poll(() => page.locator('#start-result').textContent()).toContain('parameters.duration');
     expect(stack.servers.simulator.stats().tasksCreated).toBe(0);
-    // Fixed, then sent twice at once (a double click): one job, one task.
+    // Fixed (on Wan 3.0 at 480P, offered from the registry), then sent twice at once (a double click):
+    // one job, one task.
     await page.locator('input[name="duration"]').fill('2');
+    await page.locator('select[name="model"]').selectOption('wan3.0-video');
+    await page.locator('select[name="resolution"]').selectOption('480P');
     await page.locator('button.start').dblclick();
     await page.waitForURL(/\/runs\/studio-/);
     await page.locator('#job[data-status="stored"]').waitFor({ timeout: 60_000 });
     expect(await page.locator('#job .prompt').textContent()).toBe('a red kite over the dunes');
+    expect(await page.locator('#job').textContent()).toContain('wan3.0-video on modelstudio');
     expect(stack.servers.simulator.stats().tasksCreated).toBe(1);
     await page.screenshot({ path: screenshotPath(shots, 'job-started'), fullPage: true });
   }, 120_000);

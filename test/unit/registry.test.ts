@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { WAN27 } from '../../src/wan/registry/wan27';
 import { modeFor } from '../../src/wan/registry/typed-media';
-import { capabilitiesOf, FAMILIES } from '../../src/wan/registry';
+import { capabilitiesOf, FAMILIES, modelsServing } from '../../src/wan/registry';
+import { runArgs } from '../../src/agents/schemas';
 import { modeOf } from '../../src/wan/modes';
 import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
 import { DEFAULT_LIMITS } from '../../src/wan/limits';
@@ -162,5 +163,25 @@ describe('the registry', () => {
   it('gives every model ID to one family only', () => {
     const ids = FAMILIES.flatMap((f) => f.models.map((m) => m.id));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('surfaces that name models read the registry', () => {
+  it("the agents' request schema names every model of every family, what is preview, and Wan 3.0's media types", () => {
+    const about = runArgs.request.description!;
+    for (const family of FAMILIES) for (const m of family.models) expect(about).toContain(m.id);
+    expect(about).toContain('Wan 3.0 (preview)');
+    expect(about).toContain(
+      'type first_frame|last_frame|reference_image|reference_video|reference_audio|file|link',
+    );
+    expect(about).toContain('-1 (the model chooses)');
+  });
+
+  it("the studio's start form offers every text-to-video model", () => {
+    expect(modelsServing('text').map((s) => s.model.id)).toEqual([
+      'wan2.7-t2v',
+      'wan3.0-video',
+      'wan3.0-video-prime',
+    ]);
   });
 });

@@ -24,3 +24,12 @@ export function capabilitiesOf(model: string): ModelCapabilities | undefined {
   if (!family || !facts) return undefined;
   return { family, model: facts, parameters: { ...family.parameters, ...facts.parameters } };
 }
+
+/** Every model that serves a mode, with its family (the studio's start form offers those of 'text'). */
+export function modelsServing(mode: string): { model: ModelFacts; family: ModelFamily }[] {
+  return FAMILIES.flatMap((family) =>
+    family.models
+      .filter((m) => (m.modes ?? family.modes.map((x) => x.id)).includes(mode))
+      .map((model) => ({ model, family })),
+  );
+}
