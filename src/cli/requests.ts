@@ -4,8 +4,9 @@
 import type { Command } from 'commander';
 import { InvalidRequestError } from '../wan/validation';
 import { repeated, wholeNumber, wholeNumberOrAuto } from './flags';
-import { isImageModel, WAN_MODELS } from '../wan/models';
-import { WAN30_MODELS } from '../wan/registry/wan30';
+import { isImageModel, shortModelName, WAN_MODELS } from '../wan/models';
+import { FAMILIES } from '../wan/registry';
+import { modeFor } from '../wan/registry/typed-media';
 
 export interface RequestFlags {
   model?: string;
@@ -143,20 +144,31 @@ const WAN30_ROLES = [
   ['link', 'link'],
 ] as const;
 
-/** --model's short names: Wan 2.7's by kind of work, Wan 3.0's by family and tier. */
+/** --model's short names (`t2v`, `image-pro`, `3.0-prime`); a whole model ID is taken as it is. */
 function modelNamed(name: string): string {
-  if ((WAN_MODELS as readonly string[]).includes(name)) return name;
-  const wan30 = WAN30_MODELS.find((m) => m.replace(/^wan3\.0-video/, '3.0') === name);
-  return wan30 ?? `wan2.7-${name}`;
+  return WAN_MODELS.find((m) => m === name || shortModelName(m) === name) ?? name;
 }
 
-/** The model the media flags imply, when --model is not given. */
-function impliedModel(f: RequestFlags): string {
-  if (f.referenceAudio?.length || f.file || f.link || f.silent) return WAN30_MODELS[0];
-  if (f.video) return 'wan2.7-videoedit';
-  if (f.referenceImage?.length || f.referenceVideo?.length) return 'wan2.7-r2v';
-  if (SINGLE_ROLES.some(([k]) => f[k])) return 'wan2.7-i2v';
-  return 'wan2.7-t2v';
+/**
+ * The model the media flags imply, when --model is not given: the first of the registry's models with a
+ * mode that takes exactly those media (Wan 2.7's before Wan 3.0's); else the one that takes most of them,
+ * whose validation then names the rest.
+ */
+function impliedModel(f: RequestFlags, types: readonly string[]): string {
+  const candidates = FAMILIES.filter((family) => !f.silent || 'audio' in family.parameters.switches).flatMap(
+    (family) => family.models.map((model) => ({ family, model })),
+  );
+  const exact = candidates.find(({ family, model }) => modeFor(family, model.id, types));
+  if (exact) return exact.model.id;
+  const taken = ({ family, model }: (typeof candidates)[number]) =>
+    types.filter((t) =>
+      family.modes.some(
+        (mode) =>
+          (model.modes ?? [mode.id]).includes(mode.id) &&
+          [...mode.with, ...(mode.anyOf ?? []), ...(mode.allows ?? [])].includes(t),
+      ),
+    ).length;
+  return candidates.reduce((best, c) => (taken(c) > taken(best) ? c : best)).model.id;
 }
 
 function flagOf(key: keyof RequestFlags): string {
@@ -178,13 +190,14 @@ export function requestFromFlags(f: RequestFlags): unknown {
       })),
     );
   }
-  const model = f.model ? modelNamed(f.model) : impliedModel(f);
-  if (isImageModel(model)) return imageRequestFromFlags(f, model);
   const media = [
     ...SINGLE_ROLES.filter(([k]) => f[k]).map(([k, type]) => ({ type, url: f[k]! })),
     ...MULTI_ROLES.flatMap(([k, type]) => (f[k] ?? []).map((url) => ({ type, url }))),
     ...WAN30_ROLES.filter(([k]) => f[k]).map(([k, type]) => ({ type, url: f[k]! })),
   ];
+  const types = [...new Set([...media.map((m) => m.type), ...(f.audio ? ['audio_url'] : [])])];
+  const model = f.model ? modelNamed(f.model) : impliedModel(f, types);
+  if (isImageModel(model)) return imageRequestFromFlags(f, model);
   const input: Record<string, unknown> = {};
   if (f.prompt !== undefined) input.prompt = f.prompt;
   if (f.negativePrompt !== undefined) input.negative_prompt = f.negativePrompt;

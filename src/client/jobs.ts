@@ -2,6 +2,7 @@
 // fails before any workflow or HTTP request), read its state, wait for its record.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { shortModelName } from '../wan/models';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
 import { requestHash, startOnce } from './start-once';
@@ -80,7 +81,7 @@ export async function startJob(
   });
   const parsed = parseWanRequest(request);
   assertRouteServes(req.route ?? 'modelstudio', parsed, region);
-  const jobId = req.jobId ?? `${parsed.model.replace('wan2.7-', '')}-${randomUUID().slice(0, 8)}`;
+  const jobId = req.jobId ?? `${shortModelName(parsed.model)}-${randomUUID().slice(0, 8)}`;
   const input: JobInput = {
     jobId,
     route: req.route ?? 'modelstudio',

@@ -48,15 +48,17 @@ export function mediaFieldsOf(request: WanRequest, limits: MediaLimits = DEFAULT
         : [{ field: `input.media.${i}.url`, role: m.type, url: m.url, rule: media[m.type]!.rule }],
     );
   }
-  if (request.model === 'wan2.7-t2v') {
-    return request.input.audio_url ? [field('input.audio_url', 'audio_url', request.input.audio_url)] : [];
-  }
-  return (request.input.media as MediaItem[]).flatMap((m, i) => [
-    field(`input.media.${i}.url`, m.type, m.url),
-    ...(m.reference_voice
-      ? [field(`input.media.${i}.reference_voice`, 'reference_voice', m.reference_voice)]
-      : []),
-  ]);
+  // Wan 2.7: driving audio in a field of its own (t2v), or items of `input.media` with their voices.
+  const input = request.input as { audio_url?: string; media?: MediaItem[] };
+  return [
+    ...(input.audio_url ? [field('input.audio_url', 'audio_url', input.audio_url)] : []),
+    ...(input.media ?? []).flatMap((m, i) => [
+      field(`input.media.${i}.url`, m.type, m.url),
+      ...(m.reference_voice
+        ? [field(`input.media.${i}.reference_voice`, 'reference_voice', m.reference_voice)]
+        : []),
+    ]),
+  ];
 }
 
 /** A copy of the request with every media URL passed through `rewrite`. */

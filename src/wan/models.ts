@@ -1,15 +1,25 @@
 // Wan 2.7 model IDs and what each one is for (contract §1), and every model wanflow knows. Pure data.
+import { WAN27_MODELS } from './registry/wan27';
 import { WAN30_MODELS } from './registry/wan30';
 
-export const VIDEO_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
+export const VIDEO_MODELS = WAN27_MODELS;
 export type VideoModel = (typeof VIDEO_MODELS)[number];
 
+// The image models are not yet a registry family: their facts live here and in image-requests.ts.
 export const IMAGE_MODELS = ['wan2.7-image', 'wan2.7-image-pro'] as const;
 export type ImageModel = (typeof IMAGE_MODELS)[number];
+/** Where the image docs place them. */
+export const IMAGE_MODEL_REGIONS: readonly string[] = ['cn-beijing', 'ap-southeast-1'];
 
 /** Every model of every family, in the order `wanflow routes` lists them. */
 export const WAN_MODELS = [...VIDEO_MODELS, ...IMAGE_MODELS, ...WAN30_MODELS] as const;
 export type WanModel = (typeof WAN_MODELS)[number];
+
+/** A model ID without its family's prefix (`t2v`, `image-pro`); Wan 3.0's by family and tier (`3.0`,
+ * `3.0-prime`): what `wanflow run --model` takes and what job IDs start with. */
+export function shortModelName(model: string): string {
+  return model.replace(/^wan(\d+\.\d+)-video/, '$1').replace(/^wan\d+\.\d+-/, '');
+}
 
 export function isImageModel(model: string): model is ImageModel {
   return (IMAGE_MODELS as readonly string[]).includes(model);

@@ -1,7 +1,7 @@
 // The modes of each model (Wan 2.7 contract §1, §4; Wan 3.0's table): what a request asks for, named by
 // its media roles and options. Routes serve modes, not just models (a wrapper may map an i2v endpoint without its
 // continuation), so the capability table and the route check are both written in these names. Pure.
-import type { WanModel } from './models';
+import { IMAGE_MODELS, type WanModel } from './models';
 import { isImageRequest, isTypedMediaRequest, type WanRequest } from './validation';
 import { mediaFieldsOf } from './media-roles';
 import { FAMILIES, familyOf } from './registry';
@@ -13,8 +13,7 @@ export const MODES = Object.fromEntries([
   ...FAMILIES.flatMap((family) =>
     family.models.map((m) => [m.id, m.modes ?? family.modes.map((x) => x.id)] as const),
   ),
-  ['wan2.7-image', IMAGE_MODES],
-  ['wan2.7-image-pro', IMAGE_MODES],
+  ...IMAGE_MODELS.map((m) => [m, IMAGE_MODES] as const),
 ]) as Record<WanModel, readonly string[]>;
 
 /** The mode a valid request asks for: one of MODES[request.model]. */

@@ -1,9 +1,10 @@
 // Regions bind host, API key and model availability together (contract §2).
-import type { WanModel } from './models';
-import { WAN30_MODELS } from './registry/wan30';
+import { IMAGE_MODEL_REGIONS, IMAGE_MODELS, type WanModel } from './models';
+import { FAMILIES } from './registry';
 
-export const REGION_IDS = ['cn-beijing', 'ap-southeast-1', 'us-east-1', 'eu-central-1'] as const;
-export type RegionId = (typeof REGION_IDS)[number];
+import type { RegionId } from './region-ids';
+
+export { REGION_IDS, type RegionId } from './region-ids';
 
 export interface Region {
   id: RegionId;
@@ -15,42 +16,35 @@ export interface Region {
   models: readonly WanModel[];
 }
 
-// Wan 3.0: the API reference names Beijing, Singapore, Virginia (and Hong Kong); its zh pages Frankfurt too.
-const WAN30 = WAN30_MODELS;
-
-const ALL: readonly WanModel[] = [
-  'wan2.7-t2v',
-  'wan2.7-i2v',
-  'wan2.7-r2v',
-  'wan2.7-videoedit',
-  'wan2.7-image',
-  'wan2.7-image-pro',
-];
+/** What Model Studio offers in a region: each family's models that name it, and the image models. */
+function offeredIn(region: RegionId): readonly WanModel[] {
+  return [
+    ...FAMILIES.flatMap((f) =>
+      f.models.filter((m) => m.regions.includes(region)).map((m) => m.id as WanModel),
+    ),
+    ...(IMAGE_MODEL_REGIONS.includes(region) ? IMAGE_MODELS : []),
+  ];
+}
 
 export const REGIONS: Record<RegionId, Region> = {
   'cn-beijing': {
     id: 'cn-beijing',
     host: 'https://dashscope.aliyuncs.com',
     workspaceHost: 'https://{WorkspaceId}.cn-beijing.maas.aliyuncs.com',
-    models: [...ALL, ...WAN30],
+    models: offeredIn('cn-beijing'),
   },
   'ap-southeast-1': {
     id: 'ap-southeast-1',
     host: 'https://dashscope-intl.aliyuncs.com',
     workspaceHost: 'https://{WorkspaceId}.ap-southeast-1.maas.aliyuncs.com',
-    models: [...ALL, ...WAN30],
+    models: offeredIn('ap-southeast-1'),
   },
-  // Of Wan 2.7, only i2v is confirmed in Virginia.
-  'us-east-1': {
-    id: 'us-east-1',
-    host: 'https://dashscope-us.aliyuncs.com',
-    models: ['wan2.7-i2v', ...WAN30],
-  },
-  // Wan 2.7 availability in Frankfurt is unconfirmed: only Wan 3.0 (workspace hosts) is offered.
+  'us-east-1': { id: 'us-east-1', host: 'https://dashscope-us.aliyuncs.com', models: offeredIn('us-east-1') },
+  // Workspace hosts only.
   'eu-central-1': {
     id: 'eu-central-1',
     workspaceHost: 'https://{WorkspaceId}.eu-central-1.maas.aliyuncs.com',
-    models: WAN30,
+    models: offeredIn('eu-central-1'),
   },
 };
 

@@ -118,3 +118,40 @@ describe('errors', () => {
     expect(classes.get('WanflowError')).toBe('Error');
   });
 });
+
+describe("a model's facts", () => {
+  // Files allowed to spell a model ID, and why. Every other file names models through the registry
+  // (src/wan/registry) or what is made from it; the list is exact, so a file that stops needing its
+  // exception must leave it too.
+  const SPELLERS: Record<string, string> = {
+    'src/wan/registry/wan27.ts': 'the Wan 2.7 family entry',
+    'src/wan/registry/wan30.ts': 'the Wan 3.0 family entry',
+    'src/wan/models.ts': 'the image models: not yet a registry family (debt)',
+    'src/wan/image-requests.ts': "the image models' request schema (debt, as above)",
+    'src/wan/requests.ts':
+      "Wan 2.7's request schemas, held to the registry by registry.test.ts's bridge (debt)",
+    'src/providers/fal/fields.ts': "fal.ai's endpoint per model: the wrapper's own contract",
+    'src/providers/eachlabs/fields.ts': "each::labs' model names: the wrapper's own contract",
+    'src/providers/inference/fields.ts': "inference.sh's app per model: the wrapper's own contract",
+    'src/config/prices.ts': "the wrappers' published prices (Model Studio's come from the registry)",
+    'src/config/account-limits.ts': 'configuration defaults: the limits hinted for each account',
+    'src/simulator/fal.ts': "the stand-in speaks the wrappers' contracts",
+    'src/simulator/eachlabs.ts': "the stand-in speaks the wrappers' contracts",
+    'src/simulator/inference.ts': "the stand-in speaks the wrappers' contracts",
+    'src/simulator/output-shape.ts': 'the stand-in decides what each Wan 2.7 model would make',
+  };
+  const MODEL_ID = /['"`]wan\d+\.\d+-[a-z0-9-]+/;
+
+  it('live in the registry: only the files listed spell a model ID', () => {
+    const spelling = sources()
+      .filter((f) => MODEL_ID.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(ROOT, f))
+      .sort();
+    expect(spelling).toEqual(Object.keys(SPELLERS).sort());
+  });
+
+  it('the check sees a model ID spelled in code (positive control)', () => {
+    expect(MODEL_ID.test(`if (request.model === 'wan3.0-video') return;`)).toBe(true);
+    expect(MODEL_ID.test('// wan3.0-video in a comment is not a fact')).toBe(false);
+  });
+});

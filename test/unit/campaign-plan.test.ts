@@ -105,6 +105,34 @@ describe('plan', () => {
     expect(plan.makespanSeconds).toBe(248);
   });
 
+  it('Wan 3.0 rows: priced per tier and resolution, under the account limits configured for it (none are published)', () => {
+    const rows = parseRows(
+      'tier,res,seconds\nwan3.0-video,480P,10\nwan3.0-video-prime,720P,20\nwan3.0-video,1080P,-1\n',
+      'csv',
+    );
+    const template = {
+      kind: 'job' as const,
+      body: {
+        model: '{{tier}}',
+        input: { prompt: 'a paper boat' },
+        parameters: { resolution: '{{res}}', duration: '{{seconds:integer}}' },
+      },
+    };
+    // ¥0.3 × 10 + ¥0.9 × 20 + ¥1.2 × 30 (-1: the most the model may choose).
+    const strict = planCampaign(template, rows, options);
+    expect(strict.estimate).toEqual({ CNY: 57 });
+    // Unconfigured, each Wan 3.0 model runs one task at a time: 45 + 12·0.66·10 = 124.2 s, alone.
+    const alone = planCampaign(template, rows, { ...options, limits: {} });
+    const configured = planCampaign(template, rows, {
+      ...options,
+      limits: { 'wan3.0-video': { concurrentTasks: 2 }, 'wan3.0-video-prime': { concurrentTasks: 2 } },
+    });
+    expect(configured.makespanSeconds).toBeLessThan(alone.makespanSeconds);
+    // wan3.0-video: 124.2 + (45 + 12·1.5·30 = 585) s; one at a time vs two.
+    expect(alone.makespanSeconds).toBe(709);
+    expect(configured.makespanSeconds).toBe(355);
+  });
+
   it('bad rows are refused together, each naming its line and field, before anything is started', () => {
     const rows = parseRows('color,mood,seconds\nred,calm,5\nblue,,99\n', 'csv');
     expect(problemsOf(() => planCampaign({ kind: 'job', body: T2V }, rows, options))).toEqual([

@@ -3,6 +3,7 @@
 // defaults, the output, how it is billed, where it is sent. Validation, preflight, estimates and every
 // surface that names a model read a family through this shape; adding a family is data plus its tests.
 import type { MediaRule } from '../media-limits';
+import type { RegionId } from '../region-ids';
 
 export type FamilyId = 'wan2.7' | 'wan3.0';
 
@@ -13,6 +14,8 @@ export interface ModelFacts {
   id: string;
   /** 'prime': the same capabilities, faster, at a higher price. */
   tier: 'standard' | 'prime';
+  /** Where Model Studio offers it (keys, hosts and models are bound to a region). */
+  regions: readonly RegionId[];
   /** The modes it serves (absent: every mode of the family; Wan 2.7 has a model per kind of work). */
   modes?: readonly string[];
   /** Where its parameters differ from the family's. */

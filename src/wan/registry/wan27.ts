@@ -18,15 +18,21 @@ function references(id: string, title: string, needs: readonly string[]): ModeFa
   };
 }
 
+export const WAN27_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
+
+// Beijing and Singapore offer every Wan 2.7 model; Virginia only i2v is confirmed; Frankfurt none.
+const CN_AND_SG = ['cn-beijing', 'ap-southeast-1'] as const;
+
 export const WAN27: ModelFamily = {
   id: 'wan2.7',
   title: 'Wan 2.7',
   request: 'model per mode',
   models: [
-    { id: 'wan2.7-t2v', tier: 'standard', modes: ['text', 'text+audio'] },
+    { id: WAN27_MODELS[0], tier: 'standard', regions: CN_AND_SG, modes: ['text', 'text+audio'] },
     {
-      id: 'wan2.7-i2v',
+      id: WAN27_MODELS[1],
       tier: 'standard',
+      regions: [...CN_AND_SG, 'us-east-1'],
       modes: [
         'first-frame',
         'first-frame+audio',
@@ -39,16 +45,18 @@ export const WAN27: ModelFamily = {
       parameters: { ratios: [], defaultRatio: undefined },
     },
     {
-      id: 'wan2.7-r2v',
+      id: WAN27_MODELS[2],
       tier: 'standard',
+      regions: CN_AND_SG,
       modes: ['references', 'references+voice', 'references+first-frame', 'references+first-frame+voice'],
       parameters: {
         duration: { min: 2, max: 15, default: 5, maxWith: { type: 'reference_video', max: 10 } },
       },
     },
     {
-      id: 'wan2.7-videoedit',
+      id: WAN27_MODELS[3],
       tier: 'standard',
+      regions: CN_AND_SG,
       modes: ['edit', 'edit+reference-images'],
       // 0 keeps the input's length; 2–10 truncates. The ratio follows the input unless asked for.
       parameters: { duration: { min: 2, max: 10, default: 0, keepInput: 0 }, defaultRatio: undefined },

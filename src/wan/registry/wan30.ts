@@ -14,14 +14,17 @@ const image = DEFAULT_MEDIA_LIMITS.image;
 export const WAN30_MODELS = ['wan3.0-video', 'wan3.0-video-prime'] as const;
 export type Wan30Model = (typeof WAN30_MODELS)[number];
 
+// The API reference names Beijing, Singapore and Virginia (and Hong Kong); its zh pages Frankfurt too.
+const WAN30_REGIONS = ['cn-beijing', 'ap-southeast-1', 'us-east-1', 'eu-central-1'] as const;
+
 export const WAN30: ModelFamily = {
   id: 'wan3.0',
   title: 'Wan 3.0',
   request: 'typed media',
   preview: 'the API reference is marked preview (read 2026-12-07)',
   models: [
-    { id: WAN30_MODELS[0], tier: 'standard' },
-    { id: WAN30_MODELS[1], tier: 'prime' },
+    { id: WAN30_MODELS[0], tier: 'standard', regions: WAN30_REGIONS },
+    { id: WAN30_MODELS[1], tier: 'prime', regions: WAN30_REGIONS },
   ],
   modes: [
     { id: 'text', title: 'text to video', with: [], prompt: 'required' },
