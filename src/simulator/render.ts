@@ -35,13 +35,15 @@ export class Renderer {
 
   constructor(private readonly dir: string) {}
 
-  video(width: number, height: number, seconds: number, label?: string): Promise<string> {
-    return this.labeled(`${width}x${height}_${seconds}s`, 'mp4', label, (filter) => [
+  /** `audio: false`: a clip without a sound track (Wan 3.0's `audio: false`). */
+  video(width: number, height: number, seconds: number, label?: string, audio = true): Promise<string> {
+    return this.labeled(`${width}x${height}_${seconds}s${audio ? '' : '_silent'}`, 'mp4', label, (filter) => [
       ...['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${OUTPUT_FPS}:duration=${seconds}`],
-      ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`],
+      ...(audio ? ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`] : []),
       ...filter,
       ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-      ...['-c:a', 'aac', '-shortest', '-movflags', '+faststart'],
+      ...(audio ? ['-c:a', 'aac', '-shortest'] : []),
+      ...['-movflags', '+faststart'],
     ]);
   }
 

@@ -268,7 +268,7 @@ class Simulator {
       const label = this.opts.legible ? labelOf(request) : undefined;
       const render = shape.images
         ? this.renderer.image(task.width, task.height, label)
-        : this.renderer.video(task.width, task.height, shape.outputSeconds, label);
+        : this.renderer.video(task.width, task.height, shape.outputSeconds, label, hasAudio(request));
       task.rendered = render.then(
         (file) => void (task.file = file),
         (err: Error) => void (task.renderError = `render failed: ${err.message}`),
@@ -276,6 +276,11 @@ class Simulator {
     }
     return task;
   }
+}
+
+/** Wan 3.0 makes native audio unless asked not to; Wan 2.7's clips carry a track as the service's do. */
+function hasAudio(request: WanRequest): boolean {
+  return !isTypedMediaRequest(request) || request.parameters.audio !== false;
 }
 
 /** A mix of media the service takes at create and fails as a task (Wan 3.0: frames with references). */

@@ -132,14 +132,17 @@ describe('Wan 3.0, every mode end to end', () => {
     expect((await clipOf(record)).durationSeconds!).toBeCloseTo(chosen, 1);
   });
 
-  it('a web page: the service reads it; nothing is fetched here', async () => {
+  it('a web page, silent: the service reads the page (nothing is fetched here); no sound track', async () => {
     const record = await stack.h.run({
       model: 'wan3.0-video',
       input: { media: [{ type: 'link', url: 'https://launch.example.com/' }] },
-      parameters: { resolution: '480P', duration: 2 },
+      parameters: { resolution: '480P', duration: 2, audio: false },
     });
     expect(record.status).toBe('stored');
     expect(record.sourceAssets).toEqual([]);
+    const clip = await clipOf(record);
+    expect(clip.video).toMatchObject({ width: 832, height: 480 });
+    expect(clip.audio).toBeUndefined();
     expect(record.cost.billed).toMatchObject({ quantity: 2, amount: 0.6 });
   });
 });

@@ -126,6 +126,25 @@ describe('Wan 3.0 requests', () => {
         input: { media: [{ type: 'link', url: 'asset://inputs/page.html' }] },
       })[0],
     ).toEqual({ field: 'input.media.0.url', message: 'must be a public http(s):// URL' });
+    for (const url of [
+      'http://127.0.0.1/admin',
+      'http://[::1]/',
+      'https://169.254.169.254/latest',
+      'http://intranet.localhost/',
+    ])
+      expect(problems({ model: 'wan3.0-video', input: { media: [{ type: 'link', url }] } })[0]).toEqual({
+        field: 'input.media.0.url',
+        message: 'must be a public web page: the service reads it from the internet, not from your network',
+      });
+    expect(
+      problems({
+        model: 'wan3.0-video',
+        input: { media: [{ type: 'link', url: 'https://me:pw@example.com/' }] },
+      })[0]!.message,
+    ).toMatch(/must not carry credentials/);
+    expect(
+      parse({ model: 'wan3.0-video', input: { media: [{ type: 'link', url: 'https://8.8.8.8/page' }] } }),
+    ).toBeDefined();
     // Data URIs: the service takes them for images; from a user they would sit in the run's history.
     const dataFrame = {
       model: 'wan3.0-video',

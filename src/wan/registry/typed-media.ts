@@ -1,6 +1,7 @@
 // Requests of a family whose one model takes typed media (`input.media[]` of `{type, url}`; Wan 3.0): the
 // zod schema made from the family's data — counts, exclusions, the mode the media select, parameter
 // ranges and defaults — so the parsed value is the exact body to send, every default explicit.
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { Strictness } from '../requests';
 import type { Resolution } from '../models';
@@ -36,6 +37,8 @@ export function typedMediaRequestSchema(family: ModelFamily, strictness: Strictn
     const schemes = facts.readByService ? 'https?' : SCHEMES[strictness];
     const dataUri = facts.dataUri === true && strictness === 'lenient';
     const form = new RegExp(`^((${schemes}):\\/\\/\\S+${dataUri ? `|${DATA_IMAGE}` : ''})$`);
+    const page = facts.readByService && form.test(m.url) ? notPublicPage(m.url) : undefined;
+    if (page) ctx.addIssue({ code: 'custom', path: ['url'], input: m.url.slice(0, 80), message: page });
     if (!form.test(m.url))
       ctx.addIssue({
         code: 'custom',
@@ -117,6 +120,27 @@ export function exclusionsOf(family: ModelFamily, types: readonly string[]): Med
     const those = types.filter((t) => rule.those.includes(t));
     return these.length && those.length ? [{ these, those, rule }] : [];
   });
+}
+
+/** Why the service could not read a page at this address: credentials in it, or a host no one on the
+ * internet can reach (loopback, private, link-local). Names are not resolved here: the service does that. */
+function notPublicPage(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (parsed.username || parsed.password)
+    return 'must not carry credentials: the service reads it as anyone would';
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host.endsWith('.localhost');
+  let ip = ipaddr.isValid(host) ? ipaddr.parse(host) : undefined;
+  if (ip?.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress())
+    ip = (ip as ipaddr.IPv6).toIPv4Address();
+  return local || (ip && ip.range() !== 'unicast')
+    ? 'must be a public web page: the service reads it from the internet, not from your network'
+    : undefined;
 }
 
 /** The mode of `model` a set of media types selects, or undefined when none of its modes takes that set. */
