@@ -32,7 +32,8 @@ export function compareEcho(request: WanRequest, task: TaskSnapshot): EchoVerdic
   const sr = task.usage.sr;
   if (sr !== undefined && sr !== Number.parseInt(p.resolution, 10))
     return { verdict: 'mismatch', field: 'parameters.resolution' };
-  const ratio = 'ratio' in p ? p.ratio : undefined;
+  // 'adaptive' (Wan 3.0) lets the model take a ratio: the task echoes the one it took.
+  const ratio = 'ratio' in p && p.ratio !== 'adaptive' ? p.ratio : undefined;
   if (ratio && task.usage.ratio && task.usage.ratio !== ratio && !hasMedia(request))
     return { verdict: 'mismatch', field: 'parameters.ratio' };
   const seconds = task.usage.outputVideoDuration;

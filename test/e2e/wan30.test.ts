@@ -147,6 +147,21 @@ describe('Wan 3.0, every mode end to end', () => {
   });
 });
 
+describe('Wan 3.0, paid once', () => {
+  it('a lost create answer, the task listed only once it has ended: found by its echo, adopted, never resent', async () => {
+    stack.servers.simulator.reset();
+    stack.servers.simulator.setFaults({ dropCreateResponse: 1, listLagMs: 4_000 });
+    // Unset, the ratio is adaptive: the finished task echoes 16:9, which must not read as another request's.
+    const record = await stack.h.run({
+      model: 'wan3.0-video',
+      input: { prompt: `a lost answer ${uniqueId('p')}` },
+      parameters: { resolution: '480P', duration: 2 },
+    });
+    expect(record).toMatchObject({ status: 'stored', taskAdopted: true });
+    expect(stack.servers.simulator.stats()).toMatchObject({ createRequests: 1, tasksCreated: 1 });
+  });
+});
+
 describe('Wan 2.7 and Wan 3.0 in one pipeline', () => {
   it('examples/wan30-story.yaml: Wan 2.7 frames → a Wan 3.0 shot between them → extended → edited', async () => {
     const spec = readSpecFile(resolve(__dirname, '../../examples/wan30-story.yaml'));

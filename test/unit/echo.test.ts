@@ -56,4 +56,36 @@ describe('compareEcho', () => {
     expect(echoOf(t2v('a fox'))).not.toBe(echoOf(t2v('a wolf')));
     expect(normalizePrompt('a\u00a0 fox ')).toBe('a fox');
   });
+
+  it('matches a Wan 3.0 task to its request: an adaptive ratio and a length the model chose are not told apart', () => {
+    const request = (parameters: Record<string, unknown>) =>
+      parseWanRequest({ model: 'wan3.0-video', input: { prompt: 'a fox' }, parameters });
+    const finished = (usage: TaskSnapshot['usage']) =>
+      task({ origPrompt: 'a fox', status: 'SUCCEEDED', usage });
+    // Unset, the ratio is adaptive: the task echoes the ratio the model took (16:9 for text alone).
+    expect(
+      compareEcho(
+        request({ resolution: '480P' }),
+        finished({ sr: 480, outputVideoDuration: 5, ratio: '16:9' }),
+      ),
+    ).toEqual({
+      verdict: 'match',
+    });
+    expect(
+      compareEcho(
+        request({ resolution: '480P', duration: -1 }),
+        finished({ sr: 480, outputVideoDuration: 11, ratio: '16:9' }),
+      ),
+    ).toEqual({ verdict: 'match' });
+    expect(
+      compareEcho(request({ resolution: '480P', ratio: '1:1' }), finished({ sr: 480, ratio: '16:9' })),
+    ).toEqual({
+      verdict: 'mismatch',
+      field: 'parameters.ratio',
+    });
+    expect(compareEcho(request({}), finished({ sr: 480 }))).toEqual({
+      verdict: 'mismatch',
+      field: 'parameters.resolution',
+    });
+  });
 });
