@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { shortModelName } from '../wan/models';
+import { familyOf } from '../wan/registry';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { finalRecord } from './records';
 import { requestHash, startOnce } from './start-once';
@@ -81,7 +82,10 @@ export async function startJob(
   });
   const parsed = parseWanRequest(request);
   assertRouteServes(req.route ?? 'modelstudio', parsed, region);
-  const jobId = req.jobId ?? `${shortModelName(parsed.model)}-${randomUUID().slice(0, 8)}`;
+  // Named by its model: Wan 2.7's by kind of work (`t2v-…`), a one-model family's by the model (`wan3.0-video-…`).
+  const named =
+    familyOf(parsed.model)?.request === 'typed media' ? parsed.model : shortModelName(parsed.model);
+  const jobId = req.jobId ?? `${named}-${randomUUID().slice(0, 8)}`;
   const input: JobInput = {
     jobId,
     route: req.route ?? 'modelstudio',

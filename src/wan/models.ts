@@ -16,7 +16,7 @@ export const WAN_MODELS = [...VIDEO_MODELS, ...IMAGE_MODELS, ...WAN30_MODELS] as
 export type WanModel = (typeof WAN_MODELS)[number];
 
 /** A model ID without its family's prefix (`t2v`, `image-pro`); Wan 3.0's by family and tier (`3.0`,
- * `3.0-prime`): what `wanflow run --model` takes and what job IDs start with. */
+ * `3.0-prime`): what `wanflow run --model` takes. */
 export function shortModelName(model: string): string {
   return model.replace(/^wan(\d+\.\d+)-video/, '$1').replace(/^wan\d+\.\d+-/, '');
 }
