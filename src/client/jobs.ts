@@ -82,7 +82,7 @@ export async function startJob(
   });
   const parsed = parseWanRequest(request);
   assertRouteServes(req.route ?? 'modelstudio', parsed, region);
-  // Named by its model: Wan 2.7's by kind of work (`t2v-…`), a one-model family's by the model (`wan3.0-video-…`).
+  // Named by its model: Wan 2.7's by kind of work (t2v-…), a one-model family's by the whole model ID.
   const named =
     familyOf(parsed.model)?.request === 'typed media' ? parsed.model : shortModelName(parsed.model);
   const jobId = req.jobId ?? `${named}-${randomUUID().slice(0, 8)}`;
