@@ -16,8 +16,8 @@ export interface RouteRow {
   /** The price in force (per second by resolution, or per image), or undefined where none is known. */
   price?: string;
   completion: string;
-  /** ' (preview)' where the model's API is not yet generally available. */
-  preview: string;
+  /** The model's API is not yet generally available. */
+  preview: boolean;
 }
 
 /** Model Studio's prices differ by region: the table shows the region the route is billed in, or `region`. */
@@ -33,7 +33,7 @@ export function routeRows(prices: readonly PriceEntry[], region: RegionId): Rout
       ? `${found.map((p) => p!.perUnit).join(' / ')} ${found[0]!.currency} per ${found[0]!.unit}${keys[0] ? ` (${keys.join(' / ')})` : ''}`
       : undefined;
     const completion = `${cap.push === 'webhook' ? 'webhook + polling' : 'polling + task list'}${cap.taskList ? '' : ', no task list'}`;
-    const preview = familyOf(model)?.preview ? ' (preview)' : '';
+    const preview = familyOf(model)?.preview !== undefined;
     return { route, name: cap.name, model, modes, price, completion, preview };
   });
 }
@@ -44,7 +44,7 @@ export function routesMarkdown(rows: readonly RouteRow[], region: RegionId): str
     '|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.route} (${r.name}) | ${r.model}${r.preview} | ${r.modes.join(', ')} | ${r.price ?? 'no known price: no estimate'} | ${r.completion} |`,
+        `| ${r.route} (${r.name}) | ${r.model}${r.preview ? ' (preview)' : ''} | ${r.modes.join(', ')} | ${r.price ?? 'no known price: no estimate'} | ${r.completion} |`,
     ),
   ].join('\n');
 }

@@ -35,7 +35,11 @@ beforeAll(async () => {
   servers = await startTestServers();
   dir = mkdtempSync(join(tmpdir(), 'wanflow-campaign-'));
   const limits = join(dir, 'limits.json');
-  writeFileSync(limits, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
+  // Wan 3.0 publishes no account limits: the account's own figure is configuration.
+  writeFileSync(
+    limits,
+    JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K }, 'wan3.0-video': { concurrentTasks: 2 } }),
+  );
   const env = testEnv(servers, 'campaigns', { WANFLOW_ACCOUNT_LIMITS: limits });
   worker = await startInProcessWorker(env);
   h = await jobHarness(env);
@@ -47,7 +51,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   servers.simulator.reset();
-  servers.simulator.setLimits({ concurrentTasks: { 'wan2.7-t2v': K } });
+  servers.simulator.setLimits({ concurrentTasks: { 'wan2.7-t2v': K, 'wan3.0-video': 2 } });
 });
 
 const TEMPLATE = {
@@ -105,6 +109,45 @@ describe('campaigns', () => {
     const again = await startCampaign(h.client, h.config, req);
     expect(again).toMatchObject({ added: 0, known: 30 });
     expect(tasksOf(req.campaignId)).toHaveLength(30);
+  }, 240_000);
+
+  it('Wan 3.0 rows, the length left to the model: each reserves its most, bills what it made; never past the cap', async () => {
+    const req = campaign(
+      8,
+      {
+        template: {
+          kind: 'job',
+          body: {
+            model: 'wan3.0-video',
+            input: { prompt: '{{prompt}}' },
+            parameters: { resolution: '480P', duration: '{{seconds:integer}}' },
+          },
+        },
+        // Two rows at their most (30 s at ¥0.3): each bills less, so what it leaves lets later rows run.
+        budget: 18,
+        window: 8,
+      },
+      -1,
+    );
+    const started = await startCampaign(h.client, h.config, req);
+    expect(started.preview.plan.rows[0]!.tasks[0]!.estimate).toMatchObject({ quantity: 30, amount: 9 });
+    const state = await waitForCampaign(h.client, req.campaignId);
+    const stored = state.counters.stored;
+    expect(stored).toBeGreaterThan(2);
+    expect(state.counters).toMatchObject({ total: 8, failed: 0 });
+    expect(stored + (state.counters.budgetExhausted ?? 0)).toBe(8);
+    expect(state.spent.CNY).toBeLessThanOrEqual(18);
+    expect(state.reserved).toBe(0);
+    // Every task created was stored and paid for; none past the cap, none refused by the account's limit.
+    expect(tasksOf(req.campaignId)).toHaveLength(stored);
+    expect(servers.simulator.stats().refusals['Throttling.RateQuota'] ?? 0).toBe(0);
+    const report = await campaignReport(h.client, h.config, req.campaignId);
+    const billed = report.filter((r) => r.status === 'stored').map((r) => r.billed!);
+    expect(billed.every((b) => b > 0 && b < 9)).toBe(true);
+    expect(state.spent.CNY).toBeCloseTo(
+      billed.reduce((a, b) => a + b, 0),
+      6,
+    );
   }, 240_000);
 
   it('a budget of exactly three rows: three stored, the rest not submitted, spend never past the cap', async () => {

@@ -67,6 +67,13 @@ describe('the capability table', () => {
       '0.733924 / 1.100886 unstated per second (720P / 1080P)',
     );
     expect(row('modelstudio', 'wan2.7-image')?.price).toBeUndefined();
+    // Wan 3.0: its three resolutions, and marked preview (its API reference is).
+    expect(row('modelstudio', 'wan3.0-video-prime')).toMatchObject({
+      price: '0.45 / 0.9 / 1.8 CNY per second (480P / 720P / 1080P)',
+      preview: true,
+    });
+    expect(row('modelstudio', 'wan2.7-t2v')?.preview).toBe(false);
+    expect(row('fal', 'wan3.0-video')).toBeUndefined();
     expect(routeRows([], 'cn-beijing').every((r) => r.price === undefined)).toBe(true);
   });
 });
