@@ -1,5 +1,6 @@
-// Numeric limits of the contract (§4). Where sources disagree (§9) the value is configuration and the
-// default is the stricter one.
+// Numeric limits of the contract (§4), as configuration for the hand-written Wan 2.7 and image schemas.
+// Where sources disagree (§9) the value is configuration and the default is the stricter one.
+import { WAN27, WAN27_MODELS } from './registry/wan27';
 export interface WanLimits {
   promptMaxChars: number;
   negativePromptMaxChars: number;
@@ -22,16 +23,21 @@ export interface WanLimits {
   imageSideMax: number;
 }
 
+const p = WAN27.parameters;
+const modelParameters = (id: string) => WAN27.models.find((m) => m.id === id)!.parameters!;
+const together = (mode: string) => WAN27.modes.find((m) => m.id === mode)!.together!.max;
+
+/** Wan 2.7's figures as its registry entry holds them; the image models' here (not yet a family). */
 export const DEFAULT_LIMITS: WanLimits = {
-  promptMaxChars: 5000,
-  negativePromptMaxChars: 500,
-  durationMin: 2,
-  durationMax: 15,
-  seedMax: 2147483647,
-  r2vMaxReferences: 5,
-  r2vDurationMaxWithVideo: 10,
-  videoeditMaxReferenceImages: 3,
-  videoeditDurationMax: 10,
+  promptMaxChars: p.promptMaxChars,
+  negativePromptMaxChars: p.negativePromptMaxChars!,
+  durationMin: p.duration.min,
+  durationMax: p.duration.max,
+  seedMax: p.seedMax,
+  r2vMaxReferences: together('references'),
+  r2vDurationMaxWithVideo: modelParameters(WAN27_MODELS[2]).duration!.maxWith!.max,
+  videoeditMaxReferenceImages: together('edit+reference-images'),
+  videoeditDurationMax: modelParameters(WAN27_MODELS[3]).duration!.max,
   imageMaxInputImages: 9,
   imageMaxN: 4,
   imageMaxNSequential: 12,

@@ -3,6 +3,7 @@
 import { isImageRequest, isTypedMediaRequest, type WanRequest } from './validation';
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits, type MediaRule } from './media-limits';
 import { familyOf } from './registry';
+import { WAN27 } from './registry/wan27';
 
 export interface MediaField {
   /** Request path of the URL, e.g. `input.media.0.url`. */
@@ -12,16 +13,11 @@ export interface MediaField {
   rule: MediaRule;
 }
 
+/** The configurable rule of each Wan 2.7 media role, as its registry entry names it; images' inputs too. */
 const ROLE_RULE: Record<string, keyof MediaLimits> = {
-  first_frame: 'image',
-  last_frame: 'image',
-  reference_image: 'image',
-  first_clip: 'video',
-  video: 'video',
-  reference_video: 'referenceVideo',
-  driving_audio: 'audio',
-  reference_voice: 'referenceVoice',
-  audio_url: 'audio',
+  ...Object.fromEntries(
+    Object.entries(WAN27.media).flatMap(([role, facts]) => (facts.limit ? [[role, facts.limit]] : [])),
+  ),
   input_image: 'image',
 };
 

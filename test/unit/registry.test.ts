@@ -11,6 +11,8 @@ import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
 import { DEFAULT_LIMITS } from '../../src/wan/limits';
 import { parseWanRequest } from '../../src/wan/validation';
 import { DEFAULT_PRICES } from '../../src/config/prices';
+import { mediaFieldsOf } from '../../src/wan/media-roles';
+import { DEFAULT_MEDIA_LIMITS } from '../../src/wan/media-limits';
 
 const u = (n: string) => `https://m.example.com/${n}`;
 
@@ -92,25 +94,35 @@ describe('the Wan 2.7 registry entry', () => {
     expect(modeFor(WAN27, 'wan2.7-videoedit', ['reference_image'])).toBeUndefined();
   });
 
-  it('has the limits of src/wan/limits.ts', () => {
-    const p = WAN27.parameters;
-    expect([...p.resolutions]).toEqual([...RESOLUTIONS]);
-    expect([...p.ratios]).toEqual([...RATIOS]);
-    expect([p.duration.min, p.duration.max]).toEqual([
-      DEFAULT_LIMITS.durationMin,
-      DEFAULT_LIMITS.durationMax,
+  it('gives src/wan/limits.ts the figures it had, and each role its configurable rule', () => {
+    expect([...WAN27.parameters.resolutions]).toEqual([...RESOLUTIONS]);
+    expect([...WAN27.parameters.ratios]).toEqual([...RATIOS]);
+    const { imageMaxInputImages, imageMaxN, imageMaxNSequential, imageSideMin, imageSideMax, ...video } =
+      DEFAULT_LIMITS;
+    expect([imageMaxInputImages, imageMaxN, imageMaxNSequential, imageSideMin, imageSideMax]).toEqual([
+      9, 4, 12, 512, 4096,
     ]);
-    expect([p.promptMaxChars, p.negativePromptMaxChars, p.seedMax]).toEqual([
-      DEFAULT_LIMITS.promptMaxChars,
-      DEFAULT_LIMITS.negativePromptMaxChars,
-      DEFAULT_LIMITS.seedMax,
-    ]);
-    const model = (id: string) => WAN27.models.find((m) => m.id === id)!.parameters!;
-    expect(model('wan2.7-r2v').duration!.maxWith!.max).toBe(DEFAULT_LIMITS.r2vDurationMaxWithVideo);
-    expect(model('wan2.7-videoedit').duration!.max).toBe(DEFAULT_LIMITS.videoeditDurationMax);
-    const together = (id: string) => WAN27.modes.find((m) => m.id === id)!.together!.max;
-    expect(together('references')).toBe(DEFAULT_LIMITS.r2vMaxReferences);
-    expect(together('edit+reference-images')).toBe(DEFAULT_LIMITS.videoeditMaxReferenceImages);
+    expect(video).toEqual({
+      promptMaxChars: 5000,
+      negativePromptMaxChars: 500,
+      durationMin: 2,
+      durationMax: 15,
+      seedMax: 2147483647,
+      r2vMaxReferences: 5,
+      r2vDurationMaxWithVideo: 10,
+      videoeditMaxReferenceImages: 3,
+      videoeditDurationMax: 10,
+    });
+    const limitOf = (role: string) =>
+      mediaFieldsOf(parseWanRequest(REQUESTS.find(([, r]) => JSON.stringify(r).includes(`"${role}"`))![1]))
+        .filter((f) => f.role === role)
+        .map((f) => f.rule)[0];
+    expect(limitOf('first_clip')).toBe(DEFAULT_MEDIA_LIMITS.video);
+    expect(limitOf('reference_video')).toBe(DEFAULT_MEDIA_LIMITS.referenceVideo);
+    expect(limitOf('reference_voice')).toBe(DEFAULT_MEDIA_LIMITS.referenceVoice);
+    expect(limitOf('driving_audio')).toBe(DEFAULT_MEDIA_LIMITS.audio);
+    for (const facts of Object.values(WAN27.media))
+      expect(facts.rule).toBe(DEFAULT_MEDIA_LIMITS[facts.limit!]);
   });
 
   it("gives Model Studio's price table the figures it had (Wan 2.7) and Wan 3.0's published ones", () => {

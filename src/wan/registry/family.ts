@@ -2,7 +2,7 @@
 // media, each media type's counts and rules, what cannot be mixed, the parameters with their ranges and
 // defaults, the output, how it is billed, where it is sent. Validation, preflight, estimates and every
 // surface that names a model read a family through this shape; adding a family is data plus its tests.
-import type { MediaRule } from '../media-limits';
+import type { MediaLimits, MediaRule } from '../media-limits';
 import type { RegionId } from '../region-ids';
 
 export type FamilyId = 'wan2.7' | 'wan3.0';
@@ -25,6 +25,8 @@ export interface ModelFacts {
 export interface MediaTypeFacts {
   /** The rule preflight holds each item to (format, bytes, sides, seconds). */
   rule: MediaRule;
+  /** Where configuration may replace that rule (`MediaLimits`: Wan 2.7's inputs); absent, the rule is fixed. */
+  limit?: keyof MediaLimits;
   /** Items of this type in one request, at most. */
   maxCount: number;
   /** Seconds of all items of this type together, at most (probed before anything is paid). */

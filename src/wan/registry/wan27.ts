@@ -1,10 +1,15 @@
 // Wan 2.7 video (../shared/wan27-contract.md §1, §4, §7): a model per kind of work — text, image(s),
 // references, edit — each with the modes its media roles select; 720P or 1080P, 2–15 s. Where sources
 // disagree (§9) the stricter value is the default and the value is configuration.
-import { DEFAULT_MEDIA_LIMITS } from '../media-limits';
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from '../media-limits';
 import type { ModeFacts, ModelFamily } from './family';
 
 const REFERENCES = ['reference_image', 'reference_video'] as const;
+
+/** A media type whose rule is one of the configurable `MediaLimits` (its default here). */
+function configurable(limit: keyof MediaLimits) {
+  return { rule: DEFAULT_MEDIA_LIMITS[limit], limit };
+}
 
 /** A mode of wan2.7-r2v: 1–5 reference images and videos together, with what else it needs. */
 function references(id: string, title: string, needs: readonly string[]): ModeFacts {
@@ -109,28 +114,28 @@ export const WAN27: ModelFamily = {
     },
   ],
   media: {
-    first_frame: { rule: DEFAULT_MEDIA_LIMITS.image, maxCount: 1, promptName: 'Image', source: 'official' },
-    last_frame: { rule: DEFAULT_MEDIA_LIMITS.image, maxCount: 1, source: 'official' },
-    driving_audio: { rule: DEFAULT_MEDIA_LIMITS.audio, maxCount: 1, source: 'official' },
-    first_clip: { rule: DEFAULT_MEDIA_LIMITS.video, maxCount: 1, source: 'official' },
+    first_frame: { ...configurable('image'), maxCount: 1, promptName: 'Image', source: 'official' },
+    last_frame: { ...configurable('image'), maxCount: 1, source: 'official' },
+    driving_audio: { ...configurable('audio'), maxCount: 1, source: 'official' },
+    first_clip: { ...configurable('video'), maxCount: 1, source: 'official' },
     reference_image: {
-      rule: DEFAULT_MEDIA_LIMITS.image,
+      ...configurable('image'),
       maxCount: 5,
       promptName: 'Image',
       source: 'official',
     },
     reference_video: {
-      rule: DEFAULT_MEDIA_LIMITS.referenceVideo,
+      ...configurable('referenceVideo'),
       maxCount: 5,
       billedSeconds: true,
       promptName: 'Video',
       source: 'official',
     },
-    video: { rule: DEFAULT_MEDIA_LIMITS.video, maxCount: 1, billedSeconds: true, source: 'official' },
-    audio_url: { rule: DEFAULT_MEDIA_LIMITS.audio, maxCount: 1, at: 'input.audio_url', source: 'official' },
+    video: { ...configurable('video'), maxCount: 1, billedSeconds: true, source: 'official' },
+    audio_url: { ...configurable('audio'), maxCount: 1, at: 'input.audio_url', source: 'official' },
     // Timbre only, 1–10 s per one wrapper's documentation.
     reference_voice: {
-      rule: DEFAULT_MEDIA_LIMITS.referenceVoice,
+      ...configurable('referenceVoice'),
       maxCount: 5,
       at: 'media.reference_voice',
       source: 'secondary',
