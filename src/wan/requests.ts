@@ -3,22 +3,28 @@
 import { z } from 'zod';
 import { RATIOS, RESOLUTIONS } from './models';
 import { DEFAULT_LIMITS, type WanLimits } from './limits';
+import type { VideoModel } from './models';
+import { WAN27, WAN27_MODELS } from './registry/wan27';
 
-export const I2V_ROLES = ['first_frame', 'last_frame', 'driving_audio', 'first_clip'] as const;
-export type I2vRole = (typeof I2V_ROLES)[number];
+const [T2V, I2V, R2V, VIDEOEDIT] = WAN27_MODELS;
 
-/** The six role sets wan2.7-i2v accepts, each sorted. */
-export const I2V_ROLE_SETS: readonly (readonly I2vRole[])[] = [
-  ['first_frame'],
-  ['driving_audio', 'first_frame'],
-  ['first_frame', 'last_frame'],
-  ['driving_audio', 'first_frame', 'last_frame'],
-  ['first_clip'],
-  ['first_clip', 'last_frame'],
-];
+/** The media types a Wan 2.7 model takes as items of `input.media`, from its modes in the registry. */
+function mediaRolesOf(model: VideoModel): [string, ...string[]] {
+  const served = WAN27.models.find((m) => m.id === model)!.modes!;
+  const types = WAN27.modes
+    .filter((mode) => served.includes(mode.id))
+    .flatMap((mode) => [...mode.with, ...(mode.anyOf ?? []), ...(mode.allows ?? [])]);
+  return [...new Set(types)].filter((t) => (WAN27.media[t]!.at ?? 'media') === 'media') as [
+    string,
+    ...string[],
+  ];
+}
 
-export const R2V_ROLES = ['reference_image', 'reference_video', 'first_frame'] as const;
-export const VIDEOEDIT_ROLES = ['video', 'reference_image'] as const;
+/** The role sets a model's modes take, each sorted: what wan2.7-i2v's refusal lists. */
+function roleSetsOf(model: VideoModel): string[][] {
+  const served = WAN27.models.find((m) => m.id === model)!.modes!;
+  return WAN27.modes.filter((mode) => served.includes(mode.id)).map((mode) => [...mode.with].sort());
+}
 
 /**
  * 'strict' is what wanflow accepts from users: unknown fields are refused (nothing sent is dropped) and
@@ -58,28 +64,27 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
   const ratio = z.enum(RATIOS).default('16:9');
 
   const t2v = obj({
-    model: z.literal('wan2.7-t2v'),
+    model: z.literal(T2V),
     input: obj({ prompt, negative_prompt, audio_url: mediaUrl.optional() }),
     parameters: obj({ ...common, ratio }).prefault({}),
   });
 
   const i2v = obj({
-    model: z.literal('wan2.7-i2v'),
+    model: z.literal(I2V),
     input: obj({
       prompt: prompt.optional(),
       negative_prompt,
-      media: z.array(obj({ type: z.enum(I2V_ROLES), url: mediaUrl })).min(1),
+      media: z.array(obj({ type: z.enum(mediaRolesOf(I2V)), url: mediaUrl })).min(1),
     }).superRefine((input, ctx) => {
       const roles = input.media.map((m) => m.type).sort();
-      const allowed = I2V_ROLE_SETS.some(
-        (set) => set.length === roles.length && set.every((r, i) => r === roles[i]),
-      );
-      if (!allowed) {
+      // A role twice selects no mode either: the set must be one of the modes' exactly.
+      const sets = roleSetsOf(I2V);
+      if (!sets.some((set) => set.length === roles.length && set.every((r, i) => r === roles[i]))) {
         ctx.addIssue({
           code: 'custom',
           path: ['media'],
           input: roles,
-          message: `role set [${roles.join(', ')}] is not one of ${I2V_ROLE_SETS.map((s) => `[${s.join(', ')}]`).join(', ')}`,
+          message: `role set [${roles.join(', ')}] is not one of ${sets.map((s) => `[${s.join(', ')}]`).join(', ')}`,
         });
       }
     }),
@@ -87,12 +92,12 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
   });
 
   const r2v = obj({
-    model: z.literal('wan2.7-r2v'),
+    model: z.literal(R2V),
     input: obj({
       prompt,
       negative_prompt,
       media: z
-        .array(obj({ type: z.enum(R2V_ROLES), url: mediaUrl, reference_voice: mediaUrl.optional() }))
+        .array(obj({ type: z.enum(mediaRolesOf(R2V)), url: mediaUrl, reference_voice: mediaUrl.optional() }))
         .min(1),
     }),
     // Ratio is accepted with a first frame too (the service ignores it then).
@@ -129,11 +134,11 @@ export function videoRequestSchemas(limits: WanLimits = DEFAULT_LIMITS, strictne
   });
 
   const videoedit = obj({
-    model: z.literal('wan2.7-videoedit'),
+    model: z.literal(VIDEOEDIT),
     input: obj({
       prompt: prompt.optional(),
       negative_prompt,
-      media: z.array(obj({ type: z.enum(VIDEOEDIT_ROLES), url: mediaUrl })).min(1),
+      media: z.array(obj({ type: z.enum(mediaRolesOf(VIDEOEDIT)), url: mediaUrl })).min(1),
     }).superRefine((input, ctx) => {
       const videos = countOf(input.media, 'video');
       if (videos !== 1)

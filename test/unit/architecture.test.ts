@@ -128,8 +128,6 @@ describe("a model's facts", () => {
     'src/wan/registry/wan30.ts': 'the Wan 3.0 family entry',
     'src/wan/models.ts': 'the image models: not yet a registry family (debt)',
     'src/wan/image-requests.ts': "the image models' request schema (debt, as above)",
-    'src/wan/requests.ts':
-      "Wan 2.7's request schemas, held to the registry by registry.test.ts's bridge (debt)",
     'src/providers/fal/fields.ts': "fal.ai's endpoint per model: the wrapper's own contract",
     'src/providers/eachlabs/fields.ts': "each::labs' model names: the wrapper's own contract",
     'src/providers/inference/fields.ts': "inference.sh's app per model: the wrapper's own contract",
