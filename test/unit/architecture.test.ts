@@ -132,7 +132,6 @@ describe("a model's facts", () => {
     'src/providers/eachlabs/fields.ts': "each::labs' model names: the wrapper's own contract",
     'src/providers/inference/fields.ts': "inference.sh's app per model: the wrapper's own contract",
     'src/config/prices.ts': "the wrappers' published prices (Model Studio's come from the registry)",
-    'src/config/account-limits.ts': 'configuration defaults: the limits hinted for each account',
     'src/simulator/fal.ts': "the stand-in speaks the wrappers' contracts",
     'src/simulator/eachlabs.ts': "the stand-in speaks the wrappers' contracts",
     'src/simulator/inference.ts': "the stand-in speaks the wrappers' contracts",

@@ -11,6 +11,7 @@ import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
 import { DEFAULT_LIMITS } from '../../src/wan/limits';
 import { parseWanRequest } from '../../src/wan/validation';
 import { DEFAULT_PRICES } from '../../src/config/prices';
+import { DEFAULT_ACCOUNT_LIMITS, limitsOf, UNKNOWN_MODEL_LIMITS } from '../../src/config/account-limits';
 import { mediaFieldsOf } from '../../src/wan/media-roles';
 import { DEFAULT_MEDIA_LIMITS } from '../../src/wan/media-limits';
 
@@ -123,6 +124,18 @@ describe('the Wan 2.7 registry entry', () => {
     expect(limitOf('driving_audio')).toBe(DEFAULT_MEDIA_LIMITS.audio);
     for (const facts of Object.values(WAN27.media))
       expect(facts.rule).toBe(DEFAULT_MEDIA_LIMITS[facts.limit!]);
+  });
+
+  it('gives the account limits of configuration the figures they had; Wan 3.0 none (the strictest)', () => {
+    expect(DEFAULT_ACCOUNT_LIMITS).toEqual({
+      'wan2.7-image': { concurrentTasks: 5, submitsPerSecond: 5 },
+      'wan2.7-image-pro': { concurrentTasks: 5, submitsPerSecond: 5 },
+      'wan2.7-i2v': { concurrentTasks: 5, submitsPerSecond: 5 },
+      'wan2.7-t2v': { concurrentTasks: 2, submitsPerSecond: 1 },
+      'wan2.7-r2v': { concurrentTasks: 2, submitsPerSecond: 1 },
+      'wan2.7-videoedit': { concurrentTasks: 2, submitsPerSecond: 1 },
+    });
+    expect(limitsOf(DEFAULT_ACCOUNT_LIMITS, 'wan3.0-video')).toEqual(UNKNOWN_MODEL_LIMITS);
   });
 
   it("gives Model Studio's price table the figures it had (Wan 2.7) and Wan 3.0's published ones", () => {

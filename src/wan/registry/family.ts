@@ -16,6 +16,8 @@ export interface ModelFacts {
   tier: 'standard' | 'prime';
   /** Where Model Studio offers it (keys, hosts and models are bound to a region). */
   regions: readonly RegionId[];
+  /** What one account may run of it, where a figure is hinted (the defaults of configuration, live). */
+  accountLimits?: { concurrentTasks: number; submitsPerSecond?: number };
   /** The modes it serves (absent: every mode of the family; Wan 2.7 has a model per kind of work). */
   modes?: readonly string[];
   /** Where its parameters differ from the family's. */

@@ -25,6 +25,9 @@ function references(id: string, title: string, needs: readonly string[]): ModeFa
 
 export const WAN27_MODELS = ['wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit'] as const;
 
+// No figure is hinted for these: stricter than i2v's hint, until an account configures its own.
+const UNHINTED = { concurrentTasks: 2, submitsPerSecond: 1 };
+
 // Beijing and Singapore offer every Wan 2.7 model; Virginia only i2v is confirmed; Frankfurt none.
 const CN_AND_SG = ['cn-beijing', 'ap-southeast-1'] as const;
 
@@ -33,11 +36,19 @@ export const WAN27: ModelFamily = {
   title: 'Wan 2.7',
   request: 'model per mode',
   models: [
-    { id: WAN27_MODELS[0], tier: 'standard', regions: CN_AND_SG, modes: ['text', 'text+audio'] },
+    {
+      id: WAN27_MODELS[0],
+      tier: 'standard',
+      regions: CN_AND_SG,
+      accountLimits: UNHINTED,
+      modes: ['text', 'text+audio'],
+    },
     {
       id: WAN27_MODELS[1],
       tier: 'standard',
       regions: [...CN_AND_SG, 'us-east-1'],
+      // Hinted: 300 a minute, 5 at once.
+      accountLimits: { concurrentTasks: 5, submitsPerSecond: 5 },
       modes: [
         'first-frame',
         'first-frame+audio',
@@ -53,6 +64,7 @@ export const WAN27: ModelFamily = {
       id: WAN27_MODELS[2],
       tier: 'standard',
       regions: CN_AND_SG,
+      accountLimits: UNHINTED,
       modes: ['references', 'references+voice', 'references+first-frame', 'references+first-frame+voice'],
       parameters: {
         duration: { min: 2, max: 15, default: 5, maxWith: { type: 'reference_video', max: 10 } },
@@ -62,6 +74,7 @@ export const WAN27: ModelFamily = {
       id: WAN27_MODELS[3],
       tier: 'standard',
       regions: CN_AND_SG,
+      accountLimits: UNHINTED,
       modes: ['edit', 'edit+reference-images'],
       // 0 keeps the input's length; 2–10 truncates. The ratio follows the input unless asked for.
       parameters: { duration: { min: 2, max: 10, default: 0, keepInput: 0 }, defaultRatio: undefined },
