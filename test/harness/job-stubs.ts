@@ -35,13 +35,6 @@ export interface Script {
   finds?: FindSubmittedResult[];
   /** Statuses the polls see, in order; the last repeats. */
   polls: ObservedStatus[];
-  /**
-   * Real milliseconds each poll takes. A test that cancels a polling job needs it: the time-skipping server
-   * loses the workflow task that cancels an activity completing at that moment ("ACTIVITY_UNKNOWN",
-   * temporalio/sdk-typescript#1058), and time stops skipping for every later test of the file. A poll still
-   * in flight when the cancel lands is cancelled cleanly.
-   */
-  pollMs?: number;
   createLock?: string;
   /** Errors the first downloads throw, in order; then the download succeeds. */
   persistFailures?: Error[];
@@ -132,7 +125,6 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       return found;
     },
     pollTask: async (ref) => {
-      if (s.pollMs) await new Promise((r) => setTimeout(r, s.pollMs));
       const n = calls.polls++;
       const after = calls.cancels && s.afterCancel ? s.afterCancel : undefined;
       const polls = after ?? s.polls;
@@ -172,6 +164,20 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       contentType: 'application/json',
       location: 'x',
     }),
+  };
+}
+
+/**
+ * Cancels a polling workflow once `polls` polls have answered, while it waits for the next one: never as a
+ * poll completes. The time-skipping server loses the workflow task that cancels an activity completing at
+ * that moment (temporalio/sdk-typescript#1058), and time then stops skipping for the rest of the file.
+ * Time moves only in these sleeps, so once a poll has answered the job's next one is a timer away.
+ */
+export function cancelBetweenPolls(ts: SkippingEnv, polls: number) {
+  return async (workflowId: string, calls: Calls): Promise<void> => {
+    while (calls.polls < polls) await ts.env.sleep(5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await ts.env.client.workflow.getHandle(workflowId).cancel();
   };
 }
 

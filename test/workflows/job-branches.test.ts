@@ -17,12 +17,20 @@ import { jobWorkflowId } from '../../src/shared/ids';
 import { jobStateQuery, taskNoticeSignal } from '../../src/workflows/definitions';
 import type { ObservedStatus } from '../../src/wan/tasks';
 import { useTimeSkipping } from '../harness/time-skipping';
-import { noCalls, request, stubs, type Script, oneYuan } from '../harness/job-stubs';
+import {
+  cancelBetweenPolls,
+  noCalls,
+  request,
+  stubs,
+  type Calls,
+  type Script,
+  oneYuan,
+} from '../harness/job-stubs';
 
 const ts = useTimeSkipping();
 
 let n = 0;
-async function runJob(s: Script, during?: (workflowId: string) => Promise<void>) {
+async function runJob(s: Script, during?: (workflowId: string, calls: Calls) => Promise<void>) {
   const calls = noCalls();
   const taskQueue = `branches-${++n}`;
   const input: JobInput = { jobId: `b-${n}`, route: 'modelstudio', region: 'cn-beijing', request };
@@ -32,7 +40,7 @@ async function runJob(s: Script, during?: (workflowId: string) => Promise<void>)
       workflowId: jobWorkflowId(input.jobId),
       args: [input],
     });
-    if (during) await during(handle.workflowId);
+    if (during) await during(handle.workflowId, calls);
     return finalRecord<JobRecord>(handle.result());
   });
   return { record, calls };
@@ -189,11 +197,8 @@ describe('persist', () => {
 });
 
 describe('cancel', () => {
-  // Two minutes of workflow time pass (the first poll comes at 63 s), then the job is canceled.
-  const cancelAfterPolls = async (workflowId: string) => {
-    await ts.env.sleep(120_000);
-    await ts.env.client.workflow.getHandle(workflowId).cancel();
-  };
+  // Two polls answer (the first comes at 63 s of workflow time), then the job is canceled.
+  const cancelAfterPolls = cancelBetweenPolls(ts, 2);
 
   it('a PENDING task is canceled at the provider: canceled, nothing stored', async () => {
     const { record, calls } = await runJob({ creates: ['t'], polls: ['PENDING'] }, cancelAfterPolls);

@@ -9,7 +9,7 @@ import type { ObservedStatus } from '../../src/wan/tasks';
 import { RequestRejectedError, ResultExpiredError } from '../../src/providers/errors';
 import { InvalidRequestError } from '../../src/wan/validation';
 import { useTimeSkipping } from '../harness/time-skipping';
-import { noCalls, stubs, type Script } from '../harness/job-stubs';
+import { cancelBetweenPolls, noCalls, stubs, type Calls, type Script } from '../harness/job-stubs';
 
 const ts = useTimeSkipping();
 
@@ -33,7 +33,7 @@ const spec = {
 };
 
 let n = 0;
-async function runPipeline(s: Script, during: (workflowId: string) => Promise<void>) {
+async function runPipeline(s: Script, during: (workflowId: string, calls: Calls) => Promise<void>) {
   const calls = noCalls();
   const taskQueue = `pipeline-branches-${++n}`;
   const input: PipelineInput = { pipelineId: `p${n}`, plan: planPipeline(spec) };
@@ -43,7 +43,7 @@ async function runPipeline(s: Script, during: (workflowId: string) => Promise<vo
       workflowId: `wanflow-pipeline-${input.pipelineId}`,
       args: [input],
     });
-    await during(handle.workflowId);
+    await during(handle.workflowId, calls);
     return finalRecord<PipelineRecord>(handle.result());
   });
   return { record, calls };
@@ -54,10 +54,7 @@ describe('pipeline cancel and failures', () => {
     // The shot's task is RUNNING when the cancel comes (so it is kept), then fails: the stage's
     // retry-new-seed would pay a second task, but a cancel is final.
     const polls: ObservedStatus[] = [...Array(8).fill('RUNNING'), 'FAILED'];
-    const { record, calls } = await runPipeline({ creates: ['t1', 't2'], polls, pollMs: 500 }, async (id) => {
-      await ts.env.sleep(90_000);
-      await ts.env.client.workflow.getHandle(id).cancel();
-    });
+    const { record, calls } = await runPipeline({ creates: ['t1', 't2'], polls }, cancelBetweenPolls(ts, 2));
     expect(record.status).toBe('canceled');
     expect(record.stages.shot!.jobIds).toHaveLength(1);
     expect(record.stages.edit!.status).toBe('canceled');
