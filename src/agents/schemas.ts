@@ -3,9 +3,8 @@
 import { z } from 'zod';
 import { REGION_IDS } from '../wan/regions';
 import { ROUTES } from '../wan/routes';
-import { IMAGE_MODELS } from '../wan/models';
-import { FAMILIES } from '../wan/registry';
-import { describeFamily } from '../wan/registry/describe';
+import { FAMILIES, IMAGE_FAMILIES } from '../wan/registry';
+import { describeFamily, describeImageFamily } from '../wan/registry/describe';
 
 /** Rows a campaign sent inline may have (a larger one is a file for `wanflow campaign start`). */
 export const MAX_AGENT_ROWS = 10_000;
@@ -21,7 +20,7 @@ export const runArgs = {
       [
         "one job's request body, as Model Studio takes it: {model, input: {prompt, media…}, parameters: {resolution, duration, seed…}}; local files by path, inside the server's folder",
         ...FAMILIES.map(describeFamily),
-        `images: ${IMAGE_MODELS.join(', ')}`,
+        ...IMAGE_FAMILIES.map(describeImageFamily),
       ].join('. '),
     ),
   route: z.enum(ROUTES).optional().describe("a job's route (default modelstudio)"),

@@ -2,8 +2,7 @@
 // account per model (summed over its keys). Published for the image models (5 submits/s, 5 concurrent);
 // for the video models only hints exist (300 per minute, 5 concurrent for i2v), so the unknown ones are
 // set stricter. Configuration, not truth: a caller with its account's own figures passes its own table.
-import { IMAGE_MODELS } from '../wan/models';
-import { FAMILIES } from '../wan/registry';
+import { FAMILIES, IMAGE_FAMILIES } from '../wan/registry';
 
 export interface ModelLimits {
   /** Tasks PENDING or RUNNING at once. */
@@ -12,14 +11,13 @@ export interface ModelLimits {
   submitsPerSecond?: number;
 }
 
-/** Each model's hinted figures, from the registry (the image models': published, 5 and 5). Wan 3.0 has
- * none: the strictest below, until the account's own are configured. */
-export const DEFAULT_ACCOUNT_LIMITS: Record<string, ModelLimits> = {
-  ...Object.fromEntries(IMAGE_MODELS.map((m) => [m, { concurrentTasks: 5, submitsPerSecond: 5 }])),
-  ...Object.fromEntries(
-    FAMILIES.flatMap((f) => f.models.flatMap((m) => (m.accountLimits ? [[m.id, m.accountLimits]] : []))),
+/** Each model's published or hinted figures, from the registry. Wan 3.0 has none: the strictest below,
+ * until the account's own are configured. */
+export const DEFAULT_ACCOUNT_LIMITS: Record<string, ModelLimits> = Object.fromEntries(
+  [...FAMILIES, ...IMAGE_FAMILIES].flatMap((f) =>
+    f.models.flatMap((m) => (m.accountLimits ? [[m.id, m.accountLimits]] : [])),
   ),
-};
+);
 
 /** A model not in the table gets the strictest figures: one task at a time. */
 export const UNKNOWN_MODEL_LIMITS: ModelLimits = { concurrentTasks: 1, submitsPerSecond: 1 };

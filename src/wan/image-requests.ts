@@ -1,12 +1,15 @@
-// Zod schema for wan2.7-image and wan2.7-image-pro bodies (contract §4): one user message of 0–9 images
-// and a text prompt; sizes by name or W*H; n images, up to 12 in group mode. No negative_prompt, no
-// prompt_extend.
+// Zod schema for the image models' bodies (contract §4), from their registry entry: one user message of
+// input images and a text prompt; sizes by name or W*H; n images, more in group mode. No negative_prompt,
+// no prompt_extend.
 import { z } from 'zod';
-import { IMAGE_SIZES } from './models';
+import { IMAGE_MODELS } from './models';
 import { DEFAULT_LIMITS, type WanLimits } from './limits';
 import type { Strictness } from './requests';
+import { imageCapabilitiesOf } from './registry';
+import { WAN27_IMAGE } from './registry/wan27-image';
 
-const SIZE_NAMES = Object.keys(IMAGE_SIZES) as (keyof typeof IMAGE_SIZES)[];
+const facts = WAN27_IMAGE.parameters;
+const SIZE_NAMES = Object.keys(facts.namedSizes) as [string, ...string[]];
 
 export function imageRequestSchema(limits: WanLimits = DEFAULT_LIMITS, strictness: Strictness = 'strict') {
   const obj = strictness === 'strict' ? z.strictObject : z.object;
@@ -23,7 +26,7 @@ export function imageRequestSchema(limits: WanLimits = DEFAULT_LIMITS, strictnes
   const hex = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: 'must be a #RRGGBB colour' });
 
   return obj({
-    model: z.enum(['wan2.7-image', 'wan2.7-image-pro']),
+    model: z.enum(IMAGE_MODELS),
     input: obj({
       messages: z.tuple([obj({ role: z.literal('user'), content: z.array(part).min(1) })], {
         message: 'must hold exactly one user message',
@@ -31,8 +34,11 @@ export function imageRequestSchema(limits: WanLimits = DEFAULT_LIMITS, strictnes
     }),
     parameters: obj({
       size: z
-        .union([z.enum(SIZE_NAMES), z.string().regex(/^\d+\*\d+$/, { message: 'must be 1K, 2K, 4K or W*H' })])
-        .default('2K'),
+        .union([
+          z.enum(SIZE_NAMES),
+          z.string().regex(/^\d+\*\d+$/, { message: `must be ${SIZE_NAMES.join(', ')} or W*H` }),
+        ])
+        .default(facts.defaultSize),
       // The upper bound depends on group mode: checked below.
       n: z.number().int().min(1).default(1),
       enable_sequential: z.boolean().optional(),
@@ -56,7 +62,7 @@ export function imageRequestSchema(limits: WanLimits = DEFAULT_LIMITS, strictnes
         images,
         `takes at most ${limits.imageMaxInputImages} images`,
       );
-    const { size, n, enable_sequential, thinking_mode } = req.parameters;
+    const { size, n, enable_sequential } = req.parameters;
     const maxN = enable_sequential ? limits.imageMaxNSequential : limits.imageMaxN;
     if (n > maxN)
       issue(
@@ -64,8 +70,14 @@ export function imageRequestSchema(limits: WanLimits = DEFAULT_LIMITS, strictnes
         n,
         `must be at most ${maxN}${enable_sequential ? '' : ' (up to 12 in group mode, enable_sequential)'}`,
       );
-    if (size === '4K' && (req.model !== 'wan2.7-image-pro' || images > 0)) {
-      issue(['parameters', 'size'], size, '4K is offered by wan2.7-image-pro for text-to-image only');
+    const offers = (model: string) => imageCapabilitiesOf(model)!.model.sizes.includes(size);
+    if (
+      size in facts.namedSizes &&
+      (!offers(req.model) || (images > 0 && facts.textOnlySizes.includes(size)))
+    ) {
+      const by = IMAGE_MODELS.filter(offers).join(' and ');
+      const only = facts.textOnlySizes.includes(size) ? ' for text-to-image only' : '';
+      issue(['parameters', 'size'], size, `${size} is offered by ${by}${only}`);
     }
     const wh = /^(\d+)\*(\d+)$/.exec(size);
     if (
@@ -78,12 +90,15 @@ export function imageRequestSchema(limits: WanLimits = DEFAULT_LIMITS, strictnes
         `each side must be ${limits.imageSideMin}–${limits.imageSideMax} px`,
       );
     }
-    if (thinking_mode && images > 0)
-      issue(
-        ['parameters', 'thinking_mode'],
-        thinking_mode,
-        'thinking mode is for text-to-image only (no input images)',
-      );
+    for (const name of facts.textOnlySwitches) {
+      const on = (req.parameters as Record<string, unknown>)[name];
+      if (on && images > 0)
+        issue(
+          ['parameters', name],
+          on,
+          `${name.replace(/_/g, ' ')} is for text-to-image only (no input images)`,
+        );
+    }
   });
 }
 
@@ -91,7 +106,7 @@ export type ImageRequest = z.output<ReturnType<typeof imageRequestSchema>>;
 
 /** Pixel size of each output image for a size parameter. */
 export function imagePixels(size: string): { width: number; height: number } {
-  const named = IMAGE_SIZES[size as keyof typeof IMAGE_SIZES];
+  const named = facts.namedSizes[size];
   if (named) return { width: named, height: named };
   const [w, h] = size.split('*').map(Number) as [number, number];
   return { width: w, height: h };

@@ -1,6 +1,7 @@
-// Numeric limits of the contract (§4), as configuration for the hand-written Wan 2.7 and image schemas.
+// Numeric limits of the contract (§4), as configuration for the Wan 2.7 video and image schemas.
 // Where sources disagree (§9) the value is configuration and the default is the stricter one.
 import { WAN27, WAN27_MODELS } from './registry/wan27';
+import { WAN27_IMAGE } from './registry/wan27-image';
 export interface WanLimits {
   promptMaxChars: number;
   negativePromptMaxChars: number;
@@ -27,7 +28,9 @@ const p = WAN27.parameters;
 const modelParameters = (id: string) => WAN27.models.find((m) => m.id === id)!.parameters!;
 const together = (mode: string) => WAN27.modes.find((m) => m.id === mode)!.together!.max;
 
-/** Wan 2.7's figures as its registry entry holds them; the image models' here (not yet a family). */
+const images = WAN27_IMAGE.parameters;
+
+/** Wan 2.7's figures as its registry entries (video and images) hold them. */
 export const DEFAULT_LIMITS: WanLimits = {
   promptMaxChars: p.promptMaxChars,
   negativePromptMaxChars: p.negativePromptMaxChars!,
@@ -38,9 +41,9 @@ export const DEFAULT_LIMITS: WanLimits = {
   r2vDurationMaxWithVideo: modelParameters(WAN27_MODELS[2]).duration!.maxWith!.max,
   videoeditMaxReferenceImages: together('edit+reference-images'),
   videoeditDurationMax: modelParameters(WAN27_MODELS[3]).duration!.max,
-  imageMaxInputImages: 9,
-  imageMaxN: 4,
-  imageMaxNSequential: 12,
-  imageSideMin: 512,
-  imageSideMax: 4096,
+  imageMaxInputImages: images.maxInputImages,
+  imageMaxN: images.maxN,
+  imageMaxNSequential: images.maxNSequential,
+  imageSideMin: images.sideMin,
+  imageSideMax: images.sideMax,
 };

@@ -1,15 +1,13 @@
-// Wan 2.7 model IDs and what each one is for (contract §1), and every model wanflow knows. Pure data.
+// Every model wanflow knows, by kind, from the registry's entries; video resolutions, ratios and sizes.
 import { WAN27_MODELS } from './registry/wan27';
+import { WAN27_IMAGE_MODELS } from './registry/wan27-image';
 import { WAN30_MODELS } from './registry/wan30';
 
 export const VIDEO_MODELS = WAN27_MODELS;
 export type VideoModel = (typeof VIDEO_MODELS)[number];
 
-// The image models are not yet a registry family: their facts live here and in image-requests.ts.
-export const IMAGE_MODELS = ['wan2.7-image', 'wan2.7-image-pro'] as const;
+export const IMAGE_MODELS = WAN27_IMAGE_MODELS;
 export type ImageModel = (typeof IMAGE_MODELS)[number];
-/** Where the image docs place them. */
-export const IMAGE_MODEL_REGIONS: readonly string[] = ['cn-beijing', 'ap-southeast-1'];
 
 /** Every model of every family, in the order `wanflow routes` lists them. */
 export const WAN_MODELS = [...VIDEO_MODELS, ...IMAGE_MODELS, ...WAN30_MODELS] as const;
@@ -24,9 +22,6 @@ export function shortModelName(model: string): string {
 export function isImageModel(model: string): model is ImageModel {
   return (IMAGE_MODELS as readonly string[]).includes(model);
 }
-
-/** Named image sizes (contract §4); `W*H` is accepted too. 4K is for the pro model, text-to-image only. */
-export const IMAGE_SIZES = { '1K': 1024, '2K': 2048, '4K': 4096 } as const;
 
 /** Wan 2.7's resolutions. */
 export const RESOLUTIONS = ['720P', '1080P'] as const;

@@ -1,19 +1,19 @@
 // The modes of each model (Wan 2.7 contract §1, §4; Wan 3.0's table): what a request asks for, named by
 // its media roles and options. Routes serve modes, not just models (a wrapper may map an i2v endpoint without its
 // continuation), so the capability table and the route check are both written in these names. Pure.
-import { IMAGE_MODELS, type WanModel } from './models';
+import type { WanModel } from './models';
 import { isImageRequest, isTypedMediaRequest, type WanRequest } from './validation';
 import { mediaFieldsOf } from './media-roles';
-import { FAMILIES, familyOf } from './registry';
+import { FAMILIES, IMAGE_FAMILIES, familyOf } from './registry';
 import { modeFor, typedMediaModeOf } from './registry/typed-media';
-
-const IMAGE_MODES = ['text-to-image', 'image-edit', 'image-set'] as const;
 
 export const MODES = Object.fromEntries([
   ...FAMILIES.flatMap((family) =>
     family.models.map((m) => [m.id, m.modes ?? family.modes.map((x) => x.id)] as const),
   ),
-  ...IMAGE_MODELS.map((m) => [m, IMAGE_MODES] as const),
+  ...IMAGE_FAMILIES.flatMap((family) =>
+    family.models.map((m) => [m.id, family.modes.map((x) => x.id)] as const),
+  ),
 ]) as Record<WanModel, readonly string[]>;
 
 /** The mode a valid request asks for: one of MODES[request.model]. */

@@ -1,6 +1,6 @@
 // Regions bind host, API key and model availability together (contract §2).
-import { IMAGE_MODEL_REGIONS, IMAGE_MODELS, type WanModel } from './models';
-import { FAMILIES } from './registry';
+import type { WanModel } from './models';
+import { FAMILIES, IMAGE_FAMILIES } from './registry';
 
 import type { RegionId } from './region-ids';
 
@@ -12,18 +12,15 @@ export interface Region {
   host?: string;
   /** Workspace host template; `{WorkspaceId}` is replaced. */
   workspaceHost?: string;
-  /** Models offered there (Wan 2.7 images: Beijing and Singapore, where the image docs place them). */
+  /** Models offered there. */
   models: readonly WanModel[];
 }
 
-/** What Model Studio offers in a region: each family's models that name it, and the image models. */
+/** What Model Studio offers in a region: each family's models that name it (availability is a model fact). */
 function offeredIn(region: RegionId): readonly WanModel[] {
-  return [
-    ...FAMILIES.flatMap((f) =>
-      f.models.filter((m) => m.regions.includes(region)).map((m) => m.id as WanModel),
-    ),
-    ...(IMAGE_MODEL_REGIONS.includes(region) ? IMAGE_MODELS : []),
-  ];
+  return [...FAMILIES, ...IMAGE_FAMILIES].flatMap((f) =>
+    f.models.filter((m) => m.regions.includes(region)).map((m) => m.id as WanModel),
+  );
 }
 
 export const REGIONS: Record<RegionId, Region> = {

@@ -126,8 +126,7 @@ describe("a model's facts", () => {
   const SPELLERS: Record<string, string> = {
     'src/wan/registry/wan27.ts': 'the Wan 2.7 family entry',
     'src/wan/registry/wan30.ts': 'the Wan 3.0 family entry',
-    'src/wan/models.ts': 'the image models: not yet a registry family (debt)',
-    'src/wan/image-requests.ts': "the image models' request schema (debt, as above)",
+    'src/wan/registry/wan27-image.ts': 'the Wan 2.7 image family entry',
     'src/providers/fal/fields.ts': "fal.ai's endpoint per model: the wrapper's own contract",
     'src/providers/eachlabs/fields.ts': "each::labs' model names: the wrapper's own contract",
     'src/providers/inference/fields.ts': "inference.sh's app per model: the wrapper's own contract",

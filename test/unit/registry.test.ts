@@ -1,15 +1,23 @@
-// The Wan 2.7 registry entry says what wanflow did before it had one: the same models and modes, the mode
+// The Wan 2.7 registry entries (video and images) say what wanflow did before it had one: the same models and modes, the mode
 // chosen for every role set each model accepts (modes are now read from the entry), the same limits and
 // Model Studio prices as the tables the code still reads. Once the code reads the registry, those go.
 import { describe, expect, it } from 'vitest';
 import { WAN27 } from '../../src/wan/registry/wan27';
 import { modeFor } from '../../src/wan/registry/typed-media';
-import { capabilitiesOf, FAMILIES, modelsServing } from '../../src/wan/registry';
+import {
+  capabilitiesOf,
+  FAMILIES,
+  IMAGE_FAMILIES,
+  imageCapabilitiesOf,
+  modelsServing,
+} from '../../src/wan/registry';
+import { REGIONS } from '../../src/wan/regions';
+import { MODES, modeOf } from '../../src/wan/modes';
+import { imagePixels } from '../../src/wan/image-requests';
 import { runArgs } from '../../src/agents/schemas';
-import { modeOf } from '../../src/wan/modes';
 import { RATIOS, RESOLUTIONS, VIDEO_MODELS } from '../../src/wan/models';
 import { DEFAULT_LIMITS } from '../../src/wan/limits';
-import { parseWanRequest } from '../../src/wan/validation';
+import { InvalidRequestError, parseWanRequest } from '../../src/wan/validation';
 import { DEFAULT_PRICES } from '../../src/config/prices';
 import { DEFAULT_ACCOUNT_LIMITS, limitsOf, UNKNOWN_MODEL_LIMITS } from '../../src/config/account-limits';
 import { mediaFieldsOf } from '../../src/wan/media-roles';
@@ -186,8 +194,52 @@ describe('the registry', () => {
   });
 
   it('gives every model ID to one family only', () => {
-    const ids = FAMILIES.flatMap((f) => f.models.map((m) => m.id));
+    const ids = [...FAMILIES, ...IMAGE_FAMILIES].flatMap((f) => f.models.map((m) => m.id));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('the image family entry', () => {
+  const refusal = (model: string, size: string, image = false) => {
+    const content = [...(image ? [{ image: u('i.png') }] : []), { text: 'p' }];
+    try {
+      parseWanRequest({ model, input: { messages: [{ role: 'user', content }] }, parameters: { size } });
+      return undefined;
+    } catch (err) {
+      return (err as InvalidRequestError).problems.map((p) => `${p.field}: ${p.message}`);
+    }
+  };
+
+  it('gives the image models the regions, modes and sizes they had', () => {
+    const imageModels = (r: keyof typeof REGIONS) => REGIONS[r].models.filter((m) => m.includes('image'));
+    expect(imageModels('cn-beijing')).toEqual(['wan2.7-image', 'wan2.7-image-pro']);
+    expect(imageModels('ap-southeast-1')).toEqual(['wan2.7-image', 'wan2.7-image-pro']);
+    expect(imageModels('us-east-1')).toEqual([]);
+    expect(MODES['wan2.7-image-pro']).toEqual(['text-to-image', 'image-edit', 'image-set']);
+    expect(imagePixels('4K')).toEqual({ width: 4096, height: 4096 });
+    expect(imageCapabilitiesOf('wan2.7-t2v')).toBeUndefined();
+  });
+
+  it('refuses a size as before, word for word, from the sizes each model offers', () => {
+    expect(refusal('wan2.7-image', '4K')).toEqual([
+      'parameters.size: 4K is offered by wan2.7-image-pro for text-to-image only',
+    ]);
+    expect(refusal('wan2.7-image-pro', '4K', true)).toEqual([
+      'parameters.size: 4K is offered by wan2.7-image-pro for text-to-image only',
+    ]);
+    expect(refusal('wan2.7-image-pro', '4K')).toBeUndefined();
+    expect(refusal('wan2.7-image', '2K', true)).toBeUndefined();
+    expect(refusal('wan2.7-image', '3K')).toEqual(['parameters.size: must be 1K, 2K, 4K or W*H']);
+  });
+
+  it('refuses thinking mode with input images, as before', () => {
+    expect(() =>
+      parseWanRequest({
+        model: 'wan2.7-image',
+        input: { messages: [{ role: 'user', content: [{ image: u('i.png') }, { text: 'p' }] }] },
+        parameters: { thinking_mode: true },
+      }),
+    ).toThrow('parameters.thinking_mode: thinking mode is for text-to-image only (no input images)');
   });
 });
 
@@ -200,6 +252,7 @@ describe('surfaces that name models read the registry', () => {
       'type first_frame|last_frame|reference_image|reference_video|reference_audio|file|link',
     );
     expect(about).toContain('-1 (the model chooses)');
+    expect(about).toContain('Wan 2.7 images: wan2.7-image (1K|2K), wan2.7-image-pro (1K|2K|4K)');
   });
 
   it("the studio's start form offers every text-to-video model", () => {

@@ -4,7 +4,7 @@
 // is mapped; every other model and mode is refused at validation (providers/routes.ts).
 import { isImageRequest, isTypedMediaRequest, type WanRequest } from '../../wan/validation';
 import type { FieldProblem } from '../../wan/validation';
-import type { ImageRequest } from '../../wan/image-requests';
+import { imagePixels, type ImageRequest } from '../../wan/image-requests';
 import { MODES, modeOf } from '../../wan/modes';
 
 /** The models and modes fal.ai's Wan 2.7 endpoints serve. */
@@ -40,7 +40,6 @@ const I2V_FIELDS: Record<string, string> = {
 };
 
 /** fal's image sizes by name; Wan's `W*H` maps to fal's {width, height}. */
-const IMAGE_SIZES: Record<string, number> = { '1K': 1024, '2K': 2048, '4K': 4096 };
 
 /** The queue endpoint of a request: by model, and for images by mode (generation or editing). */
 export function falEndpoint(request: WanRequest): string | undefined {
@@ -127,13 +126,11 @@ export function toFalInput(request: WanRequest): Record<string, unknown> {
 function toFalImageInput(request: ImageRequest): Record<string, unknown> {
   const p = request.parameters;
   const text = request.input.messages[0].content.find((part) => 'text' in part);
-  const named = IMAGE_SIZES[p.size];
-  const [w, h] = p.size.split('*').map(Number);
   const images = imagesOf(request);
   return defined({
     prompt: text && 'text' in text ? text.text : undefined,
     image_urls: images.length ? images : undefined,
-    image_size: named ? { width: named, height: named } : w && h ? { width: w, height: h } : undefined,
+    image_size: imagePixels(p.size),
     num_images: p.n,
     seed: p.seed,
   });

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { isImageRequest, type WanRequest } from '../../wan/validation';
+import { familyOf, imageCapabilitiesOf } from '../../wan/registry';
 import type { ImageRequest } from '../../wan/image-requests';
 import { mediaFieldsOf } from '../../wan/media-roles';
 import type { TaskSnapshot } from '../../wan/tasks';
@@ -40,8 +41,8 @@ export class ModelStudioProvider implements VideoProvider, TemporaryUploader {
   /** Creates an async task: video synthesis, or image generation for the image models. */
   async createTask(body: WanRequest, opts: CreateOptions = {}): Promise<CreatedTask> {
     const path = isImageRequest(body)
-      ? '/services/aigc/image-generation/generation'
-      : '/services/aigc/video-generation/video-synthesis';
+      ? imageCapabilitiesOf(body.model)!.family.endpoint.createPath
+      : familyOf(body.model)!.endpoint.createPath;
     const answer = await this.call('POST', path, createAnswer, {
       body,
       creates: true,

@@ -3,8 +3,24 @@
 import type { ModelFacts, ModelFamily, ParameterFacts } from './family';
 import { WAN27 } from './wan27';
 import { WAN30 } from './wan30';
+import type { ImageFamily, ImageModelFacts } from './image-family';
+import { WAN27_IMAGE } from './wan27-image';
 
+/** The video families. */
 export const FAMILIES: readonly ModelFamily[] = [WAN27, WAN30];
+/** The still-image families (a shape of their own: sizes and counts, not seconds). */
+export const IMAGE_FAMILIES: readonly ImageFamily[] = [WAN27_IMAGE];
+
+/** An image model's family and facts, or undefined for a model no image family has. */
+export function imageCapabilitiesOf(
+  model: string,
+): { family: ImageFamily; model: ImageModelFacts } | undefined {
+  for (const family of IMAGE_FAMILIES) {
+    const facts = family.models.find((m) => m.id === model);
+    if (facts) return { family, model: facts };
+  }
+  return undefined;
+}
 
 /** The family a model ID belongs to, or undefined for a model no family has. */
 export function familyOf(model: string): ModelFamily | undefined {
