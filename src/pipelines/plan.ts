@@ -17,6 +17,8 @@ export interface PlannedStage {
   outputs: number;
   outputSeconds?: number;
   model: string;
+  /** The mode its request selects (absent in plans made before the registry named modes). */
+  mode?: string;
   /** How long one task of this stage is expected to take, for ETAs. */
   expectedSeconds: number;
   /** What one task of it bills on success, for estimates (absent in plans made before campaigns). */

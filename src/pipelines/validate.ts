@@ -10,6 +10,7 @@ import {
   type WanRequest,
 } from '../wan/validation';
 import { mediaFieldsOf } from '../wan/media-roles';
+import { modeOf } from '../wan/modes';
 import { planWork } from '../wan/billing';
 import { assertRouteServes, ROUTE_CAPABILITIES } from '../providers/routes';
 import type { TaskTimingModel } from '../wan/timing';
@@ -114,6 +115,7 @@ export function planPipeline(raw: unknown, timing?: TaskTimingModel): PipelinePl
       outputs: isImageRequest(request) ? request.parameters.n : 1,
       outputSeconds: plan.outputSeconds,
       model: request.model,
+      mode: modeOf(request),
       expectedSeconds: plan.expectedTaskSeconds,
       billing: {
         unit: plan.unit,

@@ -174,6 +174,8 @@ export type StageStatus = 'waiting' | 'running' | 'stored' | 'failed' | 'skipped
 export interface StageState {
   status: StageStatus;
   model: string;
+  /** The mode its request selects (absent in records of pipelines planned before it was named). */
+  mode?: string;
   /** The stages whose outputs this one uses. */
   after: string[];
   /** Expected seconds of one task (candidates run side by side), for ETAs. */

@@ -10,7 +10,7 @@ import type { JobRecord, JobSummary, PersistedOutput, PipelineRecord, StageState
 import { failureGroups, type ReportRow } from '../campaigns/report';
 import { parseUtc8 } from '../wan/time';
 import { ALL_RESOLUTIONS } from '../wan/models';
-import { modelsServing } from '../wan/registry';
+import { modelsServing, modeTitleOf } from '../wan/registry';
 import type { RunDetail, RunFilter, RunRow } from './runs';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -228,7 +228,9 @@ export function stageCard(runId: string, stage: string, s: StageState, ctx: Page
     }
   >
     <h3>${stage} <span class="state ${s.status}">${s.status}</span></h3>
-    <div class="facts">${s.model}${s.after.length ? ` · after ${s.after.join(', ')}` : ''}</div>
+    <div class="facts">
+      ${s.model}${s.mode ? ` · ${modeTitleOf(s.model, s.mode) ?? s.mode}` : ''}${s.after.length ? ` · after ${s.after.join(', ')}` : ''}
+    </div>
     ${s.jobs.map((job) => jobOutputs(job, ctx.manifest(job), ctx))}
     ${s.failure ? html`<p class="facts">failed: ${s.failure.message}</p>` : ''}
     ${s.status === 'stored' && s.jobs[0]?.manifestKey ? againButton(runId, stage, ctx.newSeed()) : ''}

@@ -45,6 +45,7 @@ export async function wanPipeline(input: PipelineInput): Promise<PipelineRecord>
   const stage = (id: string): StageState => ({
     status: 'waiting',
     model: plan.stages[id]!.model,
+    ...(plan.stages[id]!.mode ? { mode: plan.stages[id]!.mode } : {}),
     after: plan.stages[id]!.deps,
     expectedSeconds: plan.stages[id]!.expectedSeconds,
     jobIds: [],

@@ -98,6 +98,11 @@ describe('the studio in a browser', () => {
     // Facts: cost estimated and billed, timings, the task.
     const facts = await page.locator('#stage-explore .facts').allTextContents();
     expect(facts.join('\n')).toMatch(/estimated 1\.20 CNY · billed 1\.20 CNY/);
+    // Each stage says what its model does there, in the registry's words.
+    expect(facts[0]).toContain('wan2.7-t2v · text to video');
+    expect(await page.locator('#stage-finish > .facts').textContent()).toContain(
+      'wan2.7-videoedit · a video edited',
+    );
     expect(facts.join('\n')).toMatch(/submit \d+\.\d s · queue \d+\.\d s · run \d+\.\d s · in all \d+\.\d s/);
     expect(await page.locator('#head').textContent()).toContain('billed 9.60 CNY');
     await page.screenshot({ path: screenshotPath(shots, 'pipeline-stored'), fullPage: true });

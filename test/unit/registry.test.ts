@@ -10,6 +10,7 @@ import {
   IMAGE_FAMILIES,
   imageCapabilitiesOf,
   modelsServing,
+  modeTitleOf,
 } from '../../src/wan/registry';
 import { REGIONS } from '../../src/wan/regions';
 import { MODES, modeOf } from '../../src/wan/modes';
@@ -253,6 +254,15 @@ describe('surfaces that name models read the registry', () => {
     );
     expect(about).toContain('-1 (the model chooses)');
     expect(about).toContain('Wan 2.7 images: wan2.7-image (1K|2K), wan2.7-image-pro (1K|2K|4K)');
+  });
+
+  it("a pipeline's stage cards name each mode in the registry's words, preview said", () => {
+    expect(modeTitleOf('wan2.7-i2v', 'continuation')).toBe('a clip continued');
+    expect(modeTitleOf('wan3.0-video-prime', 'first-last-frame')).toBe(
+      'first and last frame to video (preview)',
+    );
+    expect(modeTitleOf('wan2.7-image', 'image-set')).toBe('a set of related images (group mode)');
+    expect(modeTitleOf('wan2.7-t2v', 'no-such-mode')).toBeUndefined();
   });
 
   it("the studio's start form offers every text-to-video model", () => {

@@ -41,6 +41,15 @@ export function capabilitiesOf(model: string): ModelCapabilities | undefined {
   return { family, model: facts, parameters: { ...family.parameters, ...facts.parameters } };
 }
 
+/** What a mode of a model is for, as a user would say it, with "(preview)" where its family is; undefined
+ * for a mode no family names. */
+export function modeTitleOf(model: string, mode: string): string | undefined {
+  const video = familyOf(model);
+  const family = video ?? imageCapabilitiesOf(model)?.family;
+  const title = family?.modes.find((m) => m.id === mode)?.title;
+  return title && video?.preview ? `${title} (preview)` : title;
+}
+
 /** Every model that serves a mode, with its family (the studio's start form offers those of 'text'). */
 export function modelsServing(mode: string): { model: ModelFacts; family: ModelFamily }[] {
   return FAMILIES.flatMap((family) =>
