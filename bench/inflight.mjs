@@ -9,11 +9,11 @@
 // handful), so its query budget is raised to BENCH_QPS (100): the figure under test is the worker's.
 // Run: npm run bench:inflight (builds first). BENCH_JOBS (1000), BENCH_TASK_MS (180000), BENCH_QPS,
 // BENCH_CONTROL, BENCH_AHEAD (jobs started ahead of their tasks, 200) override.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { endToStoredMs, pct, rssMiB, spawnWorker, stopWorker } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startTemporalDevServer } = require('../dist/stack/temporal.js');
@@ -67,17 +67,6 @@ const request = (i) => ({
   parameters: { resolution: '720P', duration: 2 },
 });
 
-function rssMiB(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
 /** How late each fired timer's next workflow task started, ms, from one job's history. */
 function timerLags(history) {
   const ms = (t) => Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
@@ -100,10 +89,7 @@ function timerLags(history) {
 
 async function run(name, queue, extraEnv) {
   const env = { ...base, WANFLOW_TASK_QUEUE: queue, ...extraEnv };
-  const worker = spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), 'worker'], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const worker = spawnWorker(env);
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(worker.pid))), 1000);
   const began = Date.now();
@@ -150,11 +136,8 @@ async function run(name, queue, extraEnv) {
       lags.push(...timerLags(await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()));
     lags.sort((a, b) => a - b);
     const detect = records
-      .filter((r) => r.timestamps.providerEnd && r.timestamps.stored)
-      .map(
-        (r) =>
-          Date.parse(r.timestamps.stored) - Date.parse(`${r.timestamps.providerEnd.replace(' ', 'T')}+08:00`),
-      )
+      .map(endToStoredMs)
+      .filter((ms) => ms !== undefined)
       .sort((a, b) => a - b);
     return {
       name,
@@ -176,8 +159,7 @@ async function run(name, queue, extraEnv) {
     clearInterval(sampler);
     clearInterval(progress);
     await client.connection.close();
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    await stopWorker(worker);
   }
 }
 

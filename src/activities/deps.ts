@@ -56,6 +56,8 @@ export interface ActivityDeps {
   queriesPerSecond?: number;
   /** The task watcher of the account a route and region are called with (default: none, jobs poll). */
   watcher?(route: RouteId, region: RegionId): TaskWatcherRef | undefined;
+  /** Model Studio's completion events reach the webhook receiver, which wakes each task's job. */
+  taskEvents?: boolean;
   /** What finished tasks took (default: a model of this worker process's own). */
   runTimes?: RunTimeModel;
 }

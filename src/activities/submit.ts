@@ -44,7 +44,9 @@ export async function createAndClaim(
     { route: input.route, region: input.region, taskId: created.taskId },
     workflowId,
   );
-  return (await watchTask(deps, input)) ? { ...created, watched: true } : created;
+  // Woken by the account's completion events, or by its watcher's sweeps (the fallback when events stop).
+  const evented = input.route === 'modelstudio' && deps.taskEvents === true;
+  return (await watchTask(deps, input)) || evented ? { ...created, watched: true } : created;
 }
 
 /**

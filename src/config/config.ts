@@ -53,6 +53,11 @@ const configSchema = z.object({
   /** Signs the callback paths the receiver accepts (workers and the receiver share it). */
   webhookSecret: z.string().min(16).optional(),
   webhookPort: z.number().int().min(0).max(65535),
+  /** Model Studio's completion events reach the receiver (the account's EventBridge rule is set up):
+   * jobs then sleep until woken, on safety timers, instead of polling. */
+  taskEvents: z.enum(['eventbridge', 'off']),
+  /** The token the rule's HTTP target was given, if any. */
+  eventBridgeToken: z.string().min(1).optional(),
   /** The agent `wanflow mcp` serves over stdio. */
   mcpAgent: z.string().min(1),
   /** Signs quotes; absent: a secret made up per process. */
@@ -146,6 +151,8 @@ export function loadConfig(
     webhookUrl: envVar(env, 'WANFLOW_WEBHOOK_URL'),
     webhookSecret: envVar(env, 'WANFLOW_WEBHOOK_SECRET'),
     webhookPort: envVar(env, 'WANFLOW_WEBHOOK_PORT') ?? 8091,
+    taskEvents: envVar(env, 'WANFLOW_TASK_EVENTS') ?? 'off',
+    eventBridgeToken: envVar(env, 'WANFLOW_EVENTBRIDGE_TOKEN'),
     mcpAgent: envVar(env, 'WANFLOW_MCP_AGENT') ?? 'agent',
     mcpSecret: envVar(env, 'WANFLOW_MCP_SECRET'),
     studioToken: envVar(env, 'WANFLOW_STUDIO_TOKEN'),

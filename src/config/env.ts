@@ -245,6 +245,17 @@ export const VARIABLES = {
     { secret: true },
   ),
   WANFLOW_WEBHOOK_PORT: v(port, '`8091`', 'port of the embedded (or `wanflow webhooks`) receiver'),
+  WANFLOW_TASK_EVENTS: v(
+    z.enum(['eventbridge', 'off']),
+    '`off` (the embedded stack on the simulator: `eventbridge`)',
+    "`eventbridge`: the account's EventBridge rule delivers Model Studio's completion events to `<WANFLOW_WEBHOOK_URL>/events/modelstudio`; jobs sleep until woken (safety timers and the task watcher stay as the fallback)",
+  ),
+  WANFLOW_EVENTBRIDGE_TOKEN: v(
+    secret(1),
+    'none',
+    "the token given to the EventBridge rule's HTTP target, if any: deliveries without it are refused",
+    { secret: true },
+  ),
   WANFLOW_MCP_AGENT: v(
     z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, '1–40 letters, digits, "_" or "-"'),
     '`agent`',

@@ -9,7 +9,7 @@ import { InputFetchError } from './media-inputs';
 import type { SimTask } from './task-table';
 import { readBody, sendJson } from './wire';
 import { SIM_EACHLABS_KEY, SIM_EACHLABS_WEBHOOK_SECRET } from '../config/simulator';
-import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
+import { deliverWhenDone, type DeliveryCount, type DeliveryHost } from './webhook-delivery';
 import { droppedAfterCreate, refusedBeforeCreate } from './wrapper-faults';
 
 const I2V_SLUG = 'alibaba-wan-2-7-image-to-video';
@@ -18,7 +18,7 @@ const ROLES = ['first_frame', 'last_frame', 'first_clip', 'driving_audio'] as co
 export interface EachlabsHost extends DeliveryHost {
   admit(request: WanRequest, key: string, shape: OutputShape): SimTask;
   resultUrls(task: SimTask, now: number): string[];
-  count(what: 'eachlabsCreates' | 'webhooksSent'): void;
+  count(what: 'eachlabsCreates' | DeliveryCount): void;
 }
 
 export class EachlabsSimulator {

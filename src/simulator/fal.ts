@@ -12,7 +12,7 @@ import type { SimTask } from './task-table';
 import type { OutputShape } from './output-shape';
 import { readBody, sendJson } from './wire';
 import { SIM_FAL_KEY } from '../config/simulator';
-import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
+import { deliverWhenDone, type DeliveryCount, type DeliveryHost } from './webhook-delivery';
 import { droppedAfterCreate, refusedBeforeCreate } from './wrapper-faults';
 
 const USER_ID = SIM_FAL_USER_ID;
@@ -37,7 +37,7 @@ export interface FalHost extends DeliveryHost {
   publicUrl(): string;
   admit(request: WanRequest, key: string, shape: OutputShape): SimTask;
   resultUrls(task: SimTask, now: number): string[];
-  count(what: 'falCreates' | 'webhooksSent'): void;
+  count(what: 'falCreates' | DeliveryCount): void;
 }
 
 export class FalSimulator {

@@ -17,7 +17,7 @@ import { outputShape, type OutputShape } from './output-shape';
 import { InputFetchError } from './media-inputs';
 import type { SimTask } from './task-table';
 import { readBody, sendJson } from './wire';
-import { deliverWhenDone, type DeliveryHost } from './webhook-delivery';
+import { deliverWhenDone, type DeliveryCount, type DeliveryHost } from './webhook-delivery';
 import { droppedAfterCreate, refusedBeforeCreate } from './wrapper-faults';
 
 const APP_MODELS: Record<string, string> = {
@@ -46,7 +46,7 @@ export interface InferenceHost extends DeliveryHost {
   publicUrl(): string;
   admit(request: WanRequest, key: string, shape: OutputShape): SimTask;
   resultUrls(task: SimTask, now: number): string[];
-  count(what: 'inferenceCreates' | 'webhooksSent'): void;
+  count(what: 'inferenceCreates' | DeliveryCount): void;
   filesDir: string;
 }
 

@@ -34,6 +34,11 @@ import { EachlabsSimulator, type EachlabsHost } from './eachlabs';
 import { modeOf } from '../wan/modes';
 import { mediaFieldsOf } from '../wan/media-roles';
 import { InferenceSimulator, type InferenceHost } from './inference';
+import { EVENTBRIDGE_CERT_PATH, EventBridgeRule, type EventTarget } from './eventbridge';
+import { z } from 'zod';
+
+/** `POST /_sim/eventbridge`: the rule's target (an empty body removes the rule). */
+const eventTarget = z.object({ url: z.string().url().optional(), token: z.string().optional() });
 
 export interface SimulatedTaskEntry {
   taskId: string;
@@ -64,6 +69,9 @@ export interface RunningSimulator {
   setFaults(f: Partial<Faults>): void;
   /** Account limits until the next reset (which restores the started ones). */
   setLimits(l: Partial<AccountLimits>): void;
+  /** The account's EventBridge rule for completion events: where it delivers (undefined: no rule). Kept
+   * across resets, as a rule set up in the console is. */
+  setEventTarget(target: EventTarget | undefined): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -96,6 +104,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Runn
     tasks: () => sim.books(),
     setFaults: (f) => sim.setFaults(f),
     setLimits: (l) => sim.setLimits(l),
+    setEventTarget: (t) => sim.events.setTarget(t),
     reset: () => sim.reset(),
     close: () => closeServer(server),
   };
@@ -119,6 +128,7 @@ class Simulator {
   private readonly inference: InferenceSimulator;
   private readonly modelStudio: ModelStudioApi;
   private readonly accounts: AccountGuard;
+  readonly events: EventBridgeRule;
 
   constructor(private readonly opts: ResolvedSimulatorOptions) {
     this.faults = opts.faults;
@@ -141,9 +151,10 @@ class Simulator {
           now,
         ),
       takeFault: (name) => this.takeFault(name),
-      count: (what: 'falCreates' | 'eachlabsCreates' | 'inferenceCreates' | 'webhooksSent') =>
+      count: (what: 'falCreates' | 'eachlabsCreates' | 'inferenceCreates' | 'webhooksSent' | 'eventsSent') =>
         void (this.stats[what] += 1),
     };
+    this.events = new EventBridgeRule(wrapperHost);
     this.fal = new FalSimulator(wrapperHost);
     this.eachlabs = new EachlabsSimulator(wrapperHost);
     this.inference = new InferenceSimulator({
@@ -152,10 +163,11 @@ class Simulator {
     });
     this.renderer = new Renderer(opts.cacheDir ?? join(tmpdir(), 'wanflow-sim-videos'));
     this.uploads = new UploadStore(join(opts.cacheDir ?? tmpdir(), 'wanflow-sim-uploads', randomUUID()));
+    const keys: Record<string, string> = { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys };
     this.modelStudio = new ModelStudioApi({
       ...wrapperHost,
       region: opts.region,
-      keys: { [SIM_DEFAULT_KEY]: opts.region, ...opts.keys },
+      keys,
       uploads: this.uploads,
       accounts: this.accounts,
       stats: () => this.stats,
@@ -164,7 +176,12 @@ class Simulator {
         this.stats.refusals[code] = (this.stats.refusals[code] ?? 0) + 1;
         sendError(res, status, code, message);
       },
-      admit: (request, key, shape, immediate) => this.admit(request, key, shape, immediate),
+      admit: (request, key, shape, immediate) => {
+        const task = this.admit(request, key, shape, immediate);
+        // A synchronous call makes no task, so no event.
+        if (!immediate) this.events.watch(task, keys[key] ?? opts.region);
+        return task;
+      },
     });
   }
 
@@ -196,6 +213,15 @@ class Simulator {
     if (path === '/_sim/limits' && req.method === 'POST') {
       this.setLimits(JSON.parse((await readBody(req)) || '{}'));
       return sendJson(res, 200, this.accounts.limits);
+    }
+    if (path === EVENTBRIDGE_CERT_PATH && req.method === 'GET')
+      return void res
+        .writeHead(200, { 'Content-Type': 'application/x-pem-file' })
+        .end(this.events.certificatePem);
+    if (path === '/_sim/eventbridge' && req.method === 'POST') {
+      const target = eventTarget.parse(JSON.parse((await readBody(req)) || '{}'));
+      this.events.setTarget(target.url ? { url: target.url, token: target.token } : undefined);
+      return sendJson(res, 200, {});
     }
     if (path === '/_sim/reset' && req.method === 'POST') {
       this.reset();

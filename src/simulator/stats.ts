@@ -14,6 +14,8 @@ export interface SimulatorStats {
   eachlabsCreates: number;
   inferenceCreates: number;
   webhooksSent: number;
+  /** Completion events POSTed to the account's EventBridge target (deliveries, retries included). */
+  eventsSent: number;
   /** Refusals by error code. */
   refusals: Record<string, number>;
 }
@@ -33,6 +35,7 @@ export function emptyStats(): SimulatorStats {
     eachlabsCreates: 0,
     inferenceCreates: 0,
     webhooksSent: 0,
+    eventsSent: 0,
     refusals: {},
   };
 }

@@ -6,14 +6,21 @@ import type { TaskStatus } from '../wan/tasks';
 import type { SimTask, TaskTable } from './task-table';
 import type { CountedFault } from './options';
 
+/** What a sent delivery counts as in the stats. */
+export type DeliveryCount = 'webhooksSent' | 'eventsSent';
+
 export interface DeliveryHost {
   tasks: TaskTable;
   takeFault(name: CountedFault): boolean;
-  count(what: 'webhooksSent'): void;
+  count(what: DeliveryCount): void;
 }
 
 export interface Delivery {
   url: string;
+  /** Whether an ended status is delivered at all (absent: every one). */
+  fires?(status: TaskStatus): boolean;
+  /** What a sent delivery counts as (absent: a webhook). */
+  counts?: DeliveryCount;
   body(task: SimTask, status: TaskStatus): Buffer;
   /** Headers for one attempt (signatures may carry the time of sending). */
   headers(body: Buffer): Record<string, string>;
@@ -23,6 +30,7 @@ export function deliverWhenDone(host: DeliveryHost, task: SimTask, delivery: Del
   const tick = () => {
     const status = host.tasks.statusOf(task, Date.now());
     if (status === 'PENDING' || status === 'RUNNING') return void setTimeout(tick, 100).unref();
+    if (delivery.fires && !delivery.fires(status)) return;
     if (host.takeFault('webhookDrop')) return;
     const times = host.takeFault('webhookDuplicate') ? 2 : 1;
     const body = delivery.body(task, status);
@@ -42,7 +50,7 @@ async function post(host: DeliveryHost, delivery: Delivery, body: Buffer, attemp
         headers: { 'content-type': 'application/json', ...delivery.headers(body) },
       });
       await res.body.dump();
-      host.count('webhooksSent');
+      host.count(delivery.counts ?? 'webhooksSent');
       if (res.statusCode < 300) return;
     } catch {
       // An unreachable receiver is retried like any failed delivery.

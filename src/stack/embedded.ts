@@ -7,7 +7,7 @@ import { startSimulator, type RunningSimulator } from '../simulator/server';
 import { createWanflowWorker, type WanflowWorker } from '../worker/worker';
 import { patiently } from '../worker/patience';
 import { connectClient } from '../client/jobs';
-import { receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
+import { EVENTS_PATH, receiverOptions, startWebhookReceiver } from '../webhooks/receiver';
 import { startAssetServer, type AssetServer } from '../assets/server';
 import { FileSystemStore } from '../storage/fs-store';
 import { randomBytes } from 'node:crypto';
@@ -64,12 +64,22 @@ export async function startEmbeddedStack(
     log,
   });
   // The receiver and the worker here share a secret for callback paths, made afresh unless configured.
-  config = { ...config, webhookSecret: config.webhookSecret ?? randomBytes(32).toString('hex') };
+  // The simulator's account has its EventBridge rule set up, as a production account should: its
+  // completion events wake the jobs (unless WANFLOW_TASK_EVENTS says otherwise).
+  config = {
+    ...config,
+    webhookSecret: config.webhookSecret ?? randomBytes(32).toString('hex'),
+    ...(simulator && !env.WANFLOW_TASK_EVENTS ? { taskEvents: 'eventbridge' as const } : {}),
+  };
   const receiver = await startWebhookReceiver({
     ...receiverOptions(config, client, env),
     port: config.webhookPort,
   });
   log(`webhook receiver on ${receiver.url}`);
+  if (simulator && config.taskEvents === 'eventbridge') {
+    simulator.setEventTarget({ url: `${config.webhookUrl ?? receiver.url}${EVENTS_PATH}` });
+    log(`the simulator's completion events go to ${config.webhookUrl ?? receiver.url}${EVENTS_PATH}`);
+  }
   // The filesystem store's inputs are served to providers by the local asset server, at signed URLs.
   let assets: AssetServer | undefined;
   let served: Partial<WanflowConfig> = {};

@@ -210,6 +210,7 @@ export async function createWanflowWorker(setup: WorkerSetup): Promise<WanflowWo
       ? {}
       : { books: (route: RouteId, region: RegionId) => spendLedgerPrefix(config, env, route, region) }),
     watcher: watcherResolver(config, env),
+    taskEvents: config.taskEvents === 'eventbridge',
     queriesPerSecond: config.queriesPerSecond,
     // Timing belongs to what the worker calls: the paid API's minutes, or the simulator's seconds.
     policy: () => ({

@@ -1,0 +1,193 @@
+// Benchmark: N jobs started at once through the client API, as an agent, a script or the HTTP API would
+// start them, on one `wanflow worker` process beside the Temporal dev server (and the simulator) on this
+// machine. Each job has its own prompt; every task takes BENCH_TASK_MS on the simulator; no account
+// limit. Reported: when the first, half and all of the tasks were created and the creates a second,
+// end of task → output stored (p50/p99), provider queries per task, peak memory of worker and server,
+// and the CPU each job cost the worker and the server together (from /proc, start to last record) — then
+// the work per job that CPU buys: workflows, workflow tasks, activities, signals, timers, history events
+// and bytes (all workflows of the run counted, a sample of each type read event by event).
+// Run: npm run bench:burst (builds first). BENCH_JOBS (600), BENCH_TASK_MS (60000), BENCH_SAMPLE (20).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { cpuMs, endToStoredMs, pct, rssMiB, spawnWorker, stopWorker } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const { startTemporalDevServer } = require('../dist/stack/temporal.js');
+const { freePort } = require('../dist/stack/service.js');
+const { startSimulator } = require('../dist/simulator/server.js');
+const { loadConfig } = require('../dist/config/config.js');
+const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
+
+const N = Number(process.env.BENCH_JOBS ?? 600);
+const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 60_000);
+const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 20);
+// Start calls in flight at once: enough that starting is never what the bench waits for.
+const STARTING = 100;
+const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-burst-'));
+
+const port = await freePort();
+const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
+const sim = await startSimulator({
+  port: 0,
+  queueMs: 0,
+  runMs: TASK_MS,
+  runPerOutputSecondMs: 0,
+  cacheDir: join(dir, 'sim'),
+});
+const env = {
+  ...process.env,
+  TEMPORAL_ADDRESS: temporal.address,
+  DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
+  WANFLOW_SIMULATOR_URL: sim.url,
+  WANFLOW_DATA_DIR: join(dir, 'data'),
+  WANFLOW_INPUT_PUBLISHING: 'upload',
+  WANFLOW_LOG_LEVEL: 'ERROR',
+  WANFLOW_TASK_QUEUE: 'bench-burst',
+  // One account runs all N at once (no real one may): its query budget is not what is measured.
+  WANFLOW_QUERIES_PER_SECOND: '100',
+};
+const config = loadConfig(env);
+const request = (i) => ({
+  model: 'wan2.7-t2v',
+  input: { prompt: `a burst, shot ${i}` },
+  parameters: { resolution: '720P', duration: 2 + (i % 14) },
+});
+
+/** The event kinds a history is made of, counted: `workflowTaskCompleted: 7`… */
+function eventKinds(history) {
+  const kinds = {};
+  for (const e of history.events ?? []) {
+    const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && e[k]);
+    const kind = key?.replace('EventAttributes', '') ?? 'unknown';
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+}
+
+/** Every workflow of the run by type: how many, their events and bytes, and a sample's event kinds. */
+async function workPerJob(client) {
+  const types = {};
+  for await (const w of client.workflow.list()) {
+    const t = (types[w.type] ??= { count: 0, events: 0, bytes: 0, sampled: [] });
+    t.count += 1;
+    t.events += w.historyLength ?? 0;
+    t.bytes += w.historySize ?? 0;
+    if (t.sampled.length < SAMPLE) t.sampled.push(w);
+  }
+  const per = { workflows: 0, events: 0, bytes: 0, kinds: {} };
+  for (const [, t] of Object.entries(types)) {
+    per.workflows += t.count / N;
+    per.events += t.events / N;
+    per.bytes += t.bytes / N;
+    const kinds = {};
+    for (const w of t.sampled) {
+      const h = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+      for (const [k, v] of Object.entries(eventKinds(h))) kinds[k] = (kinds[k] ?? 0) + v;
+    }
+    for (const [k, v] of Object.entries(kinds))
+      per.kinds[k] = (per.kinds[k] ?? 0) + ((v / t.sampled.length) * t.count) / N;
+  }
+  return { types, per };
+}
+
+const worker = spawnWorker(env);
+const client = await connectClient(config);
+const servers = { worker: worker.pid, server: temporal.process.pid };
+const peak = { worker: 0, server: 0 };
+const sampler = setInterval(() => {
+  for (const [k, pid] of Object.entries(servers)) peak[k] = Math.max(peak[k], rssMiB(pid));
+}, 500);
+let report;
+try {
+  // The worker is up once its queue is polled: a job started before would wait for it, not for work.
+  await new Promise((r) => setTimeout(r, 3000));
+  const cpu0 = { worker: cpuMs(worker.pid), server: cpuMs(temporal.process.pid) };
+  const t0 = Date.now();
+  const ids = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: STARTING }, async () => {
+      while (next < N) {
+        const i = next++;
+        ids[i] = (await startJob(client, config, { request: request(i) })).jobId;
+      }
+    }),
+  );
+  const startedS = (Date.now() - t0) / 1000;
+  const progress = setInterval(() => {
+    const s = sim.stats();
+    console.error(
+      `${((Date.now() - t0) / 1000).toFixed(0)} s: created ${s.tasksCreated}/${N}, queries ${s.queries}, worker ${rssMiB(worker.pid).toFixed(0)} MiB`,
+    );
+  }, 30_000);
+  const records = [];
+  try {
+    for (let i = 0; i < ids.length; i += 200)
+      records.push(...(await Promise.all(ids.slice(i, i + 200).map((id) => waitForJob(client, id)))));
+  } finally {
+    clearInterval(progress);
+  }
+  const wallS = (Date.now() - t0) / 1000;
+  const cpu = {
+    worker: cpuMs(worker.pid) - cpu0.worker,
+    server: cpuMs(temporal.process.pid) - cpu0.server,
+  };
+  const stats = sim.stats();
+  const created = sim
+    .tasks()
+    .map((t) => (t.createdAt - t0) / 1000)
+    .sort((a, b) => a - b);
+  const detect = records
+    .map(endToStoredMs)
+    .filter((ms) => ms !== undefined)
+    .sort((a, b) => a - b);
+  const work = await workPerJob(client);
+  report = {
+    stored: records.filter((r) => r.status === 'stored').length,
+    startedS,
+    firstS: created[0],
+    halfS: pct(created, 50),
+    allS: created.at(-1),
+    wallS,
+    detect,
+    queriesPerTask: (stats.queries + stats.lists) / N,
+    createsPerTask: stats.createRequests / N,
+    cpu,
+    work,
+  };
+} finally {
+  clearInterval(sampler);
+  await client.connection.close();
+  await stopWorker(worker);
+  await sim.close();
+  await temporal.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const r = report;
+const f1 = (x) => x.toFixed(1);
+console.log(
+  `${N} jobs started at once on one worker (tasks of ${TASK_MS / 1000} s, no account limit, workflow cache ${config.workflowCache}, fs store, dev server)`,
+);
+console.log(`stored ${r.stored}/${N}; all started in ${f1(r.startedS)} s; wall ${f1(r.wallS)} s`);
+console.log(
+  `tasks created: first ${f1(r.firstS)} s, half ${f1(r.halfS)} s, all ${f1(r.allS)} s — ${f1(N / r.allS)} creates/s`,
+);
+console.log(
+  `end → stored: p50 ${pct(r.detect, 50)} ms, p99 ${pct(r.detect, 99)} ms; provider queries per task ${r.queriesPerTask.toFixed(2)} (creates ${r.createsPerTask.toFixed(2)})`,
+);
+console.log(
+  `CPU per job: ${f1((r.cpu.worker + r.cpu.server) / N)} ms (worker ${f1(r.cpu.worker / N)}, server ${f1(r.cpu.server / N)}); peak RSS worker ${peak.worker.toFixed(0)} MiB, server ${peak.server.toFixed(0)} MiB`,
+);
+const p = r.work.per;
+console.log(
+  `work per job: ${p.workflows.toFixed(2)} workflows, ${f1(p.events)} history events, ${(p.bytes / 1024).toFixed(1)} KiB of history`,
+);
+const kinds = Object.entries(p.kinds).sort((a, b) => b[1] - a[1]);
+console.log(`  events per job by kind: ${kinds.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+for (const [type, t] of Object.entries(r.work.types))
+  console.log(
+    `  ${type}: ${t.count} runs, ${f1(t.events / t.count)} events and ${(t.bytes / t.count / 1024).toFixed(1)} KiB each`,
+  );

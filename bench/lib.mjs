@@ -1,0 +1,49 @@
+// What the process benches share: a worker process of its own, its memory and CPU read from /proc,
+// percentiles, and the provider's end of a task as a record states it.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Resident memory of a process, MiB (0 once it is gone). */
+export function rssMiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+// Linux's clock ticks per second (USER_HZ): 100 on every kernel this runs on.
+const TICKS_PER_S = 100;
+
+/** CPU time a process has used so far (user + system), ms. */
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+}
+
+export const pct = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** `wanflow worker` as its own process, its errors on this one's stderr. */
+export function spawnWorker(env) {
+  return spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), 'worker'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+export async function stopWorker(worker) {
+  worker.kill('SIGTERM');
+  if (worker.exitCode === null) await new Promise((r) => worker.once('exit', r));
+}
+
+/** Milliseconds from the provider's end of a stored job's task (UTC+8, as the API states it) to its store. */
+export function endToStoredMs(record) {
+  const { providerEnd, stored } = record.timestamps;
+  if (!providerEnd || !stored) return undefined;
+  return Date.parse(stored) - Date.parse(`${providerEnd.replace(' ', 'T')}+08:00`);
+}
