@@ -6,12 +6,15 @@
 // and the CPU each job cost the worker and the server together (from /proc, start to last record) — then
 // the work per job that CPU buys: workflows, workflow tasks, activities, signals, timers, history events
 // and bytes (all workflows of the run counted, a sample of each type read event by event).
-// Run: npm run bench:burst (builds first). BENCH_JOBS (600), BENCH_TASK_MS (60000), BENCH_SAMPLE (20).
+// Two bursts, one after the other on the same servers: jobs woken by the account's task watcher (sweeps of
+// the task list), then by completion events (EventBridge's, from the simulator, through `wanflow webhooks`
+// in its own process). Run: npm run bench:burst (builds first). BENCH_JOBS (600), BENCH_TASK_MS (60000),
+// BENCH_SAMPLE (20), BENCH_EVENTS (1: both runs; 0: the watcher's only).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { cpuMs, endToStoredMs, pct, rssMiB, spawnWorker, stopWorker } from './lib.mjs';
+import { cpuMs, endToStoredMs, pct, rssMiB, spawnWanflow, spawnWorker, stopWorker } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startTemporalDevServer } = require('../dist/stack/temporal.js');
@@ -23,6 +26,7 @@ const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js'
 const N = Number(process.env.BENCH_JOBS ?? 600);
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 60_000);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 20);
+const EVENTS = (process.env.BENCH_EVENTS ?? '1') !== '0';
 // Start calls in flight at once: enough that starting is never what the bench waits for.
 const STARTING = 100;
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-burst-'));
@@ -36,7 +40,7 @@ const sim = await startSimulator({
   runPerOutputSecondMs: 0,
   cacheDir: join(dir, 'sim'),
 });
-const env = {
+const base = {
   ...process.env,
   TEMPORAL_ADDRESS: temporal.address,
   DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
@@ -44,14 +48,13 @@ const env = {
   WANFLOW_DATA_DIR: join(dir, 'data'),
   WANFLOW_INPUT_PUBLISHING: 'upload',
   WANFLOW_LOG_LEVEL: 'ERROR',
-  WANFLOW_TASK_QUEUE: 'bench-burst',
+  WANFLOW_WEBHOOK_SECRET: 'bench-burst-webhook-secret',
   // One account runs all N at once (no real one may): its query budget is not what is measured.
   WANFLOW_QUERIES_PER_SECOND: '100',
 };
-const config = loadConfig(env);
-const request = (i) => ({
+const request = (name, i) => ({
   model: 'wan2.7-t2v',
-  input: { prompt: `a burst, shot ${i}` },
+  input: { prompt: `a burst (${name}), shot ${i}` },
   parameters: { resolution: '720P', duration: 2 + (i % 14) },
 });
 
@@ -67,9 +70,9 @@ function eventKinds(history) {
 }
 
 /** Every workflow of the run by type: how many, their events and bytes, and a sample's event kinds. */
-async function workPerJob(client) {
+async function workPerJob(client, queue) {
   const types = {};
-  for await (const w of client.workflow.list()) {
+  for await (const w of client.workflow.list({ query: `TaskQueue = '${queue}'` })) {
     const t = (types[w.type] ??= { count: 0, events: 0, bytes: 0, sampled: [] });
     t.count += 1;
     t.events += w.historyLength ?? 0;
@@ -92,102 +95,138 @@ async function workPerJob(client) {
   return { types, per };
 }
 
-const worker = spawnWorker(env);
-const client = await connectClient(config);
-const servers = { worker: worker.pid, server: temporal.process.pid };
-const peak = { worker: 0, server: 0 };
-const sampler = setInterval(() => {
-  for (const [k, pid] of Object.entries(servers)) peak[k] = Math.max(peak[k], rssMiB(pid));
-}, 500);
-let report;
-try {
-  // The worker is up once its queue is polled: a job started before would wait for it, not for work.
-  await new Promise((r) => setTimeout(r, 3000));
-  const cpu0 = { worker: cpuMs(worker.pid), server: cpuMs(temporal.process.pid) };
-  const t0 = Date.now();
-  const ids = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: STARTING }, async () => {
-      while (next < N) {
-        const i = next++;
-        ids[i] = (await startJob(client, config, { request: request(i) })).jobId;
-      }
-    }),
+/** One burst on its own task queue: without completion events (the task watcher wakes jobs), or with them. */
+async function run(name, queue, extraEnv) {
+  const env = { ...base, WANFLOW_TASK_QUEUE: queue, ...extraEnv };
+  const config = loadConfig(env);
+  const worker = spawnWorker(env);
+  // With events, the receiver is its own process (`wanflow webhooks`), its CPU counted with the rest.
+  const receiverPort = extraEnv.WANFLOW_TASK_EVENTS ? await freePort() : undefined;
+  const receiver =
+    receiverPort && spawnWanflow(['webhooks'], { ...env, WANFLOW_WEBHOOK_PORT: String(receiverPort) });
+  sim.setEventTarget(
+    receiverPort ? { url: `http://127.0.0.1:${receiverPort}/events/modelstudio` } : undefined,
   );
-  const startedS = (Date.now() - t0) / 1000;
-  const progress = setInterval(() => {
-    const s = sim.stats();
-    console.error(
-      `${((Date.now() - t0) / 1000).toFixed(0)} s: created ${s.tasksCreated}/${N}, queries ${s.queries}, worker ${rssMiB(worker.pid).toFixed(0)} MiB`,
-    );
-  }, 30_000);
-  const records = [];
+  const client = await connectClient(config);
+  const pids = {
+    worker: worker.pid,
+    server: temporal.process.pid,
+    ...(receiver ? { receiver: receiver.pid } : {}),
+  };
+  const peak = { worker: 0, server: 0 };
+  const sampler = setInterval(() => {
+    for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], rssMiB(pids[k]));
+  }, 500);
+  sim.reset();
   try {
-    for (let i = 0; i < ids.length; i += 200)
-      records.push(...(await Promise.all(ids.slice(i, i + 200).map((id) => waitForJob(client, id)))));
+    // The worker (and receiver) are up once they serve: a job started before would wait for them, not for work.
+    await new Promise((r) => setTimeout(r, 3000));
+    const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+    const cpu0 = cpuNow();
+    const t0 = Date.now();
+    const ids = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: STARTING }, async () => {
+        while (next < N) {
+          const i = next++;
+          ids[i] = (await startJob(client, config, { request: request(`${name} ${i}`, i) })).jobId;
+        }
+      }),
+    );
+    const startedS = (Date.now() - t0) / 1000;
+    const progress = setInterval(() => {
+      const s = sim.stats();
+      console.error(
+        `${name} ${((Date.now() - t0) / 1000).toFixed(0)} s: created ${s.tasksCreated}/${N}, queries ${s.queries}, worker ${rssMiB(worker.pid).toFixed(0)} MiB`,
+      );
+    }, 30_000);
+    const records = [];
+    try {
+      for (let i = 0; i < ids.length; i += 200)
+        records.push(...(await Promise.all(ids.slice(i, i + 200).map((id) => waitForJob(client, id)))));
+    } finally {
+      clearInterval(progress);
+    }
+    const wallS = (Date.now() - t0) / 1000;
+    const cpu1 = cpuNow();
+    const cpu = Object.fromEntries(Object.keys(pids).map((k) => [k, cpu1[k] - cpu0[k]]));
+    const stats = sim.stats();
+    const created = sim
+      .tasks()
+      .filter((t) => t.createdAt >= t0)
+      .map((t) => (t.createdAt - t0) / 1000)
+      .sort((a, b) => a - b);
+    return {
+      name,
+      stored: records.filter((r) => r.status === 'stored').length,
+      startedS,
+      firstS: created[0],
+      halfS: pct(created, 50),
+      allS: created.at(-1),
+      wallS,
+      detect: records
+        .map(endToStoredMs)
+        .filter((ms) => ms !== undefined)
+        .sort((a, b) => a - b),
+      queriesPerTask: (stats.queries + stats.lists) / N,
+      cpu,
+      peak,
+      work: await workPerJob(client, queue),
+    };
   } finally {
-    clearInterval(progress);
+    clearInterval(sampler);
+    await client.connection.close();
+    await stopWorker(worker);
+    if (receiver) await stopWorker(receiver);
   }
-  const wallS = (Date.now() - t0) / 1000;
-  const cpu = {
-    worker: cpuMs(worker.pid) - cpu0.worker,
-    server: cpuMs(temporal.process.pid) - cpu0.server,
-  };
-  const stats = sim.stats();
-  const created = sim
-    .tasks()
-    .map((t) => (t.createdAt - t0) / 1000)
-    .sort((a, b) => a - b);
-  const detect = records
-    .map(endToStoredMs)
-    .filter((ms) => ms !== undefined)
-    .sort((a, b) => a - b);
-  const work = await workPerJob(client);
-  report = {
-    stored: records.filter((r) => r.status === 'stored').length,
-    startedS,
-    firstS: created[0],
-    halfS: pct(created, 50),
-    allS: created.at(-1),
-    wallS,
-    detect,
-    queriesPerTask: (stats.queries + stats.lists) / N,
-    createsPerTask: stats.createRequests / N,
-    cpu,
-    work,
-  };
+}
+
+const results = [];
+try {
+  results.push(await run('watcher', 'burst-watcher', {}));
+  if (EVENTS) results.push(await run('events', 'burst-events', { WANFLOW_TASK_EVENTS: 'eventbridge' }));
 } finally {
-  clearInterval(sampler);
-  await client.connection.close();
-  await stopWorker(worker);
   await sim.close();
   await temporal.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
-const r = report;
 const f1 = (x) => x.toFixed(1);
 console.log(
-  `${N} jobs started at once on one worker (tasks of ${TASK_MS / 1000} s, no account limit, workflow cache ${config.workflowCache}, fs store, dev server)`,
+  `${N} jobs started at once on one worker (tasks of ${TASK_MS / 1000} s, no account limit, workflow cache ${loadConfig(base).workflowCache}, fs store, dev server)`,
 );
-console.log(`stored ${r.stored}/${N}; all started in ${f1(r.startedS)} s; wall ${f1(r.wallS)} s`);
-console.log(
-  `tasks created: first ${f1(r.firstS)} s, half ${f1(r.halfS)} s, all ${f1(r.allS)} s — ${f1(N / r.allS)} creates/s`,
-);
-console.log(
-  `end → stored: p50 ${pct(r.detect, 50)} ms, p99 ${pct(r.detect, 99)} ms; provider queries per task ${r.queriesPerTask.toFixed(2)} (creates ${r.createsPerTask.toFixed(2)})`,
-);
-console.log(
-  `CPU per job: ${f1((r.cpu.worker + r.cpu.server) / N)} ms (worker ${f1(r.cpu.worker / N)}, server ${f1(r.cpu.server / N)}); peak RSS worker ${peak.worker.toFixed(0)} MiB, server ${peak.server.toFixed(0)} MiB`,
-);
-const p = r.work.per;
-console.log(
-  `work per job: ${p.workflows.toFixed(2)} workflows, ${f1(p.events)} history events, ${(p.bytes / 1024).toFixed(1)} KiB of history`,
-);
-const kinds = Object.entries(p.kinds).sort((a, b) => b[1] - a[1]);
-console.log(`  events per job by kind: ${kinds.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
-for (const [type, t] of Object.entries(r.work.types))
+for (const r of results) {
+  const cpuAll = Object.values(r.cpu).reduce((a, b) => a + b, 0);
   console.log(
-    `  ${type}: ${t.count} runs, ${f1(t.events / t.count)} events and ${(t.bytes / t.count / 1024).toFixed(1)} KiB each`,
+    `\n${r.name}: stored ${r.stored}/${N}; all started in ${f1(r.startedS)} s; wall ${f1(r.wallS)} s`,
   );
+  console.log(
+    `  tasks created: first ${f1(r.firstS)} s, half ${f1(r.halfS)} s, all ${f1(r.allS)} s — ${f1(N / r.allS)} creates/s`,
+  );
+  console.log(
+    `  end → stored: p50 ${pct(r.detect, 50)} ms, p99 ${pct(r.detect, 99)} ms; provider queries per task ${r.queriesPerTask.toFixed(2)}`,
+  );
+  console.log(
+    `  CPU per job: ${f1(cpuAll / N)} ms (${Object.entries(r.cpu)
+      .map(([k, v]) => `${k} ${f1(v / N)}`)
+      .join(', ')}); peak RSS worker ${r.peak.worker.toFixed(0)} MiB, server ${r.peak.server.toFixed(0)} MiB`,
+  );
+  const p = r.work.per;
+  console.log(
+    `  work per job: ${p.workflows.toFixed(2)} workflows, ${f1(p.events)} history events, ${(p.bytes / 1024).toFixed(1)} KiB of history`,
+  );
+  const kinds = Object.entries(p.kinds).sort((a, b) => b[1] - a[1]);
+  console.log(`  events per job by kind: ${kinds.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  for (const [type, t] of Object.entries(r.work.types))
+    console.log(
+      `  ${type}: ${t.count} runs, ${f1(t.events / t.count)} events and ${(t.bytes / t.count / 1024).toFixed(1)} KiB each`,
+    );
+}
+if (results.length === 2) {
+  const [w, e] = results;
+  const all = (r) => Object.values(r.cpu).reduce((a, b) => a + b, 0);
+  console.log(
+    `\nratios events/watcher: CPU per job ${(all(e) / all(w)).toFixed(2)}, queries/task ${(e.queriesPerTask / w.queriesPerTask).toFixed(2)}, end→stored p99 ${(pct(e.detect, 99) / pct(w.detect, 99)).toFixed(2)}`,
+  );
+}

@@ -17,24 +17,29 @@ export function rssMiB(pid) {
 // Linux's clock ticks per second (USER_HZ): 100 on every kernel this runs on.
 const TICKS_PER_S = 100;
 
-/** CPU time a process has used so far (user + system), ms. */
+/** CPU time a process and the children it waited for (ffmpeg, ffprobe) have used so far, ms. */
 export function cpuMs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) in parentheses: utime and stime are 14 and 15.
+  // Fields after the command name (which may hold spaces) in parentheses: utime, stime, cutime and
+  // cstime are 14–17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  return (
+    ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_S
+  );
 }
 
 export const pct = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** `wanflow worker` as its own process, its errors on this one's stderr. */
-export function spawnWorker(env) {
-  return spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), 'worker'], {
+/** A `wanflow` command as its own process, its errors on this one's stderr. */
+export function spawnWanflow(args, env) {
+  return spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), ...args], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
+
+export const spawnWorker = (env) => spawnWanflow(['worker'], env);
 
 export async function stopWorker(worker) {
   worker.kill('SIGTERM');

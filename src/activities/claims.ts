@@ -1,6 +1,7 @@
 // The Temporal side of task claims and create locks (see workflows/claims.ts for the design): started
 // from activities through the worker's own client, so workflows stay free of client code.
 import type { SlotRequest, SlotState } from '../coordination/slots';
+import type { LockState } from '../coordination/create-lock';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RouteId } from '../wan/routes';
@@ -46,14 +47,19 @@ export function temporalClaims(
     ownerOf,
     async claim(task, owner) {
       try {
-        await client().workflow.start('wanTaskClaim', {
+        const claim = await client().workflow.start('wanTaskClaim', {
           workflowId: claimWorkflowId(task),
           taskQueue: taskQueue(),
           memo: { owner },
           // A task is claimed once for as long as the namespace keeps closed runs (longer than the
           // provider keeps the task: 24 h).
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // A claim's whole work is to exist: started delayed and closed at once, it never takes a
+          // workflow task (a worker's and the server's work per job, one task less). Should the close
+          // fail, the claim runs its empty body when the delay is up.
+          startDelay: '1h',
         });
+        await claim.terminate('a claim only has to exist').catch(() => undefined);
         return owner;
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -121,13 +127,35 @@ export async function requestSlot(
   });
 }
 
-/** Joins the queue of a create lock, starting the lock workflow if nobody holds it. */
+/**
+ * Takes a create lock. Where no look-alike create is in flight (the usual case: most prompts are their
+ * own), the lock workflow is started already held by this request and the answer says so: no grant
+ * signal, no workflow task to receive it. Otherwise the request joins the running lock's queue and its
+ * grant comes as a signal.
+ */
 export async function requestCreateLock(
   input: { lockId: string; requester: string; token: string; leaseMs: number },
   client: Client = Context.current().client,
   taskQueue: string = Context.current().info.taskQueue,
-): Promise<void> {
+  attempt: number = Context.current().info.attempt,
+): Promise<{ granted: boolean }> {
   const { lockId, ...request } = input;
+  const held: LockState = { waiting: [], holder: { ...request, grantedAt: Date.now() } };
+  try {
+    await client.workflow.start('wanCreateLock', { workflowId: lockId, taskQueue, args: [held] });
+    return { granted: true };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  // An earlier attempt of this activity may have started the lock held by this very request (its answer
+  // was lost): the lock would take the acquire below as known and never grant it again.
+  if (attempt > 1) {
+    const state = await client.workflow
+      .getHandle(lockId)
+      .query<LockState>('createLock')
+      .catch(() => undefined);
+    if (state?.holder?.token === request.token) return { granted: true };
+  }
   await client.workflow.signalWithStart('wanCreateLock', {
     workflowId: lockId,
     taskQueue,
@@ -135,6 +163,7 @@ export async function requestCreateLock(
     signal: 'acquireCreateLock',
     signalArgs: [request],
   });
+  return { granted: false };
 }
 
 /**

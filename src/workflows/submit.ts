@@ -149,9 +149,11 @@ async function underCreateLock<T>(lockId: string | undefined, fn: () => Promise<
   setHandler(lockGrantedSignal, (grant) => {
     if (grant.token === token) granted = true;
   });
-  await callActivity(() =>
+  // Taken at once where no look-alike is in flight (older workers answered nothing: a grant signal follows).
+  const answer = await callActivity(() =>
     requestCreateLock({ lockId, requester: workflowInfo().workflowId, token, leaseMs: LOCK_LEASE_MS }),
   );
+  if (answer?.granted) granted = true;
   try {
     await condition(() => granted);
     return await fn();

@@ -11,6 +11,8 @@ import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
 import { jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
 import { startJob, waitForJob } from '../../src/client/jobs';
 import type { JobRecord } from '../../src/shared/records';
+import { jobWorkflowId } from '../../src/shared/ids';
+import { claimWorkflowId } from '../../src/activities/claims';
 import {
   EVENTS_PATH,
   receiverOptions,
@@ -109,6 +111,33 @@ describe('completion events', () => {
     expect(records.filter((r) => !r.notices).length).toBe(2);
     expect(records.filter((r) => r.notices === 1).length).toBe(6);
   }, 120_000);
+
+  it('a job whose prompt is its own takes its create lock without a grant signal, and its claim takes no workflow task', async () => {
+    servers.simulator.setFaults({});
+    const { jobId } = await startJob(h.client, h.config, {
+      request: { model: 'wan2.7-t2v', input: { prompt: 'a prompt of its own' }, parameters: { duration: 2 } },
+      jobId: uniqueId('alone'),
+    });
+    const record = await waitForJob(h.client, jobId);
+    expect(record.status).toBe('stored');
+    const job = await h.client.workflow.getHandle(jobWorkflowId(jobId)).fetchHistory();
+    const signals = job.events!.flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
+    expect(signals).not.toContain('createLockGranted');
+    expect(signals).toContain('taskNotice');
+    const claim = h.client.workflow.getHandle(
+      claimWorkflowId({ route: 'modelstudio', region: 'cn-beijing', taskId: record.taskId! }),
+    );
+    const described = await claim.describe();
+    expect(described.status.name).toBe('TERMINATED');
+    expect(described.memo).toEqual({ owner: jobWorkflowId(jobId) });
+    const kinds = (await claim.fetchHistory()).events!.map((e) =>
+      Object.keys(e).find((k) => k.endsWith('Attributes') && e[k as keyof typeof e]),
+    );
+    expect(kinds).toEqual([
+      'workflowExecutionStartedEventAttributes',
+      'workflowExecutionTerminatedEventAttributes',
+    ]);
+  }, 60_000);
 
   it('a forged delivery is refused and wakes nobody; a task no job here made is acknowledged and left alone', async () => {
     const before = receiver.stats();

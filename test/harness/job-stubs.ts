@@ -36,6 +36,9 @@ export interface Script {
   /** Statuses the polls see, in order; the last repeats. */
   polls: ObservedStatus[];
   createLock?: string;
+  /** How the lock is taken: at once (free), by a grant signal after queueing, or by a signal from a lock
+   * an older worker answered nothing for. */
+  lockTaken?: 'at once' | 'by signal' | 'by signal, no answer';
   /** Errors the first downloads throw, in order; then the download succeeds. */
   persistFailures?: Error[];
   /** The account's task watcher runs: the submit says so, and the job polls only as a safeguard. */
@@ -107,10 +110,13 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
     },
     requestCreateLock: async (input) => {
       calls.locks += 1;
-      // The lock is free: granted at once, as the lock workflow would.
+      const taken = s.lockTaken ?? 'at once';
+      if (taken === 'at once') return { granted: true };
+      // Queued: the lock workflow grants it by a signal (here at once, as a lock whose holder released).
       await ts.env.client.workflow
         .getHandle(input.requester)
         .signal(lockGrantedSignal, { token: input.token });
+      return (taken === 'by signal' ? { granted: false } : undefined) as unknown as { granted: boolean };
     },
     submitTask: async () => {
       const next = s.creates[calls.creates++];

@@ -61,6 +61,19 @@ describe('submit', () => {
     expect(calls).toMatchObject({ creates: 1, locks: 1, polls: 3, persists: 1 });
   });
 
+  it('a create lock taken by a grant signal (queued behind a look-alike, or an older worker) is waited for', async () => {
+    for (const lockTaken of ['by signal', 'by signal, no answer'] as const) {
+      const { record, calls } = await runJob({
+        creates: ['t1'],
+        polls: ['SUCCEEDED'],
+        createLock: 'lock-b',
+        lockTaken,
+      });
+      expect(record).toMatchObject({ status: 'stored', taskId: 't1' });
+      expect(calls).toMatchObject({ creates: 1, locks: 1 });
+    }
+  });
+
   it('inputs are published only when the request names stored assets (older validations: always)', async () => {
     const runs = [];
     for (const publishes of [false, true, undefined])

@@ -1,4 +1,5 @@
-// `wanflow webhooks`: the receiver that wrapper routes push completion to; it wakes the job it names.
+// `wanflow webhooks`: the receiver that wrapper routes push completion to, and Model Studio's completion
+// events (the account's EventBridge rule); it wakes the job the delivery is for.
 import { Command } from 'commander';
 import { connectClient } from '../../client/jobs';
 import { receiverOptions, startWebhookReceiver } from '../../webhooks/receiver';
@@ -9,7 +10,7 @@ import { untilSignal } from '../signals';
 
 export function webhooksCommand(ctx: CommandContext): Command {
   return new Command('webhooks')
-    .description('run the webhook receiver wrapper routes push completion to')
+    .description("run the receiver of wrapper routes' webhooks and Model Studio's completion events")
     .option('--port <port>', 'listen port (default WANFLOW_WEBHOOK_PORT, 8091)', wholeNumberIn(0, 65535))
     .option('--host <host>', 'listen address (default 127.0.0.1)')
     .action(
