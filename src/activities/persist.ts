@@ -8,10 +8,7 @@ import { networkFailure } from '../providers/http';
 import type { VideoProvider } from '../providers/provider';
 import type { AssetStore } from '../storage/store';
 import type { StoredAsset } from '../shared/records';
-import { Readable } from 'node:stream';
-import { log } from '@temporalio/activity';
 import { probeMedia } from '../media/probe';
-import { makeStills } from '../media/thumbnails';
 import { byteCounter } from '../storage/streams';
 import { urlExpiresAt } from '../assets/expiry';
 import type { PersistedOutput } from '../shared/records';
@@ -89,38 +86,9 @@ export async function storeResults(
       durationSeconds,
       width: probe.video?.width,
       height: probe.video?.height,
-      ...(await storeStills(deps.store, asset.key, source, kind, durationSeconds)),
     });
   }
   return stored;
-}
-
-/**
- * A thumbnail (and a video's contact sheet) beside the output (`<name>.thumb.jpg`, `<name>.sheet.jpg`).
- * The output is what was paid for and it is stored already: stills that cannot be made are logged and
- * left out, never a reason to fail (or repeat) the job.
- */
-async function storeStills(
-  store: AssetStore,
-  key: string,
-  source: string,
-  kind: 'video' | 'image',
-  durationSeconds: number | undefined,
-): Promise<Pick<PersistedOutput, 'thumbnailKey' | 'contactSheetKey'>> {
-  const base = key.replace(/\.[^./]+$/, '');
-  try {
-    const stills = await makeStills(source, kind, durationSeconds);
-    const thumbnailKey = (
-      await store.put(`${base}.thumb.jpg`, Readable.from([stills.thumbnail]), 'image/jpeg')
-    ).key;
-    const contactSheetKey = stills.contactSheet
-      ? (await store.put(`${base}.sheet.jpg`, Readable.from([stills.contactSheet]), 'image/jpeg')).key
-      : undefined;
-    return { thumbnailKey, contactSheetKey };
-  } catch (err) {
-    log.warn('no stills for a stored output', { key, error: (err as Error).message });
-    return {};
-  }
 }
 
 async function download(

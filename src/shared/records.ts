@@ -57,9 +57,10 @@ export type PersistedOutput = StoredAsset & {
   durationSeconds?: number;
   width?: number;
   height?: number;
-  /** A still to show it by (`<name>.thumb.jpg` beside it); absent when none could be made. */
+  /** A still to show it by (`<name>.thumb.jpg` beside it), in records of versions that made stills when
+   * storing; stills are now made when first shown (studio/stills.ts). */
   thumbnailKey?: string;
-  /** A video's four frames side by side (`<name>.sheet.jpg`). */
+  /** A video's four frames side by side (`<name>.sheet.jpg`), in records of those versions. */
   contactSheetKey?: string;
 };
 

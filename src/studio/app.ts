@@ -23,6 +23,7 @@ import type { JobRecord, JobSummary, PipelineRecord } from '../shared/records';
 import { WanflowError } from '../shared/errors';
 import { listRuns, runDetail, type RunFilter } from './runs';
 import { campaignHead, jobCard, pipelineHead, runPage, runsPage, stageCard, type PageContext } from './pages';
+import { isVideoKey, StillMaker } from './stills';
 
 export interface StudioOptions {
   client: Client;
@@ -52,15 +53,20 @@ export function studioApp(o: StudioOptions): Hono {
   // Media links are signed with a key of this process (a link from an earlier studio stops working) and
   // expire an hour after the page that holds them was made.
   const secret = randomBytes(32);
-  const sign = (key: string, expires: number) =>
-    createHmac('sha256', secret).update(`${expires}\n${key}`).digest('base64url');
+  // A link is signed for its route too: a still's link cannot be turned into one for the output itself.
+  const sign = (route: string, key: string, expires: number) =>
+    createHmac('sha256', secret).update(`${expires}\n${route}\n${key}`).digest('base64url');
   const manifests = new ManifestCache(o.store);
   const htmx = readFileSync(require.resolve('htmx.org/dist/htmx.min.js'));
+  const stills = new StillMaker(o.store);
+  const signed = (route: string, key: string) => {
+    const expires = Math.floor(Date.now() / 1000) + MEDIA_LINK_SECONDS;
+    return `${route}/${key.split('/').map(encodeURIComponent).join('/')}?exp=${expires}&sig=${sign(route, key, expires)}`;
+  };
   const ctx: PageContext = {
-    media: (key) => {
-      const expires = Math.floor(Date.now() / 1000) + MEDIA_LINK_SECONDS;
-      return `/media/${key.split('/').map(encodeURIComponent).join('/')}?exp=${expires}&sig=${sign(key, expires)}`;
-    },
+    media: (key) => signed('/media', key),
+    // Stills of older versions' records were made when stored, under the same keys: found, not made.
+    still: (key, kind) => (kind === 'sheet' && !isVideoKey(key) ? undefined : signed(`/stills/${kind}`, key)),
     manifest: (job) => manifests.get(job),
     newSeed: () => randomInt(0, 2 ** 31 - 1),
   };
@@ -159,9 +165,9 @@ export function studioApp(o: StudioOptions): Hono {
         : d.kind === 'job'
           ? (d.record as JobRecord | undefined)?.outputs
           : undefined;
-    const key = outputs?.find((x) => x.thumbnailKey)?.thumbnailKey;
-    if (!key) return c.text('no still yet', 404);
-    return c.redirect(ctx.media(key));
+    const output = outputs?.[0];
+    if (!output) return c.text('no still yet', 404);
+    return c.redirect(ctx.still(output.key, 'thumb')!);
   });
 
   app.get('/runs/:id/head', async (c) => {
@@ -207,13 +213,34 @@ export function studioApp(o: StudioOptions): Hono {
       );
     });
 
-  app.get('/media/*', async (c) => {
-    const key = decodeURIComponent(c.req.path.slice('/media/'.length));
+  /** The key a signed link names, or the answer refusing it. */
+  const linked = (c: Context, route: string): string | Response => {
+    const key = decodeURIComponent(c.req.path.slice(route.length + 1));
     const expires = Number(c.req.query('exp'));
-    if (!Number.isSafeInteger(expires) || !same(c.req.query('sig') ?? '', sign(key, expires)))
+    if (!Number.isSafeInteger(expires) || !same(c.req.query('sig') ?? '', sign(route, key, expires)))
       return c.text('not a link the studio made', 403);
     if (expires * 1000 < Date.now())
       return c.text('this link has expired: reload the page for a new one', 410);
+    return key;
+  };
+
+  // An output's still: made on the first ask (a page's poster, the runs list's image), then kept.
+  app.get('/stills/:kind/*', async (c) => {
+    const kind = c.req.param('kind');
+    if (kind !== 'thumb' && kind !== 'sheet') return c.text('no such still', 404);
+    const key = linked(c, `/stills/${kind}`);
+    if (typeof key !== 'string') return key;
+    const still = await stills.still(key, kind);
+    if (!still) return c.text('no still could be made of this output', 404);
+    return c.body(Readable.toWeb(await o.store.get(still)) as ReadableStream, 200, {
+      'Content-Type': 'image/jpeg',
+      'Cache-Control': 'private, max-age=3600',
+    });
+  });
+
+  app.get('/media/*', async (c) => {
+    const key = linked(c, '/media');
+    if (typeof key !== 'string') return key;
     const body = await o.store.get(key);
     const ext = key.split('.').pop()?.toLowerCase() ?? '';
     return c.body(Readable.toWeb(body) as ReadableStream, 200, {

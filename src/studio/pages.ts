@@ -12,12 +12,15 @@ import { parseUtc8 } from '../wan/time';
 import { ALL_RESOLUTIONS } from '../wan/models';
 import { modelsServing, modeTitleOf } from '../wan/registry';
 import type { RunDetail, RunFilter, RunRow } from './runs';
+import type { StillKind } from './stills';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** How pages name things they link to: signed media URLs, the job records behind a pipeline's stages. */
 export interface PageContext {
   media(key: string): string;
+  /** A link to an output's still, made when first asked for (studio/stills.ts); none for an image's sheet. */
+  still(outputKey: string, kind: StillKind): string | undefined;
   /** The job's whole record (prompt, request), when its manifest could be read. */
   manifest(job: Pick<JobSummary, 'jobId' | 'manifestKey'>): JobRecord | undefined;
   /** A seed for a stage's "again" button. */
@@ -266,16 +269,13 @@ function outputMedia(o: PersistedOutput, ctx: PageContext): Html {
         controls
         muted
         preload="metadata"
-        ${o.thumbnailKey ? raw(`poster="${ctx.media(o.thumbnailKey)}"`) : ''}
+        poster="${ctx.still(o.key, 'thumb')}"
         src="${ctx.media(o.key)}"
       ></video>`
-    : html`<img src="${ctx.media(o.thumbnailKey ?? o.key)}" alt="${o.key}" />`;
+    : html`<img src="${ctx.still(o.key, 'thumb')}" alt="${o.key}" />`;
+  const sheet = ctx.still(o.key, 'sheet');
   return html`${media}
-    ${
-      o.contactSheetKey
-        ? html`<img class="sheet" src="${ctx.media(o.contactSheetKey)}" alt="four frames of ${o.key}" />`
-        : ''
-    }
+    ${sheet ? html`<img class="sheet" src="${sheet}" alt="four frames of ${o.key}" />` : ''}
     <div class="facts">
       <a href="${ctx.media(o.key)}" download>download</a> (the link expires in an hour)
     </div>`;
@@ -381,7 +381,7 @@ export function campaignGrid(rows: ReportRow[], ctx: PageContext): Html {
         (r) =>
           html`<figure>
             <a href="${ctx.media(r.outputs[0]!)}"
-              ><img src="${ctx.media(stillOf(r.outputs[0]!))}" alt="row ${r.key}"
+              ><img src="${ctx.still(r.outputs[0]!, 'thumb')}" alt="row ${r.key}"
             /></a>
             <figcaption class="facts">
               ${r.key} · ${r.status}${r.billed ? ` · ${r.billed} ${r.currency ?? ''}` : ''}
@@ -390,11 +390,6 @@ export function campaignGrid(rows: ReportRow[], ctx: PageContext): Html {
       )}
     </div>
   </section>`;
-}
-
-/** The thumbnail stored beside an output (see persist's stills). */
-export function stillOf(key: string): string {
-  return key.replace(/\.[^./]+$/, '.thumb.jpg');
 }
 
 /**

@@ -275,13 +275,15 @@ describe('the studio refuses', () => {
     const get = (path: string, headers: Record<string, string> = {}) =>
       fetch(new URL(path, studio.url), { headers, redirect: 'manual' });
     expect((await get('media/pipelines/studio-four/jobs/x/output.mp4?sig=forged')).status).toBe(403);
-    // A real link of a stored still: served; its expiry moved later (or its key changed): refused.
+    // A real link of a still: served (made on this first ask); its expiry moved later, its key changed, or
+    // turned into a link for the output itself: refused.
     const html = await (await get('runs/studio-four')).text();
     const link = /poster="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
     expect((await get(link.slice(1))).status).toBe(200);
     const exp = Number(/exp=(\d+)/.exec(link)![1]);
     expect((await get(link.slice(1).replace(`exp=${exp}`, `exp=${exp + 3600}`))).status).toBe(403);
-    expect((await get(link.slice(1).replace('output.thumb.jpg', 'output.mp4'))).status).toBe(403);
+    expect((await get(link.slice(1).replace('output.mp4', 'output.json'))).status).toBe(403);
+    expect((await get(link.slice(1).replace('stills/thumb/', 'media/'))).status).toBe(403);
     expect((await get('media/..%2F..%2Fetc%2Fpasswd?sig=forged')).status).toBe(403);
     expect((await fetch(new URL('runs/studio-four/cancel', studio.url), { method: 'POST' })).status).toBe(
       403,
