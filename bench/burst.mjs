@@ -52,6 +52,18 @@ const base = {
   // One account runs all N at once (no real one may): its query budget is not what is measured.
   WANFLOW_QUERIES_PER_SECOND: '100',
 };
+// Each job knows its task's length, as learned run times tell a worker that has seen such tasks (the
+// simulator's default timing expects seconds); its safety timers then come after the end, not during it.
+const options = {
+  timing: {
+    baseSeconds: TASK_MS / 1000,
+    perOutputSecond720: 0,
+    factor1080: 1,
+    factor480: 1,
+    imageBaseSeconds: 1,
+    perImageSeconds: 0,
+  },
+};
 const request = (name, i) => ({
   model: 'wan2.7-t2v',
   input: { prompt: `a burst (${name}), shot ${i}` },
@@ -130,7 +142,7 @@ async function run(name, queue, extraEnv) {
       Array.from({ length: STARTING }, async () => {
         while (next < N) {
           const i = next++;
-          ids[i] = (await startJob(client, config, { request: request(`${name} ${i}`, i) })).jobId;
+          ids[i] = (await startJob(client, config, { request: request(name, i), options })).jobId;
         }
       }),
     );
