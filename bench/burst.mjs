@@ -14,12 +14,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { cpuMs, endToStoredMs, pct, rssMiB, spawnWanflow, spawnWorker, stopWorker } from './lib.mjs';
+import {
+  cpuMs,
+  endToStoredMs,
+  pct,
+  rssMiB,
+  spawnWanflow,
+  spawnWorker,
+  startBenchServers,
+  stopWorker,
+} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { startTemporalDevServer } = require('../dist/stack/temporal.js');
 const { freePort } = require('../dist/stack/service.js');
-const { startSimulator } = require('../dist/simulator/server.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
 
@@ -31,22 +38,10 @@ const EVENTS = (process.env.BENCH_EVENTS ?? '1') !== '0';
 const STARTING = 100;
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-burst-'));
 
-const port = await freePort();
-const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
-const sim = await startSimulator({
-  port: 0,
-  queueMs: 0,
-  runMs: TASK_MS,
-  runPerOutputSecondMs: 0,
-  cacheDir: join(dir, 'sim'),
-});
+const servers = await startBenchServers(dir, TASK_MS);
+const { temporal, sim } = servers;
 const base = {
-  ...process.env,
-  TEMPORAL_ADDRESS: temporal.address,
-  DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
-  WANFLOW_SIMULATOR_URL: sim.url,
-  WANFLOW_DATA_DIR: join(dir, 'data'),
-  WANFLOW_INPUT_PUBLISHING: 'upload',
+  ...servers.env,
   WANFLOW_LOG_LEVEL: 'ERROR',
   WANFLOW_WEBHOOK_SECRET: 'bench-burst-webhook-secret',
   // One account runs all N at once (no real one may): its query budget is not what is measured.

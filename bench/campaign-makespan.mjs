@@ -13,12 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { startBenchServers } from './lib.mjs';
 import { traceHandoffs } from './handoff-trace.mjs';
 
 const require = createRequire(import.meta.url);
-const { startTemporalDevServer } = require('../dist/stack/temporal.js');
-const { freePort } = require('../dist/stack/service.js');
-const { startSimulator } = require('../dist/simulator/server.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { createWanflowWorker } = require('../dist/worker/worker.js');
 const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
@@ -41,26 +39,15 @@ const THROTTLE_AT = process.env.BENCH_THROTTLE_AT ? Number(process.env.BENCH_THR
 const TRACE = process.env.BENCH_TRACE === '1';
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-campaign-'));
 
-const port = await freePort();
-const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
 // Every task takes the same time, so the bound is known exactly.
-const sim = await startSimulator({
-  port: 0,
-  queueMs: 0,
-  runMs: TASK_MS,
-  runPerOutputSecondMs: 0,
-  cacheDir: join(dir, 'sim'),
+const servers = await startBenchServers(dir, TASK_MS, {
   accountLimits: { concurrentTasks: { 'wan2.7-t2v': K } },
 });
+const { temporal, sim } = servers;
 const limitsFile = join(dir, 'limits.json');
 writeFileSync(limitsFile, JSON.stringify({ 'wan2.7-t2v': { concurrentTasks: K } }));
 const base = {
-  ...process.env,
-  TEMPORAL_ADDRESS: temporal.address,
-  DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
-  WANFLOW_SIMULATOR_URL: sim.url,
-  WANFLOW_DATA_DIR: join(dir, 'data'),
-  WANFLOW_INPUT_PUBLISHING: 'upload',
+  ...servers.env,
 };
 const slotted = { ...base, WANFLOW_TASK_QUEUE: 'bench-slots', WANFLOW_ACCOUNT_LIMITS: limitsFile };
 const naive = { ...base, WANFLOW_TASK_QUEUE: 'bench-naive' };

@@ -13,12 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { endToStoredMs, pct, rssMiB, spawnWorker, stopWorker } from './lib.mjs';
+import { endToStoredMs, pct, rssMiB, spawnWorker, startBenchServers, stopWorker } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { startTemporalDevServer } = require('../dist/stack/temporal.js');
-const { freePort } = require('../dist/stack/service.js');
-const { startSimulator } = require('../dist/simulator/server.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
 const { jobWorkflowId } = require('../dist/shared/ids.js');
@@ -32,22 +29,10 @@ const HISTORY_SAMPLE = 100;
 const AHEAD = Number(process.env.BENCH_AHEAD ?? 200);
 const dir = mkdtempSync(join(tmpdir(), 'wanflow-bench-inflight-'));
 
-const port = await freePort();
-const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
-const sim = await startSimulator({
-  port: 0,
-  queueMs: 0,
-  runMs: TASK_MS,
-  runPerOutputSecondMs: 0,
-  cacheDir: join(dir, 'sim'),
-});
+const servers = await startBenchServers(dir, TASK_MS);
+const { temporal, sim } = servers;
 const base = {
-  ...process.env,
-  TEMPORAL_ADDRESS: temporal.address,
-  DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
-  WANFLOW_SIMULATOR_URL: sim.url,
-  WANFLOW_DATA_DIR: join(dir, 'data'),
-  WANFLOW_INPUT_PUBLISHING: 'upload',
+  ...servers.env,
   WANFLOW_LOG_LEVEL: 'ERROR',
   WANFLOW_QUERIES_PER_SECOND: QPS,
 };

@@ -3,6 +3,39 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { startTemporalDevServer } = require('../dist/stack/temporal.js');
+const { freePort } = require('../dist/stack/service.js');
+const { startSimulator } = require('../dist/simulator/server.js');
+
+/**
+ * A Temporal dev server and a simulator in `dir`, every task taking `taskMs` whatever its length (so the
+ * provider's time is known exactly); `sim` adds simulator options. `env` reaches them (stored inputs
+ * uploaded, as the filesystem store's are).
+ */
+export async function startBenchServers(dir, taskMs, sim = {}) {
+  const port = await freePort();
+  const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
+  const simulator = await startSimulator({
+    port: 0,
+    queueMs: 0,
+    runMs: taskMs,
+    runPerOutputSecondMs: 0,
+    cacheDir: join(dir, 'sim'),
+    ...sim,
+  });
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    DASHSCOPE_HTTP_BASE_URL: simulator.baseUrl,
+    WANFLOW_SIMULATOR_URL: simulator.url,
+    WANFLOW_DATA_DIR: join(dir, 'data'),
+    WANFLOW_INPUT_PUBLISHING: 'upload',
+  };
+  return { temporal, sim: simulator, env };
+}
 
 /** Resident memory of a process, MiB (0 once it is gone). */
 export function rssMiB(pid) {

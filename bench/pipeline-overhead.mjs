@@ -8,11 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { startBenchServers } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const { startTemporalDevServer } = require('../dist/stack/temporal.js');
-const { freePort } = require('../dist/stack/service.js');
-const { startSimulator } = require('../dist/simulator/server.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { createWanflowWorker } = require('../dist/worker/worker.js');
 const { connectClient } = require('../dist/client/jobs.js');
@@ -43,23 +41,11 @@ function chain(stages) {
   return { version: 1, stages: list };
 }
 
-const port = await freePort();
-const temporal = await startTemporalDevServer({ dbFile: join(dir, 't.sqlite'), port, logDir: dir });
 // Every task takes the same time, whatever its length, so provider time is known exactly.
-const sim = await startSimulator({
-  port: 0,
-  queueMs: 0,
-  runMs: TASK_MS,
-  runPerOutputSecondMs: 0,
-  cacheDir: join(dir, 'sim'),
-});
+const servers = await startBenchServers(dir, TASK_MS);
+const { temporal, sim } = servers;
 const env = {
-  ...process.env,
-  TEMPORAL_ADDRESS: temporal.address,
-  DASHSCOPE_HTTP_BASE_URL: sim.baseUrl,
-  WANFLOW_SIMULATOR_URL: sim.url,
-  WANFLOW_DATA_DIR: join(dir, 'data'),
-  WANFLOW_INPUT_PUBLISHING: 'upload',
+  ...servers.env,
   WANFLOW_TASK_QUEUE: 'bench',
 };
 const config = loadConfig(env);

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
+import { endToStored, jobHarness, runOnOnePrompt, uniqueId, type JobHarness } from '../harness/jobs';
 import { startJob, waitForJob } from '../../src/client/jobs';
-import type { JobRecord } from '../../src/shared/records';
 import { jobWorkflowId } from '../../src/shared/ids';
 import { claimWorkflowId } from '../../src/activities/claims';
 import {
@@ -52,36 +51,10 @@ beforeEach(() => {
   servers.simulator.setFaults({ slowTaskExtraMs: EXTRA_MS });
 });
 
-async function runMany(prefix: string, n = N): Promise<JobRecord[]> {
-  const ids = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const { jobId } = await startJob(h.client, h.config, {
-        request: {
-          model: 'wan2.7-t2v',
-          input: { prompt: 'one prompt for every job' },
-          parameters: { resolution: '720P', duration: 2 },
-        },
-        jobId: uniqueId(prefix),
-      });
-      return jobId;
-    }),
-  );
-  return Promise.all(ids.map((id) => waitForJob(h.client, id)));
-}
-
-function endToStored(records: JobRecord[]): number[] {
-  return records
-    .map(
-      (r) =>
-        Date.parse(r.timestamps.stored!) - Date.parse(`${r.timestamps.providerEnd!.replace(' ', 'T')}+08:00`),
-    )
-    .sort((a, b) => a - b);
-}
-
 describe('completion events', () => {
   it('wake each job when its own task ends: stored within seconds of the end, its task read at most twice', async () => {
     const before = receiver.stats();
-    const records = await runMany('evented');
+    const records = await runOnOnePrompt(h, 'evented', N);
     expect(records.map((r) => r.status)).toEqual(records.map(() => 'stored'));
     expect(new Set(records.map((r) => r.taskId)).size).toBe(N);
     for (const r of records) {
@@ -105,7 +78,7 @@ describe('completion events', () => {
   it('sent twice or never: duplicates change nothing, and a job whose event was lost ends on its safety timer', async () => {
     servers.simulator.setFaults({ slowTaskExtraMs: EXTRA_MS, webhookDuplicate: 3, webhookDrop: 2 });
     const before = receiver.stats();
-    const records = await runMany('faulty', 8);
+    const records = await runOnOnePrompt(h, 'faulty', 8);
     expect(records.map((r) => r.status)).toEqual(records.map(() => 'stored'));
     expect(receiver.stats().duplicates - before.duplicates).toBe(3);
     expect(records.filter((r) => !r.notices).length).toBe(2);

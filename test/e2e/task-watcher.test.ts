@@ -6,9 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServers, testEnv, type TestServers } from '../harness/servers';
 import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
-import { jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
-import { startJob, waitForJob } from '../../src/client/jobs';
-import type { JobRecord } from '../../src/shared/records';
+import { endToStored, jobHarness, runOnOnePrompt, type JobHarness } from '../harness/jobs';
 import { watcherResolver } from '../../src/worker/worker';
 
 let servers: TestServers;
@@ -46,36 +44,10 @@ beforeEach(() => {
 });
 
 /** `n` jobs on one prompt, started at once; their records. */
-async function runMany(h: JobHarness, prefix: string, n = N): Promise<JobRecord[]> {
-  const ids = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const { jobId } = await startJob(h.client, h.config, {
-        request: {
-          model: 'wan2.7-t2v',
-          input: { prompt: 'one prompt for every job' },
-          parameters: { resolution: '720P', duration: 2 },
-        },
-        jobId: uniqueId(prefix),
-      });
-      return jobId;
-    }),
-  );
-  return Promise.all(ids.map((id) => waitForJob(h.client, id)));
-}
-
-/** From the provider's end of each task to its output stored, ms, sorted. */
-function endToStored(records: JobRecord[]): number[] {
-  return records
-    .map(
-      (r) =>
-        Date.parse(r.timestamps.stored!) - Date.parse(`${r.timestamps.providerEnd!.replace(' ', 'T')}+08:00`),
-    )
-    .sort((a, b) => a - b);
-}
 
 describe('task watcher', () => {
   it('wakes each job when its own task ends: fewer queries than polling, and no job waits for its safeguard', async () => {
-    const records = await runMany(watched, 'watched');
+    const records = await runOnOnePrompt(watched, 'watched', N);
     expect(records.map((r) => r.status)).toEqual(records.map(() => 'stored'));
     // One prompt for all, one task each: every notice reached the owner of that very task.
     expect(new Set(records.map((r) => r.taskId)).size).toBe(N);
@@ -93,7 +65,7 @@ describe('task watcher', () => {
 
     servers.simulator.reset();
     servers.simulator.setFaults({ slowTaskExtraMs: EXTRA_MS });
-    const control = await runMany(polling, 'polled');
+    const control = await runOnOnePrompt(polling, 'polled', N);
     expect(control.map((r) => r.status)).toEqual(control.map(() => 'stored'));
     expect(control.every((r) => !r.taskWatched && !r.notices)).toBe(true);
     const p = servers.simulator.stats();
@@ -106,14 +78,14 @@ describe('task watcher', () => {
 
   it('a list that shows new tasks late still wakes every job', async () => {
     servers.simulator.setFaults({ slowTaskExtraMs: EXTRA_MS, listLagMs: 3_000 });
-    const records = await runMany(watched, 'lagged');
+    const records = await runOnOnePrompt(watched, 'lagged', N);
     expect(records.map((r) => r.status)).toEqual(records.map(() => 'stored'));
     expect(records.every((r) => (r.notices ?? 0) >= 1)).toBe(true);
   }, 180_000);
 
   it('a list in a shape nobody reads wakes nobody: every job still ends, on its safety timer', async () => {
     servers.simulator.setFaults({ slowTaskExtraMs: EXTRA_MS, listShape: 'other' });
-    const records = await runMany(watched, 'unread');
+    const records = await runOnOnePrompt(watched, 'unread', N);
     expect(records.map((r) => r.status)).toEqual(records.map(() => 'stored'));
     expect(records.every((r) => r.taskWatched && !r.notices)).toBe(true);
     expect(servers.simulator.stats().lists).toBeGreaterThan(0);
@@ -121,7 +93,7 @@ describe('task watcher', () => {
 
   it('the watcher runs while tasks do, and ends once nothing of the account is in progress', async () => {
     servers.simulator.setFaults({});
-    const records = await runMany(watched, 'last', 3);
+    const records = await runOnOnePrompt(watched, 'last', 3);
     expect(records.every((r) => r.status === 'stored' && (r.notices ?? 0) >= 1)).toBe(true);
     const id = watcherResolver(watched.config, watchedEnv)!('modelstudio', 'cn-beijing').id;
     const handle = watched.client.workflow.getHandle(id);
@@ -135,7 +107,7 @@ describe('task watcher', () => {
     expect(status).toBe('COMPLETED');
 
     // Started again by the next job, it paces itself on what that job expects until a task has ended.
-    const [next] = await runMany(watched, 'again', 1);
+    const [next] = await runOnOnePrompt(watched, 'again', 1);
     const started = (await watched.client.workflow.getHandle(id).fetchHistory()).events![0]!;
     const payload = started.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     const input = JSON.parse(Buffer.from(payload.data!).toString()) as { runMs?: number };

@@ -79,3 +79,32 @@ export async function untilSubmitted(client: Client, jobId: string): Promise<Job
   }
   throw new Error(`job ${jobId} was never submitted`);
 }
+
+/** `n` two-second jobs on one prompt (the case where each task's news must reach its own job), started at
+ * once; their records. */
+export async function runOnOnePrompt(h: JobHarness, prefix: string, n: number): Promise<JobRecord[]> {
+  const ids = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const { jobId } = await startJob(h.client, h.config, {
+        request: {
+          model: 'wan2.7-t2v',
+          input: { prompt: 'one prompt for every job' },
+          parameters: { resolution: '720P', duration: 2 },
+        },
+        jobId: uniqueId(prefix),
+      });
+      return jobId;
+    }),
+  );
+  return Promise.all(ids.map((id) => waitForJob(h.client, id)));
+}
+
+/** From the provider's end of each task to its output stored, ms, sorted. */
+export function endToStored(records: JobRecord[]): number[] {
+  return records
+    .map(
+      (r) =>
+        Date.parse(r.timestamps.stored!) - Date.parse(`${r.timestamps.providerEnd!.replace(' ', 'T')}+08:00`),
+    )
+    .sort((a, b) => a - b);
+}
