@@ -54,8 +54,9 @@ const configSchema = z.object({
   webhookSecret: z.string().min(16).optional(),
   webhookPort: z.number().int().min(0).max(65535),
   /** Model Studio's completion events reach the receiver (the account's EventBridge rule is set up):
-   * jobs then sleep until woken, on safety timers, instead of polling. */
-  taskEvents: z.enum(['eventbridge', 'off']),
+   * jobs then sleep until woken, on safety timers, instead of polling. Unset: off (the embedded stack on
+   * the simulator turns it on). */
+  taskEvents: z.enum(['eventbridge', 'off']).optional(),
   /** The token the rule's HTTP target was given, if any. */
   eventBridgeToken: z.string().min(1).optional(),
   /** The agent `wanflow mcp` serves over stdio. */
@@ -151,7 +152,7 @@ export function loadConfig(
     webhookUrl: envVar(env, 'WANFLOW_WEBHOOK_URL'),
     webhookSecret: envVar(env, 'WANFLOW_WEBHOOK_SECRET'),
     webhookPort: envVar(env, 'WANFLOW_WEBHOOK_PORT') ?? 8091,
-    taskEvents: envVar(env, 'WANFLOW_TASK_EVENTS') ?? 'off',
+    taskEvents: envVar(env, 'WANFLOW_TASK_EVENTS'),
     eventBridgeToken: envVar(env, 'WANFLOW_EVENTBRIDGE_TOKEN'),
     mcpAgent: envVar(env, 'WANFLOW_MCP_AGENT') ?? 'agent',
     mcpSecret: envVar(env, 'WANFLOW_MCP_SECRET'),

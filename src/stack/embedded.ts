@@ -69,7 +69,7 @@ export async function startEmbeddedStack(
   config = {
     ...config,
     webhookSecret: config.webhookSecret ?? randomBytes(32).toString('hex'),
-    ...(simulator && !env.WANFLOW_TASK_EVENTS ? { taskEvents: 'eventbridge' as const } : {}),
+    ...(simulator && config.taskEvents === undefined ? { taskEvents: 'eventbridge' as const } : {}),
   };
   const receiver = await startWebhookReceiver({
     ...receiverOptions(config, client, env),
