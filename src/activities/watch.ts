@@ -24,6 +24,8 @@ export interface SweepInput {
   runMs?: number;
   /** Count the tasks in progress that nobody here claimed, per model (for the account's slots). */
   countForeign?: boolean;
+  /** Completion events wake the jobs: sweeps only catch what they miss, so they come far less often. */
+  fallback?: boolean;
 }
 
 export interface SweepResult {
@@ -71,6 +73,24 @@ const SKEW_MS = 60_000;
 // Detection lag as a share of the run time, and the longest pause whatever the run time.
 const PERIOD_OF_RUN = 1 / 100;
 const MAX_PERIOD_MS = 30_000;
+// Where completion events wake the jobs, a sweep finds what they missed within a tenth of a run (the
+// jobs' own safety timers, at twice the run, are the last line), so a task costs a tenth of the pages.
+const FALLBACK_PERIOD_OF_RUN = 1 / 10;
+const FALLBACK_MAX_PERIOD_MS = 5 * 60_000;
+
+/** The pause before the next sweep: a share of the account's run time, within the configured and
+ * the read's own time, and a cap. */
+export function sweepPauseMs(o: {
+  everyMs: number;
+  readMs: number;
+  runMs?: number;
+  fallback?: boolean;
+}): number {
+  const share = (o.runMs ?? 0) * (o.fallback ? FALLBACK_PERIOD_OF_RUN : PERIOD_OF_RUN);
+  return Math.round(
+    Math.max(o.everyMs, o.readMs, Math.min(o.fallback ? FALLBACK_MAX_PERIOD_MS : MAX_PERIOD_MS, share)),
+  );
+}
 // How much a sweep's median run time moves the account's typical one.
 const LEARN_RATE = 0.3;
 
@@ -137,7 +157,7 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
     woken,
     ...(problem ? { problem } : {}),
     ...(input.countForeign && !problem ? { foreignByModel } : {}),
-    nextInMs: Math.round(Math.max(everyMs, readMs, Math.min(MAX_PERIOD_MS, (runMs ?? 0) * PERIOD_OF_RUN))),
+    nextInMs: sweepPauseMs({ everyMs, readMs, runMs, fallback: input.fallback }),
     ...(runMs !== undefined ? { runMs } : {}),
   };
 }
@@ -202,6 +222,8 @@ export interface TaskWatcherInput {
    * has ended, what the job that started the watcher expected of its own.
    */
   runMs?: number;
+  /** Completion events wake the jobs; the sweeps are their fallback (slower: `sweepPauseMs`). */
+  fallback?: boolean;
   /**
    * The account's slot workflows, `<prefix>/<model>`, when account limits are configured: each is told
    * how many of its model's tasks the provider has in progress, so tasks this deployment did not create
@@ -217,6 +239,8 @@ export interface TaskWatcherRef {
   everyMs: number;
   /** `wanflow-slots/<route>/<region>/<account>` when account limits are configured. */
   slotsPrefix?: string;
+  /** Completion events wake the account's jobs (`WANFLOW_TASK_EVENTS`). */
+  fallback?: boolean;
 }
 
 /**
@@ -244,6 +268,7 @@ export async function ensureTaskWatcher(
       everyMs: watcher.everyMs,
       ...(input.runMs ? { runMs: input.runMs } : {}),
       ...(watcher.slotsPrefix ? { slotsPrefix: watcher.slotsPrefix } : {}),
+      ...(watcher.fallback ? { fallback: true } : {}),
     },
   ];
   await client.workflow.start('wanTaskWatcher', {

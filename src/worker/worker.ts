@@ -127,6 +127,7 @@ export function watcherResolver(
       id: `wanflow-watch/${config.temporal.taskQueue}/${owner.route}/${owner.region}/${owner.account}`,
       everyMs: config.taskSweepMs,
       ...(config.accountLimits ? { slotsPrefix: accountSlotsPrefix(owner) } : {}),
+      ...(config.taskEvents === 'eventbridge' && route === 'modelstudio' ? { fallback: true } : {}),
     };
   };
 }

@@ -49,6 +49,7 @@ export async function wanTaskWatcher(input: TaskWatcherInput): Promise<void> {
         everyMs: input.everyMs,
         runMs,
         ...(input.slotsPrefix ? { countForeign: true } : {}),
+        ...(input.fallback ? { fallback: true } : {}),
       });
       fromMs = r.fromMs;
       runMs = r.runMs ?? runMs;

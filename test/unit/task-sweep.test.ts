@@ -2,7 +2,7 @@
 // lags, loses its shape and holds other clients' tasks: it wakes only claimed owners, each once, and
 // moves its window only as far as the oldest task still in progress.
 import { describe, expect, it } from 'vitest';
-import { TaskMemory, sweepEndedTasks, type SweepDeps } from '../../src/activities/watch';
+import { TaskMemory, sweepEndedTasks, sweepPauseMs, type SweepDeps } from '../../src/activities/watch';
 import type { TaskListFilter, TaskListItem, TaskListPage, VideoProvider } from '../../src/providers/provider';
 import { formatUtc8 } from '../../src/wan/time';
 import type { TaskKey } from '../../src/activities/claims';
@@ -167,6 +167,19 @@ describe('sweepEndedTasks', () => {
     let calls = 0;
     slow.d.now = () => NOW + (calls++ ? 4_000 : 0);
     expect(await sweepEndedTasks(slow.d, every)).toMatchObject({ nextInMs: 4_000 });
+  });
+
+  it('where completion events wake the jobs, sweeps are their fallback: a tenth of a run apart, at most 5 min', async () => {
+    const { provider: p } = provider([task('r', 'RUNNING', 1000)]);
+    const fallback = { ...ref, fromMs: NOW - 3600_000, everyMs: 500, fallback: true };
+    // Ten-minute runs: every minute rather than every 6 s.
+    expect(await sweepEndedTasks(deps(p, {}).d, { ...fallback, runMs: 600_000 })).toMatchObject({
+      nextInMs: 60_000,
+    });
+    // Hours-long runs: never more than 5 min apart; a run not known yet: the configured period.
+    expect(sweepPauseMs({ everyMs: 500, readMs: 0, runMs: 7_200_000, fallback: true })).toBe(300_000);
+    expect(sweepPauseMs({ everyMs: 500, readMs: 0, fallback: true })).toBe(500);
+    expect(sweepPauseMs({ everyMs: 500, readMs: 0, runMs: 600_000 })).toBe(6_000);
   });
 
   it('counts, per model, the tasks in progress nobody here claimed; each of ours is looked up once', async () => {
