@@ -15,6 +15,7 @@ import type { ImageRequest } from '../../src/wan/image-requests';
 import { freePort } from '../../src/stack/service';
 import { SIM_INFERENCE_KEY } from '../../src/config/simulator';
 
+const TTL_MS = 3500;
 let sim: RunningSimulator;
 let provider: ModelStudioProvider;
 const body = parseVideoRequest({
@@ -27,9 +28,9 @@ beforeAll(async () => {
   sim = await startSimulator({
     port: 0,
     queueMs: 400,
-    runMs: 300,
+    runMs: 400,
     runPerOutputSecondMs: 0,
-    taskTtlMs: 2500,
+    taskTtlMs: TTL_MS,
     keys: { 'sk-us-virginia-0001': 'us-east-1' },
   });
   provider = new ModelStudioProvider({ baseUrl: sim.baseUrl, apiKey: sim.defaultKey });
@@ -41,14 +42,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Model Studio simulator', () => {
   it('walks PENDING → RUNNING → SUCCEEDED → UNKNOWN (after the TTL), with UTC+8 times', async () => {
+    // Statuses are read every 50 ms and kept in order of change: a stalled machine may skip a read,
+    // never reorder the walk, and each state lasts long enough (≥ 400 ms) to be seen under load.
     const before = Date.now();
     const { taskId } = await provider.createTask(body);
-    expect((await provider.getTask(taskId)).status).toBe('PENDING');
-    await sleep(500);
-    expect((await provider.getTask(taskId)).status).toBe('RUNNING');
+    const walk: string[] = [];
     let done = await provider.getTask(taskId);
-    for (let i = 0; i < 50 && done.status !== 'SUCCEEDED'; i++)
-      done = await sleep(100).then(() => provider.getTask(taskId));
+    for (; done.status !== 'SUCCEEDED' && Date.now() - before < TTL_MS;) {
+      if (walk.at(-1) !== done.status) walk.push(done.status);
+      done = await sleep(50).then(() => provider.getTask(taskId));
+    }
+    expect(walk).toEqual(['PENDING', 'RUNNING']);
     expect(done).toMatchObject({
       status: 'SUCCEEDED',
       origPrompt: 'protocol',
@@ -60,7 +64,7 @@ describe('Model Studio simulator', () => {
     expect(done.submitTime!.slice(11, 13)).toBe(
       new Date(submitted + 8 * 3600_000).toISOString().slice(11, 13),
     );
-    await sleep(2600);
+    await sleep(Math.max(0, before + TTL_MS + 100 - Date.now()));
     expect((await provider.getTask(taskId)).status).toBe('UNKNOWN');
   });
 
