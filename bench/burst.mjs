@@ -29,6 +29,7 @@ const require = createRequire(import.meta.url);
 const { freePort } = require('../dist/stack/service.js');
 const { loadConfig } = require('../dist/config/config.js');
 const { connectClient, startJob, waitForJob } = require('../dist/client/jobs.js');
+const { jobWorkflowId } = require('../dist/shared/ids.js');
 
 const N = Number(process.env.BENCH_JOBS ?? 600);
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 60_000);
@@ -100,6 +101,46 @@ async function workPerJob(client, queue) {
       per.kinds[k] = (per.kinds[k] ?? 0) + ((v / t.sampled.length) * t.count) / N;
   }
   return { types, per };
+}
+
+/** An event's name for the timeline: its kind, and for an activity its type (`activityTaskScheduled persistOutput`). */
+function eventName(e, scheduled) {
+  const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && e[k]);
+  const kind = key?.replace('EventAttributes', '') ?? 'unknown';
+  const attrs = e[key] ?? {};
+  const type =
+    attrs.activityType?.name ?? scheduled.get(String(attrs.scheduledEventId ?? '')) ?? attrs.signalName ?? '';
+  if (attrs.activityType?.name) scheduled.set(String(e.eventId), attrs.activityType.name);
+  return type ? `${kind} ${type}` : kind;
+}
+
+const eventMs = (e) => Number(e.eventTime.seconds) * 1000 + Math.floor(e.eventTime.nanos / 1e6);
+
+/**
+ * Where the time from the provider's end to the stored output goes, from a sample of jobs' histories:
+ * each step after the end (the event that follows and what it waited for), its mean over the sample.
+ */
+async function afterTheEnd(client, records) {
+  const steps = new Map();
+  const sample = records.filter((r) => r.status === 'stored').slice(0, SAMPLE);
+  for (const r of sample) {
+    const endMs = Date.parse(`${r.timestamps.providerEnd.replace(' ', 'T')}+08:00`);
+    const storedMs = Date.parse(r.timestamps.stored);
+    const h = await client.workflow.getHandle(jobWorkflowId(r.jobId)).fetchHistory();
+    const scheduled = new Map();
+    let prev = { name: 'provider end', ms: endMs };
+    for (const e of h.events ?? []) {
+      const name = eventName(e, scheduled);
+      const ms = eventMs(e);
+      if (ms <= endMs) continue;
+      const step = `${prev.name} → ${name}`;
+      const s = steps.get(step) ?? { ms: 0, n: 0 };
+      steps.set(step, { ms: s.ms + (ms - prev.ms), n: s.n + 1 });
+      prev = { name, ms };
+      if (ms >= storedMs) break;
+    }
+  }
+  return [...steps].map(([step, s]) => ({ step, ms: s.ms / sample.length, n: s.n }));
 }
 
 /** One burst on its own task queue: without completion events (the task watcher wakes jobs), or with them. */
@@ -180,6 +221,7 @@ async function run(name, queue, extraEnv) {
       cpu,
       peak,
       work: await workPerJob(client, queue),
+      afterEnd: await afterTheEnd(client, records),
     };
   } finally {
     clearInterval(sampler);
@@ -225,6 +267,11 @@ for (const r of results) {
   );
   const kinds = Object.entries(p.kinds).sort((a, b) => b[1] - a[1]);
   console.log(`  events per job by kind: ${kinds.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  console.log(
+    `  after the provider's end (mean of ${SAMPLE} jobs, ms; steps of fewer jobs are rarer paths):`,
+  );
+  for (const a of r.afterEnd)
+    console.log(`    ${a.ms.toFixed(0).padStart(6)}  ${a.step}${a.n < SAMPLE ? ` (${a.n})` : ''}`);
   for (const [type, t] of Object.entries(r.work.types))
     console.log(
       `  ${type}: ${t.count} runs, ${f1(t.events / t.count)} events and ${(t.bytes / t.count / 1024).toFixed(1)} KiB each`,

@@ -64,9 +64,13 @@ export function cpuMs(pid) {
 export const pct = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+// BENCH_NODE_ARGS reach the spawned commands' node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
+// NODE_OPTIONS may not carry): where a bench's CPU goes, read from the same run that measured it.
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** A `wanflow` command as its own process, its errors on this one's stderr. */
 export function spawnWanflow(args, env) {
-  return spawn(process.execPath, [join(import.meta.dirname, '../dist/cli/bin.js'), ...args], {
+  return spawn(process.execPath, [...NODE_ARGS, join(import.meta.dirname, '../dist/cli/bin.js'), ...args], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -127,6 +127,16 @@ export async function requestSlot(
   });
 }
 
+/** A create lock asked for: its workflow, who asks (the workflow told of a grant), and the request's token. */
+export interface CreateLockAsk {
+  lockId: string;
+  requester: string;
+  token: string;
+  leaseMs: number;
+  /** This token may have been asked for before (by a create whose answer was lost): the lock is read first. */
+  askedBefore?: boolean;
+}
+
 /**
  * Takes a create lock. Where no look-alike create is in flight (the usual case: most prompts are their
  * own), the lock workflow is started already held by this request and the answer says so: no grant
@@ -134,12 +144,12 @@ export async function requestSlot(
  * grant comes as a signal.
  */
 export async function requestCreateLock(
-  input: { lockId: string; requester: string; token: string; leaseMs: number },
+  input: CreateLockAsk,
   client: Client = Context.current().client,
   taskQueue: string = Context.current().info.taskQueue,
   attempt: number = Context.current().info.attempt,
 ): Promise<{ granted: boolean }> {
-  const { lockId, ...request } = input;
+  const { lockId, askedBefore, ...request } = input;
   const held: LockState = { waiting: [], holder: { ...request, grantedAt: Date.now() } };
   try {
     await client.workflow.start('wanCreateLock', { workflowId: lockId, taskQueue, args: [held] });
@@ -147,9 +157,10 @@ export async function requestCreateLock(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  // An earlier attempt of this activity may have started the lock held by this very request (its answer
-  // was lost): the lock would take the acquire below as known and never grant it again.
-  if (attempt > 1) {
+  // An earlier attempt (of this activity, or the create that carried the request) may have started the
+  // lock held by this very request and lost the answer: the lock would take the acquire below as known
+  // and never grant it again.
+  if (attempt > 1 || askedBefore) {
     const state = await client.workflow
       .getHandle(lockId)
       .query<LockState>('createLock')
@@ -164,6 +175,14 @@ export async function requestCreateLock(
     signalArgs: [request],
   });
   return { granted: false };
+}
+
+/** Hands a create lock on (a token it does not know is ignored). */
+export async function releaseCreateLock(
+  lock: Pick<CreateLockAsk, 'lockId' | 'token'>,
+  client: Client = Context.current().client,
+): Promise<void> {
+  await client.workflow.getHandle(lock.lockId).signal('releaseCreateLock', { token: lock.token });
 }
 
 /**

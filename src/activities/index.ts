@@ -12,11 +12,17 @@ import { typed } from './failures';
 import { heartbeating } from './heartbeat';
 import { validateJob, type ValidateJobInput } from './validate';
 import { findSubmittedTask, type FindSubmittedInput, type FindSubmittedResult } from './reconcile';
-import { closedWorkflows, requestCreateLock, requestSlot, temporalClaims } from './claims';
+import {
+  closedWorkflows,
+  requestCreateLock,
+  requestSlot,
+  temporalClaims,
+  type CreateLockAsk,
+} from './claims';
 import { persistOutput } from './persist';
 import { publishInputs } from './publish';
 import { checkStoredInputRoutes, type StoredInputStage } from './stored-inputs';
-import { createAndClaim, type SubmitInput } from './submit';
+import { submitUnderLock, type SubmitInput } from './submit';
 import { generateImagesNow, type SyncImagesInput } from './images';
 import type { ActivityDeps, TaskRef } from './deps';
 import { FinishedTasks } from './finished-tasks';
@@ -83,11 +89,12 @@ export function createActivities(deps: ActivityDeps) {
      */
     submitTask: typed(
       heartbeating(async (input: SubmitInput) => {
-        const created = await createAndClaim(deps, claims, input);
-        Context.current()
-          .metricMeter.createCounter('wanflow_tasks_created', 'tasks', 'paid tasks created at a provider')
-          .add(1, { route: input.route, region: input.region, model: input.request.model });
-        return created;
+        const answer = await submitUnderLock(deps, claims, input);
+        if ('taskId' in answer)
+          Context.current()
+            .metricMeter.createCounter('wanflow_tasks_created', 'tasks', 'paid tasks created at a provider')
+            .add(1, { route: input.route, region: input.region, model: input.request.model });
+        return answer;
       }),
     ),
 
@@ -108,9 +115,7 @@ export function createActivities(deps: ActivityDeps) {
     closedWorkflows: typed((input: { workflowIds: string[] }) => closedWorkflows(input)),
 
     /** Joins the create lock's queue; the grant arrives as a signal. */
-    requestCreateLock: typed((input: { lockId: string; requester: string; token: string; leaseMs: number }) =>
-      requestCreateLock(input),
-    ),
+    requestCreateLock: typed((input: CreateLockAsk) => requestCreateLock(input)),
 
     findSubmittedTask: typed(
       heartbeating(

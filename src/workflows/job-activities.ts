@@ -13,6 +13,8 @@ export interface Submitted {
   adopted?: boolean;
   /** The account's task watcher runs and will wake the job when the task ends. */
   watched?: boolean;
+  /** The create lock that travelled with the create was handed on by the submit itself. */
+  lockReleased?: boolean;
 }
 
 // The first three activities heartbeat every 2 s: a worker that dies under one is noticed after 10 s

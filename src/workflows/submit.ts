@@ -6,11 +6,13 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   sleep,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { CreateLockAsk } from '../activities/claims';
 import type { ValidatedJob } from '../activities/validate';
 import type { WanRequest } from '../wan/validation';
 import {
@@ -53,7 +55,12 @@ export async function submitExactlyOnce(
   const s = policy.submit;
   for (let attempt = 1; ; attempt++) {
     const lockId = lockWithSlot ? undefined : job.createLock;
-    const outcome = await underCreateLock(lockId, () => createOnce(input, job, policy, request));
+    const outcome =
+      lockId && patched(LOCK_WITH_THE_CREATE)
+        ? await withCarriedLock(lockId, (lock, ensureHeld) =>
+            createOnce(input, job, policy, request, lock, ensureHeld),
+          )
+        : await underCreateLock(lockId, () => createOnce(input, job, policy, request));
     if (outcome.kind === 'created') return outcome.task;
     if (outcome.kind === 'resend' || attempt >= s.maxAttempts) {
       if (attempt >= s.maxAttempts) throw new JobStop(toJobFailure(outcome.view));
@@ -65,18 +72,33 @@ export async function submitExactlyOnce(
   }
 }
 
-type Outcome =
+// The create lock asked for by the create's own activity and handed on by it (withCarriedLock): since 0.1.0.
+const LOCK_WITH_THE_CREATE = 'lock-with-the-create';
+
+type Settled =
   | { kind: 'created'; task: Submitted }
   | { kind: 'refused'; view: FailureView }
   /** The create made nothing (the list says so): send again at once. */
   | { kind: 'resend'; view: FailureView };
 
-/** One create and, if its answer was lost, the reconcile that settles what it did. Not cancelable. */
+/** Nothing was sent: the create lock it carried is held by a look-alike (or could not be asked for). */
+type Outcome = Settled | { kind: 'queued'; asked: boolean };
+
+/** A create lock carried by the create, and how to make sure it is held before a reconcile. */
+type CarriedLock = CreateLockAsk & { held?: boolean };
+
+/**
+ * One create and, if its answer was lost, the reconcile that settles what it did. Not cancelable. A
+ * carried lock is asked for by the create; a lost answer may have taken it or not, so `ensureHeld` makes
+ * sure of it before the list is read.
+ */
 function createOnce(
   input: JobInput,
   job: ValidatedJob,
   policy: JobOptions,
   request: WanRequest,
+  lock?: CarriedLock,
+  ensureHeld?: () => Promise<void>,
 ): Promise<Outcome> {
   return CancellationScope.nonCancellable(async () => {
     const s = policy.submit;
@@ -85,7 +107,9 @@ function createOnce(
     const sentAt = Date.now();
     try {
       const expectedMs = job.plan.expectedTaskSeconds * 1000;
-      return { kind: 'created', task: await submitTask({ ...ref, request, deadlineMs, expectedMs }) };
+      const answer = await submitTask({ ...ref, request, deadlineMs, expectedMs, ...(lock ? { lock } : {}) });
+      if ('lock' in answer) return { kind: 'queued', asked: answer.lock === 'queued' };
+      return { kind: 'created', task: answer };
     } catch (err) {
       const view = activityFailure(err);
       if (!view) throw err;
@@ -94,6 +118,7 @@ function createOnce(
       if (policy.ambiguousSubmit === 'fail') {
         throw lostAnswerStop(sentAt, view);
       }
+      await ensureHeld?.();
       // Reconcile only once the create can no longer land. The failure is seen at `failedAt`: an
       // activity that reported it had its call end then; one that went silent (Timeout: a dead or cut-off
       // worker) may have a call in flight until its own deadline. Then the service may still take a
@@ -139,11 +164,63 @@ function createOnce(
 }
 
 /**
- * Runs `fn` holding the create lock of the request's look-alikes (routes with a task list only). Waiting
- * for the lock can be canceled; the lock is released in every case.
+ * Runs a create carrying the create lock of the request's look-alikes: where the lock is free the create's
+ * activity takes it and hands it on; where it is held, nothing is sent, the grant is waited for (this wait
+ * can be canceled) and the create runs again holding it. The lock is released here in every case the
+ * create did not release it.
  */
-async function underCreateLock<T>(lockId: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (!lockId) return fn();
+async function withCarriedLock(
+  lockId: string,
+  create: (lock: CarriedLock, ensureHeld: () => Promise<void>) => Promise<Outcome>,
+): Promise<Settled> {
+  const lock: CarriedLock = {
+    lockId,
+    requester: workflowInfo().workflowId,
+    token: uuid4(),
+    leaseMs: LOCK_LEASE_MS,
+  };
+  let granted = false;
+  setHandler(lockGrantedSignal, (grant) => {
+    if (grant.token === lock.token) granted = true;
+  });
+  const ensureHeld = async (asked = false): Promise<void> => {
+    if (!granted && !asked) {
+      const answer = await callActivity(() => requestCreateLock({ ...lock, askedBefore: true }));
+      if (answer?.granted) granted = true;
+    }
+    await condition(() => granted);
+  };
+  let released = false;
+  try {
+    let outcome = await create(lock, ensureHeld);
+    if (outcome.kind === 'queued') {
+      await ensureHeld(outcome.asked);
+      outcome = await create({ ...lock, held: true }, ensureHeld);
+    }
+    if (outcome.kind === 'queued') throw new Error('a create holding its lock answered that it waits for it');
+    released = outcome.kind === 'created' && outcome.task.lockReleased === true;
+    return outcome;
+  } finally {
+    if (!released) await releaseCreateLock(lockId, lock.token);
+  }
+}
+
+/** Hands the lock on; a lock workflow that is gone has nothing to hand on. */
+function releaseCreateLock(lockId: string, token: string): Promise<void> {
+  return CancellationScope.nonCancellable(() =>
+    getExternalWorkflowHandle(lockId)
+      .signal(releaseLockSignal, { token })
+      .catch(() => undefined),
+  );
+}
+
+/**
+ * Runs `fn` holding the create lock of the request's look-alikes (routes with a task list only), asked for
+ * by an activity of its own: how runs before LOCK_WITH_THE_CREATE did it. Waiting for the lock can be
+ * canceled; the lock is released in every case.
+ */
+async function underCreateLock(lockId: string | undefined, fn: () => Promise<Outcome>): Promise<Settled> {
+  if (!lockId) return settled(await fn());
   const token = uuid4();
   let granted = false;
   setHandler(lockGrantedSignal, (grant) => {
@@ -156,12 +233,14 @@ async function underCreateLock<T>(lockId: string | undefined, fn: () => Promise<
   if (answer?.granted) granted = true;
   try {
     await condition(() => granted);
-    return await fn();
+    return settled(await fn());
   } finally {
-    await CancellationScope.nonCancellable(() =>
-      getExternalWorkflowHandle(lockId)
-        .signal(releaseLockSignal, { token })
-        .catch(() => undefined),
-    );
+    await releaseCreateLock(lockId, token);
   }
+}
+
+/** A create that carried no lock always settles. */
+function settled(outcome: Outcome): Settled {
+  if (outcome.kind === 'queued') throw new Error('a create without a lock answered that it waits for one');
+  return outcome;
 }

@@ -66,7 +66,12 @@ export interface Calls {
   polls: number;
   cancels: number;
   persists: number;
+  /** Times the create lock was asked for, by the create's activity or by an activity of its own. */
   locks: number;
+  /** The lock's own activity (requestCreateLock): whether each call said the token was asked for before. */
+  lockActivities: { askedBefore: boolean }[];
+  /** submitTask's calls, creates or not (a create whose lock was held sends nothing). */
+  submits: number;
   publishes: number;
   /** Polls made before the first cancel. */
   pollsAtCancel: number;
@@ -76,6 +81,9 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
   const fail = (e: Error) => {
     throw toFailure(e);
   };
+  // Queued: the lock workflow grants it by a signal (here at once, as a lock whose holder released).
+  const grant = (ask: { requester: string; token: string }) =>
+    ts.env.client.workflow.getHandle(ask.requester).signal(lockGrantedSignal, { token: ask.token });
   return {
     validateJob: async (): Promise<ValidatedJob> => ({
       request,
@@ -109,20 +117,36 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
       return { request };
     },
     requestCreateLock: async (input) => {
+      calls.lockActivities.push({ askedBefore: input.askedBefore === true });
+      // Asked again after a create that carried it: the lock answers from its state (granted at once here).
+      if (input.askedBefore && calls.locks) return { granted: true };
       calls.locks += 1;
       const taken = s.lockTaken ?? 'at once';
       if (taken === 'at once') return { granted: true };
-      // Queued: the lock workflow grants it by a signal (here at once, as a lock whose holder released).
-      await ts.env.client.workflow
-        .getHandle(input.requester)
-        .signal(lockGrantedSignal, { token: input.token });
+      await grant(input);
       return (taken === 'by signal' ? { granted: false } : undefined) as unknown as { granted: boolean };
     },
-    submitTask: async () => {
+    submitTask: async (input) => {
+      calls.submits += 1;
+      // The create carries its lock (workers since 0.1.0): free, it is taken here; held by a look-alike,
+      // nothing is sent (the grant follows); 'by signal, no answer': it could not be asked for here.
+      if (input.lock && !input.lock.held) {
+        const taken = s.lockTaken ?? 'at once';
+        if (taken === 'by signal, no answer') return { lock: 'unasked' as const };
+        calls.locks += 1;
+        if (taken === 'by signal') {
+          await grant(input.lock);
+          return { lock: 'queued' as const };
+        }
+      }
       const next = s.creates[calls.creates++];
       if (next === undefined) throw new Error('more creates than scripted');
       return typeof next === 'string'
-        ? { taskId: next, ...(s.watched ? { watched: true } : {}) }
+        ? {
+            taskId: next,
+            ...(s.watched ? { watched: true } : {}),
+            ...(input.lock ? { lockReleased: true } : {}),
+          }
         : fail(next);
     },
     findSubmittedTask: async () => {
@@ -194,6 +218,8 @@ export const noCalls = (): Calls => ({
   cancels: 0,
   persists: 0,
   locks: 0,
+  lockActivities: [],
+  submits: 0,
   publishes: 0,
   pollsAtCancel: 0,
 });
