@@ -77,6 +77,10 @@ const MAX_PERIOD_MS = 30_000;
 // jobs' own safety timers, at twice the run, are the last line), so a task costs a tenth of the pages.
 const FALLBACK_PERIOD_OF_RUN = 1 / 10;
 const FALLBACK_MAX_PERIOD_MS = 5 * 60_000;
+// ... and leaves a task that ended this recently to its event: woken by it, its job has stored and closed
+// by the time a later sweep looks, and that sweep's wake is refused (the job is gone) instead of costing
+// it a signal and a workflow task for nothing — the duplicate wake half the jobs had in the burst bench.
+export const EVENT_GRACE_MS = 60_000;
 
 /** The pause before the next sweep: a share of the account's run time, within the configured and
  * the read's own time, and a cap. */
@@ -121,6 +125,13 @@ export async function sweepEndedTasks(deps: SweepDeps, input: SweepInput): Promi
       // A task in progress without a readable time holds the window where it is.
       oldest = Math.min(oldest, submitted ?? input.fromMs);
     } else if (!deps.seen.has(item.taskId)) {
+      const endedAt = item.endTime ? parseUtc8(item.endTime) : undefined;
+      if (input.fallback && endedAt !== undefined && now - endedAt < EVENT_GRACE_MS) {
+        // Looked at again by a later sweep: the window holds it until then.
+        const submitted = item.submitTime ? parseUtc8(item.submitTime) : undefined;
+        oldest = Math.min(oldest, submitted ?? input.fromMs);
+        continue;
+      }
       ended.push(item.taskId);
       const run = runTimeOf(item);
       if (run !== undefined) runs.push(run);

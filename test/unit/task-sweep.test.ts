@@ -2,7 +2,13 @@
 // lags, loses its shape and holds other clients' tasks: it wakes only claimed owners, each once, and
 // moves its window only as far as the oldest task still in progress.
 import { describe, expect, it } from 'vitest';
-import { TaskMemory, sweepEndedTasks, sweepPauseMs, type SweepDeps } from '../../src/activities/watch';
+import {
+  EVENT_GRACE_MS,
+  TaskMemory,
+  sweepEndedTasks,
+  sweepPauseMs,
+  type SweepDeps,
+} from '../../src/activities/watch';
 import type { TaskListFilter, TaskListItem, TaskListPage, VideoProvider } from '../../src/providers/provider';
 import { formatUtc8 } from '../../src/wan/time';
 import type { TaskKey } from '../../src/activities/claims';
@@ -180,6 +186,32 @@ describe('sweepEndedTasks', () => {
     expect(sweepPauseMs({ everyMs: 500, readMs: 0, runMs: 7_200_000, fallback: true })).toBe(300_000);
     expect(sweepPauseMs({ everyMs: 500, readMs: 0, fallback: true })).toBe(500);
     expect(sweepPauseMs({ everyMs: 500, readMs: 0, runMs: 600_000 })).toBe(6_000);
+  });
+
+  it('a fallback sweep leaves a task that ended within the grace to its event, holding the window; then wakes it if its job still runs', async () => {
+    const ended = (id: string, createdAgo: number, endedAgo: number): Listed => ({
+      ...task(id, 'SUCCEEDED', createdAgo),
+      endTime: formatUtc8(NOW - endedAgo),
+    });
+    const tasks = [ended('just-ended', 300_000, 5_000), ended('long-ended', 400_000, 90_000)];
+    const { provider: p } = provider(tasks);
+    const owners = { 'just-ended': 'job-a', 'long-ended': 'job-b' };
+    const fallback = { ...ref, fromMs: NOW - 3600_000, fallback: true };
+    const first = deps(p, owners);
+    const r = await sweepEndedTasks(first.d, fallback);
+    expect(first.woken).toEqual([['job-b', 'long-ended']]);
+    // The window still covers the task in its grace, so the next sweep sees it.
+    expect(r.fromMs).toBeLessThanOrEqual(NOW - 300_000);
+    // A minute later its event had its chance: the sweep wakes the job (a job that stored and closed
+    // refuses the wake, at no cost to it).
+    const later = deps(p, owners, first.d.seen);
+    later.d.now = () => NOW + EVENT_GRACE_MS;
+    await sweepEndedTasks(later.d, { ...fallback, fromMs: r.fromMs });
+    expect(later.woken).toEqual([['job-a', 'just-ended']]);
+    // Without completion events there is nothing to wait for: every ended task is woken at once.
+    const plain = deps(p, owners);
+    await sweepEndedTasks(plain.d, { ...ref, fromMs: NOW - 3600_000 });
+    expect(plain.woken.map(([, t]) => t).sort()).toEqual(['just-ended', 'long-ended']);
   });
 
   it('counts, per model, the tasks in progress nobody here claimed; each of ours is looked up once', async () => {
