@@ -8,6 +8,8 @@ export function heartbeating<A extends unknown[], R>(
 ): (...args: A) => Promise<R> {
   return async (...args: A) => {
     const context = Context.current();
+    // A local activity has no heartbeat of its own: the workflow task it runs in is kept alive instead.
+    if (context.info.isLocal) return fn(...args);
     const timer = setInterval(() => context.heartbeat(), everyMs);
     try {
       return await fn(...args);

@@ -1,6 +1,6 @@
 // The job workflow's activities, each with its timeouts and retry policy explained, and callActivity,
 // which turns a failure of a known kind into a JobStop naming its cause.
-import { isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { WanflowActivities } from '../activities';
 import { activityFailure, JobStop, toJobFailure } from './failures';
 import { queriesTaskQueue } from '../shared/ids';
@@ -25,6 +25,15 @@ export interface Submitted {
 export const { validateJob } = proxyActivities<WanflowActivities>({
   startToCloseTimeout: '90s',
   heartbeatTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+});
+
+// The same, run by the worker that runs the job's first workflow task, inside it (LEAN_JOB): no
+// activity task to schedule, dispatch and answer, and no second workflow task to take its answer. A
+// worker that dies under it fails that workflow task, and the next worker validates again (it is safe
+// to repeat); a slow preflight keeps the task alive (the SDK heartbeats it).
+export const { validateJob: validateJobHere } = proxyLocalActivities<WanflowActivities>({
+  startToCloseTimeout: '90s',
   retry: { maximumAttempts: 3 },
 });
 

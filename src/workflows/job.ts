@@ -7,6 +7,7 @@ import {
   CancellationScope,
   CancelledFailure,
   isCancellation,
+  patched,
   setHandler,
   setWorkflowOptions,
 } from '@temporalio/workflow';
@@ -19,7 +20,15 @@ import { updateTags, WanflowState } from './search-attributes';
 import { JobStop } from './failures';
 import type { JobInput } from './job-input';
 import type { JobOptions } from '../shared/job-options';
-import { callActivity, generateImagesNow, publishInputs, recordJob, validateJob } from './job-activities';
+import {
+  callActivity,
+  generateImagesNow,
+  publishInputs,
+  recordJob,
+  validateJob,
+  validateJobHere,
+} from './job-activities';
+import { LEAN_JOB } from './patches';
 import { submitExactlyOnce } from './submit';
 import { tellCampaign } from './row-notice';
 import { collect, settleAfterCancel, type Wake } from './collect';
@@ -70,8 +79,9 @@ export async function wanJob(input: JobInput): Promise<JobRecord> {
   let starterSpend: HeldSpend | undefined;
   try {
     try {
+      const validate = patched(LEAN_JOB) ? validateJobHere : validateJob;
       job = await callActivity(() =>
-        validateJob({
+        validate({
           route: input.route,
           region: input.region,
           request: input.request,

@@ -37,6 +37,7 @@ import {
 import { lockGrantedSignal, releaseLockSignal } from './claims';
 import { backoffMs } from './backoff';
 import { FAILURE_TYPE } from '../shared/failure-types';
+import { LEAN_JOB } from './patches';
 
 // A holder that neither creates nor reconciles within this long has died (terminated): the lock moves on.
 // Well above the worst case of one create (45 s) + late processing (30 s) + two list reads.
@@ -56,7 +57,7 @@ export async function submitExactlyOnce(
   for (let attempt = 1; ; attempt++) {
     const lockId = lockWithSlot ? undefined : job.createLock;
     const outcome =
-      lockId && patched(LOCK_WITH_THE_CREATE)
+      lockId && patched(LEAN_JOB)
         ? await withCarriedLock(lockId, (lock, ensureHeld) =>
             createOnce(input, job, policy, request, lock, ensureHeld),
           )
@@ -71,9 +72,6 @@ export async function submitExactlyOnce(
     await sleep(backoffMs(s, attempt, outcome.view.details.retryAfterMs));
   }
 }
-
-// The create lock asked for by the create's own activity and handed on by it (withCarriedLock): since 0.1.0.
-const LOCK_WITH_THE_CREATE = 'lock-with-the-create';
 
 type Settled =
   | { kind: 'created'; task: Submitted }
@@ -216,7 +214,7 @@ function releaseCreateLock(lockId: string, token: string): Promise<void> {
 
 /**
  * Runs `fn` holding the create lock of the request's look-alikes (routes with a task list only), asked for
- * by an activity of its own: how runs before LOCK_WITH_THE_CREATE did it. Waiting for the lock can be
+ * by an activity of its own: how runs before LEAN_JOB did it. Waiting for the lock can be
  * canceled; the lock is released in every case.
  */
 async function underCreateLock(lockId: string | undefined, fn: () => Promise<Outcome>): Promise<Settled> {
