@@ -10,7 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useJobStack } from '../harness/stack';
 import { inspectStored, jobHarness, uniqueId, type JobHarness } from '../harness/jobs';
 import { testEnv } from '../harness/servers';
-import { startInProcessWorker, type InProcessWorker } from '../harness/workers';
+import { startInProcessWorker, workflowBundle, type InProcessWorker } from '../harness/workers';
+import { Worker } from '@temporalio/worker';
+import { jobWorkflowId } from '../../src/shared/ids';
 import { startJob, waitForJob } from '../../src/client/jobs';
 import type { JobRecord } from '../../src/shared/records';
 
@@ -207,5 +209,22 @@ describe('an adversarial mix', () => {
     await expectEachTaskOwnedOnce(records);
     const stats = stack.servers.simulator.stats();
     expect(stats.tasksCreated).toBe(50);
+    // Every job took the lean path (its lock carried by its creates, queued behind look-alikes, lost
+    // answers reconciled under it), and every history it made replays on the current code.
+    const histories = await Promise.all(
+      records.map((r) => stack.h.client.workflow.getHandle(jobWorkflowId(r.jobId)).fetchHistory()),
+    );
+    for (const h of histories)
+      expect(h.events!.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
+    const replays = Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), replayName: 'lean jobs' },
+      histories.map((history, i) => ({ workflowId: jobWorkflowId(records[i]!.jobId), history })),
+    );
+    let replayed = 0;
+    for await (const r of replays) {
+      expect(r.error, r.workflowId).toBeUndefined();
+      replayed += 1;
+    }
+    expect(replayed).toBe(50);
   }, 300_000);
 });
