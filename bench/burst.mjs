@@ -23,6 +23,7 @@ import {
   spawnWorker,
   startBenchServers,
   stopWorker,
+  threadCpuMs,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -171,6 +172,7 @@ async function run(name, queue, extraEnv) {
     await new Promise((r) => setTimeout(r, 3000));
     const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
     const cpu0 = cpuNow();
+    const threads0 = threadCpuMs(worker.pid);
     const t0 = Date.now();
     const ids = [];
     let next = 0;
@@ -198,6 +200,8 @@ async function run(name, queue, extraEnv) {
     }
     const wallS = (Date.now() - t0) / 1000;
     const cpu1 = cpuNow();
+    const threads1 = threadCpuMs(worker.pid);
+    const threads = Object.fromEntries(Object.entries(threads1).map(([k, v]) => [k, v - (threads0[k] ?? 0)]));
     const cpu = Object.fromEntries(Object.keys(pids).map((k) => [k, cpu1[k] - cpu0[k]]));
     const stats = sim.stats();
     const created = sim
@@ -219,6 +223,7 @@ async function run(name, queue, extraEnv) {
         .sort((a, b) => a - b),
       queriesPerTask: (stats.queries + stats.lists) / N,
       cpu,
+      threads,
       peak,
       work: await workPerJob(client, queue),
       afterEnd: await afterTheEnd(client, records),
@@ -260,6 +265,15 @@ for (const r of results) {
     `  CPU per job: ${f1(cpuAll / N)} ms (${Object.entries(r.cpu)
       .map(([k, v]) => `${k} ${f1(v / N)}`)
       .join(', ')}); peak RSS worker ${r.peak.worker.toFixed(0)} MiB, server ${r.peak.server.toFixed(0)} MiB`,
+  );
+  const busiest = Object.entries(r.threads).sort((a, b) => b[1] - a[1]);
+  console.log(
+    `  worker CPU per job by thread: ${busiest
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${f1(v / N)}`)
+      .join(', ')} (ffmpeg/ffprobe children: ${f1(
+      (r.cpu.worker - busiest.reduce((a, [, v]) => a + v, 0)) / N,
+    )})`,
   );
   const p = r.work.per;
   console.log(

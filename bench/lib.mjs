@@ -1,7 +1,7 @@
 // What the process benches share: a worker process of its own, its memory and CPU read from /proc,
 // percentiles, and the provider's end of a task as a record states it.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -59,6 +59,32 @@ export function cpuMs(pid) {
   return (
     ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_S
   );
+}
+
+/**
+ * The CPU a process's threads have used so far, ms, summed by thread name: for a wanflow worker its
+ * main thread (activities, the SDK's JavaScript), its workflow thread, V8's helpers (garbage collection,
+ * compilation), the SDK core's Rust runtime (gRPC) and libuv's pool (file writes).
+ */
+export function threadCpuMs(pid) {
+  const byName = {};
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byName;
 }
 
 export const pct = (sorted, p) =>
