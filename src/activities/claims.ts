@@ -148,7 +148,7 @@ export async function requestCreateLock(
   client: Client = Context.current().client,
   taskQueue: string = Context.current().info.taskQueue,
   attempt: number = Context.current().info.attempt,
-): Promise<{ granted: boolean }> {
+): Promise<{ granted: boolean; spent?: boolean }> {
   const { lockId, askedBefore, ...request } = input;
   const held: LockState = { waiting: [], holder: { ...request, grantedAt: Date.now() } };
   try {
@@ -166,6 +166,9 @@ export async function requestCreateLock(
       .query<LockState>('createLock')
       .catch(() => undefined);
     if (state?.holder?.token === request.token) return { granted: true };
+    // A create that took the lock, made its task and handed the lock on, its answer then lost: the lock
+    // ignores an acquire after its own release, so this token would wait forever. Ask with a new one.
+    if (state?.released?.includes(request.token)) return { granted: false, spent: true };
   }
   await client.workflow.signalWithStart('wanCreateLock', {
     workflowId: lockId,

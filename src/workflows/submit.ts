@@ -183,7 +183,12 @@ async function withCarriedLock(
   });
   const ensureHeld = async (asked = false): Promise<void> => {
     if (!granted && !asked) {
-      const answer = await callActivity(() => requestCreateLock({ ...lock, askedBefore: true }));
+      let answer = await callActivity(() => requestCreateLock({ ...lock, askedBefore: true }));
+      if (answer?.spent) {
+        // The lost create had handed this token's lock on: wait in line under a new token.
+        lock.token = uuid4();
+        answer = await callActivity(() => requestCreateLock({ ...lock }));
+      }
       if (answer?.granted) granted = true;
     }
     await condition(() => granted);

@@ -39,6 +39,8 @@ export interface Script {
   /** How the lock is taken: at once (free), by a grant signal after queueing, or by a signal from a lock
    * an older worker answered nothing for. */
   lockTaken?: 'at once' | 'by signal' | 'by signal, no answer';
+  /** The create whose answer was lost had handed its lock on: the lock answers `spent` to its token. */
+  lockSpent?: boolean;
   /** Errors the first downloads throw, in order; then the download succeeds. */
   persistFailures?: Error[];
   /** The account's task watcher runs: the submit says so, and the job polls only as a safeguard. */
@@ -118,7 +120,9 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
     },
     requestCreateLock: async (input) => {
       calls.lockActivities.push({ askedBefore: input.askedBefore === true });
-      // Asked again after a create that carried it: the lock answers from its state (granted at once here).
+      // Asked again after a create that carried it: the lock answers from its state (granted at once here,
+      // or, `lockSpent`, the lost create had handed it on: ask again with a new token).
+      if (input.askedBefore && s.lockSpent) return { granted: false, spent: true };
       if (input.askedBefore && calls.locks) return { granted: true };
       calls.locks += 1;
       const taken = s.lockTaken ?? 'at once';

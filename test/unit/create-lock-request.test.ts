@@ -68,6 +68,18 @@ describe('requestCreateLock', () => {
       granted: true,
     });
     expect(f.calls).toEqual(['start', 'query']);
+    // That create had handed the lock on before its answer was lost: the lock would ignore this token's
+    // acquire (released tokens are not queued again), so the answer says to ask with a new one.
+    const h = fakeClient({
+      waiting: [],
+      holder: { ...input, token: 't-b', grantedAt: 0 },
+      released: ['t-a'],
+    });
+    expect(await requestCreateLock({ ...input, askedBefore: true }, h.client, 'q', 1)).toEqual({
+      granted: false,
+      spent: true,
+    });
+    expect(h.calls).toEqual(['start', 'query']);
     // The flag is the asker's, not the lock's: it is never kept in the lock's state.
     const g = fakeClient(undefined);
     await requestCreateLock({ ...input, askedBefore: true }, g.client, 'q', 1);

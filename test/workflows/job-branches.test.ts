@@ -108,6 +108,18 @@ describe('submit', () => {
     expect(calls).toMatchObject({ creates: 1, finds: 1, lockActivities: [{ askedBefore: true }] });
   });
 
+  it('a lost answer whose create had handed its lock on: the job waits in line under a new token (found by reading)', async () => {
+    const { record, calls } = await runJob({
+      creates: [ambiguous()],
+      finds: [{ kind: 'adopted', taskId: 'found' }],
+      polls: ['SUCCEEDED'],
+      createLock: 'lock-d',
+      lockSpent: true,
+    });
+    expect(record).toMatchObject({ status: 'stored', taskId: 'found', taskAdopted: true });
+    expect(calls.lockActivities).toEqual([{ askedBefore: true }, { askedBefore: false }]);
+  });
+
   it('inputs are published only when the request names stored assets (older validations: always)', async () => {
     const runs = [];
     for (const publishes of [false, true, undefined])
