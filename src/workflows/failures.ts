@@ -34,8 +34,14 @@ export interface FailureView {
 
 /** The typed view of an activity's failure: its error class name, or 'Timeout' when the attempt was lost. */
 export function activityFailure(err: unknown): FailureView | undefined {
-  if (!(err instanceof ActivityFailure)) return undefined;
-  const cause = err.cause;
+  if (err instanceof ActivityFailure) return causeView(err.cause, err.activityType, err.message);
+  // A local activity's failure (a job's validation) reaches the workflow as its cause alone, unwrapped.
+  if (err instanceof ApplicationFailure || err instanceof TimeoutFailure)
+    return causeView(err, 'local activity', err.message);
+  return undefined;
+}
+
+function causeView(cause: Error | undefined, activityType: string, message: string): FailureView {
   if (cause instanceof ApplicationFailure) {
     return {
       type: cause.type ?? 'Error',
@@ -46,10 +52,10 @@ export function activityFailure(err: unknown): FailureView | undefined {
   if (cause instanceof TimeoutFailure)
     return {
       type: FAILURE_TYPE.timeout,
-      message: `activity ${err.activityType} timed out (${cause.timeoutType})`,
+      message: `activity ${activityType} timed out (${cause.timeoutType})`,
       details: {},
     };
-  return { type: cause?.name ?? 'Error', message: cause?.message ?? err.message, details: {} };
+  return { type: cause?.name ?? 'Error', message: cause?.message ?? message, details: {} };
 }
 
 export function toJobFailure(view: FailureView): JobFailure {

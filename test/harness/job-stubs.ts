@@ -39,6 +39,8 @@ export interface Script {
   /** How the lock is taken: at once (free), by a grant signal after queueing, or by a signal from a lock
    * an older worker answered nothing for. */
   lockTaken?: 'at once' | 'by signal' | 'by signal, no answer';
+  /** What validation refuses (the job then stops before anything is paid). */
+  invalid?: Error;
   /** The create whose answer was lost had handed its lock on: the lock answers `spent` to its token. */
   lockSpent?: boolean;
   /** Errors the first downloads throw, in order; then the download succeeds. */
@@ -87,18 +89,21 @@ export function stubs(ts: SkippingEnv, s: Script, calls: Calls): ActivityStubs {
   const grant = (ask: { requester: string; token: string }) =>
     ts.env.client.workflow.getHandle(ask.requester).signal(lockGrantedSignal, { token: ask.token });
   return {
-    validateJob: async (): Promise<ValidatedJob> => ({
-      request,
-      recordedRequest: request,
-      mediaRoles: [],
-      sourceAssets: [],
-      plan: planWork(request, 0),
-      policy: DEFAULT_JOB_OPTIONS,
-      createLock: s.createLock,
-      estimate: s.estimate,
-      ...(s.spend ? { spend: s.spend } : {}),
-      ...(s.publishes !== undefined ? { publishes: s.publishes } : {}),
-    }),
+    validateJob: async (): Promise<ValidatedJob> =>
+      s.invalid
+        ? fail(s.invalid)
+        : {
+            request,
+            recordedRequest: request,
+            mediaRoles: [],
+            sourceAssets: [],
+            plan: planWork(request, 0),
+            policy: DEFAULT_JOB_OPTIONS,
+            createLock: s.createLock,
+            estimate: s.estimate,
+            ...(s.spend ? { spend: s.spend } : {}),
+            ...(s.publishes !== undefined ? { publishes: s.publishes } : {}),
+          },
     reserveSpend: async (input) => {
       s.reserving?.();
       await new Promise((r) => setTimeout(r, s.reserveDelayMs ?? 0));

@@ -1,6 +1,7 @@
 // Every branch of the job workflow's submit, reconcile, poll, give-up and cancel, on the time-skipping
 // test server with the real workflow code and stubbed activities (typed from the activity factory). Hours
 // of durable timers (the live policy's first poll, the 3.5 h give-up) pass in milliseconds.
+import { InvalidRequestError } from '../../src/wan/validation';
 import { describe, expect, it } from 'vitest';
 import {
   AmbiguousRequestError,
@@ -138,6 +139,19 @@ describe('submit', () => {
     expect(calls.creates).toBe(3);
     // Two waits of the hinted 90 s, capped at 120 s: at least 180 s of (skipped) workflow time.
     expect((await ts.env.currentTimeMs()) - started).toBeGreaterThanOrEqual(180_000);
+  });
+
+  it('a request validation refuses stops the job, naming the field, before anything is paid', async () => {
+    const { record, calls } = await runJob({
+      invalid: new InvalidRequestError([
+        { field: 'input.media.0.url', message: 'each side must be at least 240 px', value: '200x200' },
+      ]),
+      creates: [],
+      polls: [],
+    });
+    expect(record).toMatchObject({ status: 'failed', failure: { cause: 'invalid_input' } });
+    expect(record.failure!.message).toContain('input.media.0.url');
+    expect(calls).toMatchObject({ submits: 0, creates: 0 });
   });
 
   it('a final refusal stops at once, with its cause', async () => {
